@@ -1,0 +1,32 @@
+package io.tracemark.api;
+
+/**
+ * A keyed green-list watermark over a fixed vocabulary: the generation side ({@link #apply}) and
+ * the per-token membership that detection uses ({@link #isGreen}) from one immutable,
+ * thread-safe object. The two agree exactly: after {@code apply}, token {@code t} received the
+ * bias iff {@code isGreen} says so for the same context and token.
+ */
+public interface GreenListWatermark extends BiasScheme {
+  @Override
+  GreenListSpec spec();
+
+  /**
+   * Whether {@code tokens[position]} is in the green list of its context, the h tokens before it
+   * (with self seeding, also the token itself). O(1) in the vocabulary size.
+   *
+   * @throws IllegalArgumentException if {@code position < h}, or a token id involved is outside
+   *     the vocabulary
+   */
+  boolean isGreen(int[] tokens, int position);
+
+  /** The public id of the key this watermark uses. */
+  String keyId();
+
+  /** A detector with the given deduplication mode. */
+  Detector detector(DedupMode dedup);
+
+  /** A detector with the default deduplication ({@link DedupMode#WINDOW_AND_TOKEN}). */
+  default Detector detector() {
+    return detector(DedupMode.WINDOW_AND_TOKEN);
+  }
+}

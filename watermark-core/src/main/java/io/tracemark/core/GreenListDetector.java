@@ -1,0 +1,62 @@
+package io.tracemark.core;
+
+import io.tracemark.api.DedupMode;
+import io.tracemark.api.DetectionResult;
+import io.tracemark.api.Detector;
+import io.tracemark.api.PositionMask;
+
+/** Scores one sequence; deduplication state is per call, so the detector is thread-safe. */
+final class GreenListDetector implements Detector {
+  private static final byte NO_CONTEXT = (byte) PositionMask.State.NO_CONTEXT.ordinal();
+  private static final byte DUPLICATE = (byte) PositionMask.State.DUPLICATE.ordinal();
+  private static final byte GREEN = (byte) PositionMask.State.GREEN.ordinal();
+  private static final byte RED = (byte) PositionMask.State.RED.ordinal();
+
+  private final GreenListScheme scheme;
+  private final DedupMode dedup;
+
+  GreenListDetector(GreenListScheme scheme, DedupMode dedup) {
+    this.scheme = scheme;
+    this.dedup = dedup;
+  }
+
+  @Override
+  public DedupMode dedup() {
+    return dedup;
+  }
+
+  @Override
+  public DetectionResult detect(int[] tokens, int offset, int length) {
+    Checks.require(offset >= 0 && length >= 0 && offset + length <= tokens.length,
+        "offset=%d and length=%d must lie within tokens.length=%d", offset, length, tokens.length);
+    scheme.checkRange(tokens, offset, length);
+    int h = scheme.contextWidth();
+    byte[] states = new byte[length];
+    long scored = 0;
+    long green = 0;
+    LongHashSet seen = dedup == DedupMode.NONE ? null : new LongHashSet(Math.max(16, length - h));
+    for (int i = 0; i < length; i++) {
+      int pos = offset + i;
+      if (i < h) {
+        states[i] = NO_CONTEXT;
+        continue;
+      }
+      if (seen != null) {
+        long w = TupleHash.window(tokens, pos - h, h);
+        long unit = dedup == DedupMode.WINDOW ? w : TupleHash.tupleFromWindow(w, tokens[pos]);
+        if (!seen.add(unit)) {
+          states[i] = DUPLICATE;
+          continue;
+        }
+      }
+      scored++;
+      if (scheme.greenUnchecked(tokens, pos)) {
+        green++;
+        states[i] = GREEN;
+      } else {
+        states[i] = RED;
+      }
+    }
+    return PValues.result(length, scored, green, scheme.spec().gamma(), new PositionMask(states));
+  }
+}

@@ -1,0 +1,240 @@
+package io.tracemark.core;
+
+import io.tracemark.api.DedupMode;
+import io.tracemark.api.Detector;
+import io.tracemark.api.GreenListSpec;
+import io.tracemark.api.GreenListWatermark;
+import io.tracemark.api.Seeding;
+import io.tracemark.api.WatermarkKey;
+
+/**
+ * The keyed green-list watermark, format v1 (see {@link PrfV1}). Immutable and thread-safe.
+ */
+final class GreenListScheme implements GreenListWatermark {
+  private final GreenListSpec spec;
+  private final int vocabularySize;
+  private final PrfV1 prf;
+  private final long[] tags;
+  private final long threshold63;
+  private final long header;
+  private final int h;
+  private final float delta;
+  private final String keyId;
+  private final ThreadLocal<int[]> candidateScratch;
+
+  GreenListScheme(WatermarkKey key, GreenListSpec spec, int vocabularySize) {
+    Checks.require(vocabularySize >= 2, "vocabularySize must be >= 2, was %d", vocabularySize);
+    this.spec = spec;
+    this.vocabularySize = vocabularySize;
+    this.prf = new PrfV1(key);
+    this.tags = new long[vocabularySize];
+    for (int t = 0; t < vocabularySize; t++) {
+      tags[t] = prf.tag(t);
+    }
+    this.threshold63 = PrfV1.threshold63(spec.gamma());
+    this.h = spec.contextWidth();
+    this.header = PrfV1.header(spec.seeding() == Seeding.SELF ? 'S' : 'L', h);
+    this.delta = (float) spec.delta();
+    this.keyId = key.keyId();
+    int c = Math.min(spec.candidates(), vocabularySize);
+    this.candidateScratch = ThreadLocal.withInitial(() -> new int[c]);
+  }
+
+  @Override
+  public GreenListSpec spec() {
+    return spec;
+  }
+
+  @Override
+  public int vocabularySize() {
+    return vocabularySize;
+  }
+
+  @Override
+  public String keyId() {
+    return keyId;
+  }
+
+  long threshold63() {
+    return threshold63;
+  }
+
+  // ------------------------------------------------------------------ generation
+
+  @Override
+  public void apply(int[] tokens, int length, float[] logits) {
+    Checks.require(logits.length == vocabularySize, "logits length must equal the vocabulary size %d, was %d",
+        vocabularySize, logits.length);
+    Checks.require(length >= 0 && length <= tokens.length, "length must be between 0 and tokens.length=%d, was %d",
+        tokens.length, length);
+    checkNoNaN(logits);
+    if (length < h) {
+      // Not enough context for a green list: leave the step unwatermarked, as detection will not
+      // score this position either.
+      return;
+    }
+    checkTokens(tokens, length - h, h);
+    if (spec.seeding() == Seeding.SELF) {
+      applySelf(tokens, length, logits);
+      return;
+    }
+    long seed = prf.seedLeft(header, tokens, length - h, h);
+    biasAll(logits, tags, seed, threshold63, delta);
+  }
+
+  /**
+   * The hot loop: one pass over the vocabulary, branch-free so that C2 can vectorise it
+   * (JDK 21+ does on AVX2/AVX-512; see docs/benchmarks.md).
+   */
+  private static void biasAll(float[] logits, long[] tags, long seed, long threshold63, float delta) {
+    for (int t = 0; t < logits.length; t++) {
+      long k = tags[t] ^ seed;
+      k ^= k >>> 33;
+      k *= 0xff51afd7ed558ccdL;
+      k ^= k >>> 33;
+      k *= 0xc4ceb9fe1a85ec53L;
+      k ^= k >>> 33;
+      long green = ((k >>> 1) - threshold63) >>> 63;
+      logits[t] += delta * (float) green;
+    }
+  }
+
+  private void applySelf(int[] tokens, int length, float[] logits) {
+    int[] top = candidateScratch.get();
+    int n = topCandidates(logits, top);
+    long minTag = prf.minTag(tokens, length - h, h, tags);
+    for (int j = 0; j < n; j++) {
+      int t = top[j];
+      long seed = prf.seedSelf(header, minTag, t);
+      if (PrfV1.green(PrfV1.fmix64(tags[t] ^ seed), threshold63)) {
+        logits[t] += delta;
+      }
+    }
+  }
+
+  /** Fills {@code out} with the ids of the highest finite logits; returns how many. */
+  private static int topCandidates(float[] logits, int[] out) {
+    int k = out.length;
+    int n = 0;
+    // min-heap on (logit, -id) of size k
+    for (int i = 0; i < logits.length; i++) {
+      float v = logits[i];
+      if (v == Float.NEGATIVE_INFINITY) {
+        continue;
+      }
+      if (n < k) {
+        out[n] = i;
+        siftUp(logits, out, n++);
+      } else if (v > logits[out[0]]) {
+        out[0] = i;
+        siftDown(logits, out, n);
+      }
+    }
+    return n;
+  }
+
+  private static boolean less(float[] l, int a, int b) {
+    return l[a] < l[b] || (l[a] == l[b] && a > b);
+  }
+
+  private static void siftUp(float[] l, int[] heap, int i) {
+    while (i > 0) {
+      int p = (i - 1) >>> 1;
+      if (!less(l, heap[i], heap[p])) {
+        return;
+      }
+      int t = heap[i];
+      heap[i] = heap[p];
+      heap[p] = t;
+      i = p;
+    }
+  }
+
+  private static void siftDown(float[] l, int[] heap, int n) {
+    int i = 0;
+    while (true) {
+      int a = 2 * i + 1;
+      if (a >= n) {
+        return;
+      }
+      int b = a + 1;
+      int m = b < n && less(l, heap[b], heap[a]) ? b : a;
+      if (!less(l, heap[m], heap[i])) {
+        return;
+      }
+      int t = heap[m];
+      heap[m] = heap[i];
+      heap[i] = t;
+      i = m;
+    }
+  }
+
+  private static void checkNoNaN(float[] logits) {
+    // A max reduction propagates NaN and vectorises; only on failure look for the index.
+    float max = Float.NEGATIVE_INFINITY;
+    for (float v : logits) {
+      max = Math.max(max, v);
+    }
+    if (Float.isNaN(max)) {
+      for (int i = 0; i < logits.length; i++) {
+        if (Float.isNaN(logits[i])) {
+          throw Checks.illegal("logits[%d] is NaN", i);
+        }
+      }
+    }
+  }
+
+  private void checkTokens(int[] tokens, int from, int count) {
+    for (int j = from; j < from + count; j++) {
+      int t = tokens[j];
+      if (t < 0 || t >= vocabularySize) {
+        throw Checks.illegal("token id at position %d must be between 0 and %d, was %d", j, vocabularySize - 1, t);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ detection
+
+  @Override
+  public boolean isGreen(int[] tokens, int position) {
+    Checks.require(position >= h && position < tokens.length,
+        "position must be between h=%d and %d, was %d", h, tokens.length - 1, position);
+    checkTokens(tokens, position - h, h + 1);
+    return greenUnchecked(tokens, position);
+  }
+
+  /** Membership without range checks; the caller has validated {@code tokens[position-h, position]}. */
+  boolean greenUnchecked(int[] tokens, int position) {
+    int t = tokens[position];
+    long seed = spec.seeding() == Seeding.SELF
+        ? prf.seedSelf(header, prf.minTag(tokens, position - h, h, tags), t)
+        : prf.seedLeft(header, tokens, position - h, h);
+    return PrfV1.green(PrfV1.fmix64(tags[t] ^ seed), threshold63);
+  }
+
+  /** The context seed of left seeding (exposed for golden vectors and tests). */
+  long leftSeed(int[] tokens, int from) {
+    return prf.seedLeft(header, tokens, from, h);
+  }
+
+  void checkRange(int[] tokens, int offset, int length) {
+    checkTokens(tokens, offset, length);
+  }
+
+  @Override
+  public Detector detector(DedupMode dedup) {
+    if (dedup == null) {
+      throw new NullPointerException("dedup");
+    }
+    return new GreenListDetector(this, dedup);
+  }
+
+  int contextWidth() {
+    return h;
+  }
+
+  @Override
+  public String toString() {
+    return "GreenListWatermark[" + spec.canonical() + ", vocab=" + vocabularySize + ", key=" + keyId + "]";
+  }
+}

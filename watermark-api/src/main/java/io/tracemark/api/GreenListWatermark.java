@@ -6,7 +6,7 @@ package io.tracemark.api;
  * thread-safe object. The two agree exactly: after {@code apply}, token {@code t} received the
  * bias iff {@code isGreen} says so for the same context and token.
  */
-public interface GreenListWatermark extends BiasScheme {
+public interface GreenListWatermark extends BiasScheme, TokenScorer {
   @Override
   GreenListSpec spec();
 
@@ -18,6 +18,27 @@ public interface GreenListWatermark extends BiasScheme {
    *     the vocabulary
    */
   boolean isGreen(int[] tokens, int position);
+
+  /** 1 if {@link #isGreen} holds at {@code position}, else 0. */
+  @Override
+  default double score(int[] tokens, int position) {
+    return isGreen(tokens, position) ? 1.0 : 0.0;
+  }
+
+  @Override
+  default Statistic statistic() {
+    return Statistic.BINOMIAL;
+  }
+
+  @Override
+  default double gamma() {
+    return spec().gamma();
+  }
+
+  @Override
+  default int contextWidth() {
+    return spec().contextWidth();
+  }
 
   /** The public id of the key this watermark uses. */
   String keyId();

@@ -229,7 +229,8 @@ final class GreenListScheme implements GreenListWatermark {
     return new GreenListDetector(this, dedup);
   }
 
-  int contextWidth() {
+  @Override
+  public int contextWidth() {
     return h;
   }
 

@@ -1,0 +1,46 @@
+package io.tracemark.api;
+
+/**
+ * Per-position scoring, the unit of evidence of any scheme: what a corpus verifier needs to score
+ * a (window, token) tuple against one key without knowing the scheme.
+ *
+ * <p>The score of {@code tokens[position]} depends only on {@code tokens[position - h, position]}
+ * where h is {@link #contextWidth()}. Under the null hypothesis (text independent of the key),
+ * distinct tuples have independent scores distributed as {@link #statistic()} says:
+ * <ul>
+ *   <li>{@link Statistic#BINOMIAL}: the score is 1 (green) with probability {@link #gamma()},
+ *       else 0; a sum over n tuples is Binomial(n, γ);
+ *   <li>{@link Statistic#GAMMA_SUM}: the score is Exp(1) (e.g. −ln(1 − u) of a keyed uniform
+ *       u); a sum over n tuples is Gamma(n, 1).
+ * </ul>
+ * Implementations are immutable and thread-safe.
+ */
+public interface TokenScorer {
+  /** The null distribution of one score. */
+  enum Statistic {
+    /** 0/1 scores, Bernoulli(γ) under H0. */
+    BINOMIAL,
+    /** Non-negative scores, Exp(1) under H0. */
+    GAMMA_SUM
+  }
+
+  /** h: the number of tokens before a position that its score depends on. */
+  int contextWidth();
+
+  /** Token ids must lie in {@code [0, vocabularySize())}. */
+  int vocabularySize();
+
+  /** The null distribution of one score. */
+  Statistic statistic();
+
+  /** γ for {@link Statistic#BINOMIAL}; NaN otherwise. */
+  double gamma();
+
+  /**
+   * The score of {@code tokens[position]} given the h tokens before it.
+   *
+   * @throws IllegalArgumentException if {@code position < h} or a token id involved is outside
+   *     the vocabulary
+   */
+  double score(int[] tokens, int position);
+}

@@ -1,0 +1,731 @@
+package io.tracemark.verifier;
+
+import io.tracemark.api.DedupMode;
+import io.tracemark.api.GreenListSpec;
+import io.tracemark.api.TokenScorer;
+import io.tracemark.api.WatermarkKey;
+import io.tracemark.core.LongHashSet;
+import io.tracemark.core.PValues;
+import io.tracemark.core.TupleHash;
+import io.tracemark.core.Watermarks;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
+
+/**
+ * Tests whether a suspect corpus or model inherits a watermark (Sander et al. 2024,
+ * "Watermarking Makes Language Models Radioactive").
+ *
+ * <pre>{@code
+ * InheritanceVerifier verifier = InheritanceVerifier.greenList(key, GreenListSpec.parse("kgw:gamma=0.25,h=1"), 100_277)
+ *     .alpha(1e-3)
+ *     .build();
+ * InheritanceResult r = verifier.closedModel(records);      // the suspect's outputs
+ * InheritanceResult s = verifier.readingMode(model, owner); // an open suspect model
+ * }</pre>
+ *
+ * <p>Both tests read the corpus once, through <b>one global deduplication tape</b>: each distinct
+ * (window, token) tuple (or window, or position, by {@link DedupMode}) is scored once across all
+ * records, which is what makes the binomial (or gamma) p-value exact on repetitive text. The tape
+ * holds key-independent fingerprints ({@link TupleHash}), so every key and every control key is
+ * scored on exactly the same tuples in the same pass.
+ *
+ * <p>Closed model: positions are scored with their h preceding tokens as the window, the prompt
+ * (if any) serving as context for the first answer tokens; a position whose window occurs in the
+ * record's prompt is excluded (a watermarked prompt copied into the answer would otherwise look
+ * like inheritance; with h = 0 the rule applies to the token itself); with a {@link
+ * ReferenceFilter} only windows in it are scored.
+ *
+ * <p>Reading mode: for each position i ≥ h of the owner's watermarked text x, the suspect's top-1
+ * prediction y (argmax of its logits after x[0, i)) is scored as the tuple (x[i−h, i), y).
+ *
+ * <p>An instance is immutable and thread-safe: each call keeps its own tape.
+ */
+public final class InheritanceVerifier {
+  /** Default number of control keys when a control-key factory is given. */
+  public static final int DEFAULT_CONTROL_KEYS = 100;
+  /** Default seed of the control keys. */
+  public static final long DEFAULT_CONTROL_SEED = 0x74726163656d6bL; // "tracemk"
+  /** Default significance level. */
+  public static final double DEFAULT_ALPHA = 0.01;
+  /** At most this many skipped records are listed individually (all are counted). */
+  public static final int MAX_LISTED_SKIPS = 1000;
+  private static final int MAX_CURVE_POINTS = 512;
+
+  private final List<String> labels;
+  private final TokenScorer[] scorers; // real keys first, then controls
+  private final int realKeys;
+  private final int controlCount;
+  private final long controlSeed;
+  private final DedupMode dedup;
+  private final boolean excludePrompt;
+  private final ReferenceFilter filter;
+  private final double alpha;
+  private final BadRecordPolicy onBadRecord;
+  private final int topRecords;
+  private final LongConsumer progress;
+  private final int h;
+  private final int vocabularySize;
+  private final TokenScorer.Statistic statistic;
+  private final double gamma;
+
+  private InheritanceVerifier(Builder b, TokenScorer[] scorers) {
+    this.labels = List.copyOf(b.labels);
+    this.scorers = scorers;
+    this.realKeys = b.scorers.size();
+    this.controlCount = scorers.length - realKeys;
+    this.controlSeed = b.controlSeed;
+    this.dedup = b.dedup;
+    this.excludePrompt = b.excludePrompt;
+    this.filter = b.filter;
+    this.alpha = b.alpha;
+    this.onBadRecord = b.onBadRecord;
+    this.topRecords = b.topRecords;
+    this.progress = b.progress;
+    TokenScorer first = scorers[0];
+    this.h = first.contextWidth();
+    this.vocabularySize = first.vocabularySize();
+    this.statistic = first.statistic();
+    this.gamma = first.gamma();
+  }
+
+  /** A builder with nothing set; add at least one scorer. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder for the green-list scheme of {@code key}: the key (labelled with its key id) as the
+   * scorer, and {@value #DEFAULT_CONTROL_KEYS} control keys of the same scheme.
+   */
+  public static Builder greenList(WatermarkKey key, GreenListSpec spec, int vocabularySize) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(spec, "spec");
+    return builder().scorer(key.keyId(), Watermarks.greenList(key, spec, vocabularySize))
+        .controlKeys(DEFAULT_CONTROL_KEYS, k -> Watermarks.greenList(k, spec, vocabularySize));
+  }
+
+  /**
+   * A builder testing every tenant key derived from {@code master} ({@code tenant-0} …) and the
+   * master itself ({@code master}), Holm-corrected, with control keys of the same scheme.
+   */
+  public static Builder greenListTenants(WatermarkKey master, int tenants, GreenListSpec spec, int vocabularySize) {
+    Objects.requireNonNull(master, "master");
+    ReferenceFilter.require(tenants >= 1, "tenants must be >= 1, was %d", tenants);
+    Builder b = greenList(master, spec, vocabularySize);
+    b.labels.set(0, "master");
+    for (int i = 0; i < tenants; i++) {
+      b.scorer("tenant-" + i, Watermarks.greenList(master.tenant(i), spec, vocabularySize));
+    }
+    return b;
+  }
+
+  /** The control key of index {@code i} for {@code seed}: SHA-256 of a domain tag, seed and index. */
+  public static WatermarkKey controlKey(long seed, int index) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update("tracemark/control-key/v1\0".getBytes(StandardCharsets.US_ASCII));
+      sha.update(ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putLong(seed).putInt(index).array());
+      return WatermarkKey.fromBytes(sha.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 unavailable", e);
+    }
+  }
+
+  /** Labels of the tested keys, in order. */
+  public List<String> labels() {
+    return labels;
+  }
+
+  /** h, shared by all scorers. */
+  public int contextWidth() {
+    return h;
+  }
+
+  /** The vocabulary size shared by all scorers. */
+  public int vocabularySize() {
+    return vocabularySize;
+  }
+
+  /** The deduplication mode. */
+  public DedupMode dedup() {
+    return dedup;
+  }
+
+  /** Whether windows occurring in a record's prompt are excluded. */
+  public boolean excludesPromptWindows() {
+    return excludePrompt;
+  }
+
+  /** The reference filter, or null. */
+  public ReferenceFilter referenceFilter() {
+    return filter;
+  }
+
+  /** The number of control keys. */
+  public int controlKeyCount() {
+    return controlCount;
+  }
+
+  /** The seed of the control keys. */
+  public long controlSeed() {
+    return controlSeed;
+  }
+
+  /** The significance level. */
+  public double alpha() {
+    return alpha;
+  }
+
+  /** The bad-record policy. */
+  public BadRecordPolicy onBadRecord() {
+    return onBadRecord;
+  }
+
+  // ------------------------------------------------------------------ closed model
+
+  /**
+   * Scores the suspect's outputs. The records are read once, in order, as a stream.
+   *
+   * @throws IllegalArgumentException for a bad record (empty, or a token id outside the
+   *     vocabulary) when the policy is {@link BadRecordPolicy#FAIL}; the message names the record
+   */
+  public InheritanceResult closedModel(Iterable<SuspectRecord> records) {
+    Objects.requireNonNull(records, "records");
+    Run run = new Run();
+    for (SuspectRecord record : records) {
+      Objects.requireNonNull(record, "record");
+      run.recordsRead++;
+      String bad = badRecord(record);
+      if (bad != null) {
+        run.skip(record.id(), bad);
+        continue;
+      }
+      scoreRecord(run, record);
+    }
+    return run.finish("closed-model");
+  }
+
+  private String badRecord(SuspectRecord record) {
+    if (record.length() == 0) {
+      return "empty record";
+    }
+    String answer = outOfRange(record.answerUnsafe(), "token");
+    return answer != null ? answer : outOfRange(record.promptUnsafe(), "prompt token");
+  }
+
+  private String outOfRange(int[] tokens, String what) {
+    for (int i = 0; i < tokens.length; i++) {
+      if (tokens[i] < 0 || tokens[i] >= vocabularySize) {
+        return String.format(Locale.ROOT, "%s id at index %d must be between 0 and %d, was %d", what, i,
+            vocabularySize - 1, tokens[i]);
+      }
+    }
+    return null;
+  }
+
+  private void scoreRecord(Run run, SuspectRecord record) {
+    int[] seq = record.promptThenAnswer();
+    int start = record.promptLength();
+    LongCountMap promptUnits = null;
+    if (excludePrompt && start > 0) {
+      int[] prompt = record.promptUnsafe();
+      promptUnits = new LongCountMap(prompt.length);
+      if (h == 0) {
+        for (int t : prompt) {
+          promptUnits.increment(TupleHash.tupleFromWindow(TupleHash.window(prompt, 0, 0), t));
+        }
+      } else {
+        for (int j = h; j <= prompt.length; j++) {
+          promptUnits.increment(TupleHash.window(prompt, j - h, h));
+        }
+      }
+    }
+    run.beginRecord(record.id(), record.length());
+    for (int pos = start; pos < seq.length; pos++) {
+      if (pos < h) {
+        run.noContext++;
+        continue;
+      }
+      long window = TupleHash.window(seq, pos - h, h);
+      if (promptUnits != null) {
+        long unit = h == 0 ? TupleHash.tupleFromWindow(window, seq[pos]) : window;
+        if (promptUnits.contains(unit)) {
+          run.excludedPrompt++;
+          continue;
+        }
+      }
+      if (filter != null && !filter.containsFingerprint(window)) {
+        run.excludedFilter++;
+        continue;
+      }
+      if (!run.firstTime(window, seq[pos])) {
+        run.duplicates++;
+        continue;
+      }
+      run.score(seq, pos);
+    }
+    run.endRecord();
+  }
+
+  // ------------------------------------------------------------------ reading mode
+
+  /**
+   * Reading mode: feeds each of the owner's watermarked texts to the suspect model and scores its
+   * top-1 prediction at every position i ≥ h against the window x[i−h, i) of the text. One global
+   * tape across all texts, as in the closed-model test; the reference filter applies if set.
+   */
+  public InheritanceResult readingMode(SuspectModel model, Iterable<int[]> ownerTexts) {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(ownerTexts, "ownerTexts");
+    int modelVocab = model.vocabularySize();
+    ReferenceFilter.require(modelVocab >= 1, "model vocabularySize must be >= 1, was %d", modelVocab);
+    float[] logits = new float[modelVocab];
+    int[] scratch = new int[h + 1];
+    Run run = new Run();
+    int index = 0;
+    for (int[] text : ownerTexts) {
+      Objects.requireNonNull(text, "owner text");
+      String id = "text-" + index++;
+      run.recordsRead++;
+      String bad = text.length == 0 ? "empty record" : outOfRange(text, "token");
+      if (bad != null) {
+        run.skip(id, bad);
+        continue;
+      }
+      run.beginRecord(id, text.length);
+      run.noContext += Math.min(h, text.length);
+      for (int pos = h; pos < text.length; pos++) {
+        long window = TupleHash.window(text, pos - h, h);
+        if (filter != null && !filter.containsFingerprint(window)) {
+          run.excludedFilter++;
+          continue;
+        }
+        if (dedup == DedupMode.WINDOW && !run.firstTime(window, 0)) {
+          run.duplicates++;
+          continue;
+        }
+        Arrays.fill(logits, 0f);
+        model.nextTokenLogits(text, pos, logits);
+        int y = argmax(logits);
+        if (y >= vocabularySize) {
+          run.outsideVocabulary++;
+          continue;
+        }
+        if (dedup == DedupMode.WINDOW_AND_TOKEN && !run.firstTime(window, y)) {
+          run.duplicates++;
+          continue;
+        }
+        System.arraycopy(text, pos - h, scratch, 0, h);
+        scratch[h] = y;
+        run.score(scratch, h);
+      }
+      run.endRecord();
+    }
+    return run.finish("reading-mode");
+  }
+
+  private static int argmax(float[] logits) {
+    int best = 0;
+    float max = Float.NEGATIVE_INFINITY;
+    for (int i = 0; i < logits.length; i++) {
+      float v = logits[i];
+      if (v != v) {
+        throw new IllegalArgumentException(String.format(Locale.ROOT, "suspect model logits[%d] is NaN", i));
+      }
+      if (v > max) {
+        max = v;
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  // ------------------------------------------------------------------ one pass
+
+  /** The mutable state of one call: tape, sums, checkpoints, per-record stats. Not thread-safe. */
+  private final class Run {
+    final LongHashSet tape = dedup == DedupMode.NONE ? null : new LongHashSet(1 << 16);
+    final double[] sums = new double[scorers.length];
+    long scored;
+    long recordsRead;
+    long tokensRead;
+    long noContext;
+    long duplicates;
+    long excludedPrompt;
+    long excludedFilter;
+    long outsideVocabulary;
+    long skippedCount;
+    final List<InheritanceResult.SkippedRecord> skipped = new ArrayList<>();
+    // checkpoints of the real keys' sums
+    long step = 1;
+    final List<long[]> checkpointN = new ArrayList<>();
+    final List<double[]> checkpointSums = new ArrayList<>();
+    // per record
+    final List<String> recordIds = new ArrayList<>();
+    final List<long[]> recordCounts = new ArrayList<>(); // tokens, scored
+    final List<double[]> recordSums = new ArrayList<>();
+    String currentId;
+    long currentTokens;
+    long currentScored;
+    double[] currentSums;
+    long nextProgress = 1 << 16;
+
+    void skip(String id, String reason) {
+      if (onBadRecord == BadRecordPolicy.FAIL) {
+        throw new IllegalArgumentException("record " + id + ": " + reason);
+      }
+      skippedCount++;
+      if (skipped.size() < MAX_LISTED_SKIPS) {
+        skipped.add(new InheritanceResult.SkippedRecord(id, reason));
+      }
+    }
+
+    void beginRecord(String id, long tokens) {
+      currentId = id;
+      currentTokens = tokens;
+      currentScored = 0;
+      currentSums = new double[realKeys];
+      tokensRead += tokens;
+      if (progress != null && tokensRead >= nextProgress) {
+        progress.accept(tokensRead);
+        nextProgress = tokensRead + (1 << 16);
+      }
+    }
+
+    void endRecord() {
+      recordIds.add(currentId);
+      recordCounts.add(new long[] {currentTokens, currentScored});
+      recordSums.add(currentSums);
+    }
+
+    /** Adds the unit to the tape; false if it was there already. */
+    boolean firstTime(long window, int token) {
+      if (tape == null) {
+        return true;
+      }
+      long unit = dedup == DedupMode.WINDOW ? window : TupleHash.tupleFromWindow(window, token);
+      return tape.add(unit);
+    }
+
+    void score(int[] tokens, int pos) {
+      for (int k = 0; k < scorers.length; k++) {
+        double s = scorers[k].score(tokens, pos);
+        sums[k] += s;
+        if (k < realKeys) {
+          currentSums[k] += s;
+        }
+      }
+      scored++;
+      currentScored++;
+      if (scored % step == 0) {
+        checkpointN.add(new long[] {scored});
+        checkpointSums.add(Arrays.copyOf(sums, realKeys));
+        if (checkpointN.size() >= MAX_CURVE_POINTS) {
+          // keep every other point and double the step
+          step *= 2;
+          int w = 0;
+          for (int i = 0; i < checkpointN.size(); i++) {
+            if (checkpointN.get(i)[0] % step == 0) {
+              checkpointN.set(w, checkpointN.get(i));
+              checkpointSums.set(w, checkpointSums.get(i));
+              w++;
+            }
+          }
+          checkpointN.subList(w, checkpointN.size()).clear();
+          checkpointSums.subList(w, checkpointSums.size()).clear();
+        }
+      }
+    }
+
+    InheritanceResult finish(String mode) {
+      if (progress != null) {
+        progress.accept(tokensRead);
+      }
+      // per-key p-values and Holm adjustment
+      double[] log10p = new double[scorers.length];
+      for (int k = 0; k < scorers.length; k++) {
+        log10p[k] = log10P(scored, sums[k]);
+      }
+      double[] adjusted = holm(Arrays.copyOf(log10p, realKeys));
+      int best = 0;
+      for (int k = 1; k < realKeys; k++) {
+        if (adjusted[k] < adjusted[best] || (adjusted[k] == adjusted[best] && log10p[k] < log10p[best])) {
+          best = k;
+        }
+      }
+      List<Double> controlP = new ArrayList<>(controlCount);
+      int controlsFlagged = 0;
+      double log10Alpha = Math.log10(alpha);
+      for (int c = realKeys; c < scorers.length; c++) {
+        controlP.add(log10p[c]);
+        if (scored > 0 && log10p[c] < log10Alpha) {
+          controlsFlagged++;
+        }
+      }
+      List<InheritanceResult.KeyResult> keyResults = new ArrayList<>(realKeys);
+      for (int k = 0; k < realKeys; k++) {
+        int rank = 0;
+        if (controlCount > 0) {
+          rank = 1;
+          for (double p : controlP) {
+            if (p <= log10p[k]) {
+              rank++;
+            }
+          }
+        }
+        keyResults.add(new InheritanceResult.KeyResult(labels.get(k), sums[k], scored == 0 ? 0.0 : sums[k] / scored,
+            z(scored, sums[k]),
+            log10p[k], adjusted[k], rank, scored > 0 && adjusted[k] < log10Alpha));
+      }
+      InheritanceResult.KeyResult bestResult = keyResults.get(best);
+      int bestRank = bestResult.controlRank();
+      InheritanceResult.ControlNull controls = new InheritanceResult.ControlNull(controlCount, controlSeed, controlP,
+          controlsFlagged, bestRank, controlCount == 0 ? 1.0 : (double) bestRank / (controlCount + 1));
+      // curve of the best key
+      List<InheritanceResult.CurvePoint> curve = new ArrayList<>();
+      for (int i = 0; i < checkpointN.size(); i++) {
+        long n = checkpointN.get(i)[0];
+        double s = checkpointSums.get(i)[best];
+        curve.add(new InheritanceResult.CurvePoint(n, s, log10P(n, s)));
+      }
+      if (scored > 0 && (curve.isEmpty() || curve.get(curve.size() - 1).tuples() != scored)) {
+        curve.add(new InheritanceResult.CurvePoint(scored, sums[best], log10p[best]));
+      }
+      List<InheritanceResult.RecordContribution> top = topContributions(best);
+      boolean detected = bestResult.significant();
+      List<String> flags = new ArrayList<>();
+      if (scored == 0) {
+        flags.add("nothing was scored: every position was excluded, duplicated or lacked context");
+      }
+      if (detected && controlCount > 0 && bestRank > 1) {
+        flags.add(String.format(Locale.ROOT,
+            "the key does not stand out from its controls: rank %d of %d (some random key scores as well)", bestRank,
+            controlCount + 1));
+      }
+      if (controlCount >= 20 && scored > 0) {
+        // more controls flagged than a 99.9% binomial bound allows signals a broken null
+        double mean = alpha * controlCount;
+        double bound = mean + 3.3 * Math.sqrt(mean * (1 - alpha)) + 1;
+        if (controlsFlagged > bound) {
+          flags.add(String.format(Locale.ROOT,
+              "%d of %d control keys are significant at alpha=%s (about %.1f expected): the null is not calibrated "
+                  + "on this corpus",
+              controlsFlagged, controlCount, alpha, mean));
+        }
+      }
+      InheritanceResult.Counts counts = new InheritanceResult.Counts(noContext, duplicates, excludedPrompt,
+          excludedFilter, outsideVocabulary, skippedCount);
+      return new InheritanceResult(mode, statistic, statistic == TokenScorer.Statistic.BINOMIAL ? gamma : Double.NaN,
+          recordsRead, tokensRead, scored, bestResult.score(), bestResult.rate(), bestResult.z(), bestResult.log10P(),
+          bestResult.log10PAdjusted(), alpha,
+          detected ? InheritanceResult.Verdict.DETECTED : InheritanceResult.Verdict.NOT_DETECTED, keyResults, best,
+          controls, curve, top, counts, skipped, flags);
+    }
+
+    private List<InheritanceResult.RecordContribution> topContributions(int best) {
+      int n = recordIds.size();
+      Integer[] order = new Integer[n];
+      double[] excess = new double[n];
+      for (int i = 0; i < n; i++) {
+        order[i] = i;
+        excess[i] = recordSums.get(i)[best] - expected(recordCounts.get(i)[1]);
+      }
+      Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> -excess[i]).thenComparingInt(i -> i));
+      List<InheritanceResult.RecordContribution> out = new ArrayList<>();
+      for (int j = 0; j < Math.min(topRecords, n); j++) {
+        int i = order[j];
+        long[] c = recordCounts.get(i);
+        double s = recordSums.get(i)[best];
+        out.add(new InheritanceResult.RecordContribution(recordIds.get(i), c[0], c[1], s, excess[i], log10P(c[1], s)));
+      }
+      return out;
+    }
+  }
+
+  private double expected(long n) {
+    return statistic == TokenScorer.Statistic.BINOMIAL ? gamma * n : n;
+  }
+
+  private double log10P(long n, double sum) {
+    if (n == 0) {
+      return 0.0;
+    }
+    if (statistic == TokenScorer.Statistic.BINOMIAL) {
+      return PValues.log10BinomialUpperTail(n, Math.round(sum), gamma);
+    }
+    return PValues.log10GammaUpperTail(n, sum);
+  }
+
+  private double z(long n, double sum) {
+    if (n == 0) {
+      return 0.0;
+    }
+    if (statistic == TokenScorer.Statistic.BINOMIAL) {
+      return PValues.zScore(n, Math.round(sum), gamma);
+    }
+    return (sum - n) / Math.sqrt(n);
+  }
+
+  /** Holm–Bonferroni step-down adjustment in log10 space, capped at 0 (p = 1), monotone. */
+  static double[] holm(double[] log10p) {
+    int m = log10p.length;
+    Integer[] order = new Integer[m];
+    for (int i = 0; i < m; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> log10p[i]).thenComparingInt(i -> i));
+    double[] out = new double[m];
+    double running = Double.NEGATIVE_INFINITY;
+    for (int j = 0; j < m; j++) {
+      int i = order[j];
+      double adj = Math.min(0.0, log10p[i] + Math.log10(m - j));
+      running = Math.max(running, adj);
+      out[i] = running;
+    }
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return String.format(Locale.ROOT, "InheritanceVerifier[keys=%s, controls=%d, dedup=%s, excludePrompt=%s, "
+        + "filter=%s, alpha=%s]", labels, controlCount, dedup.label(), excludePrompt,
+        filter == null ? "none" : filter.description(), alpha);
+  }
+
+  // ------------------------------------------------------------------ builder
+
+  /** Configures an {@link InheritanceVerifier}. Not thread-safe; {@link #build()} validates. */
+  public static final class Builder {
+    private final List<String> labels = new ArrayList<>();
+    private final List<TokenScorer> scorers = new ArrayList<>();
+    private DedupMode dedup = DedupMode.WINDOW_AND_TOKEN;
+    private boolean excludePrompt = true;
+    private ReferenceFilter filter;
+    private int controlCount;
+    private Function<WatermarkKey, ? extends TokenScorer> controlFactory;
+    private long controlSeed = DEFAULT_CONTROL_SEED;
+    private double alpha = DEFAULT_ALPHA;
+    private BadRecordPolicy onBadRecord = BadRecordPolicy.FAIL;
+    private int topRecords = 20;
+    private LongConsumer progress;
+
+    private Builder() {}
+
+    /** Adds a key to test, with a label for reports (e.g. its key id or {@code tenant-3}). */
+    public Builder scorer(String label, TokenScorer scorer) {
+      Objects.requireNonNull(label, "label");
+      Objects.requireNonNull(scorer, "scorer");
+      ReferenceFilter.require(!labels.contains(label), "scorer label \"%s\" is given twice", label);
+      labels.add(label);
+      scorers.add(scorer);
+      return this;
+    }
+
+    /** Deduplication of the global tape (default {@code window+token}). */
+    public Builder dedup(DedupMode mode) {
+      this.dedup = Objects.requireNonNull(mode, "dedup");
+      return this;
+    }
+
+    /** Whether positions whose window occurs in the record's prompt are excluded (default true). */
+    public Builder excludePromptWindows(boolean exclude) {
+      this.excludePrompt = exclude;
+      return this;
+    }
+
+    /** Scores only windows in {@code filter} (null for none, the default). */
+    public Builder referenceFilter(ReferenceFilter filter) {
+      this.filter = filter;
+      return this;
+    }
+
+    /**
+     * Scores the same tuples under {@code count} control keys made by {@code factory} from keys
+     * derived from the control seed ({@link #controlKey}); 0 disables the controls.
+     */
+    public Builder controlKeys(int count, Function<WatermarkKey, ? extends TokenScorer> factory) {
+      ReferenceFilter.require(count >= 0 && count <= 100_000, "control keys must be between 0 and 100000, was %d",
+          count);
+      ReferenceFilter.require(count == 0 || factory != null, "control keys need a factory when count > 0");
+      this.controlCount = count;
+      this.controlFactory = factory;
+      return this;
+    }
+
+    /** Changes only the number of control keys, keeping the factory. */
+    public Builder controlKeys(int count) {
+      return controlKeys(count, controlFactory);
+    }
+
+    /** The seed the control keys are derived from (default {@link #DEFAULT_CONTROL_SEED}). */
+    public Builder controlSeed(long seed) {
+      this.controlSeed = seed;
+      return this;
+    }
+
+    /** The significance level, in (0, 1) (default {@value #DEFAULT_ALPHA}). */
+    public Builder alpha(double alpha) {
+      ReferenceFilter.require(alpha > 0 && alpha < 1, "alpha must be in (0, 1), was %s", alpha);
+      this.alpha = alpha;
+      return this;
+    }
+
+    /** What to do with an empty record or a token id outside the vocabulary (default fail). */
+    public Builder onBadRecord(BadRecordPolicy policy) {
+      this.onBadRecord = Objects.requireNonNull(policy, "onBadRecord");
+      return this;
+    }
+
+    /** How many most-contributing records the result lists (default 20). */
+    public Builder topRecords(int count) {
+      ReferenceFilter.require(count >= 0, "topRecords must be >= 0, was %d", count);
+      this.topRecords = count;
+      return this;
+    }
+
+    /** Called now and then with the number of tokens read so far (for progress bars). */
+    public Builder progress(LongConsumer listener) {
+      this.progress = listener;
+      return this;
+    }
+
+    /** Validates that all scorers (and controls) share h, vocabulary and statistic, and builds. */
+    public InheritanceVerifier build() {
+      ReferenceFilter.require(!scorers.isEmpty(), "at least one scorer is required");
+      TokenScorer first = scorers.get(0);
+      List<TokenScorer> all = new ArrayList<>(scorers);
+      for (int i = 0; i < controlCount; i++) {
+        all.add(Objects.requireNonNull(controlFactory.apply(controlKey(controlSeed, i)), "control scorer"));
+      }
+      for (int i = 1; i < all.size(); i++) {
+        TokenScorer s = all.get(i);
+        String what = i < scorers.size() ? "scorer \"" + labels.get(i) + "\"" : "control scorer " + (i - scorers.size());
+        ReferenceFilter.require(s.contextWidth() == first.contextWidth(), "%s has h=%d but the first scorer has h=%d",
+            what, s.contextWidth(), first.contextWidth());
+        ReferenceFilter.require(s.vocabularySize() == first.vocabularySize(),
+            "%s has vocabularySize=%d but the first scorer has %d", what, s.vocabularySize(), first.vocabularySize());
+        ReferenceFilter.require(s.statistic() == first.statistic(), "%s has statistic %s but the first scorer has %s",
+            what, s.statistic(), first.statistic());
+        ReferenceFilter.require(s.statistic() != TokenScorer.Statistic.BINOMIAL
+            || Double.compare(s.gamma(), first.gamma()) == 0, "%s has gamma=%s but the first scorer has %s", what,
+            s.gamma(), first.gamma());
+      }
+      if (filter != null) {
+        ReferenceFilter.require(filter.contextWidth() == first.contextWidth(),
+            "reference filter has h=%d but the scorers have h=%d", filter.contextWidth(), first.contextWidth());
+      }
+      return new InheritanceVerifier(this, all.toArray(new TokenScorer[0]));
+    }
+  }
+}

@@ -52,7 +52,8 @@ public final class FastMultinomial implements Sampler {
       int to = Math.min(v, from + BLOCK);
       double sum = 0;
       for (int i = from; i < to; i++) {
-        double e = Math.exp(logits[i] - max);
+        float x = logits[i];
+        double e = x == Float.NEGATIVE_INFINITY ? 0.0 : Math.exp(x - max);
         w[i] = e;
         sum += e;
       }

@@ -138,7 +138,6 @@ public final class Demo {
         (kept++ % 2 == 0 ? ownerHuman : competitorHuman).add(d.tokens());
       }
     }
-    long competitorHumanTokens = competitorHuman.stream().mapToLong(a -> a.length).sum();
     List<int[]> ownerPrompts = encodeAll(enc, Prompts.sentenceStarts(ownerPromptDocs, c.ownerPrompts(), 6,
         Seeds.stream(c.seed(), "owner-prompts", 0)));
     List<int[]> competitorPrompts = encodeAll(enc, Prompts.sentenceStarts(competitorPromptDocs, c.competitorPrompts(),
@@ -187,7 +186,7 @@ public final class Demo {
       for (int s = 0; s < rhos.length; s++) {
         double rho = rhos[s];
         int index = s;
-        futures.add(pool.submit(() -> student(c, index, rho, competitorHuman, competitorHumanTokens, collected,
+        futures.add(pool.submit(() -> student(c, index, rho, competitorHuman, collected,
             competitorPrompts, readingTexts, verifier, vocab)));
       }
       List<Row> rows = new ArrayList<>();
@@ -206,33 +205,10 @@ public final class Demo {
     }
   }
 
-  private static Row student(Config c, int index, double rho, List<int[]> human, long humanTokens,
-      List<int[]> collected, List<int[]> competitorPrompts, List<int[]> readingTexts, InheritanceVerifier verifier,
+  private static Row student(Config c, int index, double rho, List<int[]> human, List<int[]> collected, List<int[]> competitorPrompts, List<int[]> readingTexts, InheritanceVerifier verifier,
       int vocab) {
-    List<int[]> training = new ArrayList<>();
-    long available = collected.stream().mapToLong(a -> a.length).sum();
-    long wanted;
-    long usedHuman;
-    if (rho >= 1.0) {
-      wanted = available;
-      usedHuman = 0;
-    } else {
-      training.addAll(human);
-      usedHuman = humanTokens;
-      wanted = Math.round(rho / (1 - rho) * humanTokens);
-      Checks.require(wanted <= available,
-          "rho=%s needs %d teacher tokens but the teacher produced %d: raise the owner prompts", rho, wanted, available);
-    }
-    long taken = 0;
-    for (int[] a : collected) {
-      if (taken >= wanted) {
-        break;
-      }
-      int n = (int) Math.min(a.length, wanted - taken);
-      training.add(n == a.length ? a : Arrays.copyOf(a, n));
-      taken += n;
-    }
-    NGramModel student = NGramModel.train(training, c.order(), vocab, Tokenizers.DEFAULT);
+    Distillation.Mix mix = Distillation.mix(rho >= 1 ? List.of() : human, collected, rho, "the teacher's answers");
+    NGramModel student = NGramModel.train(mix.documents(), c.order(), vocab, Tokenizers.DEFAULT);
     SamplingLoop loop = loop(student, c);
     // Answered on this thread: the students already run in parallel.
     List<int[]> answers = new ArrayList<>(competitorPrompts.size());
@@ -243,7 +219,7 @@ public final class Demo {
     }
     InheritanceResult closed = verifier.closedModel(records("competitor", answers, competitorPrompts));
     InheritanceResult open = verifier.readingMode(suspect(student), readingTexts);
-    return new Row(rho, usedHuman, taken, closed, open);
+    return new Row(rho, mix.humanTokens(), mix.teacherTokens(), closed, open);
   }
 
   /** The embedded model as the verifier's open-model callback. */

@@ -116,15 +116,22 @@ public final class Demo {
    */
   public record Result(String keyId, InheritanceResult teacherCheck, List<Row> rows, List<String> timings) {}
 
-  /** Runs the scenario, printing progress and the table to {@code out}. */
-  public static Result run(Config c, PrintStream out) {
-    long t0 = System.nanoTime();
-    List<String> timings = new ArrayList<>();
-    out.printf(Locale.ROOT, "tracemark demo: seed %d, scheme %s, order-%d Kneser-Ney over cl100k_base, alpha %s%n",
-        c.seed(), c.spec().canonical(), c.order(), c.alpha());
-    Encoding enc = Tokenizers.encoding(Tokenizers.DEFAULT);
-    int vocab = Tokenizers.vocabularySize(Tokenizers.DEFAULT);
-    List<BrownTokens.Doc> docs = BrownTokens.documents(enc);
+  /**
+   * The demo's split of Brown by document.
+   *
+   * @param ownerPromptDocs held-out documents the owner's prompts come from
+   * @param competitorPromptDocs held-out documents the competitor's prompts come from
+   * @param ownerHuman the teacher's training documents
+   * @param competitorHuman the competitor's own human text
+   */
+  public record Split(List<BrownTokens.Doc> ownerPromptDocs, List<BrownTokens.Doc> competitorPromptDocs,
+      List<int[]> ownerHuman, List<int[]> competitorHuman) {}
+
+  /**
+   * Every tenth document is held out for prompts (alternately the owner's and the competitor's);
+   * the other 450 alternate between the owner's and the competitor's half. Independent of the seed.
+   */
+  public static Split split(List<BrownTokens.Doc> docs) {
     List<BrownTokens.Doc> ownerPromptDocs = new ArrayList<>();
     List<BrownTokens.Doc> competitorPromptDocs = new ArrayList<>();
     List<int[]> ownerHuman = new ArrayList<>();
@@ -138,6 +145,24 @@ public final class Demo {
         (kept++ % 2 == 0 ? ownerHuman : competitorHuman).add(d.tokens());
       }
     }
+    return new Split(List.copyOf(ownerPromptDocs), List.copyOf(competitorPromptDocs), List.copyOf(ownerHuman),
+        List.copyOf(competitorHuman));
+  }
+
+  /** Runs the scenario, printing progress and the table to {@code out}. */
+  public static Result run(Config c, PrintStream out) {
+    long t0 = System.nanoTime();
+    List<String> timings = new ArrayList<>();
+    out.printf(Locale.ROOT, "tracemark demo: seed %d, scheme %s, order-%d Kneser-Ney over cl100k_base, alpha %s%n",
+        c.seed(), c.spec().canonical(), c.order(), c.alpha());
+    Encoding enc = Tokenizers.encoding(Tokenizers.DEFAULT);
+    int vocab = Tokenizers.vocabularySize(Tokenizers.DEFAULT);
+    List<BrownTokens.Doc> docs = BrownTokens.documents(enc);
+    Split split = split(docs);
+    List<BrownTokens.Doc> ownerPromptDocs = split.ownerPromptDocs();
+    List<BrownTokens.Doc> competitorPromptDocs = split.competitorPromptDocs();
+    List<int[]> ownerHuman = split.ownerHuman();
+    List<int[]> competitorHuman = split.competitorHuman();
     List<int[]> ownerPrompts = encodeAll(enc, Prompts.sentenceStarts(ownerPromptDocs, c.ownerPrompts(), 6,
         Seeds.stream(c.seed(), "owner-prompts", 0)));
     List<int[]> competitorPrompts = encodeAll(enc, Prompts.sentenceStarts(competitorPromptDocs, c.competitorPrompts(),
@@ -237,12 +262,14 @@ public final class Demo {
     };
   }
 
-  static SamplingLoop loop(NGramModel model, Config c) {
+  /** The sampling loop of the demo's configuration (top-k, temperature), without a watermark. */
+  public static SamplingLoop loop(NGramModel model, Config c) {
     SamplingLoop loop = SamplingLoop.of(model).withTopK(c.topK());
     return c.temperature() == 1.0 ? loop : loop.withTemperature(c.temperature());
   }
 
-  static List<SuspectRecord> records(String prefix, List<int[]> answers, List<int[]> prompts) {
+  /** Verifier records {@code prefix-i} of answers with their prompts. */
+  public static List<SuspectRecord> records(String prefix, List<int[]> answers, List<int[]> prompts) {
     List<SuspectRecord> out = new ArrayList<>(answers.size());
     for (int i = 0; i < answers.size(); i++) {
       out.add(new SuspectRecord(prefix + "-" + i, answers.get(i), prompts.get(i)));
@@ -250,7 +277,8 @@ public final class Demo {
     return out;
   }
 
-  private static List<int[]> encodeAll(Encoding enc, List<String> texts) {
+  /** Tokenizes each text. */
+  public static List<int[]> encodeAll(Encoding enc, List<String> texts) {
     List<int[]> out = new ArrayList<>(texts.size());
     for (String t : texts) {
       out.add(Tokenizers.encode(enc, t));

@@ -30,6 +30,15 @@ final class JTokkitTokenizer implements TextTokenizer {
   }
 
   @Override
+  public String decode(int[] tokens) {
+    com.knuddels.jtokkit.api.IntArrayList list = new com.knuddels.jtokkit.api.IntArrayList(tokens.length);
+    for (int t : tokens) {
+      list.add(t);
+    }
+    return encoding.decode(list);
+  }
+
+  @Override
   public String toString() {
     return "TextTokenizer[" + name + ", vocab=" + vocabularySize + "]";
   }

@@ -13,4 +13,7 @@ public interface TextTokenizer {
 
   /** The token ids of {@code text}; special-token strings in the text are encoded as ordinary text. */
   int[] encode(String text);
+
+  /** The text of {@code tokens} (invalid UTF-8 sequences become U+FFFD). */
+  String decode(int[] tokens);
 }

@@ -1,7 +1,5 @@
 package io.tracemark.examples;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.knuddels.jtokkit.api.Encoding;
 import io.tracemark.api.GreenListSpec;
 import io.tracemark.api.GreenListWatermark;
@@ -9,13 +7,13 @@ import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
 import io.tracemark.examples.cli.Corpora;
 import io.tracemark.examples.cli.InputException;
+import io.tracemark.examples.cli.Records;
 import io.tracemark.examples.demo.Answers;
 import io.tracemark.examples.demo.Demo;
 import io.tracemark.examples.demo.Distillation;
 import io.tracemark.examples.lm.NGramModel;
 import io.tracemark.examples.lm.Tokenizers;
 import io.tracemark.examples.loop.SamplingLoop;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -114,13 +112,16 @@ public final class Main implements Callable<Integer> {
     int controlKeys;
     @Option(names = "--threads", description = "Worker threads (default: the number of processors).")
     Integer threads;
+    @Option(names = "--out", defaultValue = "tracemark-demo",
+        description = "Directory for the evidence report of one case (default: ${DEFAULT-VALUE}).")
+    Path outDir;
 
     @Override
     public Integer call() {
       Demo.Config d = Demo.Config.defaults(seed);
       Demo.Config c = new Demo.Config(seed, order, GreenListSpec.parse(scheme), ownerPrompts, competitorPrompts,
           answerTokens, readingTexts, topK, 1.0, alpha, controlKeys, rhos == null ? d.rhos() : rhos,
-          threads == null ? d.threads() : threads);
+          threads == null ? d.threads() : threads, outDir);
       PrintWriter w = spec.commandLine().getOut();
       java.io.PrintStream ps = new java.io.PrintStream(new java.io.OutputStream() {
         @Override
@@ -254,31 +255,13 @@ public final class Main implements Callable<Integer> {
         pool.shutdownNow();
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
-      ObjectMapper json = new ObjectMapper();
-      try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-        for (int i = 0; i < answers.size(); i++) {
-          java.io.StringWriter line = new java.io.StringWriter();
-          try (JsonGenerator g = json.getFactory().createGenerator(line)) {
-            g.writeStartObject();
-            g.writeStringField("id", "gen-" + i);
-            g.writeStringField("prompt", texts.get(i));
-            g.writeFieldName("prompt_tokens");
-            g.writeArray(promptTokens.get(i), 0, promptTokens.get(i).length);
-            int[] a = answers.get(i);
-            g.writeStringField("text", Tokenizers.decode(enc, a, 0, a.length));
-            g.writeFieldName("tokens");
-            g.writeArray(a, 0, a.length);
-            g.writeStringField("tokenizer", m.tokenizer());
-            if (keyId != null) {
-              g.writeStringField("key_id", keyId);
-              g.writeStringField("scheme", s.canonical());
-            }
-            g.writeEndObject();
-          }
-          w.write(line.toString());
-          w.newLine();
-        }
+      java.util.Map<String, String> extra = new java.util.LinkedHashMap<>();
+      extra.put("tokenizer", m.tokenizer());
+      if (keyId != null) {
+        extra.put("key_id", keyId);
+        extra.put("scheme", s.canonical());
       }
+      Records.write(out, "gen-", enc, texts, promptTokens, answers, extra);
       long tokens = answers.stream().mapToLong(a -> a.length).sum();
       spec.commandLine().getOut().printf(Locale.ROOT,
           "generated %,d tokens for %d prompts in %.1f s (%,.0f tokens/s on %d threads), %s; wrote %s%n", tokens,

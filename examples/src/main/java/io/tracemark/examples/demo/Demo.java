@@ -15,6 +15,7 @@ import io.tracemark.verifier.InheritanceVerifier;
 import io.tracemark.verifier.SuspectModel;
 import io.tracemark.verifier.SuspectRecord;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -61,10 +62,11 @@ public final class Demo {
    * @param controlKeys control keys of the verifier's empirical null
    * @param rhos the fractions ρ of teacher tokens in the students' training data
    * @param threads worker threads
+   * @param outDir where the evidence report of one case is written ({@code null}: no report)
    */
   public record Config(long seed, int order, GreenListSpec spec, int ownerPrompts, int competitorPrompts,
       int answerTokens, int readingTexts, int topK, double temperature, double alpha, int controlKeys, double[] rhos,
-      int threads) {
+      int threads, Path outDir) {
     /** Validates and copies. */
     public Config {
       Checks.require(order >= 1 && order <= NGramModel.MAX_ORDER, "order must be between 1 and %d, was %d",
@@ -85,7 +87,7 @@ public final class Demo {
     public static Config defaults(long seed) {
       return new Config(seed, NGramModel.DEFAULT_ORDER, GreenListSpec.parse("kgw:gamma=0.25,delta=2,h=1"), 800, 200,
           128, 200, 50, 1.0, 1e-6, 100, new double[] {0, 0.01, 0.05, 0.10, 1.0},
-          Math.max(1, Runtime.getRuntime().availableProcessors()));
+          Math.max(1, Runtime.getRuntime().availableProcessors()), null);
     }
 
     @Override
@@ -102,9 +104,10 @@ public final class Demo {
    * @param teacherTokens teacher training tokens
    * @param closed the closed-model test of its answers
    * @param open the reading-mode test
+   * @param answers the student's answers to the competitor's prompts (what the closed-model test read)
    */
   public record Row(double rho, long humanTokens, long teacherTokens, InheritanceResult closed,
-      InheritanceResult open) {}
+      InheritanceResult open, List<int[]> answers) {}
 
   /**
    * The outcome.
@@ -113,8 +116,10 @@ public final class Demo {
    * @param teacherCheck the closed-model test of the teacher's own answers (sanity check)
    * @param rows one per ρ, in the order given
    * @param timings phase name and seconds
+   * @param reportDir the directory of the evidence report, or null
    */
-  public record Result(String keyId, InheritanceResult teacherCheck, List<Row> rows, List<String> timings) {}
+  public record Result(String keyId, InheritanceResult teacherCheck, List<Row> rows, List<String> timings,
+      Path reportDir) {}
 
   /**
    * The demo's split of Brown by document.
@@ -223,8 +228,13 @@ public final class Demo {
           competitorPrompts.size()), t3));
       out.println();
       printTable(out, c, rows);
+      Path reportDir = null;
+      if (c.outDir() != null) {
+        out.println();
+        reportDir = EvidenceCase.write(c, key, reportCase(rows), competitorPrompts, enc, out);
+      }
       timings.add(phase(out, "total", t0));
-      return new Result(key.keyId(), teacherCheck, rows, timings);
+      return new Result(key.keyId(), teacherCheck, rows, timings, reportDir);
     } finally {
       pool.shutdownNow();
     }
@@ -244,7 +254,26 @@ public final class Demo {
     }
     InheritanceResult closed = verifier.closedModel(records("competitor", answers, competitorPrompts));
     InheritanceResult open = verifier.readingMode(suspect(student), readingTexts);
-    return new Row(rho, mix.humanTokens(), mix.teacherTokens(), closed, open);
+    return new Row(rho, mix.humanTokens(), mix.teacherTokens(), closed, open, List.copyOf(answers));
+  }
+
+  /** The case whose evidence report is written: the smallest ρ caught by the closed-model test, else the largest ρ. */
+  static Row reportCase(List<Row> rows) {
+    Row best = null;
+    for (Row r : rows) {
+      if (r.rho() > 0 && r.closed().verdict() == InheritanceResult.Verdict.DETECTED
+          && (best == null || r.rho() < best.rho())) {
+        best = r;
+      }
+    }
+    if (best == null) {
+      for (Row r : rows) {
+        if (best == null || r.rho() > best.rho()) {
+          best = r;
+        }
+      }
+    }
+    return best;
   }
 
   /** The embedded model as the verifier's open-model callback. */

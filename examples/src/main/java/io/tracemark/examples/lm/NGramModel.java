@@ -20,10 +20,12 @@ import java.util.List;
  * vocabulary, so every token id has a positive probability. A context never seen with a
  * continuation passes its mass to the next lower order.
  *
- * <p>Logits are log-probabilities over the whole vocabulary. Unrolling the recursion gives
- * P(w | h) = W_1 P_1(w) + Σ_{k≥2} W_k α_k(w | h_k), where α_k is non-zero only for the tokens seen
- * after h_k; so one step costs a vectorised copy of the precomputed log P_1 plus a few thousand
- * sparse corrections, not a pass of logarithms over the vocabulary.
+ * <p>Logits are log-probabilities over the whole vocabulary. Unrolling the recursion, a token
+ * whose highest order seen after the context is k has P(w | h) = W_k · P_k(w | h_k), with W_k the
+ * product of the backoff weights above k; and P_k(w | h_k) of a stored k-gram does not depend on
+ * the longer context, so it is precomputed at training (or load) time. One step therefore costs a
+ * vectorised copy of log P_1 plus one addition per continuation seen after each suffix of the
+ * context — no logarithm per token, no pass of exponentials.
  *
  * <p>Instances are immutable and thread-safe ({@link #nextTokenLogits} uses a per-thread
  * scratch buffer). Build one with {@link #train} or {@link #load}.
@@ -47,7 +49,6 @@ public final class NGramModel implements LanguageModel {
   // derived
   final double[] discounts; // index k - 1
   private final float[] logP1;
-  private final double[] p1;
   private final ThreadLocal<Scratch> scratch;
 
   /**
@@ -59,8 +60,10 @@ public final class NGramModel implements LanguageModel {
     final int[] start;
     final int[] word;
     final int[] count;
-    float[] alpha;
-    float[] backoff;
+    /** log P_k(w | h) of each entry: the full interpolated probability, lower orders included. */
+    float[] logProb;
+    /** log of the backoff weight γ_k(h) = D_k N1+(h •) / c_k(h) of each prefix (0 if it has no continuations). */
+    float[] logBackoff;
 
     Level(int[] start, int[] word, int[] count) {
       this.start = start;
@@ -96,15 +99,8 @@ public final class NGramModel implements LanguageModel {
   }
 
   private static final class Scratch {
-    final double[] acc;
-    final int[] touched;
     final int[] contexts = new int[MAX_ORDER + 1];
-    final double[] weights = new double[MAX_ORDER + 1];
-
-    Scratch(int v) {
-      acc = new double[v];
-      touched = new int[v];
-    }
+    final double[] logWeights = new double[MAX_ORDER + 1];
   }
 
   NGramModel(int order, int vocabularySize, String tokenizer, long trainingTokens, int[] unigramCounts,
@@ -117,10 +113,9 @@ public final class NGramModel implements LanguageModel {
     this.unigramCounts = unigramCounts;
     this.levels = levels;
     this.discounts = new double[order];
-    this.p1 = new double[vocabularySize];
     this.logP1 = new float[vocabularySize];
     computeProbabilities();
-    this.scratch = ThreadLocal.withInitial(() -> new Scratch(vocabularySize));
+    this.scratch = ThreadLocal.withInitial(Scratch::new);
   }
 
   static int bitsFor(int vocabularySize) {
@@ -194,6 +189,12 @@ public final class NGramModel implements LanguageModel {
     return discounts[k - 1];
   }
 
+  /**
+   * Precomputes log P_k(w | h) for every stored k-gram (h, w), lower orders included, and the log
+   * backoff weight of every context. This works because every suffix of a stored k-gram is a
+   * stored (k−1)-gram: P_k(w | h) = α_k(w | h) + γ_k(h) · P_{k−1}(w | h') reads P_{k−1} from the
+   * entry of (h', w), found through the suffix link of h.
+   */
   private void computeProbabilities() {
     discounts[0] = discount(unigramCounts, 1);
     double d1 = discounts[0];
@@ -205,17 +206,21 @@ public final class NGramModel implements LanguageModel {
     }
     Checks.require(total > 0, "the model has no training tokens");
     double floor = d1 * types / total / vocabularySize;
+    double[] lower = new double[vocabularySize]; // P_{k-1} of the entries of the level below
     for (int w = 0; w < vocabularySize; w++) {
       double p = Math.max(unigramCounts[w] - d1, 0) / total + floor;
-      p1[w] = p;
+      lower[w] = p;
       logP1[w] = (float) Math.log(p);
     }
+    int[] suffixOfPrefix = null; // for level k: the level-(k-1) context id of each prefix's suffix
     for (int k = 2; k <= order; k++) {
       Level level = levels[k - 2];
+      Level below = k == 2 ? null : levels[k - 3];
       double d = discount(level.count, k);
       discounts[k - 1] = d;
-      level.alpha = new float[level.entries()];
-      level.backoff = new float[level.prefixes()];
+      double[] prob = new double[level.entries()];
+      level.logProb = new float[level.entries()];
+      level.logBackoff = new float[level.prefixes()];
       for (int p = 0; p < level.prefixes(); p++) {
         int from = level.start[p];
         int to = level.start[p + 1];
@@ -226,11 +231,37 @@ public final class NGramModel implements LanguageModel {
         for (int e = from; e < to; e++) {
           sum += level.count[e];
         }
+        double gamma = d * (to - from) / sum;
+        level.logBackoff[p] = (float) Math.log(gamma);
         for (int e = from; e < to; e++) {
-          level.alpha[e] = (float) ((level.count[e] - d) / sum);
+          int w = level.word[e];
+          double lowerP;
+          if (k == 2) {
+            lowerP = lower[w];
+          } else {
+            int at = below.find(suffixOfPrefix[p], w);
+            if (at < 0) {
+              throw new IllegalStateException(String.format(java.util.Locale.ROOT,
+                  "order-%d entry %d has no order-%d suffix entry: inconsistent counts", k, e, k - 1));
+            }
+            lowerP = lower[at];
+          }
+          double pr = (level.count[e] - d) / sum + gamma * lowerP;
+          prob[e] = pr;
+          level.logProb[e] = (float) Math.log(pr);
         }
-        level.backoff[p] = (float) (d * (to - from) / sum);
       }
+      if (k < order) {
+        // suffix links of this level's entries, the prefixes of the next level
+        int[] next = new int[level.entries()];
+        for (int p = 0; p < level.prefixes(); p++) {
+          for (int e = level.start[p]; e < level.start[p + 1]; e++) {
+            next[e] = k == 2 ? level.word[e] : below.find(suffixOfPrefix[p], level.word[e]);
+          }
+        }
+        suffixOfPrefix = next;
+      }
+      lower = prob;
     }
   }
 
@@ -267,42 +298,27 @@ public final class NGramModel implements LanguageModel {
     }
     Scratch s = scratch.get();
     int top = activeLevels(tokens, length, context, s.contexts);
-    // weights: W_top = 1, W_{k-1} = W_k * backoff_k(h_k)
-    double w = 1.0;
+    // P(w) = W_k P_k(w | h_k) for the highest k whose context was followed by w, W_top = 1 and
+    // W_{k-1} = W_k γ_k(h_k); W_1 P_1(w) for every other token.
+    double[] logW = s.logWeights;
+    logW[top] = 0;
     for (int k = top; k >= 2; k--) {
-      s.weights[k] = w;
-      w *= levels[k - 2].backoff[s.contexts[k]];
+      logW[k - 1] = logW[k] + levels[k - 2].logBackoff[s.contexts[k]];
     }
-    double w1 = w;
-    float base = (float) Math.log(w1);
+    float base = (float) logW[1];
     float[] lp = logP1;
     for (int t = 0; t < logits.length; t++) {
       logits[t] = lp[t] + base;
     }
-    if (top < 2) {
-      return;
-    }
-    double[] acc = s.acc;
-    int[] touched = s.touched;
-    int n = 0;
     for (int k = 2; k <= top; k++) {
       Level level = levels[k - 2];
       int p = s.contexts[k];
-      double wk = s.weights[k];
+      float b = (float) logW[k];
       int[] word = level.word;
-      float[] alpha = level.alpha;
+      float[] logProb = level.logProb;
       for (int e = level.start[p], end = level.start[p + 1]; e < end; e++) {
-        int t = word[e];
-        if (acc[t] == 0) {
-          touched[n++] = t;
-        }
-        acc[t] += wk * alpha[e];
+        logits[word[e]] = b + logProb[e];
       }
-    }
-    for (int i = 0; i < n; i++) {
-      int t = touched[i];
-      logits[t] = (float) Math.log(w1 * p1[t] + acc[t]);
-      acc[t] = 0;
     }
   }
 

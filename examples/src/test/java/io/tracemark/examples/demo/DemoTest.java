@@ -32,6 +32,8 @@ class DemoTest {
   static NGramModel teacher;
   static NGramModel innocent;
   static ExecutorService pool;
+  @org.junit.jupiter.api.io.TempDir
+  java.nio.file.Path dir;
 
   @BeforeAll
   static void models() {
@@ -84,8 +86,8 @@ class DemoTest {
   }
 
   @Test
-  void theWholeScenarioRunsAtAReducedBudget() {
-    Demo.Config c = new Demo.Config(42, 3, SPEC, 240, 60, 64, 60, 50, 1.0, 1e-6, 10, new double[] {0, 1.0}, 2);
+  void theWholeScenarioRunsAtAReducedBudget() throws java.io.IOException {
+    Demo.Config c = new Demo.Config(42, 3, SPEC, 240, 60, 64, 60, 50, 1.0, 1e-6, 10, new double[] {0, 1.0}, 2, dir);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     Demo.Result r = Demo.run(c, new PrintStream(bytes, true, StandardCharsets.UTF_8));
     String out = bytes.toString(StandardCharsets.UTF_8);
@@ -102,5 +104,13 @@ class DemoTest {
     assertThat(full.closed().verdict()).isEqualTo(InheritanceResult.Verdict.DETECTED);
     assertThat(full.open().verdict()).isEqualTo(InheritanceResult.Verdict.DETECTED);
     assertThat(r.teacherCheck().log10P()).isLessThan(-50);
+    // the signed report of the rho = 1 case verifies with the signer's public key
+    assertThat(r.reportDir()).isEqualTo(dir.resolve("report-rho-1.00"));
+    var check = io.tracemark.verifier.report.EvidenceReport.verify(r.reportDir(),
+        io.tracemark.verifier.report.SigningKey.PublicKey.readFile(dir.resolve("signer.pub")));
+    assertThat(check.valid()).as(check.reason()).isTrue();
+    assertThat(out).contains("report-verify").contains("report.html");
+    // the owner's key file is there for the recompute command, never its bytes in the output
+    assertThat(WatermarkKey.readFile(dir.resolve("owner-key.json")).keyId()).isEqualTo(r.keyId());
   }
 }

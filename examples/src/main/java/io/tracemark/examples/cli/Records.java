@@ -31,6 +31,18 @@ public final class Records {
    */
   public static void write(Path out, String idPrefix, Encoding encoding, List<String> promptTexts,
       List<int[]> promptTokens, List<int[]> answers, Map<String, String> extra) throws IOException {
+    write(out, idPrefix, encoding, promptTexts, promptTokens, answers, extra, "prompt", "text");
+  }
+
+  /**
+   * As {@link #write(Path, String, Encoding, List, List, List, Map)} with other names for the two
+   * text fields. The verifier prefers {@code text}/{@code prompt} over the token arrays when both
+   * are present (and re-tokenizes, which need not give back the generated ids); naming them
+   * {@code prompt_text}/{@code answer_text} makes it score exactly the generated tokens.
+   */
+  public static void write(Path out, String idPrefix, Encoding encoding, List<String> promptTexts,
+      List<int[]> promptTokens, List<int[]> answers, Map<String, String> extra, String promptField,
+      String textField) throws IOException {
     Path parent = out.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
@@ -43,11 +55,11 @@ public final class Records {
           int[] a = answers.get(i);
           g.writeStartObject();
           g.writeStringField("id", idPrefix + i);
-          g.writeStringField("prompt",
+          g.writeStringField(promptField,
               promptTexts != null ? promptTexts.get(i) : Tokenizers.decode(encoding, p, 0, p.length));
           g.writeFieldName("prompt_tokens");
           g.writeArray(p, 0, p.length);
-          g.writeStringField("text", Tokenizers.decode(encoding, a, 0, a.length));
+          g.writeStringField(textField, Tokenizers.decode(encoding, a, 0, a.length));
           g.writeFieldName("tokens");
           g.writeArray(a, 0, a.length);
           for (Map.Entry<String, String> e : extra.entrySet()) {

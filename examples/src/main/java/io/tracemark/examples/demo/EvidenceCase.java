@@ -46,7 +46,9 @@ final class EvidenceCase {
       }
       String label = Demo.rhoLabel(row.rho());
       Path answers = dir.resolve("student-rho-" + label + "-answers.jsonl");
-      Records.write(answers, "competitor-", enc, null, prompts, row.answers(), Map.of());
+      // text fields under other names, so that the verifier scores the generated token ids exactly
+      Records.write(answers, "competitor-", enc, null, prompts, row.answers(), Map.of(), "prompt_text",
+          "answer_text");
       Path keyFile = dir.resolve(KEY_FILE);
       key.writeFile(keyFile);
       SigningKey signer = SigningKey.generate();

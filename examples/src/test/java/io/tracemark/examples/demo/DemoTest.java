@@ -112,5 +112,16 @@ class DemoTest {
     assertThat(out).contains("report-verify").contains("report.html");
     // the owner's key file is there for the recompute command, never its bytes in the output
     assertThat(WatermarkKey.readFile(dir.resolve("owner-key.json")).keyId()).isEqualTo(r.keyId());
+    // the tracemark CLI recomputes the same numbers from the files the demo wrote
+    ByteArrayOutputStream cliOut = new ByteArrayOutputStream();
+    int code = io.tracemark.verifier.cli.Tracemark.run(new PrintStream(cliOut, true, StandardCharsets.UTF_8),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "verify", "--key",
+        dir.resolve("owner-key.json").toString(), "--scheme", SPEC.canonical(), "--suspect",
+        dir.resolve("student-rho-1.00-answers.jsonl").toString(), "--alpha", "1e-6", "--control-keys", "10",
+        "--out", dir.resolve("recomputed").toString(), "--json");
+    assertThat(code).isZero();
+    var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(cliOut.toString(StandardCharsets.UTF_8));
+    assertThat(json.get("tuples_scored").asLong()).isEqualTo(full.closed().tuplesScored());
+    assertThat(json.get("log10_p").asDouble()).isEqualTo(full.closed().log10P());
   }
 }

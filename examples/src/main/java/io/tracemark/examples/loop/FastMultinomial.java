@@ -7,11 +7,8 @@ import java.util.random.RandomGenerator;
 /**
  * An exact draw from softmax(logits) with at most one exponential per token instead of two: it
  * exponentiates once into a scratch array, keeping sums of blocks of 512 tokens, and then finds
- * the block and the token where the cumulative sum passes the uniform. Logits of real models
- * repeat exact values (an n-gram model's backoff floor, the same floor plus the watermark's δ,
- * tokens with equal counts), so a small cache keyed by the float's bits skips most exponentials;
- * it returns the very value {@code Math.exp} gave for that bit pattern in this call, so the draw
- * is unchanged. The draw is exact (up to
+ * the block and the token where the cumulative sum passes the uniform. An {@link ExpCache} skips
+ * the exponentials of repeated logit values without changing the draw. The draw is exact (up to
  * the rounding of {@code Math.exp}, as for any sampler); it is not bit-for-bit the draw of
  * {@link io.tracemark.api.Samplers#multinomial}, whose running sum rounds differently. At
  * V = 100,256 the draw, not the model, is the cost of a step.
@@ -21,11 +18,7 @@ import java.util.random.RandomGenerator;
 public final class FastMultinomial implements Sampler {
   private final RandomGenerator random;
   private static final int BLOCK = 512;
-  private static final int CACHE_BITS = 12;
-  /** A NaN bit pattern: logits are checked for NaN first, so no logit has it. */
-  private static final int EMPTY = 0x7fc0_dead;
-  private final int[] cacheKeys = new int[1 << CACHE_BITS];
-  private final double[] cacheValues = new double[1 << CACHE_BITS];
+  private final ExpCache cache = new ExpCache();
   private double[] weights = new double[0];
   private double[] blockSums = new double[0];
 
@@ -56,29 +49,14 @@ public final class FastMultinomial implements Sampler {
         "the largest of %d logits must be finite, was %s", v, max);
     double[] w = weights;
     double[] blocks = blockSums;
-    int[] keys = cacheKeys;
-    double[] values = cacheValues;
-    java.util.Arrays.fill(keys, EMPTY);
+    ExpCache cache = this.cache;
+    cache.reset(max);
     double total = 0;
     for (int b = 0, from = 0; from < v; b++, from += BLOCK) {
       int to = Math.min(v, from + BLOCK);
       double sum = 0;
       for (int i = from; i < to; i++) {
-        float x = logits[i];
-        double e;
-        if (x == Float.NEGATIVE_INFINITY) {
-          e = 0.0;
-        } else {
-          int bits = Float.floatToRawIntBits(x);
-          int slot = (bits * 0x9E3779B1) >>> (32 - CACHE_BITS);
-          if (keys[slot] == bits) {
-            e = values[slot];
-          } else {
-            e = Math.exp(x - max);
-            keys[slot] = bits;
-            values[slot] = e;
-          }
-        }
+        double e = cache.exp(logits[i]);
         w[i] = e;
         sum += e;
       }

@@ -25,6 +25,9 @@ import java.util.random.RandomGenerator;
  * }
  * }</pre>
  *
+ * <p>Top-p uses {@link FastTopP} (linear time; {@code Samplers.topP} sorts tens of thousands of
+ * candidates per step at this vocabulary size), and the draw uses {@link FastMultinomial}.
+ *
  * <p>A loop object is immutable and thread-safe when its model and watermark are (the embedded
  * model and the core schemes are); each {@link #generate} call owns its buffers and generator.
  */
@@ -56,7 +59,7 @@ public final class SamplingLoop {
       p.add(Samplers.topK(topK));
     }
     if (topP < 1.0) {
-      p.add(Samplers.topP(topP));
+      p.add(new FastTopP(topP));
     }
     this.processors = List.copyOf(p);
   }

@@ -104,4 +104,34 @@ class SamplingTest {
     }
     return agree;
   }
+
+  /** FastTopP keeps exactly the tokens Samplers.topP keeps, on random logits and on the model's. */
+  @Test
+  void fastTopPMatchesTheApisTopP() {
+    SplittableRandom r = new SplittableRandom(4);
+    for (int trial = 0; trial < 200; trial++) {
+      int v = 1 + r.nextInt(3000);
+      float[] logits = new float[v];
+      for (int i = 0; i < v; i++) {
+        logits[i] = r.nextInt(10) == 0 ? Float.NEGATIVE_INFINITY : (float) (r.nextGaussian() * (1 + trial % 7));
+      }
+      logits[r.nextInt(v)] = 1f;
+      double p = trial % 10 == 0 ? 1.0 : 0.05 + 0.9 * r.nextDouble();
+      float[] a = logits.clone();
+      float[] b = logits.clone();
+      io.tracemark.api.Samplers.topP(p).process(a);
+      new FastTopP(p).process(b);
+      assertThat(b).as("trial %d, p %s", trial, p).isEqualTo(a);
+    }
+    NGramModel model = TestModels.small();
+    int[] text = TestModels.brown().get(150).tokens();
+    float[] logits = new float[model.vocabularySize()];
+    for (int n = 1; n < 60; n++) {
+      model.nextTokenLogits(text, n, logits);
+      float[] a = logits.clone();
+      io.tracemark.api.Samplers.topP(0.9).process(a);
+      new FastTopP(0.9).process(logits);
+      assertThat(logits).as("position %d", n).isEqualTo(a);
+    }
+  }
 }

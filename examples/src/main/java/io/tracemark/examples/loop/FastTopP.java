@@ -1,0 +1,123 @@
+package io.tracemark.examples.loop;
+
+import io.tracemark.api.LogitsProcessor;
+import io.tracemark.examples.Checks;
+import java.util.Arrays;
+
+/**
+ * Nucleus (top-p) truncation in linear time: keeps the smallest set of highest-probability tokens
+ * whose probability reaches p and masks the rest with −∞, as
+ * {@link io.tracemark.api.Samplers#topP} does, but without sorting the candidates. Tokens are
+ * bucketed by their distance below the largest logit (1/16 nat per bucket); the buckets are
+ * scanned from the top until the mass reaches p, and only the values of the crossing bucket are
+ * sorted. {@code Samplers.topP} sorts every token above (1 − p)/V, which on a 100,256-token
+ * vocabulary with an n-gram model's flat tail is tens of thousands of tokens per step.
+ *
+ * <p>The result equals {@code Samplers.topP}'s up to the rounding of the running mass (the cutoff
+ * can differ only when the mass before a token is within rounding of p). Immutable and
+ * thread-safe (scratch space is per thread).
+ */
+public final class FastTopP implements LogitsProcessor {
+  private static final int BUCKETS = 4096;
+  private static final float PER_NAT = 16f;
+
+  private final double p;
+  private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+  private static final class Scratch {
+    final double[] mass = new double[BUCKETS];
+    float[] candidates = new float[64];
+    final ExpCache cache = new ExpCache();
+  }
+
+  /** Nucleus truncation at {@code p} in (0, 1]. */
+  public FastTopP(double p) {
+    Checks.require(p > 0 && p <= 1, "top-p must be in (0, 1], was %s", p);
+    this.p = p;
+  }
+
+  @Override
+  public void process(float[] logits) {
+    if (p >= 1) {
+      return;
+    }
+    int v = logits.length;
+    float max = Float.NEGATIVE_INFINITY;
+    for (int i = 0; i < v; i++) {
+      float x = logits[i];
+      if (x != x) {
+        throw Checks.illegal("logits[%d] is NaN", i);
+      }
+      if (x == Float.POSITIVE_INFINITY) {
+        throw Checks.illegal("logits[%d] is +Infinity", i);
+      }
+      max = Math.max(max, x);
+    }
+    Checks.require(max > Float.NEGATIVE_INFINITY, "all %d logits are -Infinity", v);
+    Scratch s = scratch.get();
+    double[] mass = s.mass;
+    Arrays.fill(mass, 0);
+    ExpCache cache = s.cache;
+    cache.reset(max);
+    double total = 0;
+    for (int i = 0; i < v; i++) {
+      float x = logits[i];
+      double e = cache.exp(x);
+      total += e;
+      if (e > 0) {
+        mass[bucket(max, x)] += e;
+      }
+    }
+    double target = p * total;
+    double cumulative = 0;
+    int crossing = BUCKETS - 1;
+    for (int b = 0; b < BUCKETS; b++) {
+      if (cumulative + mass[b] >= target) {
+        crossing = b;
+        break;
+      }
+      cumulative += mass[b];
+    }
+    // sort only the crossing bucket's values (the cutoff is a value: ties are kept together, and
+    // a bucket of many equal values, such as an n-gram model's backoff floor, sorts in linear time)
+    float[] c = s.candidates;
+    int n = 0;
+    for (int i = 0; i < v; i++) {
+      float x = logits[i];
+      if (x != Float.NEGATIVE_INFINITY && bucket(max, x) == crossing) {
+        if (n == c.length) {
+          c = Arrays.copyOf(c, n * 2);
+          s.candidates = c;
+        }
+        c[n++] = x;
+      }
+    }
+    Arrays.sort(c, 0, n);
+    float cutoff = Float.NEGATIVE_INFINITY;
+    for (int j = n - 1; j >= 0; j--) {
+      cumulative += cache.exp(c[j]);
+      if (cumulative >= target) {
+        cutoff = c[j];
+        break;
+      }
+    }
+    if (cutoff == Float.NEGATIVE_INFINITY) {
+      return; // rounding left the mass just short of p: keep everything, as Samplers.topP does
+    }
+    for (int i = 0; i < v; i++) {
+      if (logits[i] < cutoff) {
+        logits[i] = Float.NEGATIVE_INFINITY;
+      }
+    }
+  }
+
+  private static int bucket(float max, float x) {
+    float d = (max - x) * PER_NAT;
+    return d >= BUCKETS - 1 ? BUCKETS - 1 : (int) d;
+  }
+
+  @Override
+  public String toString() {
+    return "FastTopP[p=" + p + "]";
+  }
+}

@@ -17,7 +17,6 @@ import io.tracemark.examples.loop.SamplingLoop;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,6 +43,8 @@ import picocli.CommandLine.Option;
 public final class Main implements Callable<Integer> {
   /** Exit code: ran. */
   public static final int OK = 0;
+  /** Exit code: an unexpected internal error. */
+  public static final int INTERNAL = 1;
   /** Exit code: bad command line. */
   public static final int USAGE = 2;
   /** Exit code: bad input. */
@@ -61,23 +62,56 @@ public final class Main implements Callable<Integer> {
     CommandLine cl = new CommandLine(new Main());
     cl.setOut(out);
     cl.setErr(err);
-    cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+    cl.setParameterExceptionHandler((ex, arguments) -> {
+      CommandLine c = ex.getCommandLine();
+      c.getErr().println(prefix(c) + ex.getMessage().replace('\n', ' '));
+      c.getErr().println("Try 'java -jar tracemark-examples.jar " + commandName(c) + " --help' for usage.");
+      return USAGE;
+    });
+    cl.setExecutionExceptionHandler((e, c, parseResult) -> {
       if (e instanceof InputException || e instanceof IllegalArgumentException || e instanceof IOException
           || e instanceof UncheckedIOException) {
         String message = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause().getMessage()
             : e.getMessage();
-        commandLine.getErr().println("error: " + message);
+        c.getErr().println(prefix(c) + message);
         return INPUT;
       }
-      throw e;
+      c.getErr().println(prefix(c) + "internal error: " + e);
+      return INTERNAL;
     });
     return cl.execute(args);
   }
 
+  private static String commandName(CommandLine c) {
+    String name = c.getCommandSpec().name();
+    return name.equals("tracemark-examples") ? "" : name;
+  }
+
+  private static String prefix(CommandLine c) {
+    String name = commandName(c);
+    return "tracemark-examples" + (name.isEmpty() ? "" : " " + name) + ": error: ";
+  }
+
+  /** Runs {@code s}; an {@link IllegalArgumentException} becomes a usage error naming the option. */
+  static <T> T option(CommandLine.Model.CommandSpec spec, String name, java.util.function.Supplier<T> s) {
+    try {
+      return s.get();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), name + ": " + e.getMessage());
+    }
+  }
+
+  /** A usage error unless {@code condition} holds. */
+  static void requireOption(CommandLine.Model.CommandSpec spec, boolean condition, String format, Object... args) {
+    if (!condition) {
+      throw new CommandLine.ParameterException(spec.commandLine(), String.format(Locale.ROOT, format, args));
+    }
+  }
+
   @Override
   public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-    return USAGE;
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "a command is required: demo, quickstart, lm-train, lm-generate or distill (try --help)");
   }
 
   @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -119,28 +153,13 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
       Demo.Config d = Demo.Config.defaults(seed);
-      Demo.Config c = new Demo.Config(seed, order, GreenListSpec.parse(scheme), ownerPrompts, competitorPrompts,
+      GreenListSpec s = option(spec, "--scheme", () -> GreenListSpec.parse(scheme));
+      requireOption(spec, alpha > 0 && alpha < 1, "--alpha must be in (0, 1), was %s", alpha);
+      requireOption(spec, topK >= 0, "--top-k must be >= 0, was %d", topK);
+      Demo.Config c = option(spec, "demo", () -> new Demo.Config(seed, order, s, ownerPrompts, competitorPrompts,
           answerTokens, readingTexts, topK, 1.0, alpha, controlKeys, rhos == null ? d.rhos() : rhos,
-          threads == null ? d.threads() : threads, outDir);
-      PrintWriter w = spec.commandLine().getOut();
-      java.io.PrintStream ps = new java.io.PrintStream(new java.io.OutputStream() {
-        @Override
-        public void write(int b) {
-          w.write(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-          w.write(new String(b, off, len, StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public void flush() {
-          w.flush();
-        }
-      }, true, StandardCharsets.UTF_8);
-      Demo.run(c, ps);
-      ps.flush();
+          threads == null ? d.threads() : threads, outDir));
+      Demo.run(c, spec.commandLine().getOut());
       return OK;
     }
   }
@@ -175,7 +194,9 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-      int vocab = Tokenizers.vocabularySize(tokenizer);
+      int vocab = option(spec, "--tokenizer", () -> Tokenizers.vocabularySize(tokenizer));
+      requireOption(spec, order >= 1 && order <= NGramModel.MAX_ORDER, "--order must be between 1 and %d, was %d",
+          NGramModel.MAX_ORDER, order);
       Encoding enc = Tokenizers.encoding(tokenizer);
       long t0 = System.nanoTime();
       List<int[]> docs = Corpora.documents(corpus, enc, vocab);
@@ -224,18 +245,20 @@ public final class Main implements Callable<Integer> {
       if (scheme != null && key == null) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--scheme needs --key");
       }
-      if (maxTokens < 1) {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-            String.format(Locale.ROOT, "--max-tokens must be >= 1, was %d", maxTokens));
-      }
+      requireOption(spec, maxTokens >= 1, "--max-tokens must be >= 1, was %d", maxTokens);
+      requireOption(spec, temperature > 0 && Double.isFinite(temperature),
+          "--temperature must be finite and > 0, was %s", temperature);
+      requireOption(spec, topK >= 0, "--top-k must be >= 0, was %d", topK);
+      requireOption(spec, topP > 0 && topP <= 1, "--top-p must be in (0, 1], was %s", topP);
+      requireOption(spec, threads == null || threads >= 1, "--threads must be >= 1, was %s", threads);
+      GreenListSpec s = key == null ? null
+          : option(spec, "--scheme", () -> GreenListSpec.parse(scheme == null ? "kgw:gamma=0.25,delta=2,h=1" : scheme));
       NGramModel m = NGramModel.load(model);
       Encoding enc = Tokenizers.encoding(m.tokenizer());
       SamplingLoop loop = SamplingLoop.of(m).withTemperature(temperature).withTopK(topK).withTopP(topP);
       String keyId = null;
-      GreenListSpec s = null;
       if (key != null) {
         WatermarkKey k = WatermarkKey.readFile(key);
-        s = GreenListSpec.parse(scheme == null ? "kgw:gamma=0.25,delta=2,h=1" : scheme);
         GreenListWatermark wm = Watermarks.greenList(k, s, m.vocabularySize());
         loop = loop.withWatermark(wm);
         keyId = k.keyId();
@@ -292,11 +315,10 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-      if (!(rho >= 0 && rho <= 1)) {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-            String.format(Locale.ROOT, "--rho must be in [0, 1], was %s", rho));
-      }
-      int vocab = Tokenizers.vocabularySize(tokenizer);
+      requireOption(spec, rho >= 0 && rho <= 1, "--rho must be in [0, 1], was %s", rho);
+      requireOption(spec, order >= 1 && order <= NGramModel.MAX_ORDER, "--order must be between 1 and %d, was %d",
+          NGramModel.MAX_ORDER, order);
+      int vocab = option(spec, "--tokenizer", () -> Tokenizers.vocabularySize(tokenizer));
       Encoding enc = Tokenizers.encoding(tokenizer);
       List<int[]> teacher = new ArrayList<>();
       for (Corpora.Record r : Corpora.records(teacherOutputs, enc, vocab)) {

@@ -14,7 +14,7 @@ import io.tracemark.verifier.InheritanceResult;
 import io.tracemark.verifier.InheritanceVerifier;
 import io.tracemark.verifier.SuspectModel;
 import io.tracemark.verifier.SuspectRecord;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -155,7 +155,7 @@ public final class Demo {
   }
 
   /** Runs the scenario, printing progress and the table to {@code out}. */
-  public static Result run(Config c, PrintStream out) {
+  public static Result run(Config c, PrintWriter out) {
     long t0 = System.nanoTime();
     List<String> timings = new ArrayList<>();
     out.printf(Locale.ROOT, "tracemark demo: seed %d, scheme %s, order-%d Kneser-Ney over cl100k_base, alpha %s%n",
@@ -315,14 +315,14 @@ public final class Demo {
     return out;
   }
 
-  private static String phase(PrintStream out, String what, long since) {
+  private static String phase(PrintWriter out, String what, long since) {
     String line = String.format(Locale.ROOT, "%-90s %6.1f s", what, (System.nanoTime() - since) / 1e9);
     out.println(line);
     return line;
   }
 
   /** Prints the ρ table and the smallest ρ caught. */
-  static void printTable(PrintStream out, Config c, List<Row> rows) {
+  static void printTable(PrintWriter out, Config c, List<Row> rows) {
     out.printf(Locale.ROOT, "%-5s %9s %9s | %-44s | %-44s%n", "", "student", "training",
         "closed model (student's answers)", "reading mode (owner's text through student)");
     out.printf(Locale.ROOT, "%-5s %9s %9s | %7s %7s %6s %9s %-8s | %7s %7s %6s %9s %-8s%n", "rho", "human",

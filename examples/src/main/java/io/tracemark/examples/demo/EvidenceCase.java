@@ -10,7 +10,7 @@ import io.tracemark.verifier.input.InputFile;
 import io.tracemark.verifier.report.EvidenceReport;
 import io.tracemark.verifier.report.SigningKey;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +36,7 @@ final class EvidenceCase {
   static final String SIGNER_PUB = "signer.pub";
 
   static Path write(Demo.Config c, WatermarkKey key, Demo.Row row, List<int[]> prompts, Encoding enc,
-      PrintStream out) {
+      PrintWriter out) {
     try {
       Path dir = c.outDir();
       Files.createDirectories(dir);

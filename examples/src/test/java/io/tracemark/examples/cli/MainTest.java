@@ -101,12 +101,25 @@ class MainTest {
     assertThat(run("distill", "--human", "h", "--teacher-outputs", "t", "--rho", "1.5", "--out", "o")).isEqualTo(2);
     assertThat(err).contains("--rho must be in [0, 1], was 1.5");
     assertThat(run("no-such-command")).isEqualTo(2);
+    assertThat(run("lm-train", "--corpus", "brown", "--order", "9", "--out", "m")).isEqualTo(2);
+    assertThat(err).startsWith("tracemark-examples lm-train: error: --order must be between 1 and 8, was 9\n");
+    assertThat(run("lm-train", "--corpus", "brown", "--tokenizer", "gpt7", "--out", "m")).isEqualTo(2);
+    assertThat(err).contains("--tokenizer: tokenizer must be one of");
+    assertThat(run("lm-generate", "--model", "m", "--prompts", "p", "--max-tokens", "5", "--top-p", "0", "--out", "o"))
+        .isEqualTo(2);
+    assertThat(err).contains("--top-p must be in (0, 1], was 0.0");
+    assertThat(run("lm-generate", "--model", "m", "--prompts", "p", "--max-tokens", "5", "--key", "k", "--scheme",
+        "kgw:gamma=2", "--out", "o")).isEqualTo(2);
+    assertThat(err).contains("--scheme: gamma must be in (0, 1), was 2.0");
+    assertThat(run("demo", "--alpha", "2")).isEqualTo(2);
+    assertThat(err).contains("--alpha must be in (0, 1), was 2.0");
+    assertThat(err.lines().count()).isEqualTo(2); // the error and the hint, no stack trace, no usage dump
   }
 
   @Test
   void inputErrorsExitThreeWithOneLine() throws IOException {
     assertThat(run("lm-train", "--corpus", dir.resolve("missing").toString(), "--out", "x")).isEqualTo(3);
-    assertThat(err).startsWith("error: ").contains("missing: no such file or directory");
+    assertThat(err).startsWith("tracemark-examples lm-train: error: ").contains("missing: no such file or directory");
     assertThat(err.strip()).doesNotContain("\n").doesNotContain("Exception");
 
     Path broken = dir.resolve("broken.tmlm");
@@ -121,15 +134,16 @@ class MainTest {
     Files.writeString(bad, "{\"tokens\": [1, 2, 3]}\n{\"tokens\": [1, -5]}\n");
     assertThat(run("distill", "--human", "brown", "--teacher-outputs", bad.toString(), "--rho", "1", "--out",
         dir.resolve("s.tmlm").toString())).isEqualTo(3);
-    assertThat(err.strip()).isEqualTo("error: " + bad + ":2: tokens[1] must be between 0 and 100255, was -5");
+    assertThat(err.strip())
+        .isEqualTo("tracemark-examples distill: error: " + bad + ":2: tokens[1] must be between 0 and 100255, was -5");
 
     Files.writeString(bad, "{\"tokens\": [1, 2, 3]}\nnot json\n");
     assertThat(run("distill", "--human", "brown", "--teacher-outputs", bad.toString(), "--rho", "1", "--out",
         dir.resolve("s.tmlm").toString())).isEqualTo(3);
     assertThat(err).contains(bad + ":2: not valid JSON");
 
-    assertThat(run("lm-train", "--corpus", "brown", "--order", "9", "--out", dir.resolve("m").toString()))
-        .isEqualTo(3);
-    assertThat(err.strip()).isEqualTo("error: order must be between 1 and 8, was 9");
+    Files.writeString(bad, "");
+    assertThat(run("lm-train", "--corpus", bad.toString(), "--out", dir.resolve("m").toString())).isEqualTo(3);
+    assertThat(err.strip()).isEqualTo("tracemark-examples lm-train: error: " + bad + ": contains no records");
   }
 }

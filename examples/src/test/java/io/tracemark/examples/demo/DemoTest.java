@@ -88,9 +88,9 @@ class DemoTest {
   @Test
   void theWholeScenarioRunsAtAReducedBudget() throws java.io.IOException {
     Demo.Config c = new Demo.Config(42, 3, SPEC, 240, 60, 64, 60, 50, 1.0, 1e-6, 10, new double[] {0, 1.0}, 2, dir);
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    Demo.Result r = Demo.run(c, new PrintStream(bytes, true, StandardCharsets.UTF_8));
-    String out = bytes.toString(StandardCharsets.UTF_8);
+    java.io.StringWriter text = new java.io.StringWriter();
+    Demo.Result r = Demo.run(c, new java.io.PrintWriter(text, true));
+    String out = text.toString();
     assertThat(out).contains("seed 42").contains("smallest rho caught");
     assertThat(r.keyId()).isEqualTo(Seeds.demoKey(42).keyId());
     assertThat(out).doesNotContain(java.util.HexFormat.of().formatHex(Seeds.demoKey(42).secretBytes()));

@@ -265,7 +265,12 @@ public final class NGramModel implements LanguageModel {
     }
   }
 
-  /** D = n1 / (n1 + 2 n2) from the counts of counts, kept inside [0.1, 0.9] for tiny corpora. */
+  /**
+   * D = n1 / (n1 + 2 n2) from the counts of counts (Ney et al.), clamped to [0.1, 0.9]: on tiny
+   * corpora the estimate degenerates, and at the highest orders of a corpus the size of Brown it
+   * exceeds 0.9 (almost every 4-gram is seen once), where the clamp keeps a little mass on the
+   * continuations actually seen. 0.5 when n1 or n2 is 0.
+   */
   private static double discount(int[] counts, int k) {
     long n1 = 0;
     long n2 = 0;

@@ -26,7 +26,8 @@ public final class FastTopP implements LogitsProcessor {
 
   private static final class Scratch {
     final double[] mass = new double[BUCKETS];
-    float[] candidates = new float[64];
+    int[] ids = new int[64];
+    float[] values = new float[64];
     final ExpCache cache = new ExpCache();
   }
 
@@ -78,35 +79,45 @@ public final class FastTopP implements LogitsProcessor {
       }
       cumulative += mass[b];
     }
-    // sort only the crossing bucket's values (the cutoff is a value: ties are kept together, and
-    // a bucket of many equal values, such as an n-gram model's backoff floor, sorts in linear time)
-    float[] c = s.candidates;
+    // One pass: mask the buckets below the crossing one, collect the crossing bucket's tokens.
+    // Then sort only their values (the cutoff is a value, so ties are kept together; a bucket of
+    // many equal values, such as an n-gram model's backoff floor, sorts in linear time).
+    int[] ids = s.ids;
     int n = 0;
     for (int i = 0; i < v; i++) {
       float x = logits[i];
-      if (x != Float.NEGATIVE_INFINITY && bucket(max, x) == crossing) {
-        if (n == c.length) {
-          c = Arrays.copyOf(c, n * 2);
-          s.candidates = c;
+      if (x == Float.NEGATIVE_INFINITY) {
+        continue;
+      }
+      int b = bucket(max, x);
+      if (b > crossing) {
+        logits[i] = Float.NEGATIVE_INFINITY;
+      } else if (b == crossing) {
+        if (n == ids.length) {
+          ids = Arrays.copyOf(ids, n * 2);
+          s.ids = ids;
         }
-        c[n++] = x;
+        ids[n++] = i;
       }
     }
-    Arrays.sort(c, 0, n);
+    float[] values = s.values.length >= n ? s.values : (s.values = new float[ids.length]);
+    for (int j = 0; j < n; j++) {
+      values[j] = logits[ids[j]];
+    }
+    Arrays.sort(values, 0, n);
     float cutoff = Float.NEGATIVE_INFINITY;
     for (int j = n - 1; j >= 0; j--) {
-      cumulative += cache.exp(c[j]);
+      cumulative += cache.exp(values[j]);
       if (cumulative >= target) {
-        cutoff = c[j];
+        cutoff = values[j];
         break;
       }
     }
-    if (cutoff == Float.NEGATIVE_INFINITY) {
-      return; // rounding left the mass just short of p: keep everything, as Samplers.topP does
-    }
-    for (int i = 0; i < v; i++) {
-      if (logits[i] < cutoff) {
-        logits[i] = Float.NEGATIVE_INFINITY;
+    // rounding may leave the mass just short of p: then the whole crossing bucket stays, as
+    // Samplers.topP keeps everything when its running mass never reaches p
+    for (int j = 0; j < n; j++) {
+      if (logits[ids[j]] < cutoff) {
+        logits[ids[j]] = Float.NEGATIVE_INFINITY;
       }
     }
   }

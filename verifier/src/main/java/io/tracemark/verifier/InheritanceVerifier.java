@@ -74,6 +74,7 @@ public final class InheritanceVerifier {
   private final BadRecordPolicy onBadRecord;
   private final int topRecords;
   private final LongConsumer progress;
+  private final int threads;
   private final int h;
   private final int vocabularySize;
   private final TokenScorer.Statistic statistic;
@@ -92,6 +93,7 @@ public final class InheritanceVerifier {
     this.onBadRecord = b.onBadRecord;
     this.topRecords = b.topRecords;
     this.progress = b.progress;
+    this.threads = b.threads;
     TokenScorer first = scorers[0];
     this.h = first.contextWidth();
     this.vocabularySize = first.vocabularySize();
@@ -195,25 +197,113 @@ public final class InheritanceVerifier {
   // ------------------------------------------------------------------ closed model
 
   /**
-   * Scores the suspect's outputs. The records are read once, in order, as a stream.
+   * Scores the suspect's outputs. The records are read once, in order, as a stream, by the calling
+   * thread; with {@link Builder#threads(int) threads} &gt; 1, scoring is split by tuple fingerprint
+   * over that many workers (each distinct tuple belongs to one worker, which sees the records in
+   * order), so the result is the same as with one thread (gamma sums may differ in the last bits).
    *
    * @throws IllegalArgumentException for a bad record (empty, or a token id outside the
    *     vocabulary) when the policy is {@link BadRecordPolicy#FAIL}; the message names the record
    */
   public InheritanceResult closedModel(Iterable<SuspectRecord> records) {
     Objects.requireNonNull(records, "records");
-    Run run = new Run();
-    for (SuspectRecord record : records) {
-      Objects.requireNonNull(record, "record");
-      run.recordsRead++;
-      String bad = badRecord(record);
-      if (bad != null) {
-        run.skip(record.id(), bad);
-        continue;
+    Meta meta = new Meta();
+    if (threads == 1) {
+      Worker w = new Worker(0, 1);
+      for (SuspectRecord record : records) {
+        Objects.requireNonNull(record, "record");
+        int index = meta.accept(record);
+        if (index >= 0) {
+          w.closed(record, index);
+        }
       }
-      scoreRecord(run, record);
+      return finish("closed-model", meta, List.of(w));
     }
-    return run.finish("closed-model");
+    return parallel(records, meta);
+  }
+
+  private InheritanceResult parallel(Iterable<SuspectRecord> records, Meta meta) {
+    List<Worker> workers = new ArrayList<>();
+    List<java.util.concurrent.BlockingQueue<List<Object>>> queues = new ArrayList<>();
+    List<Thread> pool = new ArrayList<>();
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    for (int p = 0; p < threads; p++) {
+      Worker w = new Worker(p, threads);
+      java.util.concurrent.BlockingQueue<List<Object>> q = new java.util.concurrent.ArrayBlockingQueue<>(4);
+      workers.add(w);
+      queues.add(q);
+      Thread t = new Thread(() -> {
+        try {
+          while (true) {
+            List<Object> batch = q.take();
+            if (batch.isEmpty()) {
+              return;
+            }
+            for (int i = 0; i < batch.size(); i += 2) {
+              w.closed((SuspectRecord) batch.get(i), (Integer) batch.get(i + 1));
+            }
+          }
+        } catch (Throwable e) {
+          failure.compareAndSet(null, e);
+          q.clear();
+        }
+      }, "tracemark-verify-" + p);
+      t.setDaemon(true);
+      pool.add(t);
+      t.start();
+    }
+    try {
+      List<Object> batch = new ArrayList<>();
+      long batchTokens = 0;
+      for (SuspectRecord record : records) {
+        Objects.requireNonNull(record, "record");
+        int index = meta.accept(record);
+        if (index < 0) {
+          continue;
+        }
+        batch.add(record);
+        batch.add(index);
+        batchTokens += record.length() + record.promptLength();
+        if (batchTokens >= (1 << 16)) {
+          hand(queues, batch, failure);
+          batch = new ArrayList<>();
+          batchTokens = 0;
+        }
+      }
+      if (!batch.isEmpty()) {
+        hand(queues, batch, failure);
+      }
+      hand(queues, List.of(), failure);
+      for (Thread t : pool) {
+        t.join();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while verifying", e);
+    } finally {
+      for (Thread t : pool) {
+        t.interrupt();
+      }
+    }
+    Throwable f = failure.get();
+    if (f instanceof RuntimeException) {
+      throw (RuntimeException) f;
+    }
+    if (f instanceof Error) {
+      throw (Error) f;
+    }
+    return finish("closed-model", meta, workers);
+  }
+
+  private static void hand(List<java.util.concurrent.BlockingQueue<List<Object>>> queues, List<Object> batch,
+      java.util.concurrent.atomic.AtomicReference<Throwable> failure) throws InterruptedException {
+    for (java.util.concurrent.BlockingQueue<List<Object>> q : queues) {
+      while (!q.offer(batch, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        if (failure.get() != null) {
+          return;
+        }
+      }
+    }
   }
 
   private String badRecord(SuspectRecord record) {
@@ -234,56 +324,13 @@ public final class InheritanceVerifier {
     return null;
   }
 
-  private void scoreRecord(Run run, SuspectRecord record) {
-    int[] seq = record.promptThenAnswer();
-    int start = record.promptLength();
-    LongCountMap promptUnits = null;
-    if (excludePrompt && start > 0) {
-      int[] prompt = record.promptUnsafe();
-      promptUnits = new LongCountMap(prompt.length);
-      if (h == 0) {
-        for (int t : prompt) {
-          promptUnits.increment(TupleHash.tupleFromWindow(TupleHash.window(prompt, 0, 0), t));
-        }
-      } else {
-        for (int j = h; j <= prompt.length; j++) {
-          promptUnits.increment(TupleHash.window(prompt, j - h, h));
-        }
-      }
-    }
-    run.beginRecord(record.id(), record.length());
-    for (int pos = start; pos < seq.length; pos++) {
-      if (pos < h) {
-        run.noContext++;
-        continue;
-      }
-      long window = TupleHash.window(seq, pos - h, h);
-      if (promptUnits != null) {
-        long unit = h == 0 ? TupleHash.tupleFromWindow(window, seq[pos]) : window;
-        if (promptUnits.contains(unit)) {
-          run.excludedPrompt++;
-          continue;
-        }
-      }
-      if (filter != null && !filter.containsFingerprint(window)) {
-        run.excludedFilter++;
-        continue;
-      }
-      if (!run.firstTime(window, seq[pos])) {
-        run.duplicates++;
-        continue;
-      }
-      run.score(seq, pos);
-    }
-    run.endRecord();
-  }
-
   // ------------------------------------------------------------------ reading mode
 
   /**
    * Reading mode: feeds each of the owner's watermarked texts to the suspect model and scores its
    * top-1 prediction at every position i ≥ h against the window x[i−h, i) of the text. One global
-   * tape across all texts, as in the closed-model test; the reference filter applies if set.
+   * tape across all texts, as in the closed-model test; the reference filter applies if set. The
+   * model is called from the calling thread only.
    */
   public InheritanceResult readingMode(SuspectModel model, Iterable<int[]> ownerTexts) {
     Objects.requireNonNull(model, "model");
@@ -292,47 +339,47 @@ public final class InheritanceVerifier {
     ReferenceFilter.require(modelVocab >= 1, "model vocabularySize must be >= 1, was %d", modelVocab);
     float[] logits = new float[modelVocab];
     int[] scratch = new int[h + 1];
-    Run run = new Run();
-    int index = 0;
+    Meta meta = new Meta();
+    Worker w = new Worker(0, 1);
+    int count = 0;
     for (int[] text : ownerTexts) {
       Objects.requireNonNull(text, "owner text");
-      String id = "text-" + index++;
-      run.recordsRead++;
+      String id = "text-" + count++;
+      meta.recordsRead++;
       String bad = text.length == 0 ? "empty record" : outOfRange(text, "token");
       if (bad != null) {
-        run.skip(id, bad);
+        meta.skip(id, bad);
         continue;
       }
-      run.beginRecord(id, text.length);
-      run.noContext += Math.min(h, text.length);
+      int index = meta.add(id, text.length);
+      w.noContext += Math.min(h, text.length);
       for (int pos = h; pos < text.length; pos++) {
         long window = TupleHash.window(text, pos - h, h);
         if (filter != null && !filter.containsFingerprint(window)) {
-          run.excludedFilter++;
+          w.excludedFilter++;
           continue;
         }
-        if (dedup == DedupMode.WINDOW && !run.firstTime(window, 0)) {
-          run.duplicates++;
+        if (dedup == DedupMode.WINDOW && !w.firstTime(window)) {
+          w.duplicates++;
           continue;
         }
         Arrays.fill(logits, 0f);
         model.nextTokenLogits(text, pos, logits);
         int y = argmax(logits);
         if (y >= vocabularySize) {
-          run.outsideVocabulary++;
+          w.outsideVocabulary++;
           continue;
         }
-        if (dedup == DedupMode.WINDOW_AND_TOKEN && !run.firstTime(window, y)) {
-          run.duplicates++;
+        if (dedup == DedupMode.WINDOW_AND_TOKEN && !w.firstTime(TupleHash.tupleFromWindow(window, y))) {
+          w.duplicates++;
           continue;
         }
         System.arraycopy(text, pos - h, scratch, 0, h);
         scratch[h] = y;
-        run.score(scratch, h);
+        w.score(scratch, h, index);
       }
-      run.endRecord();
     }
-    return run.finish("reading-mode");
+    return finish("reading-mode", meta, List.of(w));
   }
 
   private static int argmax(float[] logits) {
@@ -353,33 +400,41 @@ public final class InheritanceVerifier {
 
   // ------------------------------------------------------------------ one pass
 
-  /** The mutable state of one call: tape, sums, checkpoints, per-record stats. Not thread-safe. */
-  private final class Run {
-    final LongHashSet tape = dedup == DedupMode.NONE ? null : new LongHashSet(1 << 16);
-    final double[] sums = new double[scorers.length];
-    long scored;
+  /** What the reading thread knows: records, their ids and lengths, skips. Not thread-safe. */
+  private final class Meta {
     long recordsRead;
     long tokensRead;
-    long noContext;
-    long duplicates;
-    long excludedPrompt;
-    long excludedFilter;
-    long outsideVocabulary;
     long skippedCount;
     final List<InheritanceResult.SkippedRecord> skipped = new ArrayList<>();
-    // checkpoints of the real keys' sums
-    long step = 1;
-    final List<long[]> checkpointN = new ArrayList<>();
-    final List<double[]> checkpointSums = new ArrayList<>();
-    // per record
-    final List<String> recordIds = new ArrayList<>();
-    final List<long[]> recordCounts = new ArrayList<>(); // tokens, scored
-    final List<double[]> recordSums = new ArrayList<>();
-    String currentId;
-    long currentTokens;
-    long currentScored;
-    double[] currentSums;
+    final List<String> ids = new ArrayList<>();
+    long[] tokens = new long[256];
     long nextProgress = 1 << 16;
+
+    /** Counts and validates a record; its index, or -1 when skipped. */
+    int accept(SuspectRecord record) {
+      recordsRead++;
+      String bad = badRecord(record);
+      if (bad != null) {
+        skip(record.id(), bad);
+        return -1;
+      }
+      return add(record.id(), record.length());
+    }
+
+    int add(String id, long length) {
+      int index = ids.size();
+      ids.add(id);
+      if (index == tokens.length) {
+        tokens = Arrays.copyOf(tokens, index * 2);
+      }
+      tokens[index] = length;
+      tokensRead += length;
+      if (progress != null && tokensRead >= nextProgress) {
+        progress.accept(tokensRead);
+        nextProgress = tokensRead + (1 << 16);
+      }
+      return index;
+    }
 
     void skip(String id, String reason) {
       if (onBadRecord == BadRecordPolicy.FAIL) {
@@ -390,167 +445,263 @@ public final class InheritanceVerifier {
         skipped.add(new InheritanceResult.SkippedRecord(id, reason));
       }
     }
+  }
 
-    void beginRecord(String id, long tokens) {
-      currentId = id;
-      currentTokens = tokens;
-      currentScored = 0;
-      currentSums = new double[realKeys];
-      tokensRead += tokens;
-      if (progress != null && tokensRead >= nextProgress) {
-        progress.accept(tokensRead);
-        nextProgress = tokensRead + (1 << 16);
+  /**
+   * Scores the tuples of one partition (tuple fingerprints with {@code partition(unit) == part}):
+   * its own tape, sums, counts and per-record sums. Used by one thread.
+   */
+  private final class Worker {
+    final int part;
+    final int parts;
+    final LongHashSet tape = dedup == DedupMode.NONE ? null : new LongHashSet(1 << 16);
+    final double[] sums = new double[scorers.length];
+    long scored;
+    long noContext;
+    long duplicates;
+    long excludedPrompt;
+    long excludedFilter;
+    long outsideVocabulary;
+    long[] recordScored = new long[256];
+    double[] recordSums = new double[256 * realKeys];
+
+    Worker(int part, int parts) {
+      this.part = part;
+      this.parts = parts;
+    }
+
+    boolean firstTime(long unit) {
+      return tape == null || tape.add(unit);
+    }
+
+    void closed(SuspectRecord record, int index) {
+      int[] seq = record.promptThenAnswer();
+      int start = record.promptLength();
+      LongCountMap promptUnits = null;
+      if (excludePrompt && start > 0) {
+        int[] prompt = record.promptUnsafe();
+        promptUnits = new LongCountMap(prompt.length);
+        if (h == 0) {
+          long empty = TupleHash.window(prompt, 0, 0);
+          for (int t : prompt) {
+            promptUnits.increment(TupleHash.tupleFromWindow(empty, t));
+          }
+        } else {
+          for (int j = h; j <= prompt.length; j++) {
+            promptUnits.increment(TupleHash.window(prompt, j - h, h));
+          }
+        }
+      }
+      for (int pos = start; pos < seq.length; pos++) {
+        if (pos < h) {
+          if (part == 0) {
+            noContext++;
+          }
+          continue;
+        }
+        long window = TupleHash.window(seq, pos - h, h);
+        long tuple = TupleHash.tupleFromWindow(window, seq[pos]);
+        long unit = dedup == DedupMode.WINDOW ? window : tuple;
+        if (parts > 1 && partition(unit, parts) != part) {
+          continue;
+        }
+        if (promptUnits != null && promptUnits.contains(h == 0 ? tuple : window)) {
+          excludedPrompt++;
+          continue;
+        }
+        if (filter != null && !filter.containsFingerprint(window)) {
+          excludedFilter++;
+          continue;
+        }
+        if (!firstTime(unit)) {
+          duplicates++;
+          continue;
+        }
+        score(seq, pos, index);
       }
     }
 
-    void endRecord() {
-      recordIds.add(currentId);
-      recordCounts.add(new long[] {currentTokens, currentScored});
-      recordSums.add(currentSums);
-    }
-
-    /** Adds the unit to the tape; false if it was there already. */
-    boolean firstTime(long window, int token) {
-      if (tape == null) {
-        return true;
+    void score(int[] tokens, int pos, int index) {
+      if (index >= recordScored.length) {
+        int n = Math.max(index + 1, recordScored.length * 2);
+        recordScored = Arrays.copyOf(recordScored, n);
+        recordSums = Arrays.copyOf(recordSums, n * realKeys);
       }
-      long unit = dedup == DedupMode.WINDOW ? window : TupleHash.tupleFromWindow(window, token);
-      return tape.add(unit);
-    }
-
-    void score(int[] tokens, int pos) {
+      int base = index * realKeys;
       for (int k = 0; k < scorers.length; k++) {
         double s = scorers[k].score(tokens, pos);
         sums[k] += s;
         if (k < realKeys) {
-          currentSums[k] += s;
+          recordSums[base + k] += s;
         }
       }
       scored++;
-      currentScored++;
-      if (scored % step == 0) {
-        checkpointN.add(new long[] {scored});
-        checkpointSums.add(Arrays.copyOf(sums, realKeys));
-        if (checkpointN.size() >= MAX_CURVE_POINTS) {
-          // keep every other point and double the step
-          step *= 2;
-          int w = 0;
-          for (int i = 0; i < checkpointN.size(); i++) {
-            if (checkpointN.get(i)[0] % step == 0) {
-              checkpointN.set(w, checkpointN.get(i));
-              checkpointSums.set(w, checkpointSums.get(i));
-              w++;
-            }
-          }
-          checkpointN.subList(w, checkpointN.size()).clear();
-          checkpointSums.subList(w, checkpointSums.size()).clear();
+      recordScored[index]++;
+    }
+
+    long recordScored(int index) {
+      return index < recordScored.length ? recordScored[index] : 0;
+    }
+
+    double recordSum(int index, int key) {
+      return index < recordScored.length ? recordSums[index * realKeys + key] : 0.0;
+    }
+  }
+
+  /** The worker a unit fingerprint belongs to. */
+  static int partition(long unit, int parts) {
+    return (int) (((unit >>> 32) * parts) >>> 32);
+  }
+
+  private InheritanceResult finish(String mode, Meta meta, List<Worker> workers) {
+    if (progress != null) {
+      progress.accept(meta.tokensRead);
+    }
+    long scored = 0;
+    double[] sums = new double[scorers.length];
+    long noContext = 0;
+    long duplicates = 0;
+    long excludedPrompt = 0;
+    long excludedFilter = 0;
+    long outsideVocabulary = 0;
+    for (Worker w : workers) {
+      scored += w.scored;
+      for (int k = 0; k < sums.length; k++) {
+        sums[k] += w.sums[k];
+      }
+      noContext += w.noContext;
+      duplicates += w.duplicates;
+      excludedPrompt += w.excludedPrompt;
+      excludedFilter += w.excludedFilter;
+      outsideVocabulary += w.outsideVocabulary;
+    }
+    int records = meta.ids.size();
+    long[] recScored = new long[records];
+    double[][] recSums = new double[records][realKeys];
+    for (Worker w : workers) {
+      for (int i = 0; i < records; i++) {
+        recScored[i] += w.recordScored(i);
+        for (int k = 0; k < realKeys; k++) {
+          recSums[i][k] += w.recordSum(i, k);
         }
       }
     }
-
-    InheritanceResult finish(String mode) {
-      if (progress != null) {
-        progress.accept(tokensRead);
+    // per-key p-values and Holm adjustment
+    double[] log10p = new double[scorers.length];
+    for (int k = 0; k < scorers.length; k++) {
+      log10p[k] = log10P(scored, sums[k]);
+    }
+    double[] adjusted = holm(Arrays.copyOf(log10p, realKeys));
+    int best = 0;
+    for (int k = 1; k < realKeys; k++) {
+      if (adjusted[k] < adjusted[best] || (adjusted[k] == adjusted[best] && log10p[k] < log10p[best])) {
+        best = k;
       }
-      // per-key p-values and Holm adjustment
-      double[] log10p = new double[scorers.length];
-      for (int k = 0; k < scorers.length; k++) {
-        log10p[k] = log10P(scored, sums[k]);
+    }
+    List<Double> controlP = new ArrayList<>(controlCount);
+    int controlsFlagged = 0;
+    double log10Alpha = Math.log10(alpha);
+    for (int c = realKeys; c < scorers.length; c++) {
+      controlP.add(log10p[c]);
+      if (scored > 0 && log10p[c] < log10Alpha) {
+        controlsFlagged++;
       }
-      double[] adjusted = holm(Arrays.copyOf(log10p, realKeys));
-      int best = 0;
-      for (int k = 1; k < realKeys; k++) {
-        if (adjusted[k] < adjusted[best] || (adjusted[k] == adjusted[best] && log10p[k] < log10p[best])) {
-          best = k;
-        }
-      }
-      List<Double> controlP = new ArrayList<>(controlCount);
-      int controlsFlagged = 0;
-      double log10Alpha = Math.log10(alpha);
-      for (int c = realKeys; c < scorers.length; c++) {
-        controlP.add(log10p[c]);
-        if (scored > 0 && log10p[c] < log10Alpha) {
-          controlsFlagged++;
-        }
-      }
-      List<InheritanceResult.KeyResult> keyResults = new ArrayList<>(realKeys);
-      for (int k = 0; k < realKeys; k++) {
-        int rank = 0;
-        if (controlCount > 0) {
-          rank = 1;
-          for (double p : controlP) {
-            if (p <= log10p[k]) {
-              rank++;
-            }
+    }
+    List<InheritanceResult.KeyResult> keyResults = new ArrayList<>(realKeys);
+    for (int k = 0; k < realKeys; k++) {
+      int rank = 0;
+      if (controlCount > 0) {
+        rank = 1;
+        for (double p : controlP) {
+          if (p <= log10p[k]) {
+            rank++;
           }
         }
-        keyResults.add(new InheritanceResult.KeyResult(labels.get(k), sums[k], scored == 0 ? 0.0 : sums[k] / scored,
-            z(scored, sums[k]),
-            log10p[k], adjusted[k], rank, scored > 0 && adjusted[k] < log10Alpha));
       }
-      InheritanceResult.KeyResult bestResult = keyResults.get(best);
-      int bestRank = bestResult.controlRank();
-      InheritanceResult.ControlNull controls = new InheritanceResult.ControlNull(controlCount, controlSeed, controlP,
-          controlsFlagged, bestRank, controlCount == 0 ? 1.0 : (double) bestRank / (controlCount + 1));
-      // curve of the best key
-      List<InheritanceResult.CurvePoint> curve = new ArrayList<>();
-      for (int i = 0; i < checkpointN.size(); i++) {
-        long n = checkpointN.get(i)[0];
-        double s = checkpointSums.get(i)[best];
+      keyResults.add(new InheritanceResult.KeyResult(labels.get(k), sums[k], scored == 0 ? 0.0 : sums[k] / scored,
+          z(scored, sums[k]), log10p[k], adjusted[k], rank, scored > 0 && adjusted[k] < log10Alpha));
+    }
+    InheritanceResult.KeyResult bestResult = keyResults.get(best);
+    int bestRank = bestResult.controlRank();
+    InheritanceResult.ControlNull controls = new InheritanceResult.ControlNull(controlCount, controlSeed, controlP,
+        controlsFlagged, bestRank, controlCount == 0 ? 1.0 : (double) bestRank / (controlCount + 1));
+    // the curve of the best key at record boundaries, downsampled to at most MAX_CURVE_POINTS
+    List<InheritanceResult.CurvePoint> curve = new ArrayList<>();
+    long n = 0;
+    double s = 0;
+    long nextPoint = 1;
+    long spacing = Math.max(1, scored / MAX_CURVE_POINTS);
+    for (int i = 0; i < records; i++) {
+      n += recScored[i];
+      s += recSums[i][best];
+      if (recScored[i] > 0 && (n >= nextPoint || i == records - 1)) {
         curve.add(new InheritanceResult.CurvePoint(n, s, log10P(n, s)));
+        nextPoint = n + spacing;
       }
-      if (scored > 0 && (curve.isEmpty() || curve.get(curve.size() - 1).tuples() != scored)) {
-        curve.add(new InheritanceResult.CurvePoint(scored, sums[best], log10p[best]));
-      }
-      List<InheritanceResult.RecordContribution> top = topContributions(best);
-      boolean detected = bestResult.significant();
-      List<String> flags = new ArrayList<>();
-      if (scored == 0) {
-        flags.add("nothing was scored: every position was excluded, duplicated or lacked context");
-      }
-      if (detected && controlCount > 0 && bestRank > 1) {
+    }
+    if (scored > 0 && (curve.isEmpty() || curve.get(curve.size() - 1).tuples() != scored)) {
+      curve.add(new InheritanceResult.CurvePoint(scored, sums[best], log10p[best]));
+    } else if (!curve.isEmpty()) {
+      // the last point carries the exact totals (sums in another order may differ in the last bits)
+      curve.set(curve.size() - 1, new InheritanceResult.CurvePoint(scored, sums[best], log10p[best]));
+    }
+    List<InheritanceResult.RecordContribution> top = topContributions(meta, recScored, recSums, best);
+    boolean detected = bestResult.significant();
+    List<String> flags = new ArrayList<>();
+    if (scored == 0) {
+      flags.add("nothing was scored: every position was excluded, duplicated or lacked context");
+    }
+    if (detected && controlCount > 0 && bestRank > 1) {
+      flags.add(String.format(Locale.ROOT,
+          "the key does not stand out from its controls: rank %d of %d (some random key scores as well)", bestRank,
+          controlCount + 1));
+    }
+    if (controlCount >= 20 && scored > 0) {
+      // more controls flagged than a 99.9% binomial bound allows signals a broken null
+      double mean = alpha * controlCount;
+      double bound = mean + 3.3 * Math.sqrt(mean * (1 - alpha)) + 1;
+      if (controlsFlagged > bound) {
         flags.add(String.format(Locale.ROOT,
-            "the key does not stand out from its controls: rank %d of %d (some random key scores as well)", bestRank,
-            controlCount + 1));
+            "%d of %d control keys are significant at alpha=%s (about %.1f expected): the null is not calibrated "
+                + "on this corpus",
+            controlsFlagged, controlCount, alpha, mean));
       }
-      if (controlCount >= 20 && scored > 0) {
-        // more controls flagged than a 99.9% binomial bound allows signals a broken null
-        double mean = alpha * controlCount;
-        double bound = mean + 3.3 * Math.sqrt(mean * (1 - alpha)) + 1;
-        if (controlsFlagged > bound) {
-          flags.add(String.format(Locale.ROOT,
-              "%d of %d control keys are significant at alpha=%s (about %.1f expected): the null is not calibrated "
-                  + "on this corpus",
-              controlsFlagged, controlCount, alpha, mean));
-        }
-      }
-      InheritanceResult.Counts counts = new InheritanceResult.Counts(noContext, duplicates, excludedPrompt,
-          excludedFilter, outsideVocabulary, skippedCount);
-      return new InheritanceResult(mode, statistic, statistic == TokenScorer.Statistic.BINOMIAL ? gamma : Double.NaN,
-          recordsRead, tokensRead, scored, bestResult.score(), bestResult.rate(), bestResult.z(), bestResult.log10P(),
-          bestResult.log10PAdjusted(), alpha,
-          detected ? InheritanceResult.Verdict.DETECTED : InheritanceResult.Verdict.NOT_DETECTED, keyResults, best,
-          controls, curve, top, counts, skipped, flags);
     }
+    InheritanceResult.Counts counts = new InheritanceResult.Counts(noContext, duplicates, excludedPrompt,
+        excludedFilter, outsideVocabulary, meta.skippedCount);
+    return new InheritanceResult(mode, statistic, statistic == TokenScorer.Statistic.BINOMIAL ? gamma : Double.NaN,
+        meta.recordsRead, meta.tokensRead, scored, bestResult.score(), bestResult.rate(), bestResult.z(),
+        bestResult.log10P(), bestResult.log10PAdjusted(), alpha,
+        detected ? InheritanceResult.Verdict.DETECTED : InheritanceResult.Verdict.NOT_DETECTED, keyResults, best,
+        controls, curve, top, counts, meta.skipped, flags);
+  }
 
-    private List<InheritanceResult.RecordContribution> topContributions(int best) {
-      int n = recordIds.size();
-      Integer[] order = new Integer[n];
-      double[] excess = new double[n];
-      for (int i = 0; i < n; i++) {
-        order[i] = i;
-        excess[i] = recordSums.get(i)[best] - expected(recordCounts.get(i)[1]);
+  private List<InheritanceResult.RecordContribution> topContributions(Meta meta, long[] recScored,
+      double[][] recSums, int best) {
+    int n = recScored.length;
+    double[] excess = new double[n];
+    // a bounded selection: keep the indices of the topRecords largest excesses (ties: earlier record)
+    java.util.PriorityQueue<Integer> heap = new java.util.PriorityQueue<>(Math.max(1, topRecords),
+        Comparator.<Integer>comparingDouble(i -> excess[i]).thenComparing(Comparator.<Integer>reverseOrder()));
+    for (int i = 0; i < n; i++) {
+      excess[i] = recSums[i][best] - expected(recScored[i]);
+      if (topRecords == 0) {
+        continue;
       }
-      Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> -excess[i]).thenComparingInt(i -> i));
-      List<InheritanceResult.RecordContribution> out = new ArrayList<>();
-      for (int j = 0; j < Math.min(topRecords, n); j++) {
-        int i = order[j];
-        long[] c = recordCounts.get(i);
-        double s = recordSums.get(i)[best];
-        out.add(new InheritanceResult.RecordContribution(recordIds.get(i), c[0], c[1], s, excess[i], log10P(c[1], s)));
+      heap.add(i);
+      if (heap.size() > topRecords) {
+        heap.poll();
       }
-      return out;
     }
+    List<Integer> order = new ArrayList<>(heap);
+    order.sort(Comparator.<Integer>comparingDouble(i -> -excess[i]).thenComparingInt(i -> i));
+    List<InheritanceResult.RecordContribution> out = new ArrayList<>();
+    for (int i : order) {
+      double sum = recSums[i][best];
+      out.add(new InheritanceResult.RecordContribution(meta.ids.get(i), meta.tokens[i], recScored[i], sum, excess[i],
+          log10P(recScored[i], sum)));
+    }
+    return out;
   }
 
   private double expected(long n) {
@@ -619,8 +770,19 @@ public final class InheritanceVerifier {
     private BadRecordPolicy onBadRecord = BadRecordPolicy.FAIL;
     private int topRecords = 20;
     private LongConsumer progress;
+    private int threads = 1;
 
     private Builder() {}
+
+    /**
+     * Worker threads for {@link InheritanceVerifier#closedModel} (default 1). Tuples are split
+     * between workers by fingerprint; counts and binomial results do not depend on the number.
+     */
+    public Builder threads(int count) {
+      ReferenceFilter.require(count >= 1 && count <= 256, "threads must be between 1 and 256, was %d", count);
+      this.threads = count;
+      return this;
+    }
 
     /** Adds a key to test, with a label for reports (e.g. its key id or {@code tenant-3}). */
     public Builder scorer(String label, TokenScorer scorer) {

@@ -119,6 +119,28 @@ class InheritanceVerifierTest {
   }
 
   @Test
+  void twoWorkersGiveExactlyTheResultOfOne() {
+    List<SuspectRecord> recs = new ArrayList<>(records(WM, 12, 150, 40));
+    recs.addAll(records(null, 12, 150, 80));
+    recs.add(recs.get(3)); // duplicates across records
+    List<SuspectRecord> withPrompts = new ArrayList<>();
+    for (int i = 0; i < recs.size(); i++) {
+      int[] t = recs.get(i).tokens();
+      withPrompts.add(new SuspectRecord("p" + i, Arrays.copyOfRange(t, 40, t.length), Arrays.copyOf(t, 40)));
+    }
+    ReferenceFilter phi = ReferenceFilter.all(1, List.of(recs.get(0).tokens(), recs.get(20).tokens()));
+    for (ReferenceFilter f : Arrays.asList(null, phi)) {
+      for (DedupMode mode : DedupMode.values()) {
+        InheritanceResult one = InheritanceVerifier.greenList(KEY, SPEC, VOCAB).controlKeys(10).dedup(mode)
+            .referenceFilter(f).build().closedModel(withPrompts);
+        InheritanceResult two = InheritanceVerifier.greenList(KEY, SPEC, VOCAB).controlKeys(10).dedup(mode)
+            .referenceFilter(f).threads(2).build().closedModel(withPrompts);
+        assertThat(two).as("%s, filter %s", mode, f).isEqualTo(one);
+      }
+    }
+  }
+
+  @Test
   void holmAdjustmentIsMonotoneStepDown() {
     double[] adj = InheritanceVerifier.holm(new double[] {Math.log10(0.01), Math.log10(0.04), Math.log10(0.03)});
     assertThat(Math.pow(10, adj[0])).isCloseTo(0.03, org.assertj.core.data.Offset.offset(1e-12));

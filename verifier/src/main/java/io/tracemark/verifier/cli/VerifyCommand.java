@@ -113,6 +113,9 @@ final class VerifyCommand implements Callable<Integer> {
       description = "JSONL prompt token-id field")
   String promptTokensField;
 
+  @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: min(2, processors))")
+  Integer threads;
+
   @Option(names = "--sign-key", paramLabel = "SIGNER.json", description = "Ed25519 signing key: writes report.sig")
   Path signKey;
 
@@ -153,6 +156,11 @@ final class VerifyCommand implements Callable<Integer> {
     }
     if (filterTop != null && filterMinCount != null) {
       throw new CommandLine.ParameterException(cli, "--filter-top and --filter-min-count are mutually exclusive");
+    }
+    int workers = threads != null ? threads : Math.min(2, Runtime.getRuntime().availableProcessors());
+    if (workers < 1 || workers > 256) {
+      throw new CommandLine.ParameterException(cli, Common.fmt("--threads must be between 1 and 256, was %d",
+          workers));
     }
     if (tenants != null && (tenants < 0 || tenants > 10_000)) {
       throw new CommandLine.ParameterException(cli, Common.fmt("--tenants must be between 0 and 10000, was %d",
@@ -201,7 +209,7 @@ final class VerifyCommand implements Callable<Integer> {
         ? InheritanceVerifier.greenListTenants(key, tenantCount, s, vocab)
         : InheritanceVerifier.greenList(key, s, vocab);
     builder.controlKeys(controlKeys).alpha(alpha).dedup(mode).excludePromptWindows(!noPromptExclusion)
-        .referenceFilter(phi).onBadRecord(policy);
+        .referenceFilter(phi).onBadRecord(policy).threads(workers);
     if (controlSeed != null) {
       builder.controlSeed(controlSeed);
     }

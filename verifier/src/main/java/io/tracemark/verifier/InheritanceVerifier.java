@@ -4,7 +4,6 @@ import io.tracemark.api.DedupMode;
 import io.tracemark.api.GreenListSpec;
 import io.tracemark.api.TokenScorer;
 import io.tracemark.api.WatermarkKey;
-import io.tracemark.core.LongHashSet;
 import io.tracemark.core.PValues;
 import io.tracemark.core.TupleHash;
 import io.tracemark.core.Watermarks;
@@ -75,6 +74,8 @@ public final class InheritanceVerifier {
   private final int topRecords;
   private final LongConsumer progress;
   private final int threads;
+  private final long maxTapeUnits;
+  private final java.nio.file.Path spillDirectory;
   private final int h;
   private final int vocabularySize;
   private final TokenScorer.Statistic statistic;
@@ -94,6 +95,9 @@ public final class InheritanceVerifier {
     this.topRecords = b.topRecords;
     this.progress = b.progress;
     this.threads = b.threads;
+    // a fingerprint costs at most 32 bytes of table (load 1/4 right after the table doubles)
+    this.maxTapeUnits = Math.max(1, b.tapeMemoryBudget / 32 / b.threads);
+    this.spillDirectory = b.spillDirectory;
     TokenScorer first = scorers[0];
     this.h = first.contextWidth();
     this.vocabularySize = first.vocabularySize();
@@ -210,12 +214,17 @@ public final class InheritanceVerifier {
     Meta meta = new Meta();
     if (threads == 1) {
       Worker w = new Worker(0, 1);
-      for (SuspectRecord record : records) {
-        Objects.requireNonNull(record, "record");
-        int index = meta.accept(record);
-        if (index >= 0) {
-          w.closed(record, index);
+      try {
+        for (SuspectRecord record : records) {
+          Objects.requireNonNull(record, "record");
+          int index = meta.accept(record);
+          if (index >= 0) {
+            w.closed(record, index);
+          }
         }
+        w.drainSpill();
+      } finally {
+        w.closeSpill();
       }
       return finish("closed-model", meta, List.of(w));
     }
@@ -237,6 +246,7 @@ public final class InheritanceVerifier {
           while (true) {
             List<Object> batch = q.take();
             if (batch.isEmpty()) {
+              w.drainSpill();
               return;
             }
             for (int i = 0; i < batch.size(); i += 2) {
@@ -246,6 +256,8 @@ public final class InheritanceVerifier {
         } catch (Throwable e) {
           failure.compareAndSet(null, e);
           q.clear();
+        } finally {
+          w.closeSpill();
         }
       }, "tracemark-verify-" + p);
       t.setDaemon(true);
@@ -454,7 +466,8 @@ public final class InheritanceVerifier {
   private final class Worker {
     final int part;
     final int parts;
-    final LongHashSet tape = dedup == DedupMode.NONE ? null : new LongHashSet(1 << 16);
+    final LongSet tape = dedup == DedupMode.NONE ? null : new LongSet(1 << 16);
+    SpillTape spill;
     final double[] sums = new double[scorers.length];
     long scored;
     long noContext;
@@ -513,11 +526,42 @@ public final class InheritanceVerifier {
           excludedFilter++;
           continue;
         }
-        if (!firstTime(unit)) {
+        if (tape == null) {
+          score(seq, pos, index);
+        } else if (spill == null) {
+          if (!tape.add(unit)) {
+            duplicates++;
+            continue;
+          }
+          score(seq, pos, index);
+          if (tape.size() >= maxTapeUnits) {
+            // the in-memory tape is full: keep it for lookups, send new candidates to disk
+            spill = new SpillTape(spillDirectory, h);
+          }
+        } else if (tape.contains(unit)) {
           duplicates++;
-          continue;
+        } else {
+          spill.append(unit, index, seq, pos);
         }
-        score(seq, pos, index);
+      }
+    }
+
+    /** Deduplicates and scores what was spilled to disk (first occurrences, in input order). */
+    void drainSpill() {
+      if (spill != null) {
+        try {
+          duplicates += spill.drain(this::score);
+        } finally {
+          spill.close();
+          spill = null;
+        }
+      }
+    }
+
+    void closeSpill() {
+      if (spill != null) {
+        spill.close();
+        spill = null;
       }
     }
 
@@ -771,8 +815,28 @@ public final class InheritanceVerifier {
     private int topRecords = 20;
     private LongConsumer progress;
     private int threads = 1;
+    private long tapeMemoryBudget = Runtime.getRuntime().maxMemory() / 4;
+    private java.nio.file.Path spillDirectory = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
 
     private Builder() {}
+
+    /**
+     * Memory for the closed-model dedup tape, all workers together (default a quarter of the
+     * maximum heap). Past it, new candidate tuples go to files under the spill directory,
+     * partitioned by fingerprint, and are deduplicated partition by partition at the end: the
+     * result is the same, the memory stays bounded as the corpus grows.
+     */
+    public Builder tapeMemoryBudget(long bytes) {
+      ReferenceFilter.require(bytes >= 1024, "tapeMemoryBudget must be >= 1024 bytes, was %d", bytes);
+      this.tapeMemoryBudget = bytes;
+      return this;
+    }
+
+    /** Where spilled tape files go (default {@code java.io.tmpdir}); they are deleted when done. */
+    public Builder spillDirectory(java.nio.file.Path dir) {
+      this.spillDirectory = Objects.requireNonNull(dir, "spillDirectory");
+      return this;
+    }
 
     /**
      * Worker threads for {@link InheritanceVerifier#closedModel} (default 1). Tuples are split

@@ -141,6 +141,27 @@ class InheritanceVerifierTest {
   }
 
   @Test
+  void aTapeSpilledToDiskGivesExactlyTheInMemoryResult(@org.junit.jupiter.api.io.TempDir java.nio.file.Path spill)
+      throws java.io.IOException {
+    List<SuspectRecord> recs = new ArrayList<>(records(WM, 10, 200, 140));
+    recs.addAll(records(null, 10, 200, 180));
+    recs.addAll(records(WM, 5, 200, 140)); // exact repeats after the spill starts
+    for (DedupMode mode : List.of(DedupMode.WINDOW_AND_TOKEN, DedupMode.WINDOW)) {
+      for (int threads : new int[] {1, 2}) {
+        InheritanceResult memory = InheritanceVerifier.greenList(KEY, SPEC, VOCAB).controlKeys(5).dedup(mode)
+            .threads(threads).build().closedModel(recs);
+        InheritanceResult disk = InheritanceVerifier.greenList(KEY, SPEC, VOCAB).controlKeys(5).dedup(mode)
+            .threads(threads).tapeMemoryBudget(1024 * 32).spillDirectory(spill).build().closedModel(recs);
+        assertThat(disk).as("%s, %d threads", mode, threads).isEqualTo(memory);
+        assertThat(memory.tuplesScored()).isGreaterThan(2000); // far past 1024 fingerprints
+      }
+    }
+    try (java.util.stream.Stream<java.nio.file.Path> left = java.nio.file.Files.list(spill)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
   void holmAdjustmentIsMonotoneStepDown() {
     double[] adj = InheritanceVerifier.holm(new double[] {Math.log10(0.01), Math.log10(0.04), Math.log10(0.03)});
     assertThat(Math.pow(10, adj[0])).isCloseTo(0.03, org.assertj.core.data.Offset.offset(1e-12));

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * records that is generated on the fly and never held in memory, and prints tokens/s and the peak
  * heap. Runs only when asked:
  * {@code ./mvnw -B -pl verifier -am test -Dtest=ScaleHarness -Dsurefire.failIfNoSpecifiedTests=false
- * -Dtracemark.scale.tokens=100000000 -Dtracemark.scale.threads=2 -Dtracemark.scale.controls=0}.
+ * -Dtracemark.scale.tokens=100000000 -Dtracemark.scale.threads=2 -Dtracemark.scale.controls=0
+ * -Dtracemark.scale.tapeMb=512}.
  * Tests never assert on wall-clock time; this prints.
  */
 class ScaleHarness {
@@ -58,6 +59,7 @@ class ScaleHarness {
     }
     int threads = Integer.getInteger("tracemark.scale.threads", 2);
     int controls = Integer.getInteger("tracemark.scale.controls", 0);
+    long budgetMb = Long.getLong("tracemark.scale.tapeMb", 512);
     long t0 = System.nanoTime();
     long count = 0;
     for (SuspectRecord r : stream(tokens, 1)) {
@@ -66,7 +68,7 @@ class ScaleHarness {
     double generate = (System.nanoTime() - t0) / 1e9;
     WatermarkKey key = InheritanceVerifier.controlKey(12345, 0);
     InheritanceVerifier v = InheritanceVerifier.greenList(key, GreenListSpec.parse("kgw:gamma=0.25,h=1"), VOCAB)
-        .controlKeys(controls).threads(threads).build();
+        .controlKeys(controls).threads(threads).tapeMemoryBudget(budgetMb << 20).build();
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       pool.resetPeakUsage();
     }
@@ -80,9 +82,9 @@ class ScaleHarness {
       }
     }
     System.out.printf(Locale.ROOT,
-        "scale: %,d tokens, %,d tuples scored, threads=%d, controls=%d: generating alone %.1f s; "
+        "scale: %,d tokens, %,d tuples scored, threads=%d, controls=%d, tape budget %d MB: generating alone %.1f s; "
             + "generate+verify %.1f s (%.2f M tokens/s); peak heap %.0f MB; max heap %.0f MB; log10 p %.2f%n",
-        count, r.tuplesScored(), threads, controls, generate, total, count / total / 1e6, peak / 1e6,
+        count, r.tuplesScored(), threads, controls, budgetMb, generate, total, count / total / 1e6, peak / 1e6,
         Runtime.getRuntime().maxMemory() / 1e6, r.log10P());
   }
 }

@@ -116,6 +116,14 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: min(2, processors))")
   Integer threads;
 
+  @Option(names = "--tape-memory", paramLabel = "MB", description = "memory for the dedup tape before it spills "
+      + "to disk (default: a quarter of the heap)")
+  Long tapeMemory;
+
+  @Option(names = "--spill-dir", paramLabel = "DIR", description = "where the dedup tape spills (default: the "
+      + "temporary directory)")
+  Path spillDir;
+
   @Option(names = "--sign-key", paramLabel = "SIGNER.json", description = "Ed25519 signing key: writes report.sig")
   Path signKey;
 
@@ -212,6 +220,16 @@ final class VerifyCommand implements Callable<Integer> {
         .referenceFilter(phi).onBadRecord(policy).threads(workers);
     if (controlSeed != null) {
       builder.controlSeed(controlSeed);
+    }
+    if (tapeMemory != null) {
+      if (tapeMemory < 1 || tapeMemory > 1L << 30) {
+        throw new CommandLine.ParameterException(cli, Common.fmt("--tape-memory must be between 1 and %d MB, was %d",
+            1L << 30, tapeMemory));
+      }
+      builder.tapeMemoryBudget(tapeMemory << 20);
+    }
+    if (spillDir != null) {
+      builder.spillDirectory(spillDir);
     }
     CorpusReader reader = new CorpusReader(suspect, fields, tok, vocab, normalize, policy);
     Progress progress = new Progress(cli.getErr(), quiet, reader.totalBytes(), reader::bytesRead);

@@ -321,7 +321,8 @@ final class HtmlReport {
     }
     double a = Math.abs(v);
     if (a >= 1e-3 && a < 1e6) {
-      return String.format(Locale.ROOT, "%.4g", v);
+      String f = String.format(Locale.ROOT, "%.4g", v);
+      return f.indexOf('.') < 0 ? f : f.replaceAll("0+$", "").replaceAll("\\.$", "");
     }
     return String.format(Locale.ROOT, "%.3e", v);
   }

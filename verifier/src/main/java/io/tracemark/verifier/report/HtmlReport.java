@@ -100,7 +100,7 @@ final class HtmlReport {
     row(b, "key id", "<code>" + esc(key.path("key_id").asText()) + "</code>");
     row(b, "key commitment", "<code>" + esc(key.path("commitment").asText()) + "</code>");
     JsonNode opts = r.path("options");
-    opts.fields().forEachRemaining(e -> row(b, esc(e.getKey()), esc(e.getValue().isNull() ? "none" : e.getValue().asText())));
+    opts.properties().forEach(e -> row(b, esc(e.getKey()), esc(e.getValue().isNull() ? "none" : e.getValue().asText())));
     b.append("</table>\n");
 
     b.append("<h2>Inputs</h2>\n<p>").append(r.path("inputs").path("records").asText()).append(" records.</p>\n");
@@ -126,13 +126,13 @@ final class HtmlReport {
     }
     JsonNode counts = r.path("counts");
     b.append("<h2>Positions not scored</h2>\n<table>\n");
-    counts.fields().forEachRemaining(e -> row(b, esc(e.getKey().replace('_', ' ')), e.getValue().asText()));
+    counts.properties().forEach(e -> row(b, esc(e.getKey().replace('_', ' ')), e.getValue().asText()));
     b.append("</table>\n<h2>Environment</h2>\n<table>\n");
     row(b, "tool", esc(r.path("tool").path("name").asText() + " " + r.path("tool").path("version").asText()));
     if (r.has("created")) {
       row(b, "created", esc(r.path("created").asText()));
     }
-    r.path("environment").fields().forEachRemaining(e -> row(b, esc(e.getKey().replace('_', ' ')),
+    r.path("environment").properties().forEach(e -> row(b, esc(e.getKey().replace('_', ' ')),
         esc(e.getValue().asText())));
     b.append("</table>\n<p>This page renders <code>report.json</code>; the signature (<code>report.sig</code>) covers "
         + "the JSON bytes. Check it with <code>tracemark report-verify DIR --public-key SIGNER.pub</code>.</p>\n");

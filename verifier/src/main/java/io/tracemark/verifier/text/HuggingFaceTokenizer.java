@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -95,8 +94,7 @@ final class HuggingFaceTokenizer implements TextTokenizer {
     }
     Map<String, Integer> vocab = new HashMap<>();
     int max = -1;
-    for (Iterator<Map.Entry<String, JsonNode>> it = model.path("vocab").fields(); it.hasNext();) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : model.path("vocab").properties()) {
       if (!e.getValue().canConvertToInt() || e.getValue().asInt() < 0) {
         throw fail(path, "model.vocab[\"" + e.getKey() + "\"] must be a non-negative integer");
       }

@@ -113,7 +113,8 @@ final class VerifyCommand implements Callable<Integer> {
       description = "JSONL prompt token-id field")
   String promptTokensField;
 
-  @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: min(2, processors))")
+  @Option(names = "--threads", paramLabel = "N", description = "threads for tokenizing and for scoring "
+      + "(default: min(2, processors))")
   Integer threads;
 
   @Option(names = "--tape-memory", paramLabel = "MB", description = "memory for the dedup tape before it spills "
@@ -192,7 +193,7 @@ final class VerifyCommand implements Callable<Integer> {
     ReferenceFilter phi = null;
     List<InputFile> filterInputs = List.of();
     if (filter != null) {
-      CorpusReader ref = new CorpusReader(filter, fields, tok, vocab, normalize, policy);
+      CorpusReader ref = new CorpusReader(filter, fields, tok, vocab, normalize, policy).parallelism(workers);
       Iterable<int[]> texts = () -> new Iterator<>() {
         final Iterator<SuspectRecord> it = ref.iterator();
 
@@ -231,7 +232,7 @@ final class VerifyCommand implements Callable<Integer> {
     if (spillDir != null) {
       builder.spillDirectory(spillDir);
     }
-    CorpusReader reader = new CorpusReader(suspect, fields, tok, vocab, normalize, policy);
+    CorpusReader reader = new CorpusReader(suspect, fields, tok, vocab, normalize, policy).parallelism(workers);
     Progress progress = new Progress(cli.getErr(), quiet, reader.totalBytes(), reader::bytesRead);
     builder.progress(progress::update);
     InheritanceResult result;

@@ -5,6 +5,7 @@ import io.tracemark.api.Detector;
 import io.tracemark.api.GreenListSpec;
 import io.tracemark.api.GreenListWatermark;
 import io.tracemark.api.Seeding;
+import io.tracemark.api.UnitFingerprints;
 import io.tracemark.api.WatermarkKey;
 
 /**
@@ -210,6 +211,32 @@ final class GreenListScheme implements GreenListWatermark {
         ? prf.seedSelf(header, prf.minTag(tokens, position - h, h, tags), t)
         : prf.seedLeft(header, tokens, position - h, h);
     return PrfV1.green(PrfV1.fmix64(tags[t] ^ seed), threshold63);
+  }
+
+  /**
+   * With left seeding the unit is the window (and token), independent of the key. With self
+   * seeding the seed depends on the window only through its min-hash token, so windows sharing
+   * that token are one unit: the fingerprint is built from the (keyed) minimum tag instead.
+   */
+  @Override
+  public long unitFingerprint(int[] tokens, int position, DedupMode mode) {
+    if (spec.seeding() != Seeding.SELF) {
+      return GreenListWatermark.super.unitFingerprint(tokens, position, mode);
+    }
+    long min = PrfV1.fmix64(prf.minTag(tokens, position - h, h, tags));
+    switch (mode) {
+      case WINDOW:
+        return min;
+      case WINDOW_AND_TOKEN:
+        return UnitFingerprints.tupleFromWindow(min, tokens[position]);
+      default:
+        throw Checks.illegal("dedup mode NONE has no unit fingerprint");
+    }
+  }
+
+  @Override
+  public boolean keyDependentUnits() {
+    return spec.seeding() == Seeding.SELF;
   }
 
   /** The context seed of left seeding (exposed for golden vectors and tests). */

@@ -22,6 +22,27 @@ final class GreenListScheme implements GreenListWatermark {
   private final float delta;
   private final String keyId;
   private final ThreadLocal<int[]> candidateScratch;
+  private final ThreadLocal<long[]> maskScratch;
+
+  /**
+   * Which form of the vocabulary pass to run. C2 vectorises the fused loop (mix, compare,
+   * long-to-float conversion, add) from JDK 20 on (JDK-8283091 taught SuperWord conversions
+   * between sizes); JDK 17 runs it scalar, and a two-pass form whose conversion is a bit mask is
+   * about twice as fast there. Both give identical results. Override with
+   * {@code -Dtracemark.apply.kernel=fused|two-pass} (for benchmarks).
+   */
+  static final boolean FUSED_KERNEL = chooseFusedKernel();
+
+  private static boolean chooseFusedKernel() {
+    String forced = System.getProperty("tracemark.apply.kernel", "");
+    if (forced.equals("fused")) {
+      return true;
+    }
+    if (forced.equals("two-pass")) {
+      return false;
+    }
+    return Runtime.version().feature() >= 20;
+  }
 
   GreenListScheme(WatermarkKey key, GreenListSpec spec, int vocabularySize) {
     Checks.require(vocabularySize >= 2, "vocabularySize must be >= 2, was %d", vocabularySize);
@@ -39,6 +60,7 @@ final class GreenListScheme implements GreenListWatermark {
     this.keyId = key.keyId();
     int c = Math.min(spec.candidates(), vocabularySize);
     this.candidateScratch = ThreadLocal.withInitial(() -> new int[c]);
+    this.maskScratch = FUSED_KERNEL ? null : ThreadLocal.withInitial(() -> new long[vocabularySize]);
   }
 
   @Override
@@ -80,14 +102,40 @@ final class GreenListScheme implements GreenListWatermark {
       return;
     }
     long seed = prf.seedLeft(header, tokens, length - h, h);
-    biasAll(logits, tags, seed, threshold63, delta);
+    if (FUSED_KERNEL) {
+      biasAll(logits, tags, seed, threshold63, delta);
+    } else {
+      biasAllTwoPass(logits, maskScratch.get(), tags, seed, threshold63, Float.floatToRawIntBits(delta));
+    }
+  }
+
+  /**
+   * The same computation in two passes for JDKs whose C2 cannot vectorise the long-to-float
+   * conversion: first a vectorisable all-long pass writes a mask (−1 for green, 0 for red), then
+   * the bias is added as {@code intBitsToFloat(mask & bits(δ))}, which is δ or +0.0.
+   */
+  static void biasAllTwoPass(float[] logits, long[] mask, long[] tags, long seed, long threshold63,
+      int deltaBits) {
+    int n = logits.length;
+    for (int t = 0; t < n; t++) {
+      long k = tags[t] ^ seed;
+      k ^= k >>> 33;
+      k *= 0xff51afd7ed558ccdL;
+      k ^= k >>> 33;
+      k *= 0xc4ceb9fe1a85ec53L;
+      k ^= k >>> 33;
+      mask[t] = ((k >>> 1) - threshold63) >> 63;
+    }
+    for (int t = 0; t < n; t++) {
+      logits[t] += Float.intBitsToFloat((int) mask[t] & deltaBits);
+    }
   }
 
   /**
    * The hot loop: one pass over the vocabulary, branch-free so that C2 can vectorise it
    * (JDK 21+ does on AVX2/AVX-512; see docs/benchmarks.md).
    */
-  private static void biasAll(float[] logits, long[] tags, long seed, long threshold63, float delta) {
+  static void biasAll(float[] logits, long[] tags, long seed, long threshold63, float delta) {
     for (int t = 0; t < logits.length; t++) {
       long k = tags[t] ^ seed;
       k ^= k >>> 33;

@@ -263,4 +263,27 @@ class GreenListSchemeTest {
     }
     assertThat(wm.toString()).contains(k.keyId());
   }
+
+  @Test
+  void fusedAndTwoPassKernelsGiveIdenticalLogits() {
+    SplittableRandom r = new SplittableRandom(21);
+    for (int trial = 0; trial < 20; trial++) {
+      int vocab = 1 + r.nextInt(40_000);
+      long[] tags = new long[vocab];
+      float[] a = new float[vocab];
+      for (int t = 0; t < vocab; t++) {
+        tags[t] = r.nextLong();
+        a[t] = r.nextInt(10) == 0 ? Float.NEGATIVE_INFINITY : (float) r.nextGaussian() * 5;
+      }
+      float[] b = a.clone();
+      long seed = r.nextLong();
+      long threshold = PrfV1.threshold63(r.nextDouble());
+      float delta = (float) (r.nextDouble() * 4);
+      GreenListScheme.biasAll(a, tags, seed, threshold, delta);
+      GreenListScheme.biasAllTwoPass(b, new long[vocab], tags, seed, threshold, Float.floatToRawIntBits(delta));
+      for (int t = 0; t < vocab; t++) {
+        assertThat(Float.floatToRawIntBits(b[t])).as("token %d", t).isEqualTo(Float.floatToRawIntBits(a[t]));
+      }
+    }
+  }
 }

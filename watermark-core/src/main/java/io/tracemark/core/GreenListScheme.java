@@ -15,7 +15,7 @@ final class GreenListScheme implements GreenListWatermark {
   private final GreenListSpec spec;
   private final int vocabularySize;
   private final PrfV1 prf;
-  private final long[] tags;
+  private volatile long[] tagTable;
   private final long threshold63;
   private final long header;
   private final int h;
@@ -49,10 +49,6 @@ final class GreenListScheme implements GreenListWatermark {
     this.spec = spec;
     this.vocabularySize = vocabularySize;
     this.prf = new PrfV1(key);
-    this.tags = new long[vocabularySize];
-    for (int t = 0; t < vocabularySize; t++) {
-      tags[t] = prf.tag(t);
-    }
     this.threshold63 = PrfV1.threshold63(spec.gamma());
     this.h = spec.contextWidth();
     this.header = PrfV1.header(spec.seeding() == Seeding.SELF ? 'S' : 'L', h);
@@ -61,6 +57,27 @@ final class GreenListScheme implements GreenListWatermark {
     int c = Math.min(spec.candidates(), vocabularySize);
     this.candidateScratch = ThreadLocal.withInitial(() -> new int[c]);
     this.maskScratch = FUSED_KERNEL ? null : ThreadLocal.withInitial(() -> new long[vocabularySize]);
+  }
+
+  /**
+   * The token tags for the generation pass, built on first use (8 bytes per token), so that a
+   * detection-only scheme (e.g. one of a verifier's 100 control keys) costs no table.
+   */
+  private long[] tags() {
+    long[] t = tagTable;
+    if (t == null) {
+      synchronized (this) {
+        t = tagTable;
+        if (t == null) {
+          t = new long[vocabularySize];
+          for (int i = 0; i < t.length; i++) {
+            t[i] = prf.tag(i);
+          }
+          tagTable = t;
+        }
+      }
+    }
+    return t;
   }
 
   @Override
@@ -103,9 +120,9 @@ final class GreenListScheme implements GreenListWatermark {
     }
     long seed = prf.seedLeft(header, tokens, length - h, h);
     if (FUSED_KERNEL) {
-      biasAll(logits, tags, seed, threshold63, delta);
+      biasAll(logits, tags(), seed, threshold63, delta);
     } else {
-      biasAllTwoPass(logits, maskScratch.get(), tags, seed, threshold63, Float.floatToRawIntBits(delta));
+      biasAllTwoPass(logits, maskScratch.get(), tags(), seed, threshold63, Float.floatToRawIntBits(delta));
     }
   }
 
@@ -151,11 +168,11 @@ final class GreenListScheme implements GreenListWatermark {
   private void applySelf(int[] tokens, int length, float[] logits) {
     int[] top = candidateScratch.get();
     int n = topCandidates(logits, top);
-    long minTag = prf.minTag(tokens, length - h, h, tags);
+    long minTag = prf.minTag(tokens, length - h, h);
     for (int j = 0; j < n; j++) {
       int t = top[j];
       long seed = prf.seedSelf(header, minTag, t);
-      if (PrfV1.green(PrfV1.fmix64(tags[t] ^ seed), threshold63)) {
+      if (PrfV1.green(PrfV1.fmix64(prf.tag(t) ^ seed), threshold63)) {
         logits[t] += delta;
       }
     }
@@ -256,9 +273,9 @@ final class GreenListScheme implements GreenListWatermark {
   boolean greenUnchecked(int[] tokens, int position) {
     int t = tokens[position];
     long seed = spec.seeding() == Seeding.SELF
-        ? prf.seedSelf(header, prf.minTag(tokens, position - h, h, tags), t)
+        ? prf.seedSelf(header, prf.minTag(tokens, position - h, h), t)
         : prf.seedLeft(header, tokens, position - h, h);
-    return PrfV1.green(PrfV1.fmix64(tags[t] ^ seed), threshold63);
+    return PrfV1.green(PrfV1.fmix64(prf.tag(t) ^ seed), threshold63);
   }
 
   /**
@@ -271,7 +288,7 @@ final class GreenListScheme implements GreenListWatermark {
     if (spec.seeding() != Seeding.SELF) {
       return GreenListWatermark.super.unitFingerprint(tokens, position, mode);
     }
-    long min = PrfV1.fmix64(prf.minTag(tokens, position - h, h, tags));
+    long min = PrfV1.fmix64(prf.minTag(tokens, position - h, h));
     switch (mode) {
       case WINDOW:
         return min;

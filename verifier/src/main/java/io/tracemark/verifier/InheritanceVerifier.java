@@ -74,6 +74,7 @@ public final class InheritanceVerifier {
   private final int topRecords;
   private final LongConsumer progress;
   private final int threads;
+  private final boolean perKeyUnits;
   private final long maxTapeUnits;
   private final java.nio.file.Path spillDirectory;
   private final int h;
@@ -94,7 +95,13 @@ public final class InheritanceVerifier {
     this.onBadRecord = b.onBadRecord;
     this.topRecords = b.topRecords;
     this.progress = b.progress;
-    this.threads = b.threads;
+    boolean keyDependent = false;
+    for (TokenScorer sc : scorers) {
+      keyDependent |= sc.keyDependentUnits();
+    }
+    // units that depend on the key need one tape per key: kept in memory, on one thread
+    this.perKeyUnits = keyDependent && b.dedup != DedupMode.NONE;
+    this.threads = perKeyUnits ? 1 : b.threads;
     // a fingerprint costs at most 32 bytes of table (load 1/4 right after the table doubles)
     this.maxTapeUnits = Math.max(1, b.tapeMemoryBudget / 32 / b.threads);
     this.spillDirectory = b.spillDirectory;
@@ -371,9 +378,13 @@ public final class InheritanceVerifier {
           w.excludedFilter++;
           continue;
         }
-        if (dedup == DedupMode.WINDOW && !w.firstTime(window)) {
-          w.duplicates++;
-          continue;
+        System.arraycopy(text, pos - h, scratch, 0, h);
+        if (dedup == DedupMode.WINDOW) {
+          scratch[h] = 0; // window units do not depend on the token: skip the model call for a seen window
+          if (w.allSeen(scratch, h)) {
+            w.duplicates++;
+            continue;
+          }
         }
         Arrays.fill(logits, 0f);
         model.nextTokenLogits(text, pos, logits);
@@ -382,13 +393,8 @@ public final class InheritanceVerifier {
           w.outsideVocabulary++;
           continue;
         }
-        if (dedup == DedupMode.WINDOW_AND_TOKEN && !w.firstTime(TupleHash.tupleFromWindow(window, y))) {
-          w.duplicates++;
-          continue;
-        }
-        System.arraycopy(text, pos - h, scratch, 0, h);
         scratch[h] = y;
-        w.score(scratch, h, index);
+        w.offer(scratch, h, index);
       }
     }
     return finish("reading-mode", meta, List.of(w));
@@ -460,31 +466,37 @@ public final class InheritanceVerifier {
   }
 
   /**
-   * Scores the tuples of one partition (tuple fingerprints with {@code partition(unit) == part}):
-   * its own tape, sums, counts and per-record sums. Used by one thread.
+   * Scores the tuples of one partition (unit fingerprints with {@code partition(unit) == part}):
+   * its own tape (or, for schemes whose units depend on the key, one tape per key), sums, counts
+   * and per-record sums. Used by one thread.
    */
   private final class Worker {
     final int part;
     final int parts;
-    final LongSet tape = dedup == DedupMode.NONE ? null : new LongSet(1 << 16);
+    final LongSet tape = dedup == DedupMode.NONE || perKeyUnits ? null : new LongSet(1 << 16);
+    final LongSet[] keyTapes;
     SpillTape spill;
     final double[] sums = new double[scorers.length];
-    long scored;
+    final long[] scored = new long[scorers.length];
     long noContext;
     long duplicates;
     long excludedPrompt;
     long excludedFilter;
     long outsideVocabulary;
-    long[] recordScored = new long[256];
+    long[] recordScored = new long[256 * realKeys];
     double[] recordSums = new double[256 * realKeys];
 
     Worker(int part, int parts) {
       this.part = part;
       this.parts = parts;
-    }
-
-    boolean firstTime(long unit) {
-      return tape == null || tape.add(unit);
+      if (perKeyUnits) {
+        keyTapes = new LongSet[scorers.length];
+        for (int k = 0; k < keyTapes.length; k++) {
+          keyTapes[k] = new LongSet(1 << 10);
+        }
+      } else {
+        keyTapes = null;
+      }
     }
 
     void closed(SuspectRecord record, int index) {
@@ -513,12 +525,18 @@ public final class InheritanceVerifier {
           continue;
         }
         long window = TupleHash.window(seq, pos - h, h);
-        long tuple = TupleHash.tupleFromWindow(window, seq[pos]);
-        long unit = dedup == DedupMode.WINDOW ? window : tuple;
-        if (parts > 1 && partition(unit, parts) != part) {
-          continue;
+        long unit = 0;
+        if (tape != null) {
+          unit = scorers[0].unitFingerprint(seq, pos, dedup);
         }
-        if (promptUnits != null && promptUnits.contains(h == 0 ? tuple : window)) {
+        if (parts > 1) {
+          long p = tape != null ? unit : TupleHash.tupleFromWindow(window, seq[pos]);
+          if (partition(p, parts) != part) {
+            continue;
+          }
+        }
+        if (promptUnits != null
+            && promptUnits.contains(h == 0 ? TupleHash.tupleFromWindow(window, seq[pos]) : window)) {
           excludedPrompt++;
           continue;
         }
@@ -527,13 +545,13 @@ public final class InheritanceVerifier {
           continue;
         }
         if (tape == null) {
-          score(seq, pos, index);
+          offer(seq, pos, index);
         } else if (spill == null) {
           if (!tape.add(unit)) {
             duplicates++;
             continue;
           }
-          score(seq, pos, index);
+          scoreAll(seq, pos, index);
           if (tape.size() >= maxTapeUnits) {
             // the in-memory tape is full: keep it for lookups, send new candidates to disk
             spill = new SpillTape(spillDirectory, h);
@@ -546,11 +564,37 @@ public final class InheritanceVerifier {
       }
     }
 
+    /** Dedups (in memory) and scores one candidate position. */
+    void offer(int[] tokens, int pos, int index) {
+      if (dedup == DedupMode.NONE) {
+        scoreAll(tokens, pos, index);
+      } else if (perKeyUnits) {
+        scoreEach(tokens, pos, index);
+      } else if (tape.add(scorers[0].unitFingerprint(tokens, pos, dedup))) {
+        scoreAll(tokens, pos, index);
+      } else {
+        duplicates++;
+      }
+    }
+
+    /** Whether every key has already scored the unit at {@code pos}. */
+    boolean allSeen(int[] tokens, int pos) {
+      if (perKeyUnits) {
+        for (int k = 0; k < scorers.length; k++) {
+          if (!keyTapes[k].contains(scorers[k].unitFingerprint(tokens, pos, dedup))) {
+            return false;
+          }
+        }
+        return true;
+      }
+      return tape != null && tape.contains(scorers[0].unitFingerprint(tokens, pos, dedup));
+    }
+
     /** Deduplicates and scores what was spilled to disk (first occurrences, in input order). */
     void drainSpill() {
       if (spill != null) {
         try {
-          duplicates += spill.drain(this::score);
+          duplicates += spill.drain(this::scoreAll);
         } finally {
           spill.close();
           spill = null;
@@ -565,30 +609,58 @@ public final class InheritanceVerifier {
       }
     }
 
-    void score(int[] tokens, int pos, int index) {
-      if (index >= recordScored.length) {
-        int n = Math.max(index + 1, recordScored.length * 2);
+    private void ensure(int index) {
+      if ((index + 1) * realKeys > recordScored.length) {
+        int n = Math.max(index + 1, 2 * recordScored.length / realKeys) * realKeys;
         recordScored = Arrays.copyOf(recordScored, n);
-        recordSums = Arrays.copyOf(recordSums, n * realKeys);
+        recordSums = Arrays.copyOf(recordSums, n);
       }
+    }
+
+    /** Scores the position under every key (shared units). */
+    void scoreAll(int[] tokens, int pos, int index) {
+      ensure(index);
       int base = index * realKeys;
       for (int k = 0; k < scorers.length; k++) {
         double s = scorers[k].score(tokens, pos);
         sums[k] += s;
+        scored[k]++;
         if (k < realKeys) {
           recordSums[base + k] += s;
+          recordScored[base + k]++;
         }
       }
-      scored++;
-      recordScored[index]++;
     }
 
-    long recordScored(int index) {
-      return index < recordScored.length ? recordScored[index] : 0;
+    /** Scores the position under each key whose own tape has not seen its unit (key-dependent units). */
+    void scoreEach(int[] tokens, int pos, int index) {
+      ensure(index);
+      int base = index * realKeys;
+      for (int k = 0; k < scorers.length; k++) {
+        if (!keyTapes[k].add(scorers[k].unitFingerprint(tokens, pos, dedup))) {
+          if (k == 0) {
+            duplicates++; // counted for the first key
+          }
+          continue;
+        }
+        double s = scorers[k].score(tokens, pos);
+        sums[k] += s;
+        scored[k]++;
+        if (k < realKeys) {
+          recordSums[base + k] += s;
+          recordScored[base + k]++;
+        }
+      }
+    }
+
+    long recordScored(int index, int key) {
+      int i = index * realKeys + key;
+      return i < recordScored.length ? recordScored[i] : 0;
     }
 
     double recordSum(int index, int key) {
-      return index < recordScored.length ? recordSums[index * realKeys + key] : 0.0;
+      int i = index * realKeys + key;
+      return i < recordSums.length ? recordSums[i] : 0.0;
     }
   }
 
@@ -601,7 +673,7 @@ public final class InheritanceVerifier {
     if (progress != null) {
       progress.accept(meta.tokensRead);
     }
-    long scored = 0;
+    long[] n = new long[scorers.length];
     double[] sums = new double[scorers.length];
     long noContext = 0;
     long duplicates = 0;
@@ -609,9 +681,9 @@ public final class InheritanceVerifier {
     long excludedFilter = 0;
     long outsideVocabulary = 0;
     for (Worker w : workers) {
-      scored += w.scored;
       for (int k = 0; k < sums.length; k++) {
         sums[k] += w.sums[k];
+        n[k] += w.scored[k];
       }
       noContext += w.noContext;
       duplicates += w.duplicates;
@@ -620,12 +692,12 @@ public final class InheritanceVerifier {
       outsideVocabulary += w.outsideVocabulary;
     }
     int records = meta.ids.size();
-    long[] recScored = new long[records];
+    long[][] recScored = new long[records][realKeys];
     double[][] recSums = new double[records][realKeys];
     for (Worker w : workers) {
       for (int i = 0; i < records; i++) {
-        recScored[i] += w.recordScored(i);
         for (int k = 0; k < realKeys; k++) {
+          recScored[i][k] += w.recordScored(i, k);
           recSums[i][k] += w.recordSum(i, k);
         }
       }
@@ -633,7 +705,7 @@ public final class InheritanceVerifier {
     // per-key p-values and Holm adjustment
     double[] log10p = new double[scorers.length];
     for (int k = 0; k < scorers.length; k++) {
-      log10p[k] = log10P(scored, sums[k]);
+      log10p[k] = log10P(n[k], sums[k]);
     }
     double[] adjusted = holm(Arrays.copyOf(log10p, realKeys));
     int best = 0;
@@ -647,7 +719,7 @@ public final class InheritanceVerifier {
     double log10Alpha = Math.log10(alpha);
     for (int c = realKeys; c < scorers.length; c++) {
       controlP.add(log10p[c]);
-      if (scored > 0 && log10p[c] < log10Alpha) {
+      if (n[c] > 0 && log10p[c] < log10Alpha) {
         controlsFlagged++;
       }
     }
@@ -662,25 +734,26 @@ public final class InheritanceVerifier {
           }
         }
       }
-      keyResults.add(new InheritanceResult.KeyResult(labels.get(k), sums[k], scored == 0 ? 0.0 : sums[k] / scored,
-          z(scored, sums[k]), log10p[k], adjusted[k], rank, scored > 0 && adjusted[k] < log10Alpha));
+      keyResults.add(new InheritanceResult.KeyResult(labels.get(k), n[k], sums[k], n[k] == 0 ? 0.0 : sums[k] / n[k],
+          z(n[k], sums[k]), log10p[k], adjusted[k], rank, n[k] > 0 && adjusted[k] < log10Alpha));
     }
     InheritanceResult.KeyResult bestResult = keyResults.get(best);
     int bestRank = bestResult.controlRank();
     InheritanceResult.ControlNull controls = new InheritanceResult.ControlNull(controlCount, controlSeed, controlP,
         controlsFlagged, bestRank, controlCount == 0 ? 1.0 : (double) bestRank / (controlCount + 1));
     // the curve of the best key at record boundaries, downsampled to at most MAX_CURVE_POINTS
+    long scored = n[best];
     List<InheritanceResult.CurvePoint> curve = new ArrayList<>();
-    long n = 0;
-    double s = 0;
+    long cn = 0;
+    double cs = 0;
     long nextPoint = 1;
     long spacing = Math.max(1, scored / MAX_CURVE_POINTS);
     for (int i = 0; i < records; i++) {
-      n += recScored[i];
-      s += recSums[i][best];
-      if (recScored[i] > 0 && (n >= nextPoint || i == records - 1)) {
-        curve.add(new InheritanceResult.CurvePoint(n, s, log10P(n, s)));
-        nextPoint = n + spacing;
+      cn += recScored[i][best];
+      cs += recSums[i][best];
+      if (recScored[i][best] > 0 && (cn >= nextPoint || i == records - 1)) {
+        curve.add(new InheritanceResult.CurvePoint(cn, cs, log10P(cn, cs)));
+        nextPoint = cn + spacing;
       }
     }
     if (scored > 0 && (curve.isEmpty() || curve.get(curve.size() - 1).tuples() != scored)) {
@@ -720,7 +793,7 @@ public final class InheritanceVerifier {
         controls, curve, top, counts, meta.skipped, flags);
   }
 
-  private List<InheritanceResult.RecordContribution> topContributions(Meta meta, long[] recScored,
+  private List<InheritanceResult.RecordContribution> topContributions(Meta meta, long[][] recScored,
       double[][] recSums, int best) {
     int n = recScored.length;
     double[] excess = new double[n];
@@ -728,7 +801,7 @@ public final class InheritanceVerifier {
     java.util.PriorityQueue<Integer> heap = new java.util.PriorityQueue<>(Math.max(1, topRecords),
         Comparator.<Integer>comparingDouble(i -> excess[i]).thenComparing(Comparator.<Integer>reverseOrder()));
     for (int i = 0; i < n; i++) {
-      excess[i] = recSums[i][best] - expected(recScored[i]);
+      excess[i] = recSums[i][best] - expected(recScored[i][best]);
       if (topRecords == 0) {
         continue;
       }
@@ -742,8 +815,8 @@ public final class InheritanceVerifier {
     List<InheritanceResult.RecordContribution> out = new ArrayList<>();
     for (int i : order) {
       double sum = recSums[i][best];
-      out.add(new InheritanceResult.RecordContribution(meta.ids.get(i), meta.tokens[i], recScored[i], sum, excess[i],
-          log10P(recScored[i], sum)));
+      out.add(new InheritanceResult.RecordContribution(meta.ids.get(i), meta.tokens[i], recScored[i][best], sum,
+          excess[i], log10P(recScored[i][best], sum)));
     }
     return out;
   }

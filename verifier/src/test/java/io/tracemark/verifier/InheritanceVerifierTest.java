@@ -161,6 +161,55 @@ class InheritanceVerifierTest {
     }
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"kgw:gamma=0.25,h=2", "kgw:gamma=0.25,h=3,seeding=self",
+      "kgw:gamma=0.5,h=1,seeding=self"})
+  void oneRecordUnderOneKeyScoresExactlyWhatTheCoreDetectorScores(String spec) {
+    GreenListSpec s = GreenListSpec.parse(spec);
+    GreenListWatermark wm = Watermarks.greenList(KEY, s, VOCAB);
+    SplittableRandom r = new SplittableRandom(3);
+    int[] tokens = new int[3000];
+    for (int i = 0; i < tokens.length; i++) {
+      tokens[i] = r.nextInt(40); // a small alphabet: many repeated windows and min-hash collisions
+    }
+    for (DedupMode mode : List.of(DedupMode.WINDOW_AND_TOKEN, DedupMode.WINDOW)) {
+      io.tracemark.api.DetectionResult d = wm.detector(mode).detect(tokens);
+      InheritanceResult v = InheritanceVerifier.builder().scorer("k", wm).dedup(mode).build()
+          .closedModel(List.of(new SuspectRecord("x", tokens)));
+      assertThat(v.tuplesScored()).as("%s %s", spec, mode).isEqualTo(d.tuplesScored());
+      assertThat((long) v.score()).isEqualTo(d.green());
+      assertThat(v.log10P()).isEqualTo(d.log10PValue());
+    }
+  }
+
+  @Test
+  void keyDependentUnitsGetOneTapePerKey() {
+    GreenListSpec self = GreenListSpec.parse("kgw:gamma=0.25,h=3,seeding=self");
+    SplittableRandom r = new SplittableRandom(4);
+    List<SuspectRecord> recs = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      int[] t = new int[200];
+      for (int j = 0; j < t.length; j++) {
+        t[j] = r.nextInt(60);
+      }
+      recs.add(new SuspectRecord("r" + i, t));
+    }
+    InheritanceResult res = InheritanceVerifier.greenList(KEY, self, VOCAB).controlKeys(10).threads(2).build()
+        .closedModel(recs);
+    // each control key deduplicates its own min-hash units: their counts differ from key to key
+    java.util.Set<Long> counts = new java.util.HashSet<>();
+    for (int c = 0; c < 10; c++) {
+      GreenListWatermark control = Watermarks.greenList(InheritanceVerifier.controlKey(
+          InheritanceVerifier.DEFAULT_CONTROL_SEED, c), self, VOCAB);
+      long n = InheritanceVerifier.builder().scorer("c", control).build().closedModel(recs).tuplesScored();
+      counts.add(n);
+      assertThat(res.controls().log10P().get(c)).isEqualTo(InheritanceVerifier.builder().scorer("c", control).build()
+          .closedModel(recs).log10P());
+    }
+    assertThat(counts).hasSizeGreaterThan(1);
+    assertThat(res.keys().get(0).tuplesScored()).isEqualTo(res.tuplesScored());
+  }
+
   @Test
   void holmAdjustmentIsMonotoneStepDown() {
     double[] adj = InheritanceVerifier.holm(new double[] {Math.log10(0.01), Math.log10(0.04), Math.log10(0.03)});

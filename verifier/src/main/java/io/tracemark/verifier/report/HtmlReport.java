@@ -69,10 +69,11 @@ final class HtmlReport {
       nullChart(b, r);
     }
 
-    b.append("<h2>Keys</h2>\n<table>\n<tr><th>key</th><th>green</th><th>fraction</th><th>z</th><th>log10 p</th>")
+    b.append("<h2>Keys</h2>\n<table>\n<tr><th>key</th><th>tuples</th><th>green</th><th>fraction</th><th>z</th><th>log10 p</th>")
         .append("<th>Holm log10 p</th><th>control rank</th><th>significant</th></tr>\n");
     for (JsonNode k : r.path("keys")) {
       b.append("<tr><td>").append(esc(k.path("label").asText())).append("</td><td>")
+          .append(k.path("tuples_scored").asText()).append("</td><td>")
           .append(num(k.path("green").asDouble())).append("</td><td>").append(num(k.path("green_fraction").asDouble()))
           .append("</td><td>").append(num(k.path("z").asDouble())).append("</td><td>")
           .append(num(k.path("log10_p").asDouble())).append("</td><td>")

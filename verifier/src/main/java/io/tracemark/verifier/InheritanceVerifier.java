@@ -475,6 +475,11 @@ public final class InheritanceVerifier {
     final int parts;
     final LongSet tape = dedup == DedupMode.NONE || perKeyUnits ? null : new LongSet(1 << 16);
     final LongSet[] keyTapes;
+    /**
+     * With key-dependent units, the raw (key-independent) units seen so far: a key's unit is a
+     * function of the raw unit, so a raw unit seen before is a duplicate under every key.
+     */
+    final LongSet rawTape = perKeyUnits ? new LongSet(1 << 16) : null;
     SpillTape spill;
     final double[] sums = new double[scorers.length];
     final long[] scored = new long[scorers.length];
@@ -580,6 +585,10 @@ public final class InheritanceVerifier {
     /** Whether every key has already scored the unit at {@code pos}. */
     boolean allSeen(int[] tokens, int pos) {
       if (perKeyUnits) {
+        long raw = TupleHash.window(tokens, pos - h, h);
+        if (rawTape.contains(dedup == DedupMode.WINDOW ? raw : TupleHash.tupleFromWindow(raw, tokens[pos]))) {
+          return true;
+        }
         for (int k = 0; k < scorers.length; k++) {
           if (!keyTapes[k].contains(scorers[k].unitFingerprint(tokens, pos, dedup))) {
             return false;
@@ -634,6 +643,11 @@ public final class InheritanceVerifier {
 
     /** Scores the position under each key whose own tape has not seen its unit (key-dependent units). */
     void scoreEach(int[] tokens, int pos, int index) {
+      long raw = TupleHash.window(tokens, pos - h, h);
+      if (!rawTape.add(dedup == DedupMode.WINDOW ? raw : TupleHash.tupleFromWindow(raw, tokens[pos]))) {
+        duplicates++;
+        return;
+      }
       ensure(index);
       int base = index * realKeys;
       for (int k = 0; k < scorers.length; k++) {

@@ -1,7 +1,6 @@
 package io.tracemark.verifier.input;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tracemark.verifier.BadRecordPolicy;
 import io.tracemark.verifier.InheritanceResult.SkippedRecord;
@@ -350,6 +349,40 @@ public final class CorpusReader implements Iterable<SuspectRecord> {
     return new Parsed(new SuspectRecord(raw.where(), tokens), null, null);
   }
 
+  /** A field value collected by the streaming parser: text, token ids, or why it is unusable. */
+  private static final class Value {
+    String text;
+    int[] ids;
+    String problem;
+    boolean present;
+  }
+
+  private static final com.fasterxml.jackson.core.JsonFactory FACTORY = JSON.getFactory();
+
+  private static String kind(com.fasterxml.jackson.core.JsonToken t) {
+    switch (t) {
+      case START_OBJECT:
+        return "object";
+      case START_ARRAY:
+        return "array";
+      case VALUE_STRING:
+        return "string";
+      case VALUE_NUMBER_INT:
+      case VALUE_NUMBER_FLOAT:
+        return "number";
+      case VALUE_TRUE:
+      case VALUE_FALSE:
+        return "boolean";
+      default:
+        return "null";
+    }
+  }
+
+  /**
+   * Parses one JSONL line with Jackson's streaming parser (no tree: token arrays go straight into
+   * an int array), then applies the same rules as for any record: the text field wins over the
+   * token field, the prompt is optional.
+   */
   private Parsed parseLine(Raw raw) {
     String where = raw.where();
     String line;
@@ -358,80 +391,150 @@ public final class CorpusReader implements Iterable<SuspectRecord> {
     } catch (CharacterCodingException e) {
       return badParsed(where, "invalid UTF-8");
     }
-    JsonNode node;
-    try {
-      node = JSON.readTree(line);
+    String id = null;
+    String idProblem = null;
+    Value text = new Value();
+    Value ids = new Value();
+    Value prompt = new Value();
+    Value promptIds = new Value();
+    try (com.fasterxml.jackson.core.JsonParser p = FACTORY.createParser(line)) {
+      com.fasterxml.jackson.core.JsonToken t = p.nextToken();
+      if (t != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+        if (t == null) {
+          return badParsed(where, "malformed JSON: no content");
+        }
+        p.skipChildren();
+        if (p.nextToken() != null) {
+          return badParsed(where, "malformed JSON: trailing content after the value");
+        }
+        return badParsed(where, "a record must be a JSON object");
+      }
+      while ((t = p.nextToken()) == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        t = p.nextToken();
+        if (name.equals(fields.id())) {
+          idProblem = null;
+          id = null;
+          if (t == com.fasterxml.jackson.core.JsonToken.VALUE_STRING
+              || t == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT) {
+            id = p.getText();
+          } else if (t != com.fasterxml.jackson.core.JsonToken.VALUE_NULL) {
+            idProblem = String.format(Locale.ROOT, "field \"%s\" must be a string or an integer, was %s", fields.id(),
+                kind(t));
+            p.skipChildren();
+          }
+        } else if (name.equals(fields.text()) || name.equals(fields.prompt())) {
+          Value v = name.equals(fields.text()) ? text : prompt;
+          v.present = t != com.fasterxml.jackson.core.JsonToken.VALUE_NULL;
+          v.text = null;
+          v.problem = null;
+          if (t == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+            v.text = p.getText();
+          } else if (v.present) {
+            v.problem = String.format(Locale.ROOT, "field \"%s\" must be a string, was %s", name, kind(t));
+            p.skipChildren();
+          }
+        } else if (name.equals(fields.tokens()) || name.equals(fields.promptTokens())) {
+          Value v = name.equals(fields.tokens()) ? ids : promptIds;
+          v.present = t != com.fasterxml.jackson.core.JsonToken.VALUE_NULL;
+          v.ids = null;
+          v.problem = null;
+          if (t == com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+            v.ids = readIds(p, name, v);
+          } else if (v.present) {
+            v.problem = String.format(Locale.ROOT, "field \"%s\" must be an array of integers, was %s", name,
+                kind(t));
+            p.skipChildren();
+          }
+        } else {
+          p.skipChildren();
+        }
+      }
+      if (p.nextToken() != null) {
+        return badParsed(where, "malformed JSON: trailing content after the object");
+      }
     } catch (JsonProcessingException e) {
       return badParsed(where, "malformed JSON: " + e.getOriginalMessage().replace('\n', ' '));
+    } catch (IOException e) {
+      return badParsed(where, "malformed JSON: " + e.getMessage());
     }
-    if (node == null || !node.isObject()) {
-      return badParsed(where, "a record must be a JSON object");
+    if (idProblem != null) {
+      return badParsed(where, idProblem);
     }
-    String id = where;
-    JsonNode idNode = node.get(fields.id());
-    if (idNode != null && !idNode.isNull()) {
-      if (!idNode.isTextual() && !idNode.isIntegralNumber()) {
-        return badParsed(where, String.format(Locale.ROOT, "field \"%s\" must be a string or an integer, was %s",
-            fields.id(), type(idNode)));
-      }
-      id = idNode.asText();
-    }
-    String label = id.equals(where) ? where : where + " (" + id + ")";
+    String recordId = id == null ? where : id;
+    String label = recordId.equals(where) ? where : where + " (" + recordId + ")";
     String[] problem = new String[1];
-    int[] answer = tokensOf(node, fields.text(), fields.tokens(), true, problem, where);
+    int[] answer = resolve(text, ids, fields.text(), fields.tokens(), true, problem, where);
     if (answer == null) {
       return badParsed(label, problem[0]);
     }
-    int[] prompt = tokensOf(node, fields.prompt(), fields.promptTokens(), false, problem, where);
-    if (prompt == null) {
+    int[] promptTokens = resolve(prompt, promptIds, fields.prompt(), fields.promptTokens(), false, problem, where);
+    if (promptTokens == null) {
       return badParsed(label, problem[0]);
     }
-    return new Parsed(new SuspectRecord(id, answer, prompt), null, null);
+    return new Parsed(new SuspectRecord(recordId, answer, promptTokens), null, null);
   }
 
-  /** Token ids from the text field or the token field; null with {@code problem[0]} set when bad. */
-  private int[] tokensOf(JsonNode node, String textField, String tokenField, boolean required, String[] problem,
-      String where) {
-    JsonNode text = node.get(textField);
-    JsonNode ids = node.get(tokenField);
-    if (text != null && !text.isNull()) {
-      if (!text.isTextual()) {
-        problem[0] = String.format(Locale.ROOT, "field \"%s\" must be a string, was %s", textField, type(text));
+  /** Reads an array of token ids; on the first bad element records the problem and skips the rest. */
+  private int[] readIds(com.fasterxml.jackson.core.JsonParser p, String field, Value v) throws IOException {
+    int[] out = new int[64];
+    int n = 0;
+    com.fasterxml.jackson.core.JsonToken t;
+    while ((t = p.nextToken()) != com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+      if (t == null) {
+        throw new com.fasterxml.jackson.core.JsonParseException(p, "unexpected end of input in an array");
+      }
+      if (v.problem != null) {
+        p.skipChildren();
+        continue;
+      }
+      if (t != com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT
+          || p.getNumberType() != com.fasterxml.jackson.core.JsonParser.NumberType.INT) {
+        v.problem = String.format(Locale.ROOT, "field \"%s\"[%d] must be an integer, was %s", field, n,
+            t == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT
+                || t == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_FLOAT ? p.getText() : kind(t));
+        p.skipChildren();
+        continue;
+      }
+      int id = p.getIntValue();
+      if (id < 0 || id >= vocabularySize) {
+        v.problem = String.format(Locale.ROOT, "field \"%s\"[%d]: token id must be between 0 and %d, was %d", field,
+            n, vocabularySize - 1, id);
+        continue;
+      }
+      if (n == out.length) {
+        out = java.util.Arrays.copyOf(out, n * 2);
+      }
+      out[n++] = id;
+    }
+    return v.problem != null ? null : java.util.Arrays.copyOf(out, n);
+  }
+
+  /** The token ids of a text/ids field pair; null with {@code problem[0]} set when bad. */
+  private int[] resolve(Value text, Value ids, String textField, String tokenField, boolean required,
+      String[] problem, String where) {
+    if (text.present) {
+      if (text.problem != null) {
+        problem[0] = text.problem;
         return null;
       }
-      int[] t = text.asText().isEmpty() ? new int[0] : tokenize(where, text.asText());
+      int[] t = text.text.isEmpty() ? new int[0] : tokenize(where, text.text);
       if (t.length == 0 && required) {
         problem[0] = "empty record";
         return null;
       }
       return t;
     }
-    if (ids != null && !ids.isNull()) {
-      if (!ids.isArray()) {
-        problem[0] = String.format(Locale.ROOT, "field \"%s\" must be an array of integers, was %s", tokenField,
-            type(ids));
+    if (ids.present) {
+      if (ids.problem != null) {
+        problem[0] = ids.problem;
         return null;
       }
-      int[] t = new int[ids.size()];
-      for (int i = 0; i < t.length; i++) {
-        JsonNode v = ids.get(i);
-        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-          problem[0] = String.format(Locale.ROOT, "field \"%s\"[%d] must be an integer, was %s", tokenField, i,
-              v.isNumber() ? v.asText() : type(v));
-          return null;
-        }
-        t[i] = v.intValue();
-        if (t[i] < 0 || t[i] >= vocabularySize) {
-          problem[0] = String.format(Locale.ROOT, "field \"%s\"[%d]: token id must be between 0 and %d, was %d",
-              tokenField, i, vocabularySize - 1, t[i]);
-          return null;
-        }
-      }
-      if (t.length == 0 && required) {
+      if (ids.ids.length == 0 && required) {
         problem[0] = "empty record";
         return null;
       }
-      return t;
+      return ids.ids;
     }
     if (required) {
       problem[0] = String.format(Locale.ROOT, "record has neither \"%s\" nor \"%s\"", textField, tokenField);
@@ -571,10 +674,6 @@ public final class CorpusReader implements Iterable<SuspectRecord> {
         throw new InputException(String.format(Locale.ROOT, "%s: cannot read: %s", name, message(e)), e);
       }
     }
-  }
-
-  private static String type(JsonNode n) {
-    return n.getNodeType().name().toLowerCase(Locale.ROOT);
   }
 
   private static String decode(byte[] bytes) throws CharacterCodingException {

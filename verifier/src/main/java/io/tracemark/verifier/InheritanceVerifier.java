@@ -34,10 +34,14 @@ import java.util.function.LongConsumer;
  * }</pre>
  *
  * <p>Both tests read the corpus once, through <b>one global deduplication tape</b>: each distinct
- * (window, token) tuple (or window, or position, by {@link DedupMode}) is scored once across all
- * records, which is what makes the binomial (or gamma) p-value exact on repetitive text. The tape
- * holds key-independent fingerprints ({@link TupleHash}), so every key and every control key is
- * scored on exactly the same tuples in the same pass.
+ * unit — (window, token) tuple, or window, by {@link DedupMode}, as the scheme fingerprints it
+ * ({@link TokenScorer#unitFingerprint}) — is scored once across all records, which is what makes
+ * the binomial (or gamma) p-value exact on repetitive text. For the usual schemes the fingerprints
+ * do not depend on the key, so every key and every control key is scored on exactly the same
+ * tuples in the same pass (split over {@link Builder#threads worker threads} by fingerprint, and
+ * spilled to disk past {@link Builder#tapeMemoryBudget a memory budget}); for schemes whose units
+ * depend on the key ({@link TokenScorer#keyDependentUnits()}, e.g. self seeding) each key keeps
+ * its own tape, in memory, on one thread.
  *
  * <p>Closed model: positions are scored with their h preceding tokens as the window, the prompt
  * (if any) serving as context for the first answer tokens; a position whose window occurs in the

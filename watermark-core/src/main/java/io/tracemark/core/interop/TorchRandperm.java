@@ -1,0 +1,133 @@
+package io.tracemark.core.interop;
+
+import java.util.Locale;
+
+/**
+ * {@code torch.randperm(n, generator=g)} on the CPU, bit for bit, for the sizes the green-list
+ * references use ({@code n < 2^32 / 20}).
+ *
+ * <p>PyTorch's {@code randperm_cpu} fills {@code r[i] = i}, then for {@code i = 0 … n − 2} draws
+ * one 32-bit {@code random()} value and swaps {@code r[i]} with {@code r[i + random() % (n − i)]}
+ * (the remainder is taken on the unsigned 32-bit draw). Position i is final after step i, so the
+ * first k entries of the permutation, which is all a green list of size k needs, are known after
+ * k steps: this class stops there. Since PyTorch 2.1, n ≥ 2^32 / 20 takes another branch
+ * ({@code random64()}, an inside-out shuffle); such vocabularies do not exist and are refused.
+ *
+ * <p>The remainder uses Lemire's multiply-high reduction with one precomputed 64-bit constant per
+ * step, exact for 32-bit dividends and divisors. Instances are immutable and thread-safe; the
+ * generators and scratch arrays passed in belong to the caller.
+ */
+final class TorchRandperm {
+  /** PyTorch's bound for the 32-bit branch: {@code n < numeric_limits<uint32_t>::max() / 20}. */
+  static final long SMALL_N_LIMIT = 0xFFFFFFFFL / 20;
+
+  private final int n;
+  private final int k;
+  private final long[] magic;
+
+  /**
+   * @param n the permutation size
+   * @param k how many leading entries are wanted, 0 ≤ k ≤ n
+   */
+  TorchRandperm(int n, int k) {
+    if (n < 1 || n >= SMALL_N_LIMIT) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT,
+          "vocab must be between 1 and %d for the torch.randperm CPU branch reproduced here, was %d",
+          SMALL_N_LIMIT - 1, n));
+    }
+    if (k < 0 || k > n) {
+      throw new IllegalArgumentException(
+          String.format(Locale.ROOT, "prefix length must be between 0 and %d, was %d", n, k));
+    }
+    this.n = n;
+    this.k = Math.min(k, n - 1);
+    this.magic = new long[this.k];
+    for (int i = 0; i < this.k; i++) {
+      magic[i] = Long.divideUnsigned(-1L, n - i) + 1; // ceil(2^64 / d); 0 for d = 1
+    }
+  }
+
+  int size() {
+    return n;
+  }
+
+  /** The number of leading entries this instance produces. */
+  int prefixLength() {
+    return k;
+  }
+
+  /** {@code draw % (n - i)} for the unsigned 32-bit {@code draw}. */
+  private int remainder(int draw, int i) {
+    long low = magic[i] * (draw & 0xFFFFFFFFL);
+    long d = n - i;
+    return (int) (Math.multiplyHigh(low, d) + ((low >> 63) & d));
+  }
+
+  /**
+   * Whether {@code target} is among the first k entries of the permutation drawn from
+   * {@code rng} (already seeded). Follows only the target's position through the swaps, so it
+   * writes no memory and stops as soon as the target's place is final.
+   */
+  boolean inPrefix(TorchMt19937 rng, int target) {
+    int p = target;
+    for (int i = 0; i < k; i++) {
+      int z = remainder(rng.nextInt(), i);
+      if (p == i) {
+        if (z == 0) {
+          return true;
+        }
+        p = i + z;
+      } else if (i + z == p) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Writes the first k entries of the permutation drawn from {@code rng} into {@code out}.
+   *
+   * @param scratch an array of length n holding the identity {@code scratch[i] = i}; it holds the
+   *     identity again on return
+   * @param touched an array of length ≥ k, overwritten
+   */
+  void prefix(TorchMt19937 rng, int[] scratch, int[] touched, int[] out) {
+    for (int i = 0; i < k; i++) {
+      int j = i + remainder(rng.nextInt(), i);
+      int v = scratch[j];
+      scratch[j] = scratch[i];
+      scratch[i] = v;
+      out[i] = v;
+      touched[i] = j;
+    }
+    for (int i = k - 1; i >= 0; i--) {
+      int j = touched[i];
+      scratch[j] = j;
+      scratch[i] = i;
+    }
+  }
+
+  /** A fresh identity array of length n, for {@link #prefix}. */
+  int[] identity() {
+    int[] a = new int[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = i;
+    }
+    return a;
+  }
+
+  /** The whole permutation {@code torch.randperm(n)} after {@code manual_seed(seed)}. */
+  static int[] full(long seed, int n) {
+    TorchRandperm all = new TorchRandperm(n, n);
+    TorchMt19937 rng = new TorchMt19937();
+    rng.seed(seed);
+    int[] r = all.identity();
+    for (int i = 0; i < n - 1; i++) {
+      int j = i + all.remainder(rng.nextInt(), i);
+      int v = r[j];
+      r[j] = r[i];
+      r[i] = v;
+    }
+    return r;
+  }
+}

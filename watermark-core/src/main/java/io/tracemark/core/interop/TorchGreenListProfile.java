@@ -1,0 +1,416 @@
+package io.tracemark.core.interop;
+
+import io.tracemark.api.BiasScheme;
+import io.tracemark.api.DedupMode;
+import io.tracemark.api.PositionMask;
+import io.tracemark.api.SamplingScheme;
+import io.tracemark.api.SchemeSpec;
+import io.tracemark.api.TokenScorer;
+import io.tracemark.core.PValues;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.LongFunction;
+import java.util.random.RandomGenerator;
+
+/**
+ * A green-list watermark whose green lists are PyTorch CPU {@code torch.randperm} draws seeded from
+ * the context: lm-watermarking ({@code lmw}) and Hugging Face transformers ({@code hf}).
+ *
+ * <p>At a position the seed function reads h tokens: the h tokens before it (left seeding), or
+ * the h − 1 tokens before it and the token itself (self seeding, "self-salt"). The green list is
+ * the first ⌊γV⌋ entries of {@code randperm(V)} after {@code manual_seed(seed)}; membership of one
+ * token is decided by following that token through the shuffle and stopping as soon as its place
+ * is final, and a seed shared by several positions of a text is expanded once.
+ */
+final class TorchGreenListProfile implements InteropProfile {
+  /** Which reference's detector and generator conventions apply. */
+  enum Flavor {
+    /** lm-watermarking: 41 self-seeding candidates, short contexts are an error, normal-tail p. */
+    LMW(41),
+    /** transformers: 40 candidates, short contexts skip the bias, closed-form approximate p. */
+    HF(40);
+
+    final int candidates;
+
+    Flavor(int candidates) {
+      this.candidates = candidates;
+    }
+  }
+
+  private final InteropSpec spec;
+  private final Flavor flavor;
+  private final int vocab;
+  private final double gamma;
+  private final float delta;
+  private final int h;
+  private final boolean selfSalt;
+  private final TorchPrf.SeedFunction prf;
+  private final TorchRandperm perm;
+  private final DedupMode referenceDedup;
+  private final int bosTokenId;
+  private final LongFunction<InteropProfile> rekey;
+  private final ThreadLocal<Scratch> scratch;
+  private final Scorer scorer = new Scorer();
+  private final Bias bias = new Bias();
+
+  TorchGreenListProfile(InteropSpec spec, Flavor flavor, int vocab, double gamma, double delta, int h,
+      boolean selfSalt, TorchPrf.SeedFunction prf, DedupMode referenceDedup, int bosTokenId,
+      LongFunction<InteropProfile> rekey) {
+    this.spec = spec;
+    this.flavor = flavor;
+    this.vocab = vocab;
+    this.gamma = gamma;
+    this.delta = (float) delta;
+    this.h = h;
+    this.selfSalt = selfSalt;
+    this.prf = prf;
+    // Python: greenlist_size = int(vocab_size * gamma)
+    this.perm = new TorchRandperm(vocab, (int) (vocab * gamma));
+    this.referenceDedup = referenceDedup;
+    this.bosTokenId = bosTokenId;
+    this.rekey = rekey;
+    this.scratch = ThreadLocal.withInitial(() -> new Scratch(perm, h, Math.min(flavor.candidates, vocab)));
+  }
+
+  /** Per-thread working memory of the generation side and of {@link Scorer#score}. */
+  private static final class Scratch {
+    final TorchMt19937 rng = new TorchMt19937();
+    final int[] identity;
+    final int[] touched;
+    final int[] out;
+    final int[] window;
+    final int[] top;
+    final boolean[] topGreen;
+
+    Scratch(TorchRandperm perm, int h, int candidates) {
+      identity = perm.identity();
+      touched = new int[perm.prefixLength()];
+      out = new int[perm.prefixLength()];
+      window = new int[h];
+      top = new int[candidates];
+      topGreen = new boolean[candidates];
+    }
+  }
+
+  @Override
+  public InteropSpec spec() {
+    return spec;
+  }
+
+  @Override
+  public TokenScorer scorer() {
+    return scorer;
+  }
+
+  @Override
+  public Optional<BiasScheme> biasScheme() {
+    return Optional.of(bias);
+  }
+
+  @Override
+  public Optional<SamplingScheme> samplingScheme() {
+    return Optional.empty();
+  }
+
+  @Override
+  public DedupMode referenceDedup() {
+    return referenceDedup;
+  }
+
+  @Override
+  public InteropProfile withKey(long key) {
+    return rekey.apply(key);
+  }
+
+  @Override
+  public InteropProfile withRandomKey(RandomGenerator rng) {
+    // the references' keys are positive integers (a prime by default); any 31-bit value is of that form
+    return withKey(rng.nextLong(1, 1L << 31));
+  }
+
+  /** n: tokens per scored n-gram (h + 1 for left seeding, h for self seeding). */
+  private int ngram() {
+    return selfSalt ? h : h + 1;
+  }
+
+  private void checkToken(int[] tokens, int index) {
+    int t = tokens[index];
+    if (t < 0 || t >= vocab) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT,
+          "token id at index %d must be between 0 and %d (vocab - 1), was %d", index, vocab - 1, t));
+    }
+  }
+
+  @Override
+  public InteropResult detect(int[] tokens, int offset, int length, DedupMode dedup) {
+    if (tokens == null) {
+      throw new NullPointerException("tokens");
+    }
+    if (dedup == null) {
+      throw new NullPointerException("dedup");
+    }
+    if (offset < 0 || length < 0 || offset > tokens.length - length) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT,
+          "offset %d and length %d out of range for %d tokens", offset, length, tokens.length));
+    }
+    byte[] states = new byte[length];
+    int start = offset;
+    int len = length;
+    int skipped = 0;
+    if (bosTokenId >= 0 && len > 0 && tokens[start] == bosTokenId) {
+      states[0] = (byte) PositionMask.State.EXCLUDED.ordinal();
+      start++;
+      len--;
+      skipped = 1;
+    }
+    for (int i = start; i < start + len; i++) {
+      checkToken(tokens, i);
+    }
+    int n = ngram();
+    // the references refuse sequences with fewer than h + 1 tokens; nothing is scored then
+    int first = len - h < 1 ? len : n - 1;
+    for (int i = 0; i < Math.min(first, len); i++) {
+      states[skipped + i] = (byte) PositionMask.State.NO_CONTEXT.ordinal();
+    }
+    int[] scored = new int[Math.max(0, len - first)];
+    int m = 0;
+    NgramSet seen = dedup == DedupMode.NONE ? null
+        : new NgramSet(tokens, dedup == DedupMode.WINDOW_AND_TOKEN ? n : n - 1, scored.length);
+    for (int i = first; i < len; i++) {
+      int end = start + i;
+      boolean fresh = seen == null
+          || (dedup == DedupMode.WINDOW_AND_TOKEN ? seen.add(end) : seen.add(end - 1));
+      if (fresh) {
+        scored[m++] = end;
+      } else {
+        states[skipped + i] = (byte) PositionMask.State.DUPLICATE.ordinal();
+      }
+    }
+    boolean[] green = new boolean[m];
+    markGreen(tokens, scored, m, green);
+    long greenCount = 0;
+    for (int j = 0; j < m; j++) {
+      int end = scored[j];
+      states[end - offset] = (byte) (green[j] ? PositionMask.State.GREEN : PositionMask.State.RED).ordinal();
+      if (green[j]) {
+        greenCount++;
+      }
+    }
+    double z;
+    double referenceP;
+    if (m == 0) {
+      z = 0.0;
+      referenceP = 1.0;
+    } else {
+      z = ReferenceStats.kgwZ(greenCount, m, gamma);
+      referenceP = flavor == Flavor.LMW ? ReferenceStats.normalSurvival(z) : ReferenceStats.hfPValue(z);
+    }
+    double log10p = PValues.log10BinomialUpperTail(m, greenCount, gamma);
+    return new InteropResult(length, m, TokenScorer.Statistic.BINOMIAL, greenCount, greenCount, gamma, z, referenceP,
+        log10p, new PositionMask(states));
+  }
+
+  /**
+   * Decides membership for the n-grams ending at {@code scored[0, m)}. Positions are grouped by
+   * seed: a seed used once is decided by following its token through the shuffle; a seed used
+   * several times is expanded into its green list once.
+   */
+  private void markGreen(int[] tokens, int[] scored, int m, boolean[] green) {
+    if (m == 0) {
+      return;
+    }
+    int n = ngram();
+    long[] keys = new long[m];
+    for (int j = 0; j < m; j++) {
+      int seed = prf.seed(tokens, scored[j] - n + 1, h);
+      keys[j] = ((long) seed << 32) | j;
+    }
+    Arrays.sort(keys);
+    TorchMt19937 rng = new TorchMt19937();
+    int[] identity = null;
+    int[] touched = null;
+    int[] out = null;
+    long[] bits = null;
+    int a = 0;
+    while (a < m) {
+      int seed = (int) (keys[a] >> 32);
+      int b = a + 1;
+      while (b < m && (int) (keys[b] >> 32) == seed) {
+        b++;
+      }
+      rng.seed(seed);
+      if (b - a == 1) {
+        int j = (int) keys[a];
+        green[j] = perm.inPrefix(rng, tokens[scored[j]]);
+      } else {
+        if (identity == null) {
+          identity = perm.identity();
+          touched = new int[perm.prefixLength()];
+          out = new int[perm.prefixLength()];
+          bits = new long[(vocab + 63) >>> 6];
+        }
+        perm.prefix(rng, identity, touched, out);
+        int k = perm.prefixLength();
+        for (int i = 0; i < k; i++) {
+          bits[out[i] >>> 6] |= 1L << out[i];
+        }
+        for (int c = a; c < b; c++) {
+          int j = (int) keys[c];
+          int t = tokens[scored[j]];
+          green[j] = (bits[t >>> 6] & (1L << t)) != 0;
+        }
+        for (int i = 0; i < k; i++) {
+          bits[out[i] >>> 6] = 0;
+        }
+      }
+      a = b;
+    }
+  }
+
+  /** Per-position scoring: 1 if green, else 0. */
+  private final class Scorer implements TokenScorer {
+    @Override
+    public int contextWidth() {
+      return ngram() - 1;
+    }
+
+    @Override
+    public int vocabularySize() {
+      return vocab;
+    }
+
+    @Override
+    public Statistic statistic() {
+      return Statistic.BINOMIAL;
+    }
+
+    @Override
+    public double gamma() {
+      return gamma;
+    }
+
+    @Override
+    public double score(int[] tokens, int position) {
+      int w = contextWidth();
+      if (position < w || position >= tokens.length) {
+        throw new IllegalArgumentException(String.format(Locale.ROOT,
+            "position must be between %d (context width) and %d, was %d", w, tokens.length - 1, position));
+      }
+      int from = position - ngram() + 1;
+      for (int i = from; i <= position; i++) {
+        checkToken(tokens, i);
+      }
+      TorchMt19937 rng = scratch.get().rng;
+      rng.seed(prf.seed(tokens, from, h));
+      return perm.inPrefix(rng, tokens[position]) ? 1.0 : 0.0;
+    }
+
+    @Override
+    public String toString() {
+      return "TokenScorer[" + spec.redacted() + "]";
+    }
+  }
+
+  /** The generation side: adds δ to the green logits as the reference's logits processor does. */
+  private final class Bias implements BiasScheme {
+    @Override
+    public void apply(int[] tokens, int length, float[] logits) {
+      if (logits.length != vocab) {
+        throw new IllegalArgumentException(String.format(Locale.ROOT,
+            "logits.length must equal vocab %d, was %d", vocab, logits.length));
+      }
+      if (length < 0 || length > tokens.length) {
+        throw new IllegalArgumentException(String.format(Locale.ROOT,
+            "length must be between 0 and %d, was %d", tokens.length, length));
+      }
+      int needed = selfSalt && flavor == Flavor.LMW ? h - 1 : h;
+      if (length < needed) {
+        if (flavor == Flavor.HF) {
+          return; // transformers logs a warning and leaves the scores alone
+        }
+        throw new IllegalArgumentException(String.format(Locale.ROOT,
+            "%s needs at least %d context tokens, length was %d", spec.redacted(), needed, length));
+      }
+      for (int i = length - Math.min(length, h); i < length; i++) {
+        checkToken(tokens, i);
+      }
+      for (int i = 0; i < logits.length; i++) {
+        if (Float.isNaN(logits[i])) {
+          throw new IllegalArgumentException(String.format(Locale.ROOT, "logit %d is NaN", i));
+        }
+      }
+      Scratch s = scratch.get();
+      if (!selfSalt) {
+        s.rng.seed(prf.seed(tokens, length - h, h));
+        perm.prefix(s.rng, s.identity, s.touched, s.out);
+        int k = perm.prefixLength();
+        for (int i = 0; i < k; i++) {
+          int t = s.out[i];
+          logits[t] = logits[t] + delta;
+        }
+        return;
+      }
+      int count = topCandidates(logits, s.top);
+      int[] window = s.window;
+      System.arraycopy(tokens, length - (h - 1), window, 0, h - 1);
+      for (int c = 0; c < count; c++) {
+        int candidate = s.top[c];
+        window[h - 1] = candidate;
+        s.rng.seed(prf.seed(window, 0, h));
+        s.topGreen[c] = perm.inPrefix(s.rng, candidate);
+      }
+      for (int c = 0; c < count; c++) {
+        if (s.topGreen[c]) {
+          int t = s.top[c];
+          logits[t] = logits[t] + delta;
+        }
+      }
+    }
+
+    @Override
+    public int vocabularySize() {
+      return vocab;
+    }
+
+    @Override
+    public SchemeSpec spec() {
+      return spec;
+    }
+
+    @Override
+    public String toString() {
+      return "BiasScheme[" + spec.redacted() + "]";
+    }
+  }
+
+  /**
+   * The indices of the {@code top.length} largest logits, largest first (ties: lower index
+   * first; {@code torch.sort} does not promise an order for ties). Returns how many were written.
+   */
+  static int topCandidates(float[] logits, int[] top) {
+    int size = 0;
+    int cap = top.length;
+    for (int i = 0; i < logits.length; i++) {
+      float v = logits[i];
+      if (size == cap && !(v > logits[top[size - 1]])) {
+        continue;
+      }
+      int j = size == cap ? size - 1 : size;
+      while (j > 0 && v > logits[top[j - 1]]) {
+        top[j] = top[j - 1];
+        j--;
+      }
+      top[j] = i;
+      if (size < cap) {
+        size++;
+      }
+    }
+    return size;
+  }
+
+  @Override
+  public String toString() {
+    return "InteropProfile[" + spec.redacted() + "]";
+  }
+}

@@ -9,7 +9,13 @@ The reference code is not part of tracemark and is never committed; give its loc
               and watermarking.py; only the classes WatermarkLogitsProcessor, WatermarkDetectorOutput and
               WatermarkDetector are taken from them, by name, with the standard library's ast module)
 
-Requirements: PyTorch (CPU) and SciPy, e.g. Debian's python3-torch and python3-scipy:
+  --vllm DIR  (optional) a checkout of vllm-project/vllm; only these definitions are taken, by name:
+              vllm/v1/watermarking/prfs/{base,philox}.py (all), detector.py (WatermarkDetector and helpers),
+              gumbel.py (GumbelWatermarker, GumbelWatermarkDetector, DualKeyGumbelWatermarkDetector and helpers),
+              vllm/config/watermarking.py (derive_watermark_key); torch.compile is replaced by the identity
+              where PyTorch predates it (only the CPU path runs)
+
+Requirements: PyTorch (CPU), SciPy and mpmath, e.g. Debian's python3-torch, python3-scipy, python3-mpmath:
 
   /usr/bin/python3 watermark-core/src/test/python/generate_interop_vectors.py \
       --lmw /path/to/lm-watermarking --hf /path/to/transformers --out watermark-core/src/test/resources/interop
@@ -32,6 +38,12 @@ Output files (';'-separated, '#' comment lines, token lists space-separated):
                  the generated ones; bias_counts and bias_sha256 describe, per step, the set of token ids whose
                  logit the processor changed (count, and SHA-256 of the ascending ids as int32 little-endian,
                  first 16 hex digits), separated by spaces
+  vllm-detect.csv    spec;case;tokens;num_scored_tokens;score;p_value;p_value_mpmath   (GumbelWatermarkDetector /
+                     DualKeyGumbelWatermarkDetector .detect; p_value_mpmath is the same regularized upper incomplete
+                     gamma function evaluated with mpmath at 40 digits where vLLM calls torch.special.gammaincc,
+                     whose result is only accurate to about 1e-9 relative, else equal to p_value)
+  vllm-generate.csv  spec;toy_seed;steps;tokens   (GumbelWatermarker._sample_watermarked on the CPU, context =
+                     the last context_width generated tokens padded with -1, every step watermarked)
 """
 
 import argparse
@@ -46,6 +58,7 @@ import sys
 import types
 import typing
 
+import mpmath
 import numpy as np
 import scipy.stats  # noqa: F401  (lm-watermarking's detector uses it)
 import torch
@@ -150,6 +163,130 @@ def load_hf(path):
     exec(extract_classes(os.path.join(gen, "logits_process.py"), ["WatermarkLogitsProcessor"]), ns)
     exec(extract_classes(os.path.join(gen, "watermarking.py"), ["WatermarkDetectorOutput", "WatermarkDetector"]), ns)
     return ns
+
+
+def extract_defs(filename, names=None):
+    """Top-level functions, classes and assignments of a file (those named in names, or all), without imports."""
+    with open(filename, encoding="utf-8") as f:
+        tree = ast.parse(f.read(), filename)
+    keep = []
+    for n in tree.body:
+        if isinstance(n, (ast.FunctionDef, ast.ClassDef)):
+            name = n.name
+        elif isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name):
+            name = n.targets[0].id
+        elif isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name):
+            name = n.target.id
+        else:
+            continue
+        if names is None or name in names:
+            keep.append(n)
+    if names is not None:
+        missing = set(names) - {getattr(n, "name", None) or (n.targets[0].id if isinstance(n, ast.Assign)
+                                                               else n.target.id) for n in keep}
+        if missing:
+            raise SystemExit(f"{filename}: definitions not found: {sorted(missing)}")
+    return compile(ast.Module(body=keep, type_ignores=[]), filename, "exec")
+
+
+def load_vllm(path):
+    import abc
+    import hashlib as _hashlib
+    import math
+    import warnings
+
+    if not hasattr(torch, "compile"):
+        torch.compile = lambda fn, **kwargs: fn  # only the CPU path of the reference runs here
+
+    class Watermarker:  # stand-in base class (generation dispatch, speculative decoding)
+        pass
+
+    @dataclasses.dataclass(frozen=True)
+    class WatermarkSample:
+        token_ids: torch.Tensor
+        logits: torch.Tensor
+
+    ns = {
+        "__name__": "vllm_reference",
+        "torch": torch, "math": math, "warnings": warnings, "hashlib": _hashlib,
+        "ABC": abc.ABC, "abstractmethod": abc.abstractmethod, "dataclass": dataclasses.dataclass,
+        "TypeAlias": typing.TypeAlias, "Watermarker": Watermarker, "WatermarkSample": WatermarkSample,
+        "RandomSampler": object, "SupportsSpeculativeDecoding": object, "WatermarkPRFName": str,
+    }
+    wm = os.path.join(path, "vllm", "v1", "watermarking")
+    exec(extract_defs(os.path.join(path, "vllm", "config", "watermarking.py"), ["derive_watermark_key"]), ns)
+    exec(extract_defs(os.path.join(wm, "prfs", "base.py")), ns)
+    exec(extract_defs(os.path.join(wm, "prfs", "philox.py")), ns)
+    ns["create_prf"] = lambda prf, key: ns["PhiloxPRF"](key)  # "philox" is the only PRF name
+    exec(extract_defs(os.path.join(wm, "detector.py"),
+                      ["Context", "WatermarkDetection", "WatermarkDetector", "_is_repeated_context"]), ns)
+    exec(extract_defs(os.path.join(wm, "gumbel.py"),
+                      ["_gamma_survival_integer_shape", "GumbelWatermarker", "GumbelWatermarkDetector",
+                       "DualKeyGumbelWatermarkDetector", "_validate_context_width"]), ns)
+    return ns
+
+
+VLLM_GOLDEN = [46, 24, 45, 80, 14, 26, 22, 124, 21, 45, 16, 30, 5, 89, 0, 10, 27, 70, 80, 62, 1, 11, 117, 53, 10, 45,
+               94, 37, 43, 22, 78, 49, 119, 9, 22, 118, 82, 75, 32, 24, 84, 27, 122, 66, 78, 64, 124, 17, 91, 12, 51,
+               15, 75, 64, 127, 45, 112, 15, 83, 114, 121, 109, 24, 77]
+
+VLLM_CONFIGS = [
+    # algorithm, key, context_width, alpha, vocab
+    ("gumbel", 42, 4, None, 128),
+    ("gumbel", 0, 1, None, 1000),
+    ("gumbel", 2**64 - 1, 6, None, 50257),
+    ("dual_key_gumbel", 0, 4, 0.1, 128),
+    ("dual_key_gumbel", 42, 3, 0.5, 1000),
+    ("dual_key_gumbel", 7, 2, 0.0, 1000),
+    ("dual_key_gumbel", 7, 2, 1.0, 1000),
+    ("dual_key_gumbel", 123456789, 5, 0.3, 50257),
+]
+
+
+def vllm_spec(algorithm, key, width, alpha, dedup, vocab):
+    spec = f"vllm:algorithm={algorithm},key={key},context-width={width}"
+    if alpha is not None:
+        spec += f",alpha={alpha}"
+    return spec + f",deduplicate-contexts={str(dedup).lower()},vocab={vocab}"
+
+
+def vllm_vectors(ns, rng):
+    mpmath.mp.dps = 40
+    detect_rows, generate_rows = [], []
+    toy_seed = 100
+    for algorithm, key, width, alpha, vocab in VLLM_CONFIGS:
+        toy_seed += 1
+        wm = ns["GumbelWatermarker"](key if algorithm == "gumbel" else ns["derive_watermark_key"](key, b"key_a"),
+                                     width)
+        ids = []
+        for step in range(80):
+            ctx = ([-1] * width + ids)[-width:]
+            logits = torch.from_numpy(toy_logits(vocab, toy_seed, step, ids[-1] if ids else -1))[None, :]
+            sample = wm._sample_watermarked(logits, torch.tensor([ctx], dtype=torch.int64))
+            ids.append(int(sample.token_ids[0]))
+        if algorithm == "gumbel":
+            generate_rows.append((vllm_spec(algorithm, key, width, alpha, False, vocab), toy_seed, 80, toks(ids)))
+        block = rng.integers(0, vocab, size=20).tolist()
+        cases = [("random", rng.integers(0, vocab, size=150).tolist()),
+                 ("repeats", block + block + rng.integers(0, vocab, size=10).tolist() + block[:7]),
+                 ("key-a-generated", ids), ("short", rng.integers(0, vocab, size=2).tolist())]
+        if vocab == 128:
+            cases.append(("golden", VLLM_GOLDEN))
+        for dedup in (True, False):
+            if algorithm == "gumbel":
+                det = ns["GumbelWatermarkDetector"](key, width, deduplicate_contexts=dedup)
+            else:
+                det = ns["DualKeyGumbelWatermarkDetector"](key, width, deduplicate_contexts=dedup, alpha=alpha)
+            for case, seq in cases:
+                r = det.detect(seq)
+                exact = r.p_value
+                if algorithm == "dual_key_gumbel" and alpha not in (0, 0.5, 1) and r.num_scored_tokens > 0:
+                    variance = (1 - alpha) ** 2 + alpha ** 2
+                    exact = float(mpmath.gammainc(r.num_scored_tokens / variance, r.score / variance, mpmath.inf,
+                                                  regularized=True))
+                detect_rows.append((vllm_spec(algorithm, key, width, alpha, dedup, vocab), case, toks(seq),
+                                    r.num_scored_tokens, repr(float(r.score)), repr(float(r.p_value)), repr(exact)))
+    return detect_rows, generate_rows
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -299,6 +436,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--lmw", required=True, help="lm-watermarking checkout")
     ap.add_argument("--hf", required=True, help="transformers checkout")
+    ap.add_argument("--vllm", help="vLLM checkout (optional)")
     ap.add_argument("--out", required=True, help="output directory")
     args = ap.parse_args()
     torch.set_num_threads(1)
@@ -382,6 +520,18 @@ def main():
         f.write(header + "spec;toy_seed;prompt;steps;tokens;bias_counts;bias_sha256\n")
         for row in generate_rows:
             f.write(";".join(str(x) for x in row) + "\n")
+
+    if args.vllm:
+        vrng = np.random.default_rng(20261129)
+        detect_rows, generate_rows = vllm_vectors(load_vllm(args.vllm), vrng)
+        with open(os.path.join(args.out, "vllm-detect.csv"), "w", encoding="utf-8") as f:
+            f.write(header + "spec;case;tokens;num_scored_tokens;score;p_value;p_value_mpmath\n")
+            for row in detect_rows:
+                f.write(";".join(str(x) for x in row) + "\n")
+        with open(os.path.join(args.out, "vllm-generate.csv"), "w", encoding="utf-8") as f:
+            f.write(header + "spec;toy_seed;steps;tokens\n")
+            for row in generate_rows:
+                f.write(";".join(str(x) for x in row) + "\n")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,8 @@ import java.util.random.RandomGenerator;
  * the h − 1 tokens before it and the token itself (self seeding, "self-salt"). The green list is
  * the first ⌊γV⌋ entries of {@code randperm(V)} after {@code manual_seed(seed)}; membership of one
  * token is decided by following that token through the shuffle and stopping as soon as its place
- * is final, and a seed shared by several positions of a text is expanded once.
+ * is final; the tokens of all positions of a text that share a seed are followed together, in one
+ * pass of the shuffle.
  */
 final class TorchGreenListProfile implements InteropProfile {
   /** Which reference's detector and generator conventions apply. */
@@ -76,6 +77,7 @@ final class TorchGreenListProfile implements InteropProfile {
   /** Per-thread working memory of the generation side and of {@link Scorer#score}. */
   private static final class Scratch {
     final TorchMt19937 rng = new TorchMt19937();
+    final int[] block = new int[TorchMt19937.blockSize()];
     final int[] identity;
     final int[] touched;
     final int[] out;
@@ -213,8 +215,8 @@ final class TorchGreenListProfile implements InteropProfile {
 
   /**
    * Decides membership for the n-grams ending at {@code scored[0, m)}. Positions are grouped by
-   * seed: a seed used once is decided by following its token through the shuffle; a seed used
-   * several times is expanded into its green list once.
+   * seed, and the distinct tokens of one seed are followed together through one pass of its
+   * shuffle (no permutation is materialised).
    */
   private void markGreen(int[] tokens, int[] scored, int m, boolean[] green) {
     if (m == 0) {
@@ -228,10 +230,11 @@ final class TorchGreenListProfile implements InteropProfile {
     }
     Arrays.sort(keys);
     TorchMt19937 rng = new TorchMt19937();
-    int[] identity = null;
-    int[] touched = null;
-    int[] out = null;
-    long[] bits = null;
+    int[] block = new int[TorchMt19937.blockSize()];
+    long[] occupied = null;
+    int[] owner = null;
+    int[] targets = null;
+    boolean[] targetGreen = null;
     int a = 0;
     while (a < m) {
       int seed = (int) (keys[a] >> 32);
@@ -242,26 +245,37 @@ final class TorchGreenListProfile implements InteropProfile {
       rng.seed(seed);
       if (b - a == 1) {
         int j = (int) keys[a];
-        green[j] = perm.inPrefix(rng, tokens[scored[j]]);
+        green[j] = perm.inPrefix(rng, block, tokens[scored[j]]);
       } else {
-        if (identity == null) {
-          identity = perm.identity();
-          touched = new int[perm.prefixLength()];
-          out = new int[perm.prefixLength()];
-          bits = new long[(vocab + 63) >>> 6];
+        if (occupied == null) {
+          occupied = new long[(vocab + 63) >>> 6];
+          owner = new int[vocab];
+          targets = new int[16];
+          targetGreen = new boolean[16];
         }
-        perm.prefix(rng, identity, touched, out);
-        int k = perm.prefixLength();
-        for (int i = 0; i < k; i++) {
-          bits[out[i] >>> 6] |= 1L << out[i];
+        // distinct targets of this seed, followed through one pass of the shuffle
+        int count = 0;
+        for (int c = a; c < b; c++) {
+          int t = tokens[scored[(int) keys[c]]];
+          if ((occupied[t >>> 6] & (1L << t)) == 0) {
+            occupied[t >>> 6] |= 1L << t;
+            if (count == targets.length) {
+              targets = Arrays.copyOf(targets, 2 * count);
+              targetGreen = new boolean[2 * count];
+            }
+            targets[count++] = t;
+          }
+        }
+        for (int c = 0; c < count; c++) {
+          occupied[targets[c] >>> 6] = 0;
+        }
+        perm.inPrefix(rng, block, targets, count, targetGreen, occupied, owner);
+        for (int c = 0; c < count; c++) {
+          owner[targets[c]] = c;
         }
         for (int c = a; c < b; c++) {
           int j = (int) keys[c];
-          int t = tokens[scored[j]];
-          green[j] = (bits[t >>> 6] & (1L << t)) != 0;
-        }
-        for (int i = 0; i < k; i++) {
-          bits[out[i] >>> 6] = 0;
+          green[j] = targetGreen[owner[tokens[scored[j]]]];
         }
       }
       a = b;
@@ -301,9 +315,10 @@ final class TorchGreenListProfile implements InteropProfile {
       for (int i = from; i <= position; i++) {
         checkToken(tokens, i);
       }
-      TorchMt19937 rng = scratch.get().rng;
+      Scratch s = scratch.get();
+      TorchMt19937 rng = s.rng;
       rng.seed(prf.seed(tokens, from, h));
-      return perm.inPrefix(rng, tokens[position]) ? 1.0 : 0.0;
+      return perm.inPrefix(rng, s.block, tokens[position]) ? 1.0 : 0.0;
     }
 
     @Override
@@ -343,7 +358,7 @@ final class TorchGreenListProfile implements InteropProfile {
       Scratch s = scratch.get();
       if (!selfSalt) {
         s.rng.seed(prf.seed(tokens, length - h, h));
-        perm.prefix(s.rng, s.identity, s.touched, s.out);
+        perm.prefix(s.rng, s.block, s.identity, s.touched, s.out);
         int k = perm.prefixLength();
         for (int i = 0; i < k; i++) {
           int t = s.out[i];
@@ -358,7 +373,7 @@ final class TorchGreenListProfile implements InteropProfile {
         int candidate = s.top[c];
         window[h - 1] = candidate;
         s.rng.seed(prf.seed(window, 0, h));
-        s.topGreen[c] = perm.inPrefix(s.rng, candidate);
+        s.topGreen[c] = perm.inPrefix(s.rng, s.block, candidate);
       }
       for (int c = 0; c < count; c++) {
         if (s.topGreen[c]) {

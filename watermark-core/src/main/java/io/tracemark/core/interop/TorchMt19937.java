@@ -47,7 +47,32 @@ final class TorchMt19937 {
     if (next >= N) {
       twist();
     }
-    int y = state[next++];
+    return temper(state[next++]);
+  }
+
+  /**
+   * Writes the next {@value #N} draws into {@code out[0, N)} in one pass (equivalent to
+   * {@value #N} calls of {@link #nextInt()}). Requires the engine to be at a block boundary:
+   * freshly seeded, or only ever read through this method.
+   */
+  void nextBlock(int[] out) {
+    if (next != N) {
+      throw new IllegalStateException("nextBlock needs a block boundary, position was " + next);
+    }
+    twist();
+    int[] s = state;
+    for (int j = 0; j < N; j++) {
+      out[j] = temper(s[j]);
+    }
+    next = N;
+  }
+
+  /** Draws per {@link #nextBlock}. */
+  static int blockSize() {
+    return N;
+  }
+
+  private static int temper(int y) {
     y ^= y >>> 11;
     y ^= (y << 7) & 0x9d2c5680;
     y ^= (y << 15) & 0xefc60000;
@@ -60,14 +85,14 @@ final class TorchMt19937 {
     int k = 0;
     for (; k < N - M; k++) {
       int y = (s[k] & UPPER_MASK) | (s[k + 1] & LOWER_MASK);
-      s[k] = s[k + M] ^ (y >>> 1) ^ ((y & 1) == 0 ? 0 : MATRIX_A);
+      s[k] = s[k + M] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
     }
     for (; k < N - 1; k++) {
       int y = (s[k] & UPPER_MASK) | (s[k + 1] & LOWER_MASK);
-      s[k] = s[k + (M - N)] ^ (y >>> 1) ^ ((y & 1) == 0 ? 0 : MATRIX_A);
+      s[k] = s[k + (M - N)] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
     }
     int y = (s[N - 1] & UPPER_MASK) | (s[0] & LOWER_MASK);
-    s[N - 1] = s[M - 1] ^ (y >>> 1) ^ ((y & 1) == 0 ? 0 : MATRIX_A);
+    s[N - 1] = s[M - 1] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
     next = 0;
   }
 }

@@ -65,40 +65,122 @@ final class TorchRandperm {
 
   /**
    * Whether {@code target} is among the first k entries of the permutation drawn from
-   * {@code rng} (already seeded). Follows only the target's position through the swaps, so it
-   * writes no memory and stops as soon as the target's place is final.
+   * {@code rng} (freshly seeded). Follows only the target's position through the swaps, so it
+   * writes no memory but {@code block} (scratch of {@link TorchMt19937#blockSize()} draws) and
+   * stops as soon as the target's place is final.
    */
-  boolean inPrefix(TorchMt19937 rng, int target) {
+  boolean inPrefix(TorchMt19937 rng, int[] block, int target) {
     int p = target;
-    for (int i = 0; i < k; i++) {
-      int z = remainder(rng.nextInt(), i);
-      if (p == i) {
-        if (z == 0) {
-          return true;
+    int blockSize = TorchMt19937.blockSize();
+    long[] magic = this.magic;
+    long nn = n;
+    for (int base = 0; base < k; base += blockSize) {
+      rng.nextBlock(block);
+      int end = Math.min(blockSize, k - base);
+      for (int j = 0; j < end; j++) {
+        int i = base + j;
+        long low = magic[i] * (block[j] & 0xFFFFFFFFL);
+        long d = nn - i;
+        int z = (int) (Math.multiplyHigh(low, d) + ((low >> 63) & d));
+        if (p == i | i + z == p) {
+          if (p != i || z == 0) {
+            return true;
+          }
+          p = i + z;
         }
-        p = i + z;
-      } else if (i + z == p) {
-        return true;
       }
     }
     return false;
   }
 
   /**
-   * Writes the first k entries of the permutation drawn from {@code rng} into {@code out}.
+   * {@link #inPrefix} for several distinct targets of one seed at once: follows every target's
+   * position through one pass of the shuffle, with a bit set of the positions they occupy.
    *
+   * @param targets distinct token ids {@code targets[0, count)}
+   * @param green receives, for each target, whether it is among the first k entries
+   * @param occupied scratch bit set of n bits, all clear on entry and on return
+   * @param owner scratch array of length n (any content)
+   */
+  void inPrefix(TorchMt19937 rng, int[] block, int[] targets, int count, boolean[] green, long[] occupied,
+      int[] owner) {
+    for (int t = 0; t < count; t++) {
+      int p = targets[t];
+      occupied[p >>> 6] |= 1L << p;
+      owner[p] = t;
+      green[t] = false;
+    }
+    int unresolved = count;
+    int blockSize = TorchMt19937.blockSize();
+    long[] magic = this.magic;
+    long nn = n;
+    outer:
+    for (int base = 0; base < k; base += blockSize) {
+      rng.nextBlock(block);
+      int end = Math.min(blockSize, k - base);
+      for (int jj = 0; jj < end; jj++) {
+        int i = base + jj;
+        long low = magic[i] * (block[jj] & 0xFFFFFFFFL);
+        long d = nn - i;
+        int j = i + (int) (Math.multiplyHigh(low, d) + ((low >> 63) & d));
+        long atI = occupied[i >>> 6] & (1L << i);
+        long atJ = occupied[j >>> 6] & (1L << j);
+        if ((atI | atJ) != 0) {
+          // positions i and j swap; whatever lands on i is final, hence green
+          int ownerI = atI != 0 ? owner[i] : -1;
+          if (atJ != 0) {
+            green[owner[j]] = true;
+            unresolved--;
+            occupied[j >>> 6] &= ~(1L << j);
+          }
+          if (ownerI >= 0) {
+            occupied[i >>> 6] &= ~(1L << i);
+            if (j == i) {
+              if (atJ == 0) {
+                green[ownerI] = true;
+                unresolved--;
+              }
+            } else {
+              occupied[j >>> 6] |= 1L << j;
+              owner[j] = ownerI;
+            }
+          }
+          if (unresolved == 0) {
+            break outer;
+          }
+        }
+      }
+    }
+    java.util.Arrays.fill(occupied, 0L); // targets never finalized leave their last position set
+  }
+
+  /**
+   * Writes the first k entries of the permutation drawn from {@code rng} (freshly seeded) into
+   * {@code out}.
+   *
+   * @param block scratch of {@link TorchMt19937#blockSize()} draws
    * @param scratch an array of length n holding the identity {@code scratch[i] = i}; it holds the
    *     identity again on return
    * @param touched an array of length ≥ k, overwritten
    */
-  void prefix(TorchMt19937 rng, int[] scratch, int[] touched, int[] out) {
-    for (int i = 0; i < k; i++) {
-      int j = i + remainder(rng.nextInt(), i);
-      int v = scratch[j];
-      scratch[j] = scratch[i];
-      scratch[i] = v;
-      out[i] = v;
-      touched[i] = j;
+  void prefix(TorchMt19937 rng, int[] block, int[] scratch, int[] touched, int[] out) {
+    int blockSize = TorchMt19937.blockSize();
+    long[] magic = this.magic;
+    long nn = n;
+    for (int base = 0; base < k; base += blockSize) {
+      rng.nextBlock(block);
+      int end = Math.min(blockSize, k - base);
+      for (int jj = 0; jj < end; jj++) {
+        int i = base + jj;
+        long low = magic[i] * (block[jj] & 0xFFFFFFFFL);
+        long d = nn - i;
+        int j = i + (int) (Math.multiplyHigh(low, d) + ((low >> 63) & d));
+        int v = scratch[j];
+        scratch[j] = scratch[i];
+        scratch[i] = v;
+        out[i] = v;
+        touched[i] = j;
+      }
     }
     for (int i = k - 1; i >= 0; i--) {
       int j = touched[i];

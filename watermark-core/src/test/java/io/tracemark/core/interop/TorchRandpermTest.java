@@ -28,7 +28,7 @@ class TorchRandpermTest {
     TorchMt19937 rng = new TorchMt19937();
     rng.seed(new java.math.BigInteger(seed).longValue());
     int[] out = new int[8];
-    perm.prefix(rng, perm.identity(), new int[8], out);
+    perm.prefix(rng, new int[624], perm.identity(), new int[8], out);
     assertThat(out).containsExactly(want);
   }
 
@@ -60,7 +60,7 @@ class TorchRandpermTest {
       for (int trial = 0; trial < 20; trial++) {
         long seed = r.nextLong();
         rng.seed(seed);
-        perm.prefix(rng, scratch, new int[k], out);
+        perm.prefix(rng, new int[624], scratch, new int[k], out);
         boolean[] in = new boolean[n];
         for (int v : out) {
           in[v] = true;
@@ -69,7 +69,40 @@ class TorchRandpermTest {
         for (int probe = 0; probe < 30; probe++) {
           int t = r.nextInt(n);
           rng.seed(seed);
-          assertThat(perm.inPrefix(rng, t)).as("n=%d seed=%d token=%d", n, seed, t).isEqualTo(in[t]);
+          assertThat(perm.inPrefix(rng, new int[624], t)).as("n=%d seed=%d token=%d", n, seed, t).isEqualTo(in[t]);
+        }
+      }
+    }
+  }
+
+  @Test
+  void trackingManyTokensAgreesWithTheExpandedPrefix() {
+    SplittableRandom r = new SplittableRandom(13);
+    for (int n : new int[] {2, 5, 64, 1000, 50257}) {
+      for (double gamma : new double[] {0.25, 0.5, 0.9}) {
+        TorchRandperm perm = new TorchRandperm(n, (int) (n * gamma));
+        int k = perm.prefixLength();
+        int[] out = new int[k];
+        long[] occupied = new long[(n + 63) / 64];
+        int[] owner = new int[n];
+        TorchMt19937 rng = new TorchMt19937();
+        for (int trial = 0; trial < 20; trial++) {
+          long seed = r.nextLong();
+          rng.seed(seed);
+          perm.prefix(rng, new int[624], perm.identity(), new int[k], out);
+          boolean[] in = new boolean[n];
+          for (int v : out) {
+            in[v] = true;
+          }
+          // distinct targets, including small ids (inside the prefix region) and the last id
+          int[] targets = r.ints(0, n).distinct().limit(Math.min(n, 1 + r.nextInt(40))).toArray();
+          boolean[] green = new boolean[targets.length];
+          rng.seed(seed);
+          perm.inPrefix(rng, new int[624], targets, targets.length, green, occupied, owner);
+          for (int t = 0; t < targets.length; t++) {
+            assertThat(green[t]).as("n=%d seed=%d token=%d", n, seed, targets[t]).isEqualTo(in[targets[t]]);
+          }
+          assertThat(occupied).as("bit set cleared").containsOnly(0L);
         }
       }
     }

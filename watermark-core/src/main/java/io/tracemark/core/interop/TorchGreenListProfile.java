@@ -52,6 +52,7 @@ final class TorchGreenListProfile implements InteropProfile {
   private final int bosTokenId;
   private final LongFunction<InteropProfile> rekey;
   private final ThreadLocal<Scratch> scratch;
+  private final GreenListCache greenCache;
   private final Scorer scorer = new Scorer();
   private final Bias bias = new Bias();
 
@@ -72,7 +73,11 @@ final class TorchGreenListProfile implements InteropProfile {
     this.bosTokenId = bosTokenId;
     this.rekey = rekey;
     this.scratch = ThreadLocal.withInitial(() -> new Scratch(perm, h, Math.min(flavor.candidates, vocab)));
+    this.greenCache = new GreenListCache(Math.max(16, (int) (CACHE_BYTES / (8L * ((vocab + 63) >>> 6)))));
   }
+
+  /** Memory the per-position scorer may spend on cached green lists of recurring contexts. */
+  static final long CACHE_BYTES = 32L << 20;
 
   /** Per-thread working memory of the generation side and of {@link Scorer#score}. */
   private static final class Scratch {
@@ -315,10 +320,27 @@ final class TorchGreenListProfile implements InteropProfile {
       for (int i = from; i <= position; i++) {
         checkToken(tokens, i);
       }
+      int seed = prf.seed(tokens, from, h);
+      int target = tokens[position];
+      if (!selfSalt) {
+        long[] bits = greenCache.get(seed);
+        if (bits != null) {
+          return (bits[target >>> 6] & (1L << target)) != 0 ? 1.0 : 0.0;
+        }
+      }
       Scratch s = scratch.get();
       TorchMt19937 rng = s.rng;
-      rng.seed(prf.seed(tokens, from, h));
-      return perm.inPrefix(rng, s.block, tokens[position]) ? 1.0 : 0.0;
+      rng.seed(seed);
+      if (!selfSalt && greenCache.shouldCache(seed)) {
+        perm.prefix(rng, s.block, s.identity, s.touched, s.out);
+        long[] bits = new long[(vocab + 63) >>> 6];
+        for (int i = 0; i < perm.prefixLength(); i++) {
+          bits[s.out[i] >>> 6] |= 1L << s.out[i];
+        }
+        greenCache.put(seed, bits);
+        return (bits[target >>> 6] & (1L << target)) != 0 ? 1.0 : 0.0;
+      }
+      return perm.inPrefix(rng, s.block, target) ? 1.0 : 0.0;
     }
 
     @Override

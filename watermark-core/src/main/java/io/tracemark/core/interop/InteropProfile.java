@@ -27,6 +27,13 @@ public interface InteropProfile {
     return false;
   }
 
+  /**
+   * What a reader of a result must know about where this profile applies, for CLI help and
+   * reports; empty if nothing. For {@code lmw:} and {@code hf:}: green lists drawn on a GPU are not
+   * reproducible, so a non-significant result on text generated on a GPU means nothing.
+   */
+  String caveat();
+
   /** Per-position scoring for a corpus verifier (positions with fewer than h tokens before them are not scorable). */
   TokenScorer scorer();
 

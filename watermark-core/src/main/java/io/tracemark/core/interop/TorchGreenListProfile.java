@@ -105,6 +105,16 @@ final class TorchGreenListProfile implements InteropProfile {
     return spec;
   }
 
+  /** The caveat of every PyTorch-randperm profile. */
+  static final String GPU_CAVEAT = "green lists are reproduced for generation on a CPU only (torch.Generator on"
+      + " \"cpu\"); text generated with this watermark on a GPU (CUDA generator) cannot be detected, and a"
+      + " non-significant result on such text says nothing";
+
+  @Override
+  public String caveat() {
+    return GPU_CAVEAT;
+  }
+
   @Override
   public TokenScorer scorer() {
     return scorer;

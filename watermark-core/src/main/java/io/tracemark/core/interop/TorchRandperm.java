@@ -21,6 +21,9 @@ final class TorchRandperm {
   /** PyTorch's bound for the 32-bit branch: {@code n < numeric_limits<uint32_t>::max() / 20}. */
   static final long SMALL_N_LIMIT = 0xFFFFFFFFL / 20;
 
+  /** Up to this many targets, {@link #inPrefix(TorchMt19937, int[], int[], int, boolean[], long[], int[])} filters steps in registers. */
+  private static final int FILTER_LIMIT = 12;
+
   private final int n;
   private final int k;
   private final long[] magic;
@@ -110,6 +113,17 @@ final class TorchRandperm {
       owner[p] = t;
       green[t] = false;
     }
+    // A register-resident filter of the occupied positions: bit (p & 63) of f1 and bit
+    // ((p >>> 6) & 63) of f2. Only steps that pass it look at the bit set. Many targets would
+    // saturate it; then every step looks at the bit set.
+    boolean filtered = count <= FILTER_LIMIT;
+    long f1 = filtered ? 0 : -1L;
+    long f2 = filtered ? 0 : -1L;
+    for (int t = 0; filtered && t < count; t++) {
+      f1 |= 1L << targets[t];
+      f2 |= 1L << (targets[t] >>> 6);
+    }
+    int[] pos = java.util.Arrays.copyOf(targets, count);
     int unresolved = count;
     int blockSize = TorchMt19937.blockSize();
     long[] magic = this.magic;
@@ -123,30 +137,40 @@ final class TorchRandperm {
         long low = magic[i] * (block[jj] & 0xFFFFFFFFL);
         long d = nn - i;
         int j = i + (int) (Math.multiplyHigh(low, d) + ((low >> 63) & d));
+        if (((((f1 >>> i) & (f2 >>> (i >>> 6))) | ((f1 >>> j) & (f2 >>> (j >>> 6)))) & 1L) == 0) {
+          continue;
+        }
         long atI = occupied[i >>> 6] & (1L << i);
         long atJ = occupied[j >>> 6] & (1L << j);
-        if ((atI | atJ) != 0) {
-          // positions i and j swap; whatever lands on i is final, hence green
-          int ownerI = atI != 0 ? owner[i] : -1;
-          if (atJ != 0) {
-            green[owner[j]] = true;
-            unresolved--;
-            occupied[j >>> 6] &= ~(1L << j);
-          }
-          if (ownerI >= 0) {
-            occupied[i >>> 6] &= ~(1L << i);
-            if (j == i) {
-              if (atJ == 0) {
-                green[ownerI] = true;
-                unresolved--;
-              }
-            } else {
-              occupied[j >>> 6] |= 1L << j;
-              owner[j] = ownerI;
-            }
-          }
-          if (unresolved == 0) {
-            break outer;
+        if ((atI | atJ) == 0) {
+          continue;
+        }
+        // positions i and j swap; whatever lands on i is final, hence green
+        int ownerI = atI != 0 ? owner[i] : -1;
+        if (atJ != 0) {
+          green[owner[j]] = true;
+          unresolved--;
+          occupied[j >>> 6] &= ~(1L << j);
+        }
+        if (ownerI >= 0 && j != i) {
+          occupied[i >>> 6] &= ~(1L << i);
+          occupied[j >>> 6] |= 1L << j;
+          owner[j] = ownerI;
+          pos[ownerI] = j;
+        }
+        if (unresolved == 0) {
+          break outer;
+        }
+        // rebuild the filter from the positions still occupied (rare: at most two events per target)
+        if (!filtered) {
+          continue;
+        }
+        f1 = 0;
+        f2 = 0;
+        for (int t = 0; t < count; t++) {
+          if (!green[t]) {
+            f1 |= 1L << pos[t];
+            f2 |= 1L << (pos[t] >>> 6);
           }
         }
       }

@@ -59,6 +59,12 @@ final class VllmGumbelProfile implements InteropProfile {
     return spec;
   }
 
+  /** vLLM's Philox PRF is device-independent; detection needs the output tokens without the prompt. */
+  @Override
+  public String caveat() {
+    return "score the generated (output) tokens only: vLLM's watermark context excludes the prompt";
+  }
+
   @Override
   public TokenScorer scorer() {
     return scorer;

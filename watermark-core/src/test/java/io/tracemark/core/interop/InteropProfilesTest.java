@@ -84,6 +84,13 @@ class InteropProfilesTest {
   }
 
   @Test
+  void caveatsNameTheGpuLimitation() {
+    assertThat(InteropProfiles.parse("lmw:seeding=lefthash,vocab=50257").caveat()).contains("GPU");
+    assertThat(InteropProfiles.parse("hf:vocab=50257").caveat()).contains("GPU");
+    assertThat(InteropProfiles.parse("vllm:key=1").caveat()).contains("output");
+  }
+
+  @Test
   void isInteropSpec() {
     assertThat(InteropProfiles.isInteropSpec("kgw:gamma=0.25")).isFalse();
     assertThat(InteropProfiles.isInteropSpec(" LMW:seeding=lefthash")).isTrue();

@@ -376,6 +376,7 @@ HF_CONFIGS = [
     ("selfhash", 50257, 0.25, 2.0, 15485863, 1),
     ("selfhash", 32000, 0.5, 2.5, 12345, 4),
     ("lefthash", 1000, 0.3, 0.05, BIG_PRIME, 2),
+    ("lefthash", 128256, 0.25, 2.0, 15485863, 1),  # Llama 3 vocabulary
 ]
 
 

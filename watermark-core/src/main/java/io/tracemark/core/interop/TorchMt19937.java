@@ -19,8 +19,12 @@ final class TorchMt19937 {
   private static final int UPPER_MASK = 0x80000000;
   private static final int LOWER_MASK = 0x7fffffff;
 
-  private final int[] state = new int[N];
+  private int[] state = new int[N];
   private int next;
+  // scratch of the block twist: the next state, and the operands copied to line up by index
+  private int[] nextState = new int[N];
+  private final int[] low = new int[N];
+  private final int[] mixed = new int[N];
 
   /** An engine seeded with PyTorch's default seed 67280421310721 (what {@code torch.Generator()} starts with). */
   TorchMt19937() {
@@ -59,12 +63,35 @@ final class TorchMt19937 {
     if (next != N) {
       throw new IllegalStateException("nextBlock needs a block boundary, position was " + next);
     }
-    twist();
+    // The twist new[k] = x[k + M] ^ f(x[k], x[k + 1]) (with the freshly twisted words where
+    // k + M wraps) written as loops whose operands all sit at the same index of distinct arrays,
+    // which the JIT vectorises; the in-place loop of twist() it cannot.
     int[] s = state;
+    int[] ns = nextState;
+    int[] lo = low;
+    int[] m = mixed;
+    System.arraycopy(s, 1, lo, 0, N - 1);
+    System.arraycopy(s, M, m, 0, N - M);
+    twistRange(s, lo, m, ns, 0, N - M);
+    System.arraycopy(ns, 0, m, N - M, N - M);
+    twistRange(s, lo, m, ns, N - M, 2 * (N - M));
+    System.arraycopy(ns, N - M, m, 2 * (N - M), N - 1 - 2 * (N - M));
+    twistRange(s, lo, m, ns, 2 * (N - M), N - 1);
+    int y = (s[N - 1] & UPPER_MASK) | (ns[0] & LOWER_MASK);
+    ns[N - 1] = ns[M - 1] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
     for (int j = 0; j < N; j++) {
-      out[j] = temper(s[j]);
+      out[j] = temper(ns[j]);
     }
+    state = ns;
+    nextState = s;
     next = N;
+  }
+
+  private static void twistRange(int[] s, int[] lo, int[] m, int[] ns, int from, int to) {
+    for (int k = from; k < to; k++) {
+      int y = (s[k] & UPPER_MASK) | (lo[k] & LOWER_MASK);
+      ns[k] = m[k] ^ (y >>> 1) ^ (((y << 31) >> 31) & MATRIX_A);
+    }
   }
 
   /** Draws per {@link #nextBlock}. */

@@ -33,6 +33,30 @@ class TorchRandpermTest {
   }
 
   @Test
+  void blockDrawsEqualSingleDraws() {
+    TorchMt19937 a = new TorchMt19937();
+    TorchMt19937 b = new TorchMt19937();
+    int[] block = new int[TorchMt19937.blockSize()];
+    for (long seed : new long[] {0, 1, 5489, -1, 2971215073L}) {
+      a.seed(seed);
+      b.seed(seed);
+      for (int blocks = 0; blocks < 4; blocks++) {
+        b.nextBlock(block);
+        for (int j = 0; j < block.length; j++) {
+          assertThat(block[j]).as("seed %d draw %d", seed, blocks * block.length + j).isEqualTo(a.nextInt());
+        }
+      }
+    }
+    // the first draws of std::mt19937 seeded with 5489 (the C++ standard's known answer is the 10000th: 4123659995)
+    a.seed(5489);
+    int last = 0;
+    for (int i = 0; i < 10000; i++) {
+      last = a.nextInt();
+    }
+    assertThat(last & 0xFFFFFFFFL).isEqualTo(4123659995L);
+  }
+
+  @Test
   void smallPermutationAndLow32BitSeed() {
     // torch.randperm(10) after manual_seed(123) and after manual_seed(123 + 2**32)
     assertThat(TorchRandperm.full(123, 10)).containsExactly(2, 0, 8, 1, 3, 7, 4, 9, 5, 6);

@@ -113,15 +113,18 @@ final class TorchRandperm {
       owner[p] = t;
       green[t] = false;
     }
-    // A register-resident filter of the occupied positions: bit (p & 63) of f1 and bit
-    // ((p >>> 6) & 63) of f2. Only steps that pass it look at the bit set. Many targets would
-    // saturate it; then every step looks at the bit set.
+    // Unresolved targets sit at positions >= i, so one of them is at i exactly when i is their
+    // minimum position. Whether one sits at j is, for a few targets, first asked of a
+    // register-resident filter: bit (p & 63) of f1 and bit ((p >>> 6) & 63) of f2; only steps that
+    // pass it look at the bit set. Many targets would saturate it; then the bit set is asked.
     boolean filtered = count <= FILTER_LIMIT;
     long f1 = filtered ? 0 : -1L;
     long f2 = filtered ? 0 : -1L;
-    for (int t = 0; filtered && t < count; t++) {
+    int minPos = Integer.MAX_VALUE;
+    for (int t = 0; t < count; t++) {
       f1 |= 1L << targets[t];
       f2 |= 1L << (targets[t] >>> 6);
+      minPos = Math.min(minPos, targets[t]);
     }
     int[] pos = java.util.Arrays.copyOf(targets, count);
     int unresolved = count;
@@ -132,14 +135,36 @@ final class TorchRandperm {
     for (int base = 0; base < k; base += blockSize) {
       rng.nextBlock(block);
       int end = Math.min(blockSize, k - base);
-      for (int jj = 0; jj < end; jj++) {
-        int i = base + jj;
-        long low = magic[i] * (block[jj] & 0xFFFFFFFFL);
-        long d = nn - i;
-        int j = i + (int) (Math.multiplyHigh(low, d) + ((low >> 63) & d));
-        if (((((f1 >>> i) & (f2 >>> (i >>> 6))) | ((f1 >>> j) & (f2 >>> (j >>> 6)))) & 1L) == 0) {
-          continue;
+      int jj = 0;
+      while (true) {
+        // the hot scan: stop at the next step that may involve a target
+        int j = 0;
+        if (filtered) {
+          for (; jj < end; jj++) {
+            int i = base + jj;
+            long low = magic[i] * (block[jj] & 0xFFFFFFFFL);
+            long d = nn - i;
+            j = i + (int) (Math.multiplyHigh(low, d) + ((low >> 63) & d));
+            if (i == minPos || (((f1 >>> j) & (f2 >>> (j >>> 6))) & 1L) != 0) {
+              break;
+            }
+          }
+        } else {
+          for (; jj < end; jj++) {
+            int i = base + jj;
+            long low = magic[i] * (block[jj] & 0xFFFFFFFFL);
+            long d = nn - i;
+            j = i + (int) (Math.multiplyHigh(low, d) + ((low >> 63) & d));
+            if (i == minPos || (occupied[j >>> 6] & (1L << j)) != 0) {
+              break;
+            }
+          }
         }
+        if (jj == end) {
+          break;
+        }
+        int i = base + jj;
+        jj++;
         long atI = occupied[i >>> 6] & (1L << i);
         long atJ = occupied[j >>> 6] & (1L << j);
         if ((atI | atJ) == 0) {
@@ -161,16 +186,16 @@ final class TorchRandperm {
         if (unresolved == 0) {
           break outer;
         }
-        // rebuild the filter from the positions still occupied (rare: at most two events per target)
-        if (!filtered) {
-          continue;
-        }
-        f1 = 0;
-        f2 = 0;
+        // rebuild the filter and the minimum from the positions still occupied (rare: at most
+        // two events per target)
+        f1 = filtered ? 0 : -1L;
+        f2 = filtered ? 0 : -1L;
+        minPos = Integer.MAX_VALUE;
         for (int t = 0; t < count; t++) {
           if (!green[t]) {
             f1 |= 1L << pos[t];
             f2 |= 1L << (pos[t] >>> 6);
+            minPos = Math.min(minPos, pos[t]);
           }
         }
       }

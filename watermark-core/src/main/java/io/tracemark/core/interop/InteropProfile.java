@@ -2,6 +2,8 @@ package io.tracemark.core.interop;
 
 import io.tracemark.api.BiasScheme;
 import io.tracemark.api.DedupMode;
+import io.tracemark.api.DetectionResult;
+import io.tracemark.api.Detector;
 import io.tracemark.api.SamplingScheme;
 import io.tracemark.api.TokenScorer;
 import java.util.Optional;
@@ -61,6 +63,34 @@ public interface InteropProfile {
    * reference p-value are then the reference's formulas applied to those counts.
    */
   InteropResult detect(int[] tokens, int offset, int length, DedupMode dedup);
+
+  /**
+   * This profile as a {@link Detector} with the given deduplication, for code written against
+   * {@link DetectionResult} (green counts and tracemark's exact binomial p-value; the reference's
+   * z-score is the same formula). Binomial profiles only ({@code lmw:}, {@code hf:}).
+   *
+   * @throws IllegalStateException for a gamma-sum profile ({@code vllm:}); use {@link #detect}
+   */
+  default Detector asDetector(DedupMode dedup) {
+    if (scorer().statistic() != TokenScorer.Statistic.BINOMIAL) {
+      throw new IllegalStateException(spec().redacted() + " has score sums, not green counts: use detect()");
+    }
+    if (dedup == null) {
+      throw new NullPointerException("dedup");
+    }
+    InteropProfile self = this;
+    return new Detector() {
+      @Override
+      public DetectionResult detect(int[] tokens, int offset, int length) {
+        return self.detect(tokens, offset, length, dedup).toDetectionResult();
+      }
+
+      @Override
+      public DedupMode dedup() {
+        return dedup;
+      }
+    };
+  }
 
   /** The same profile with another integer key (the key's range is the family's). */
   InteropProfile withKey(long key);

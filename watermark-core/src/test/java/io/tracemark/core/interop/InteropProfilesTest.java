@@ -175,6 +175,20 @@ class InteropProfilesTest {
   }
 
   @Test
+  void asDetectorForBinomialProfiles() {
+    InteropProfile p = InteropProfiles.parse("lmw:seeding=lefthash,gamma=0.25,vocab=1000");
+    int[] tokens = new SplittableRandom(4).ints(300, 0, 1000).toArray();
+    io.tracemark.api.DetectionResult d = p.asDetector(DedupMode.NONE).detect(tokens);
+    InteropResult r = p.detect(tokens, 0, tokens.length, DedupMode.NONE);
+    assertThat(d.green()).isEqualTo(r.green());
+    assertThat(d.tuplesScored()).isEqualTo(r.tuplesScored());
+    assertThat(d.log10PValue()).isEqualTo(r.log10PValue());
+    assertThat(d.z()).isEqualTo(r.z());
+    assertThatThrownBy(() -> InteropProfiles.parse("vllm:key=1").asDetector(DedupMode.WINDOW))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("detect()");
+  }
+
+  @Test
   void tooShortTextsScoreNothing() {
     InteropProfile p = InteropProfiles.parse("lmw:seeding=selfhash,vocab=1000");
     InteropResult r = p.detect(new int[] {1, 2, 3, 4});

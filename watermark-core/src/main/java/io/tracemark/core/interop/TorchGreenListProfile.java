@@ -6,6 +6,7 @@ import io.tracemark.api.PositionMask;
 import io.tracemark.api.SamplingScheme;
 import io.tracemark.api.SchemeSpec;
 import io.tracemark.api.TokenScorer;
+import io.tracemark.api.UnitFingerprints;
 import io.tracemark.core.PValues;
 import java.util.Arrays;
 import java.util.Locale;
@@ -353,10 +354,52 @@ final class TorchGreenListProfile implements InteropProfile {
       return perm.inPrefix(rng, s.block, target) ? 1.0 : 0.0;
     }
 
+    /**
+     * The score of a position is decided by its seed and its token, and different windows can
+     * share a seed: permutations of the window under {@code additive_prf}, windows that share
+     * their last token under transformers' {@code lefthash} with w > 1, windows with the same
+     * minimum under the min-hash PRFs, and 32-bit seed collisions. The unit is therefore (seed,
+     * token), or the seed alone for {@link DedupMode#WINDOW}; it depends on the key.
+     */
+    @Override
+    public long unitFingerprint(int[] tokens, int position, DedupMode mode) {
+      int w = contextWidth();
+      if (position < w || position >= tokens.length) {
+        throw new IllegalArgumentException(String.format(Locale.ROOT,
+            "position must be between %d (context width) and %d, was %d", w, tokens.length - 1, position));
+      }
+      int from = position - ngram() + 1;
+      for (int i = from; i <= position; i++) {
+        checkToken(tokens, i);
+      }
+      long seedUnit = seedFingerprint(prf.seed(tokens, from, h));
+      switch (mode) {
+        case WINDOW:
+          return seedUnit;
+        case WINDOW_AND_TOKEN:
+          return UnitFingerprints.tupleFromWindow(seedUnit, tokens[position]);
+        default:
+          throw new IllegalArgumentException("dedup mode NONE has no unit fingerprint");
+      }
+    }
+
+    @Override
+    public boolean keyDependentUnits() {
+      return true;
+    }
+
     @Override
     public String toString() {
       return "TokenScorer[" + spec.redacted() + "]";
     }
+  }
+
+  /** A 64-bit fingerprint of a 32-bit seed (SplitMix64 finalizer of a domain-tagged value). */
+  static long seedFingerprint(int seed) {
+    long z = (seed & 0xFFFFFFFFL) ^ 0x544D_4950_5345_4544L; // "TMIPSEED"
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 
   /** The generation side: adds δ to the green logits as the reference's logits processor does. */

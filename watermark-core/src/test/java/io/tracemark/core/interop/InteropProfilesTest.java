@@ -188,6 +188,30 @@ class InteropProfilesTest {
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("detect()");
   }
 
+  /** Units are (seed, token): windows sharing a seed are one unit; the vLLM context is its own unit. */
+  @Test
+  void unitFingerprintsFollowTheSeed() {
+    TokenScorer hf = InteropProfiles.parse("hf:seeding=lefthash,context-width=3,vocab=1000").scorer();
+    // transformers' lefthash seeds from the last token only: (1, 2, 9) and (5, 6, 9) are one unit
+    int[] a = {1, 2, 9, 40};
+    int[] b = {5, 6, 9, 40};
+    assertThat(hf.unitFingerprint(a, 3, DedupMode.WINDOW_AND_TOKEN))
+        .isEqualTo(hf.unitFingerprint(b, 3, DedupMode.WINDOW_AND_TOKEN));
+    assertThat(hf.unitFingerprint(a, 3, DedupMode.WINDOW_AND_TOKEN))
+        .isNotEqualTo(hf.unitFingerprint(new int[] {1, 2, 9, 41}, 3, DedupMode.WINDOW_AND_TOKEN));
+    assertThat(hf.keyDependentUnits()).isTrue();
+    // additive_prf over two tokens: (3, 7) and (7, 3) have one seed
+    TokenScorer lmw = InteropProfiles.parse("lmw:seeding=ff-additive_prf-2-False,vocab=1000").scorer();
+    assertThat(lmw.unitFingerprint(new int[] {3, 7, 11}, 2, DedupMode.WINDOW))
+        .isEqualTo(lmw.unitFingerprint(new int[] {7, 3, 12}, 2, DedupMode.WINDOW));
+    // equal units have equal scores
+    assertThat(hf.score(a, 3)).isEqualTo(hf.score(b, 3));
+    TokenScorer vllm = InteropProfiles.parse("vllm:key=3,context-width=2").scorer();
+    assertThat(vllm.keyDependentUnits()).isFalse();
+    assertThat(vllm.unitFingerprint(new int[] {1, 2, 3}, 2, DedupMode.WINDOW))
+        .isNotEqualTo(vllm.unitFingerprint(new int[] {2, 1, 3}, 2, DedupMode.WINDOW));
+  }
+
   @Test
   void tooShortTextsScoreNothing() {
     InteropProfile p = InteropProfiles.parse("lmw:seeding=selfhash,vocab=1000");

@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Detection speed of the interoperability profiles (PyTorch randperm green lists, vLLM Philox) on
  * one thread: one call scores {@code length} tokens, so tokens/s = length × ops/s.
  *
- * <p>The text is synthetic: token ids drawn from a Zipf(1.0) law over the vocabulary with a fixed
+ * <p>The text is synthetic: {@code length} token ids drawn from a Zipf(1.0) law over the vocabulary with a fixed
  * seed, which has the repetition profile of natural text (frequent contexts recur, most 2-grams do
  * not). {@code docs/interop.md} compares with the Python reference detectors on the same tokens.
  *
@@ -48,7 +48,7 @@ public class InteropDetectBenchmark {
       "hf-selfhash", "hf:seeding=selfhash,gamma=0.25,hash-key=15485863,context-width=1,vocab=50257",
       "vllm-gumbel", "vllm:algorithm=gumbel,key=42,context-width=4,vocab=50257");
 
-  @Param({"2000"})
+  @Param({"2000", "50000"})
   public int length;
 
   private InteropProfile profile;

@@ -8,7 +8,6 @@ The reference code is not part of tracemark and is never committed; give its loc
   --hf DIR    a checkout of huggingface/transformers (reads src/transformers/generation/logits_process.py
               and watermarking.py; only the classes WatermarkLogitsProcessor, WatermarkDetectorOutput and
               WatermarkDetector are taken from them, by name, with the standard library's ast module)
-
   --vllm DIR  (optional) a checkout of vllm-project/vllm; only these definitions are taken, by name:
               vllm/v1/watermarking/prfs/{base,philox}.py (all), detector.py (WatermarkDetector and helpers),
               gumbel.py (GumbelWatermarker, GumbelWatermarkDetector, DualKeyGumbelWatermarkDetector and helpers),
@@ -18,7 +17,13 @@ The reference code is not part of tracemark and is never committed; give its loc
 Requirements: PyTorch (CPU), SciPy and mpmath, e.g. Debian's python3-torch, python3-scipy, python3-mpmath:
 
   /usr/bin/python3 watermark-core/src/test/python/generate_interop_vectors.py \
-      --lmw /path/to/lm-watermarking --hf /path/to/transformers --out watermark-core/src/test/resources/interop
+      --lmw /path/to/lm-watermarking --hf /path/to/transformers --vllm /path/to/vllm \
+      --out watermark-core/src/test/resources/interop
+
+The committed vectors were made with lm-watermarking fb602de9f5ac4d70099e43d3c0d7ce93616a78b3, the two
+transformers classes as of commits 00857b6cf63a (logits_process.py) and 01080c629600 (watermarking.py), and
+vLLM's philox.py 373305d65c78, detector.py a6d669adc4b8, gumbel.py and config/watermarking.py 01c268bcd2de,
+prfs/base.py 773dc86d8bf1; torch 1.13 (Debian bookworm python3-torch), numpy 1.24, scipy 1.10.
 
 transformers itself (and tokenizers) need not be installed: lm-watermarking imports only their base classes
 LogitsProcessor and Tokenizer, which small stand-ins below provide, and the two Hugging Face classes are

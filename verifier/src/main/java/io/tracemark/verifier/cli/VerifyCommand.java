@@ -37,11 +37,12 @@ import picocli.CommandLine.Option;
         "prompt windows excluded, optional reference filter, several tenant keys (Holm), control keys.",
         "Writes report.json, report.html and (with --sign-key) report.sig to --out."})
 final class VerifyCommand implements Callable<Integer> {
-  @Option(names = "--key", required = true, paramLabel = "KEY.json", description = "watermark key file")
+  @Option(names = "--key", paramLabel = "KEY.json", description = "watermark key file (kgw: schemes)")
   Path keyFile;
 
   @Option(names = "--scheme", required = true, paramLabel = "SPEC",
-      description = "scheme, e.g. kgw:gamma=0.25,delta=2,h=1 (see 'tracemark help schemes')")
+      description = "scheme, e.g. kgw:gamma=0.25,delta=2,h=1, or an interop profile lmw:…, hf:…, vllm:… "
+          + "(see 'tracemark help schemes')")
   String scheme;
 
   @Option(names = "--suspect", required = true, paramLabel = "FILE|DIR", arity = "1..*",
@@ -140,7 +141,11 @@ final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CommandLine cli = spec.commandLine();
-    GreenListSpec s = Common.parseScheme(cli, scheme);
+    Scheme sc = Scheme.parse(cli, scheme);
+    sc.checkKeyOption(cli, keyFile != null);
+    if (sc.interop() && (tenants != null || vocabSize != null)) {
+      throw new CommandLine.ParameterException(cli, "--tenants and --vocab-size do not apply to interop schemes");
+    }
     DedupMode mode;
     BadRecordPolicy policy;
     try {
@@ -181,11 +186,12 @@ final class VerifyCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cli, "--tokenizer: " + e.getMessage());
     }
-    int vocab = vocabSize != null ? vocabSize : tok.vocabularySize();
+    int vocab = sc.interop() ? sc.profile.scorer().vocabularySize()
+        : vocabSize != null ? vocabSize : tok.vocabularySize();
     if (vocab < 2) {
       throw new CommandLine.ParameterException(cli, Common.fmt("--vocab-size must be >= 2, was %d", vocab));
     }
-    WatermarkKey key = Common.readKey(keyFile);
+    WatermarkKey key = sc.interop() ? null : Common.readKey(keyFile);
     SigningKey signer = signKey == null ? null : SigningKey.readFile(signKey);
     Fields fields = new Fields(idField, textField, tokensField, promptField, promptTokensField);
 
@@ -207,16 +213,21 @@ final class VerifyCommand implements Callable<Integer> {
           return it.next().tokens();
         }
       };
-      int h = s.contextWidth();
+      int h = sc.interop() ? sc.profile.scorer().contextWidth() : sc.kgw.contextWidth();
       phi = filterTop != null ? ReferenceFilter.topN(h, texts, filterTop)
           : filterMinCount != null ? ReferenceFilter.minCount(h, texts, filterMinCount) : ReferenceFilter.all(h, texts);
       filterInputs = ref.inputs();
     }
 
-    int tenantCount = tenants != null ? tenants : key.tenants();
-    InheritanceVerifier.Builder builder = tenantCount > 0
-        ? InheritanceVerifier.greenListTenants(key, tenantCount, s, vocab)
-        : InheritanceVerifier.greenList(key, s, vocab);
+    int tenantCount = sc.interop() ? 0 : tenants != null ? tenants : key.tenants();
+    InheritanceVerifier.Builder builder;
+    if (sc.interop()) {
+      builder = InheritanceVerifier.builder().scorer(sc.profile.spec().family() + "-key", sc.profile.scorer())
+          .controlKeys(controlKeys, sc.controlScorers());
+    } else {
+      builder = tenantCount > 0 ? InheritanceVerifier.greenListTenants(key, tenantCount, sc.kgw, vocab)
+          : InheritanceVerifier.greenList(key, sc.kgw, vocab);
+    }
     builder.controlKeys(controlKeys).alpha(alpha).dedup(mode).excludePromptWindows(!noPromptExclusion)
         .referenceFilter(phi).onBadRecord(policy).threads(workers);
     if (controlSeed != null) {
@@ -243,13 +254,18 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     EvidenceReport.Context context = new EvidenceReport.Context(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-        s.canonical(), Watermarks.FORMAT_VERSION, vocab, key.keyId(), key.commitment(),
-        key.created().map(Object::toString).orElse(null), tenantCount,
+        sc.display(), sc.interop() ? "interop" : Watermarks.FORMAT_VERSION, vocab,
+        sc.interop() ? "none (the key is the " + sc.profile.spec().keyParameter() + " of the scheme)" : key.keyId(),
+        sc.interop() ? sc.interopCommitment() : key.commitment(),
+        sc.interop() ? null : key.created().map(Object::toString).orElse(null), tenantCount,
         vocabSize != null ? tok.name() + " (vocabulary size set to " + vocab + ")" : tok.name(),
         normalize ? TextNormalizer.NAME : "none", mode.label(), !noPromptExclusion,
         phi == null ? null : phi.description(), filterInputs, policy.label(), reader.inputs(), reader.skipped(),
         reader.skippedCount());
     ObjectNode tree = EvidenceReport.toTree(context, result);
+    if (sc.interop()) {
+      ((ObjectNode) tree.get("scheme")).put("caveat", sc.profile.caveat());
+    }
     EvidenceReport.write(out, tree, signer);
     print(cli.getOut(), tree, result);
     return Tracemark.OK;

@@ -97,6 +97,9 @@ final class HtmlReport {
     JsonNode scheme = r.path("scheme");
     row(b, "scheme", "<code>" + esc(scheme.path("spec").asText()) + "</code> (format "
         + esc(scheme.path("format_version").asText()) + ", vocabulary " + scheme.path("vocabulary_size").asText() + ")");
+    if (scheme.has("caveat")) {
+      row(b, "caveat", esc(scheme.path("caveat").asText()));
+    }
     JsonNode key = r.path("key");
     row(b, "key id", "<code>" + esc(key.path("key_id").asText()) + "</code>");
     row(b, "key commitment", "<code>" + esc(key.path("commitment").asText()) + "</code>");

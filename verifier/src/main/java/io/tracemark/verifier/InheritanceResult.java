@@ -80,6 +80,8 @@ public record InheritanceResult(String mode, TokenScorer.Statistic statistic, do
    * One tested key.
    *
    * @param label the caller's label (e.g. {@code tenant-3}); never secret material
+   * @param tuplesScored distinct units scored for this key (the same for every key unless the
+   *     scheme's units depend on the key, see {@link TokenScorer#keyDependentUnits()})
    * @param score score sum over the scored tuples (green count for binomial schemes)
    * @param rate score / tuples scored
    * @param z z-score
@@ -89,7 +91,7 @@ public record InheritanceResult(String mode, TokenScorer.Statistic statistic, do
    *     best); 0 when there are no controls
    * @param significant whether the adjusted p-value is below alpha
    */
-  public record KeyResult(String label, double score, double rate, double z, double log10P, double log10PAdjusted,
+  public record KeyResult(String label, long tuplesScored, double score, double rate, double z, double log10P, double log10PAdjusted,
       int controlRank, boolean significant) {}
 
   /**

@@ -119,6 +119,98 @@ class InheritanceVerifierTest {
   }
 
   @Test
+  void twoWorkersGiveExactlyTheResultOfOne() {
+    List<SuspectRecord> recs = new ArrayList<>(records(WM, 12, 150, 40));
+    recs.addAll(records(null, 12, 150, 80));
+    recs.add(recs.get(3)); // duplicates across records
+    List<SuspectRecord> withPrompts = new ArrayList<>();
+    for (int i = 0; i < recs.size(); i++) {
+      int[] t = recs.get(i).tokens();
+      withPrompts.add(new SuspectRecord("p" + i, Arrays.copyOfRange(t, 40, t.length), Arrays.copyOf(t, 40)));
+    }
+    ReferenceFilter phi = ReferenceFilter.all(1, List.of(recs.get(0).tokens(), recs.get(20).tokens()));
+    for (ReferenceFilter f : Arrays.asList(null, phi)) {
+      for (DedupMode mode : DedupMode.values()) {
+        InheritanceResult one = InheritanceVerifier.greenList(KEY, SPEC, VOCAB).controlKeys(10).dedup(mode)
+            .referenceFilter(f).build().closedModel(withPrompts);
+        InheritanceResult two = InheritanceVerifier.greenList(KEY, SPEC, VOCAB).controlKeys(10).dedup(mode)
+            .referenceFilter(f).threads(2).build().closedModel(withPrompts);
+        assertThat(two).as("%s, filter %s", mode, f).isEqualTo(one);
+      }
+    }
+  }
+
+  @Test
+  void aTapeSpilledToDiskGivesExactlyTheInMemoryResult(@org.junit.jupiter.api.io.TempDir java.nio.file.Path spill)
+      throws java.io.IOException {
+    List<SuspectRecord> recs = new ArrayList<>(records(WM, 10, 200, 140));
+    recs.addAll(records(null, 10, 200, 180));
+    recs.addAll(records(WM, 5, 200, 140)); // exact repeats after the spill starts
+    for (DedupMode mode : List.of(DedupMode.WINDOW_AND_TOKEN, DedupMode.WINDOW)) {
+      for (int threads : new int[] {1, 2}) {
+        InheritanceResult memory = InheritanceVerifier.greenList(KEY, SPEC, VOCAB).controlKeys(5).dedup(mode)
+            .threads(threads).build().closedModel(recs);
+        InheritanceResult disk = InheritanceVerifier.greenList(KEY, SPEC, VOCAB).controlKeys(5).dedup(mode)
+            .threads(threads).tapeMemoryBudget(1024 * 32).spillDirectory(spill).build().closedModel(recs);
+        assertThat(disk).as("%s, %d threads", mode, threads).isEqualTo(memory);
+        assertThat(memory.tuplesScored()).isGreaterThan(2000); // far past 1024 fingerprints
+      }
+    }
+    try (java.util.stream.Stream<java.nio.file.Path> left = java.nio.file.Files.list(spill)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"kgw:gamma=0.25,h=2", "kgw:gamma=0.25,h=3,seeding=self",
+      "kgw:gamma=0.5,h=1,seeding=self"})
+  void oneRecordUnderOneKeyScoresExactlyWhatTheCoreDetectorScores(String spec) {
+    GreenListSpec s = GreenListSpec.parse(spec);
+    GreenListWatermark wm = Watermarks.greenList(KEY, s, VOCAB);
+    SplittableRandom r = new SplittableRandom(3);
+    int[] tokens = new int[3000];
+    for (int i = 0; i < tokens.length; i++) {
+      tokens[i] = r.nextInt(40); // a small alphabet: many repeated windows and min-hash collisions
+    }
+    for (DedupMode mode : List.of(DedupMode.WINDOW_AND_TOKEN, DedupMode.WINDOW)) {
+      io.tracemark.api.DetectionResult d = wm.detector(mode).detect(tokens);
+      InheritanceResult v = InheritanceVerifier.builder().scorer("k", wm).dedup(mode).build()
+          .closedModel(List.of(new SuspectRecord("x", tokens)));
+      assertThat(v.tuplesScored()).as("%s %s", spec, mode).isEqualTo(d.tuplesScored());
+      assertThat((long) v.score()).isEqualTo(d.green());
+      assertThat(v.log10P()).isEqualTo(d.log10PValue());
+    }
+  }
+
+  @Test
+  void keyDependentUnitsGetOneTapePerKey() {
+    GreenListSpec self = GreenListSpec.parse("kgw:gamma=0.25,h=3,seeding=self");
+    SplittableRandom r = new SplittableRandom(4);
+    List<SuspectRecord> recs = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      int[] t = new int[200];
+      for (int j = 0; j < t.length; j++) {
+        t[j] = r.nextInt(60);
+      }
+      recs.add(new SuspectRecord("r" + i, t));
+    }
+    InheritanceResult res = InheritanceVerifier.greenList(KEY, self, VOCAB).controlKeys(10).threads(2).build()
+        .closedModel(recs);
+    // each control key deduplicates its own min-hash units: their counts differ from key to key
+    java.util.Set<Long> counts = new java.util.HashSet<>();
+    for (int c = 0; c < 10; c++) {
+      GreenListWatermark control = Watermarks.greenList(InheritanceVerifier.controlKey(
+          InheritanceVerifier.DEFAULT_CONTROL_SEED, c), self, VOCAB);
+      long n = InheritanceVerifier.builder().scorer("c", control).build().closedModel(recs).tuplesScored();
+      counts.add(n);
+      assertThat(res.controls().log10P().get(c)).isEqualTo(InheritanceVerifier.builder().scorer("c", control).build()
+          .closedModel(recs).log10P());
+    }
+    assertThat(counts).hasSizeGreaterThan(1);
+    assertThat(res.keys().get(0).tuplesScored()).isEqualTo(res.tuplesScored());
+  }
+
+  @Test
   void holmAdjustmentIsMonotoneStepDown() {
     double[] adj = InheritanceVerifier.holm(new double[] {Math.log10(0.01), Math.log10(0.04), Math.log10(0.03)});
     assertThat(Math.pow(10, adj[0])).isCloseTo(0.03, org.assertj.core.data.Offset.offset(1e-12));

@@ -42,9 +42,7 @@ final class GreenListDetector implements Detector {
         continue;
       }
       if (seen != null) {
-        long w = TupleHash.window(tokens, pos - h, h);
-        long unit = dedup == DedupMode.WINDOW ? w : TupleHash.tupleFromWindow(w, tokens[pos]);
-        if (!seen.add(unit)) {
+        if (!seen.add(scheme.unitFingerprint(tokens, pos, dedup))) {
           states[i] = DUPLICATE;
           continue;
         }

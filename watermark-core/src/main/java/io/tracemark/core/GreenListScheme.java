@@ -5,6 +5,7 @@ import io.tracemark.api.Detector;
 import io.tracemark.api.GreenListSpec;
 import io.tracemark.api.GreenListWatermark;
 import io.tracemark.api.Seeding;
+import io.tracemark.api.UnitFingerprints;
 import io.tracemark.api.WatermarkKey;
 
 /**
@@ -14,23 +15,40 @@ final class GreenListScheme implements GreenListWatermark {
   private final GreenListSpec spec;
   private final int vocabularySize;
   private final PrfV1 prf;
-  private final long[] tags;
+  private volatile long[] tagTable;
   private final long threshold63;
   private final long header;
   private final int h;
   private final float delta;
   private final String keyId;
   private final ThreadLocal<int[]> candidateScratch;
+  private final ThreadLocal<long[]> maskScratch;
+
+  /**
+   * Which form of the vocabulary pass to run. C2 vectorises the fused loop (mix, compare,
+   * long-to-float conversion, add) from JDK 20 on (JDK-8283091 taught SuperWord conversions
+   * between sizes); JDK 17 runs it scalar, and a two-pass form whose conversion is a bit mask is
+   * about twice as fast there. Both give identical results. Override with
+   * {@code -Dtracemark.apply.kernel=fused|two-pass} (for benchmarks).
+   */
+  static final boolean FUSED_KERNEL = chooseFusedKernel();
+
+  private static boolean chooseFusedKernel() {
+    String forced = System.getProperty("tracemark.apply.kernel", "");
+    if (forced.equals("fused")) {
+      return true;
+    }
+    if (forced.equals("two-pass")) {
+      return false;
+    }
+    return Runtime.version().feature() >= 20;
+  }
 
   GreenListScheme(WatermarkKey key, GreenListSpec spec, int vocabularySize) {
     Checks.require(vocabularySize >= 2, "vocabularySize must be >= 2, was %d", vocabularySize);
     this.spec = spec;
     this.vocabularySize = vocabularySize;
     this.prf = new PrfV1(key);
-    this.tags = new long[vocabularySize];
-    for (int t = 0; t < vocabularySize; t++) {
-      tags[t] = prf.tag(t);
-    }
     this.threshold63 = PrfV1.threshold63(spec.gamma());
     this.h = spec.contextWidth();
     this.header = PrfV1.header(spec.seeding() == Seeding.SELF ? 'S' : 'L', h);
@@ -38,6 +56,28 @@ final class GreenListScheme implements GreenListWatermark {
     this.keyId = key.keyId();
     int c = Math.min(spec.candidates(), vocabularySize);
     this.candidateScratch = ThreadLocal.withInitial(() -> new int[c]);
+    this.maskScratch = FUSED_KERNEL ? null : ThreadLocal.withInitial(() -> new long[vocabularySize]);
+  }
+
+  /**
+   * The token tags for the generation pass, built on first use (8 bytes per token), so that a
+   * detection-only scheme (e.g. one of a verifier's 100 control keys) costs no table.
+   */
+  private long[] tags() {
+    long[] t = tagTable;
+    if (t == null) {
+      synchronized (this) {
+        t = tagTable;
+        if (t == null) {
+          t = new long[vocabularySize];
+          for (int i = 0; i < t.length; i++) {
+            t[i] = prf.tag(i);
+          }
+          tagTable = t;
+        }
+      }
+    }
+    return t;
   }
 
   @Override
@@ -79,14 +119,40 @@ final class GreenListScheme implements GreenListWatermark {
       return;
     }
     long seed = prf.seedLeft(header, tokens, length - h, h);
-    biasAll(logits, tags, seed, threshold63, delta);
+    if (FUSED_KERNEL) {
+      biasAll(logits, tags(), seed, threshold63, delta);
+    } else {
+      biasAllTwoPass(logits, maskScratch.get(), tags(), seed, threshold63, Float.floatToRawIntBits(delta));
+    }
+  }
+
+  /**
+   * The same computation in two passes for JDKs whose C2 cannot vectorise the long-to-float
+   * conversion: first a vectorisable all-long pass writes a mask (−1 for green, 0 for red), then
+   * the bias is added as {@code intBitsToFloat(mask & bits(δ))}, which is δ or +0.0.
+   */
+  static void biasAllTwoPass(float[] logits, long[] mask, long[] tags, long seed, long threshold63,
+      int deltaBits) {
+    int n = logits.length;
+    for (int t = 0; t < n; t++) {
+      long k = tags[t] ^ seed;
+      k ^= k >>> 33;
+      k *= 0xff51afd7ed558ccdL;
+      k ^= k >>> 33;
+      k *= 0xc4ceb9fe1a85ec53L;
+      k ^= k >>> 33;
+      mask[t] = ((k >>> 1) - threshold63) >> 63;
+    }
+    for (int t = 0; t < n; t++) {
+      logits[t] += Float.intBitsToFloat((int) mask[t] & deltaBits);
+    }
   }
 
   /**
    * The hot loop: one pass over the vocabulary, branch-free so that C2 can vectorise it
    * (JDK 21+ does on AVX2/AVX-512; see docs/benchmarks.md).
    */
-  private static void biasAll(float[] logits, long[] tags, long seed, long threshold63, float delta) {
+  static void biasAll(float[] logits, long[] tags, long seed, long threshold63, float delta) {
     for (int t = 0; t < logits.length; t++) {
       long k = tags[t] ^ seed;
       k ^= k >>> 33;
@@ -102,11 +168,11 @@ final class GreenListScheme implements GreenListWatermark {
   private void applySelf(int[] tokens, int length, float[] logits) {
     int[] top = candidateScratch.get();
     int n = topCandidates(logits, top);
-    long minTag = prf.minTag(tokens, length - h, h, tags);
+    long minTag = prf.minTag(tokens, length - h, h);
     for (int j = 0; j < n; j++) {
       int t = top[j];
       long seed = prf.seedSelf(header, minTag, t);
-      if (PrfV1.green(PrfV1.fmix64(tags[t] ^ seed), threshold63)) {
+      if (PrfV1.green(PrfV1.fmix64(prf.tag(t) ^ seed), threshold63)) {
         logits[t] += delta;
       }
     }
@@ -170,12 +236,12 @@ final class GreenListScheme implements GreenListWatermark {
   }
 
   private static void checkNoNaN(float[] logits) {
-    // A max reduction propagates NaN and vectorises; only on failure look for the index.
-    float max = Float.NEGATIVE_INFINITY;
+    // A branch-free scan (cheaper than a max reduction on C2); only on failure look for the index.
+    boolean nan = false;
     for (float v : logits) {
-      max = Math.max(max, v);
+      nan |= v != v;
     }
-    if (Float.isNaN(max)) {
+    if (nan) {
       for (int i = 0; i < logits.length; i++) {
         if (Float.isNaN(logits[i])) {
           throw Checks.illegal("logits[%d] is NaN", i);
@@ -207,9 +273,35 @@ final class GreenListScheme implements GreenListWatermark {
   boolean greenUnchecked(int[] tokens, int position) {
     int t = tokens[position];
     long seed = spec.seeding() == Seeding.SELF
-        ? prf.seedSelf(header, prf.minTag(tokens, position - h, h, tags), t)
+        ? prf.seedSelf(header, prf.minTag(tokens, position - h, h), t)
         : prf.seedLeft(header, tokens, position - h, h);
-    return PrfV1.green(PrfV1.fmix64(tags[t] ^ seed), threshold63);
+    return PrfV1.green(PrfV1.fmix64(prf.tag(t) ^ seed), threshold63);
+  }
+
+  /**
+   * With left seeding the unit is the window (and token), independent of the key. With self
+   * seeding the seed depends on the window only through its min-hash token, so windows sharing
+   * that token are one unit: the fingerprint is built from the (keyed) minimum tag instead.
+   */
+  @Override
+  public long unitFingerprint(int[] tokens, int position, DedupMode mode) {
+    if (spec.seeding() != Seeding.SELF) {
+      return GreenListWatermark.super.unitFingerprint(tokens, position, mode);
+    }
+    long min = PrfV1.fmix64(prf.minTag(tokens, position - h, h));
+    switch (mode) {
+      case WINDOW:
+        return min;
+      case WINDOW_AND_TOKEN:
+        return UnitFingerprints.tupleFromWindow(min, tokens[position]);
+      default:
+        throw Checks.illegal("dedup mode NONE has no unit fingerprint");
+    }
+  }
+
+  @Override
+  public boolean keyDependentUnits() {
+    return spec.seeding() == Seeding.SELF;
   }
 
   /** The context seed of left seeding (exposed for golden vectors and tests). */

@@ -93,10 +93,10 @@ final class PrfV1 {
   }
 
   /** Unsigned minimum of the tags of {@code tokens[from, from + h)}. */
-  long minTag(int[] tokens, int from, int h, long[] tags) {
+  long minTag(int[] tokens, int from, int h) {
     long min = -1L; // unsigned max
     for (int j = from; j < from + h; j++) {
-      long t = tags[tokens[j]];
+      long t = tag(tokens[j]);
       if (Long.compareUnsigned(t, min) < 0) {
         min = t;
       }

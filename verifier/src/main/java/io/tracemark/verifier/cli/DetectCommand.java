@@ -31,11 +31,12 @@ import picocli.CommandLine.Option;
 @Command(name = "detect", mixinStandardHelpOptions = true,
     description = "Scores one text (or token sequence) against a watermark key: green count, z, exact p-value.")
 final class DetectCommand implements Callable<Integer> {
-  @Option(names = "--key", required = true, paramLabel = "KEY.json", description = "watermark key file")
+  @Option(names = "--key", paramLabel = "KEY.json", description = "watermark key file (kgw: schemes)")
   Path keyFile;
 
   @Option(names = "--scheme", required = true, paramLabel = "SPEC",
-      description = "scheme, e.g. kgw:gamma=0.25,delta=2,h=1 (see 'tracemark help schemes')")
+      description = "scheme, e.g. kgw:gamma=0.25,delta=2,h=1, or an interop profile lmw:…, hf:…, vllm:… "
+          + "(see 'tracemark help schemes')")
   String scheme;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
@@ -61,8 +62,9 @@ final class DetectCommand implements Callable<Integer> {
       + "(default: the tokenizer's)")
   Integer vocabSize;
 
-  @Option(names = "--dedup", paramLabel = "MODE", defaultValue = "window+token",
-      description = "window+token (default), window or none")
+  @Option(names = "--dedup", paramLabel = "MODE",
+      description = "window+token (default for kgw:), window or none; interop profiles default to their "
+          + "reference's own deduplication")
   String dedup;
 
   @Option(names = "--alpha", paramLabel = "A", defaultValue = "0.01", description = "significance level "
@@ -84,10 +86,11 @@ final class DetectCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CommandLine cli = spec.commandLine();
-    GreenListSpec s = Common.parseScheme(cli, scheme);
-    DedupMode mode;
+    Scheme sc = Scheme.parse(cli, scheme);
+    sc.checkKeyOption(cli, keyFile != null);
+    DedupMode mode = null;
     try {
-      mode = DedupMode.parse(dedup);
+      mode = dedup == null ? (sc.interop() ? null : DedupMode.WINDOW_AND_TOKEN) : DedupMode.parse(dedup);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cli, "--dedup: " + e.getMessage());
     }
@@ -100,11 +103,16 @@ final class DetectCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cli, "--tokenizer: " + e.getMessage());
     }
-    int vocab = vocabSize != null ? vocabSize : tok.vocabularySize();
+    int vocab = sc.interop() ? sc.profile.scorer().vocabularySize()
+        : vocabSize != null ? vocabSize : tok.vocabularySize();
     if (vocab < 2) {
       throw new CommandLine.ParameterException(cli, Common.fmt("--vocab-size must be >= 2, was %d", vocab));
     }
-    WatermarkKey key = Common.readKey(keyFile);
+    if (sc.interop() && vocabSize != null) {
+      throw new CommandLine.ParameterException(cli, "--vocab-size does not apply to interop schemes (use their "
+          + "vocab parameter)");
+    }
+    WatermarkKey key = sc.interop() ? null : Common.readKey(keyFile);
     int[] tokens;
     String source;
     if (input.text != null) {
@@ -127,6 +135,11 @@ final class DetectCommand implements Callable<Integer> {
             vocab - 1, tokens[i]));
       }
     }
+    if (sc.interop()) {
+      printInterop(cli.getOut(), sc, tokens, mode, vocab, tok);
+      return Tracemark.OK;
+    }
+    GreenListSpec s = sc.kgw;
     GreenListWatermark wm = Watermarks.greenList(key, s, vocab);
     DetectionResult r = wm.detector(mode).detect(tokens);
     boolean detected = r.significantAt(alpha);
@@ -159,6 +172,56 @@ final class DetectCommand implements Callable<Integer> {
       o.println("verdict:       " + (detected ? "watermark DETECTED" : "not detected") + " at alpha " + alpha);
     }
     return Tracemark.OK;
+  }
+
+  private void printInterop(PrintWriter o, Scheme sc, int[] tokens, DedupMode mode, int vocab, TextTokenizer tok)
+      throws IOException {
+    io.tracemark.core.interop.InteropResult r = mode == null ? sc.profile.detect(tokens)
+        : sc.profile.detect(tokens, 0, tokens.length, mode);
+    DedupMode used = mode == null ? sc.profile.referenceDedup() : mode;
+    boolean detected = r.tuplesScored() > 0 && r.log10PValue() < Math.log10(alpha);
+    boolean binomial = r.statistic() == io.tracemark.api.TokenScorer.Statistic.BINOMIAL;
+    double fraction = r.tuplesScored() == 0 ? 0.0 : (binomial ? (double) r.green() : r.score()) / r.tuplesScored();
+    if (json) {
+      ObjectNode n = Json.MAPPER.createObjectNode();
+      n.put("tokens_read", r.tokensRead());
+      n.put("tuples_scored", r.tuplesScored());
+      n.put("green", r.green());
+      n.put("green_fraction", binomial ? fraction : 0.0);
+      if (Double.isFinite(r.gamma())) {
+        n.put("gamma", r.gamma());
+      } else {
+        n.putNull("gamma");
+      }
+      n.put("score", r.score());
+      n.put("statistic", r.statistic().name().toLowerCase(java.util.Locale.ROOT));
+      n.put("z", r.z());
+      n.put("p_value", r.pValue());
+      n.put("log10_p", r.log10PValue());
+      n.put("reference_p_value", r.referencePValue());
+      n.put("alpha", alpha);
+      n.put("verdict", detected ? "detected" : "not_detected");
+      n.put("scheme", sc.display());
+      n.put("tokenizer", input.text != null ? tok.name() : "none (token ids)");
+      n.put("vocabulary_size", vocab);
+      n.put("dedup", used.label());
+      n.put("caveat", sc.profile.caveat());
+      o.println(Json.MAPPER.writeValueAsString(n));
+      return;
+    }
+    o.println("scheme:        " + sc.display() + " (vocabulary " + vocab + ")");
+    o.println("tokens read:   " + r.tokensRead());
+    o.println("tuples scored: " + r.tuplesScored() + " (dedup " + used.label() + ")");
+    if (binomial) {
+      o.println("green:         " + r.green() + " (" + Common.num(fraction) + " vs gamma " + Common.num(r.gamma()) + ")");
+    } else {
+      o.println("score:         " + Common.num(r.score()) + " (mean " + Common.num(fraction) + " vs 1 under H0)");
+    }
+    o.println("z:             " + Common.num(r.z()));
+    o.println("p-value:       " + Common.pValue(r.pValue(), r.log10PValue()) + " (log10 p = "
+        + Common.num(r.log10PValue()) + "; the reference's own p-value: " + Common.num(r.referencePValue()) + ")");
+    o.println("verdict:       " + (detected ? "watermark DETECTED" : "not detected") + " at alpha " + alpha);
+    o.println("caveat:        " + sc.profile.caveat());
   }
 
   private String readText(String file) throws IOException {

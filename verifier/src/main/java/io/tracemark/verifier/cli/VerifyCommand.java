@@ -37,11 +37,12 @@ import picocli.CommandLine.Option;
         "prompt windows excluded, optional reference filter, several tenant keys (Holm), control keys.",
         "Writes report.json, report.html and (with --sign-key) report.sig to --out."})
 final class VerifyCommand implements Callable<Integer> {
-  @Option(names = "--key", required = true, paramLabel = "KEY.json", description = "watermark key file")
+  @Option(names = "--key", paramLabel = "KEY.json", description = "watermark key file (kgw: schemes)")
   Path keyFile;
 
   @Option(names = "--scheme", required = true, paramLabel = "SPEC",
-      description = "scheme, e.g. kgw:gamma=0.25,delta=2,h=1 (see 'tracemark help schemes')")
+      description = "scheme, e.g. kgw:gamma=0.25,delta=2,h=1, or an interop profile lmw:…, hf:…, vllm:… "
+          + "(see 'tracemark help schemes')")
   String scheme;
 
   @Option(names = "--suspect", required = true, paramLabel = "FILE|DIR", arity = "1..*",
@@ -113,6 +114,18 @@ final class VerifyCommand implements Callable<Integer> {
       description = "JSONL prompt token-id field")
   String promptTokensField;
 
+  @Option(names = "--threads", paramLabel = "N", description = "threads for tokenizing and for scoring "
+      + "(default: min(2, processors))")
+  Integer threads;
+
+  @Option(names = "--tape-memory", paramLabel = "MB", description = "memory for the dedup tape before it spills "
+      + "to disk (default: a quarter of the heap)")
+  Long tapeMemory;
+
+  @Option(names = "--spill-dir", paramLabel = "DIR", description = "where the dedup tape spills (default: the "
+      + "temporary directory)")
+  Path spillDir;
+
   @Option(names = "--sign-key", paramLabel = "SIGNER.json", description = "Ed25519 signing key: writes report.sig")
   Path signKey;
 
@@ -128,7 +141,11 @@ final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CommandLine cli = spec.commandLine();
-    GreenListSpec s = Common.parseScheme(cli, scheme);
+    Scheme sc = Scheme.parse(cli, scheme);
+    sc.checkKeyOption(cli, keyFile != null);
+    if (sc.interop() && (tenants != null || vocabSize != null)) {
+      throw new CommandLine.ParameterException(cli, "--tenants and --vocab-size do not apply to interop schemes");
+    }
     DedupMode mode;
     BadRecordPolicy policy;
     try {
@@ -154,6 +171,11 @@ final class VerifyCommand implements Callable<Integer> {
     if (filterTop != null && filterMinCount != null) {
       throw new CommandLine.ParameterException(cli, "--filter-top and --filter-min-count are mutually exclusive");
     }
+    int workers = threads != null ? threads : Math.min(2, Runtime.getRuntime().availableProcessors());
+    if (workers < 1 || workers > 256) {
+      throw new CommandLine.ParameterException(cli, Common.fmt("--threads must be between 1 and 256, was %d",
+          workers));
+    }
     if (tenants != null && (tenants < 0 || tenants > 10_000)) {
       throw new CommandLine.ParameterException(cli, Common.fmt("--tenants must be between 0 and 10000, was %d",
           tenants));
@@ -164,11 +186,12 @@ final class VerifyCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cli, "--tokenizer: " + e.getMessage());
     }
-    int vocab = vocabSize != null ? vocabSize : tok.vocabularySize();
+    int vocab = sc.interop() ? sc.profile.scorer().vocabularySize()
+        : vocabSize != null ? vocabSize : tok.vocabularySize();
     if (vocab < 2) {
       throw new CommandLine.ParameterException(cli, Common.fmt("--vocab-size must be >= 2, was %d", vocab));
     }
-    WatermarkKey key = Common.readKey(keyFile);
+    WatermarkKey key = sc.interop() ? null : Common.readKey(keyFile);
     SigningKey signer = signKey == null ? null : SigningKey.readFile(signKey);
     Fields fields = new Fields(idField, textField, tokensField, promptField, promptTokensField);
 
@@ -176,7 +199,7 @@ final class VerifyCommand implements Callable<Integer> {
     ReferenceFilter phi = null;
     List<InputFile> filterInputs = List.of();
     if (filter != null) {
-      CorpusReader ref = new CorpusReader(filter, fields, tok, vocab, normalize, policy);
+      CorpusReader ref = new CorpusReader(filter, fields, tok, vocab, normalize, policy).parallelism(workers);
       Iterable<int[]> texts = () -> new Iterator<>() {
         final Iterator<SuspectRecord> it = ref.iterator();
 
@@ -190,22 +213,37 @@ final class VerifyCommand implements Callable<Integer> {
           return it.next().tokens();
         }
       };
-      int h = s.contextWidth();
+      int h = sc.interop() ? sc.profile.scorer().contextWidth() : sc.kgw.contextWidth();
       phi = filterTop != null ? ReferenceFilter.topN(h, texts, filterTop)
           : filterMinCount != null ? ReferenceFilter.minCount(h, texts, filterMinCount) : ReferenceFilter.all(h, texts);
       filterInputs = ref.inputs();
     }
 
-    int tenantCount = tenants != null ? tenants : key.tenants();
-    InheritanceVerifier.Builder builder = tenantCount > 0
-        ? InheritanceVerifier.greenListTenants(key, tenantCount, s, vocab)
-        : InheritanceVerifier.greenList(key, s, vocab);
+    int tenantCount = sc.interop() ? 0 : tenants != null ? tenants : key.tenants();
+    InheritanceVerifier.Builder builder;
+    if (sc.interop()) {
+      builder = InheritanceVerifier.builder().scorer(sc.profile.spec().family() + "-key", sc.profile.scorer())
+          .controlKeys(controlKeys, sc.controlScorers());
+    } else {
+      builder = tenantCount > 0 ? InheritanceVerifier.greenListTenants(key, tenantCount, sc.kgw, vocab)
+          : InheritanceVerifier.greenList(key, sc.kgw, vocab);
+    }
     builder.controlKeys(controlKeys).alpha(alpha).dedup(mode).excludePromptWindows(!noPromptExclusion)
-        .referenceFilter(phi).onBadRecord(policy);
+        .referenceFilter(phi).onBadRecord(policy).threads(workers);
     if (controlSeed != null) {
       builder.controlSeed(controlSeed);
     }
-    CorpusReader reader = new CorpusReader(suspect, fields, tok, vocab, normalize, policy);
+    if (tapeMemory != null) {
+      if (tapeMemory < 1 || tapeMemory > 1L << 30) {
+        throw new CommandLine.ParameterException(cli, Common.fmt("--tape-memory must be between 1 and %d MB, was %d",
+            1L << 30, tapeMemory));
+      }
+      builder.tapeMemoryBudget(tapeMemory << 20);
+    }
+    if (spillDir != null) {
+      builder.spillDirectory(spillDir);
+    }
+    CorpusReader reader = new CorpusReader(suspect, fields, tok, vocab, normalize, policy).parallelism(workers);
     Progress progress = new Progress(cli.getErr(), quiet, reader.totalBytes(), reader::bytesRead);
     builder.progress(progress::update);
     InheritanceResult result;
@@ -216,13 +254,18 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     EvidenceReport.Context context = new EvidenceReport.Context(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-        s.canonical(), Watermarks.FORMAT_VERSION, vocab, key.keyId(), key.commitment(),
-        key.created().map(Object::toString).orElse(null), tenantCount,
+        sc.display(), sc.interop() ? "interop" : Watermarks.FORMAT_VERSION, vocab,
+        sc.interop() ? "none (the key is the " + sc.profile.spec().keyParameter() + " of the scheme)" : key.keyId(),
+        sc.interop() ? sc.interopCommitment() : key.commitment(),
+        sc.interop() ? null : key.created().map(Object::toString).orElse(null), tenantCount,
         vocabSize != null ? tok.name() + " (vocabulary size set to " + vocab + ")" : tok.name(),
         normalize ? TextNormalizer.NAME : "none", mode.label(), !noPromptExclusion,
         phi == null ? null : phi.description(), filterInputs, policy.label(), reader.inputs(), reader.skipped(),
         reader.skippedCount());
     ObjectNode tree = EvidenceReport.toTree(context, result);
+    if (sc.interop()) {
+      ((ObjectNode) tree.get("scheme")).put("caveat", sc.profile.caveat());
+    }
     EvidenceReport.write(out, tree, signer);
     print(cli.getOut(), tree, result);
     return Tracemark.OK;

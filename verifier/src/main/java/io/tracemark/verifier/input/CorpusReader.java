@@ -1,7 +1,6 @@
 package io.tracemark.verifier.input;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tracemark.verifier.BadRecordPolicy;
 import io.tracemark.verifier.InheritanceResult.SkippedRecord;
@@ -59,6 +58,7 @@ public final class CorpusReader implements Iterable<SuspectRecord> {
   private final int vocabularySize;
   private final boolean normalize;
   private final BadRecordPolicy onBadRecord;
+  private int parallelism = 1;
   private final List<InputFile> inputs = new ArrayList<>();
   private final List<SkippedRecord> skipped = new ArrayList<>();
   private long skippedCount;
@@ -85,6 +85,19 @@ public final class CorpusReader implements Iterable<SuspectRecord> {
     if (this.roots.isEmpty()) {
       throw new IllegalArgumentException("at least one input path is required");
     }
+  }
+
+  /**
+   * Parses and tokenizes on {@code threads} threads (default 1); records, skips and errors come
+   * out in input order whatever the number. Call before iterating.
+   */
+  public CorpusReader parallelism(int threads) {
+    if (threads < 1 || threads > 256) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT, "parallelism must be between 1 and 256, was %d",
+          threads));
+    }
+    this.parallelism = threads;
+    return this;
   }
 
   /** The files read so far with their digests (complete after iteration). */
@@ -178,33 +191,122 @@ public final class CorpusReader implements Iterable<SuspectRecord> {
   }
 
   // ------------------------------------------------------------------ iteration
+  //
+  // The calling thread reads raw lines (or whole text files) in order, which keeps the digests and
+  // line numbers; parsing and tokenizing, the expensive part, run on `parallelism` threads in
+  // batches whose results are consumed in submission order, so records, skips and the first
+  // failure come out exactly as with one thread.
+
+  /** One unit of raw input: a JSONL line or a whole text file. */
+  private record Raw(String where, byte[] bytes, boolean jsonl) {}
+
+  /** The outcome of parsing one raw item: a record, or a bad record's reason. */
+  private record Parsed(SuspectRecord record, String where, String reason) {}
+
+  private static final int BATCH = 256;
 
   private final class RecordIterator implements Iterator<SuspectRecord> {
     private final List<Path> files;
     private int fileIndex = -1;
     private OpenFile current;
+    private final java.util.ArrayDeque<java.util.concurrent.Future<List<Parsed>>> inFlight =
+        new java.util.ArrayDeque<>();
+    private final java.util.concurrent.ExecutorService pool;
+    private Iterator<Parsed> ready = java.util.Collections.emptyIterator();
     private SuspectRecord next;
+    private boolean rawDone;
 
     RecordIterator(List<Path> files) {
       this.files = files;
+      this.pool = parallelism <= 1 ? null : java.util.concurrent.Executors.newFixedThreadPool(parallelism, r -> {
+        Thread t = new Thread(r, "tracemark-read");
+        t.setDaemon(true);
+        return t;
+      });
     }
 
     @Override
     public boolean hasNext() {
       while (next == null) {
-        if (current == null) {
-          if (++fileIndex >= files.size()) {
-            return false;
+        if (ready.hasNext()) {
+          Parsed p = ready.next();
+          if (p.record() != null) {
+            tokensSeen += p.record().length();
+            next = p.record();
+          } else {
+            bad(p.where(), p.reason());
           }
-          current = new OpenFile(files.get(fileIndex));
+          continue;
         }
-        next = current.nextRecord();
-        if (next == null) {
-          current.close();
-          current = null;
+        fill();
+        if (inFlight.isEmpty()) {
+          if (pool != null) {
+            pool.shutdown();
+          }
+          return false;
+        }
+        try {
+          ready = inFlight.removeFirst().get().iterator();
+        } catch (java.util.concurrent.ExecutionException e) {
+          shutdown();
+          Throwable cause = e.getCause();
+          if (cause instanceof RuntimeException) {
+            throw (RuntimeException) cause;
+          }
+          throw new IllegalStateException(cause);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          shutdown();
+          throw new IllegalStateException("interrupted while reading", e);
         }
       }
       return true;
+    }
+
+    private void shutdown() {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
+    }
+
+    /** Reads raw batches until enough are in flight (or the input ends). */
+    private void fill() {
+      int target = pool == null ? 1 : 2 * parallelism;
+      try {
+        while (!rawDone && inFlight.size() < target) {
+          List<Raw> batch = new ArrayList<>(BATCH);
+          while (batch.size() < BATCH) {
+            if (current == null) {
+              if (++fileIndex >= files.size()) {
+                rawDone = true;
+                break;
+              }
+              current = new OpenFile(files.get(fileIndex));
+            }
+            Raw raw = current.nextRaw();
+            if (raw == null) {
+              current.close();
+              current = null;
+              if (batch.size() >= BATCH / 4) {
+                break; // keep batches from spanning many small files
+              }
+            } else {
+              batch.add(raw);
+            }
+          }
+          if (!batch.isEmpty()) {
+            java.util.concurrent.Callable<List<Parsed>> task = () -> parseAll(batch);
+            inFlight.addLast(pool == null ? java.util.concurrent.CompletableFuture.completedFuture(task.call())
+                : pool.submit(task));
+          }
+        }
+      } catch (RuntimeException e) {
+        shutdown();
+        throw e;
+      } catch (Exception e) {
+        shutdown();
+        throw new IllegalStateException(e);
+      }
     }
 
     @Override
@@ -218,7 +320,247 @@ public final class CorpusReader implements Iterable<SuspectRecord> {
     }
   }
 
-  /** One open file: digest, decompression, line splitting. */
+  private List<Parsed> parseAll(List<Raw> batch) {
+    List<Parsed> out = new ArrayList<>(batch.size());
+    for (Raw raw : batch) {
+      out.add(raw.jsonl() ? parseLine(raw) : parseText(raw));
+    }
+    return out;
+  }
+
+  private static Parsed badParsed(String where, String reason) {
+    return new Parsed(null, where, reason);
+  }
+
+  private Parsed parseText(Raw raw) {
+    String text;
+    try {
+      text = decode(raw.bytes());
+    } catch (CharacterCodingException e) {
+      return badParsed(raw.where(), "invalid UTF-8");
+    }
+    if (text.isBlank()) {
+      return badParsed(raw.where(), "empty record");
+    }
+    int[] tokens = tokenize(raw.where(), text);
+    if (tokens.length == 0) {
+      return badParsed(raw.where(), "empty record");
+    }
+    return new Parsed(new SuspectRecord(raw.where(), tokens), null, null);
+  }
+
+  /** A field value collected by the streaming parser: text, token ids, or why it is unusable. */
+  private static final class Value {
+    String text;
+    int[] ids;
+    String problem;
+    boolean present;
+  }
+
+  private static final com.fasterxml.jackson.core.JsonFactory FACTORY = JSON.getFactory();
+
+  private static String kind(com.fasterxml.jackson.core.JsonToken t) {
+    switch (t) {
+      case START_OBJECT:
+        return "object";
+      case START_ARRAY:
+        return "array";
+      case VALUE_STRING:
+        return "string";
+      case VALUE_NUMBER_INT:
+      case VALUE_NUMBER_FLOAT:
+        return "number";
+      case VALUE_TRUE:
+      case VALUE_FALSE:
+        return "boolean";
+      default:
+        return "null";
+    }
+  }
+
+  /**
+   * Parses one JSONL line with Jackson's streaming parser (no tree: token arrays go straight into
+   * an int array), then applies the same rules as for any record: the text field wins over the
+   * token field, the prompt is optional.
+   */
+  private Parsed parseLine(Raw raw) {
+    String where = raw.where();
+    String line;
+    try {
+      line = decode(raw.bytes());
+    } catch (CharacterCodingException e) {
+      return badParsed(where, "invalid UTF-8");
+    }
+    String id = null;
+    String idProblem = null;
+    Value text = new Value();
+    Value ids = new Value();
+    Value prompt = new Value();
+    Value promptIds = new Value();
+    try (com.fasterxml.jackson.core.JsonParser p = FACTORY.createParser(line)) {
+      com.fasterxml.jackson.core.JsonToken t = p.nextToken();
+      if (t != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+        if (t == null) {
+          return badParsed(where, "malformed JSON: no content");
+        }
+        p.skipChildren();
+        if (p.nextToken() != null) {
+          return badParsed(where, "malformed JSON: trailing content after the value");
+        }
+        return badParsed(where, "a record must be a JSON object");
+      }
+      while ((t = p.nextToken()) == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        t = p.nextToken();
+        if (name.equals(fields.id())) {
+          idProblem = null;
+          id = null;
+          if (t == com.fasterxml.jackson.core.JsonToken.VALUE_STRING
+              || t == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT) {
+            id = p.getText();
+          } else if (t != com.fasterxml.jackson.core.JsonToken.VALUE_NULL) {
+            idProblem = String.format(Locale.ROOT, "field \"%s\" must be a string or an integer, was %s", fields.id(),
+                kind(t));
+            p.skipChildren();
+          }
+        } else if (name.equals(fields.text()) || name.equals(fields.prompt())) {
+          Value v = name.equals(fields.text()) ? text : prompt;
+          v.present = t != com.fasterxml.jackson.core.JsonToken.VALUE_NULL;
+          v.text = null;
+          v.problem = null;
+          if (t == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+            v.text = p.getText();
+          } else if (v.present) {
+            v.problem = String.format(Locale.ROOT, "field \"%s\" must be a string, was %s", name, kind(t));
+            p.skipChildren();
+          }
+        } else if (name.equals(fields.tokens()) || name.equals(fields.promptTokens())) {
+          Value v = name.equals(fields.tokens()) ? ids : promptIds;
+          v.present = t != com.fasterxml.jackson.core.JsonToken.VALUE_NULL;
+          v.ids = null;
+          v.problem = null;
+          if (t == com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+            v.ids = readIds(p, name, v);
+          } else if (v.present) {
+            v.problem = String.format(Locale.ROOT, "field \"%s\" must be an array of integers, was %s", name,
+                kind(t));
+            p.skipChildren();
+          }
+        } else {
+          p.skipChildren();
+        }
+      }
+      if (p.nextToken() != null) {
+        return badParsed(where, "malformed JSON: trailing content after the object");
+      }
+    } catch (JsonProcessingException e) {
+      return badParsed(where, "malformed JSON: " + e.getOriginalMessage().replace('\n', ' '));
+    } catch (IOException e) {
+      return badParsed(where, "malformed JSON: " + e.getMessage());
+    }
+    if (idProblem != null) {
+      return badParsed(where, idProblem);
+    }
+    String recordId = id == null ? where : id;
+    String label = recordId.equals(where) ? where : where + " (" + recordId + ")";
+    String[] problem = new String[1];
+    int[] answer = resolve(text, ids, fields.text(), fields.tokens(), true, problem, where);
+    if (answer == null) {
+      return badParsed(label, problem[0]);
+    }
+    int[] promptTokens = resolve(prompt, promptIds, fields.prompt(), fields.promptTokens(), false, problem, where);
+    if (promptTokens == null) {
+      return badParsed(label, problem[0]);
+    }
+    return new Parsed(new SuspectRecord(recordId, answer, promptTokens), null, null);
+  }
+
+  /** Reads an array of token ids; on the first bad element records the problem and skips the rest. */
+  private int[] readIds(com.fasterxml.jackson.core.JsonParser p, String field, Value v) throws IOException {
+    int[] out = new int[64];
+    int n = 0;
+    com.fasterxml.jackson.core.JsonToken t;
+    while ((t = p.nextToken()) != com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+      if (t == null) {
+        throw new com.fasterxml.jackson.core.JsonParseException(p, "unexpected end of input in an array");
+      }
+      if (v.problem != null) {
+        p.skipChildren();
+        continue;
+      }
+      if (t != com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT
+          || p.getNumberType() != com.fasterxml.jackson.core.JsonParser.NumberType.INT) {
+        v.problem = String.format(Locale.ROOT, "field \"%s\"[%d] must be an integer, was %s", field, n,
+            t == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT
+                || t == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_FLOAT ? p.getText() : kind(t));
+        p.skipChildren();
+        continue;
+      }
+      int id = p.getIntValue();
+      if (id < 0 || id >= vocabularySize) {
+        v.problem = String.format(Locale.ROOT, "field \"%s\"[%d]: token id must be between 0 and %d, was %d", field,
+            n, vocabularySize - 1, id);
+        continue;
+      }
+      if (n == out.length) {
+        out = java.util.Arrays.copyOf(out, n * 2);
+      }
+      out[n++] = id;
+    }
+    return v.problem != null ? null : java.util.Arrays.copyOf(out, n);
+  }
+
+  /** The token ids of a text/ids field pair; null with {@code problem[0]} set when bad. */
+  private int[] resolve(Value text, Value ids, String textField, String tokenField, boolean required,
+      String[] problem, String where) {
+    if (text.present) {
+      if (text.problem != null) {
+        problem[0] = text.problem;
+        return null;
+      }
+      int[] t = text.text.isEmpty() ? new int[0] : tokenize(where, text.text);
+      if (t.length == 0 && required) {
+        problem[0] = "empty record";
+        return null;
+      }
+      return t;
+    }
+    if (ids.present) {
+      if (ids.problem != null) {
+        problem[0] = ids.problem;
+        return null;
+      }
+      if (ids.ids.length == 0 && required) {
+        problem[0] = "empty record";
+        return null;
+      }
+      return ids.ids;
+    }
+    if (required) {
+      problem[0] = String.format(Locale.ROOT, "record has neither \"%s\" nor \"%s\"", textField, tokenField);
+      return null;
+    }
+    return new int[0];
+  }
+
+  private int[] tokenize(String where, String text) {
+    if (tokenizer == null) {
+      throw new InputException(where + ": text input needs a tokenizer");
+    }
+    return tokenizer.encode(normalize ? TextNormalizer.normalize(text) : text);
+  }
+
+  private void bad(String where, String reason) {
+    if (onBadRecord == BadRecordPolicy.FAIL) {
+      throw new InputException(where + ": " + reason);
+    }
+    skippedCount++;
+    if (skipped.size() < MAX_LISTED_SKIPS) {
+      skipped.add(new SkippedRecord(where, reason));
+    }
+  }
+
+  /** One open file: digest, decompression, line splitting. Used by the calling thread only. */
   private final class OpenFile {
     private final Path path;
     private final String name;
@@ -271,188 +613,50 @@ public final class CorpusReader implements Iterable<SuspectRecord> {
       }
     }
 
-    /** The next good record, or null at the end of the file. */
-    SuspectRecord nextRecord() {
+    /** The next raw item, or null at the end of the file. */
+    Raw nextRaw() {
       try {
-        return jsonl ? nextJsonl() : nextText();
+        if (!jsonl) {
+          if (textDone) {
+            return null;
+          }
+          textDone = true;
+          records++;
+          return new Raw(name, in.readAllBytes(), false);
+        }
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(4096);
+        while (true) {
+          buffer.reset();
+          int b;
+          boolean any = false;
+          boolean blank = true;
+          while ((b = in.read()) != -1) {
+            any = true;
+            if (b == '\n') {
+              break;
+            }
+            if (b != ' ' && b != '\t' && b != '\r') {
+              blank = false;
+            }
+            buffer.write(b);
+          }
+          if (!any) {
+            return null;
+          }
+          line++;
+          if (blank) {
+            continue; // blank lines are not records
+          }
+          records++;
+          byte[] bytes = buffer.toByteArray();
+          int len = bytes.length;
+          if (len > 0 && bytes[len - 1] == '\r') {
+            bytes = java.util.Arrays.copyOf(bytes, len - 1);
+          }
+          return new Raw(name + ":" + line, bytes, true);
+        }
       } catch (IOException e) {
         throw new InputException(String.format(Locale.ROOT, "%s: cannot read: %s", name, message(e)), e);
-      }
-    }
-
-    private SuspectRecord nextText() throws IOException {
-      if (textDone) {
-        return null;
-      }
-      textDone = true;
-      records++;
-      byte[] bytes = in.readAllBytes();
-      String id = name;
-      String text;
-      try {
-        text = decode(bytes);
-      } catch (CharacterCodingException e) {
-        bad(id, "invalid UTF-8");
-        return null;
-      }
-      if (text.isBlank()) {
-        bad(id, "empty record");
-        return null;
-      }
-      int[] tokens = tokenize(text);
-      if (tokens.length == 0) {
-        bad(id, "empty record");
-        return null;
-      }
-      tokensSeen += tokens.length;
-      return new SuspectRecord(id, tokens);
-    }
-
-    private SuspectRecord nextJsonl() throws IOException {
-      ByteArrayOutputStream buffer = new ByteArrayOutputStream(4096);
-      while (true) {
-        buffer.reset();
-        int b;
-        boolean any = false;
-        while ((b = in.read()) != -1) {
-          any = true;
-          if (b == '\n') {
-            break;
-          }
-          buffer.write(b);
-        }
-        if (!any) {
-          return null;
-        }
-        line++;
-        byte[] bytes = buffer.toByteArray();
-        int len = bytes.length;
-        if (len > 0 && bytes[len - 1] == '\r') {
-          len--;
-        }
-        String where = name + ":" + line;
-        String text;
-        try {
-          text = decode(ByteBuffer.wrap(bytes, 0, len));
-        } catch (CharacterCodingException e) {
-          records++;
-          bad(where, "invalid UTF-8");
-          continue;
-        }
-        if (text.isBlank()) {
-          continue; // blank lines are not records
-        }
-        records++;
-        SuspectRecord r = parse(where, text);
-        if (r != null) {
-          return r;
-        }
-      }
-    }
-
-    private SuspectRecord parse(String where, String line) {
-      JsonNode node;
-      try {
-        node = JSON.readTree(line);
-      } catch (JsonProcessingException e) {
-        bad(where, "malformed JSON: " + e.getOriginalMessage().replace('\n', ' '));
-        return null;
-      }
-      if (node == null || !node.isObject()) {
-        bad(where, "a record must be a JSON object");
-        return null;
-      }
-      String id = where;
-      JsonNode idNode = node.get(fields.id());
-      if (idNode != null && !idNode.isNull()) {
-        if (!idNode.isTextual() && !idNode.isIntegralNumber()) {
-          bad(where, String.format(Locale.ROOT, "field \"%s\" must be a string or an integer, was %s", fields.id(),
-              type(idNode)));
-          return null;
-        }
-        id = idNode.asText();
-      }
-      String label = id.equals(where) ? where : where + " (" + id + ")";
-      int[] answer = tokensOf(node, fields.text(), fields.tokens(), label, true);
-      if (answer == null) {
-        return null;
-      }
-      int[] prompt = tokensOf(node, fields.prompt(), fields.promptTokens(), label, false);
-      if (prompt == null) {
-        return null;
-      }
-      tokensSeen += answer.length;
-      return new SuspectRecord(id.equals(where) ? where : id, answer, prompt);
-    }
-
-    /** Token ids from the text field or the token field; null after reporting a bad record. */
-    private int[] tokensOf(JsonNode node, String textField, String tokenField, String where, boolean required) {
-      JsonNode text = node.get(textField);
-      JsonNode ids = node.get(tokenField);
-      if (text != null && !text.isNull()) {
-        if (!text.isTextual()) {
-          bad(where, String.format(Locale.ROOT, "field \"%s\" must be a string, was %s", textField, type(text)));
-          return null;
-        }
-        if (text.asText().isEmpty() && required) {
-          bad(where, "empty record");
-          return null;
-        }
-        int[] t = tokenize(text.asText());
-        if (t.length == 0 && required) {
-          bad(where, "empty record");
-          return null;
-        }
-        return t;
-      }
-      if (ids != null && !ids.isNull()) {
-        if (!ids.isArray()) {
-          bad(where, String.format(Locale.ROOT, "field \"%s\" must be an array of integers, was %s", tokenField,
-              type(ids)));
-          return null;
-        }
-        int[] t = new int[ids.size()];
-        for (int i = 0; i < t.length; i++) {
-          JsonNode v = ids.get(i);
-          if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            bad(where, String.format(Locale.ROOT, "field \"%s\"[%d] must be an integer, was %s", tokenField, i,
-                v.isNumber() ? v.asText() : type(v)));
-            return null;
-          }
-          t[i] = v.intValue();
-          if (t[i] < 0 || t[i] >= vocabularySize) {
-            bad(where, String.format(Locale.ROOT, "field \"%s\"[%d]: token id must be between 0 and %d, was %d",
-                tokenField, i, vocabularySize - 1, t[i]));
-            return null;
-          }
-        }
-        if (t.length == 0 && required) {
-          bad(where, "empty record");
-          return null;
-        }
-        return t;
-      }
-      if (required) {
-        bad(where, String.format(Locale.ROOT, "record has neither \"%s\" nor \"%s\"", textField, tokenField));
-        return null;
-      }
-      return new int[0];
-    }
-
-    private int[] tokenize(String text) {
-      if (tokenizer == null) {
-        throw new InputException(name + ": text input needs a tokenizer");
-      }
-      return tokenizer.encode(normalize ? TextNormalizer.normalize(text) : text);
-    }
-
-    private void bad(String where, String reason) {
-      if (onBadRecord == BadRecordPolicy.FAIL) {
-        throw new InputException(where + ": " + reason);
-      }
-      skippedCount++;
-      if (skipped.size() < MAX_LISTED_SKIPS) {
-        skipped.add(new SkippedRecord(where, reason));
       }
     }
 
@@ -470,10 +674,6 @@ public final class CorpusReader implements Iterable<SuspectRecord> {
         throw new InputException(String.format(Locale.ROOT, "%s: cannot read: %s", name, message(e)), e);
       }
     }
-  }
-
-  private static String type(JsonNode n) {
-    return n.getNodeType().name().toLowerCase(Locale.ROOT);
   }
 
   private static String decode(byte[] bytes) throws CharacterCodingException {

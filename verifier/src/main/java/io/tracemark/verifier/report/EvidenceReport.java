@@ -145,6 +145,7 @@ public final class EvidenceReport {
     for (InheritanceResult.KeyResult k : r.keys()) {
       ObjectNode o = keys.addObject();
       o.put("label", k.label());
+      o.put("tuples_scored", k.tuplesScored());
       o.put("green", k.score());
       o.put("green_fraction", k.rate());
       o.put("z", k.z());

@@ -69,10 +69,11 @@ final class HtmlReport {
       nullChart(b, r);
     }
 
-    b.append("<h2>Keys</h2>\n<table>\n<tr><th>key</th><th>green</th><th>fraction</th><th>z</th><th>log10 p</th>")
+    b.append("<h2>Keys</h2>\n<table>\n<tr><th>key</th><th>tuples</th><th>green</th><th>fraction</th><th>z</th><th>log10 p</th>")
         .append("<th>Holm log10 p</th><th>control rank</th><th>significant</th></tr>\n");
     for (JsonNode k : r.path("keys")) {
       b.append("<tr><td>").append(esc(k.path("label").asText())).append("</td><td>")
+          .append(k.path("tuples_scored").asText()).append("</td><td>")
           .append(num(k.path("green").asDouble())).append("</td><td>").append(num(k.path("green_fraction").asDouble()))
           .append("</td><td>").append(num(k.path("z").asDouble())).append("</td><td>")
           .append(num(k.path("log10_p").asDouble())).append("</td><td>")
@@ -96,11 +97,14 @@ final class HtmlReport {
     JsonNode scheme = r.path("scheme");
     row(b, "scheme", "<code>" + esc(scheme.path("spec").asText()) + "</code> (format "
         + esc(scheme.path("format_version").asText()) + ", vocabulary " + scheme.path("vocabulary_size").asText() + ")");
+    if (scheme.has("caveat")) {
+      row(b, "caveat", esc(scheme.path("caveat").asText()));
+    }
     JsonNode key = r.path("key");
     row(b, "key id", "<code>" + esc(key.path("key_id").asText()) + "</code>");
     row(b, "key commitment", "<code>" + esc(key.path("commitment").asText()) + "</code>");
     JsonNode opts = r.path("options");
-    opts.fields().forEachRemaining(e -> row(b, esc(e.getKey()), esc(e.getValue().isNull() ? "none" : e.getValue().asText())));
+    opts.properties().forEach(e -> row(b, esc(e.getKey()), esc(e.getValue().isNull() ? "none" : e.getValue().asText())));
     b.append("</table>\n");
 
     b.append("<h2>Inputs</h2>\n<p>").append(r.path("inputs").path("records").asText()).append(" records.</p>\n");
@@ -126,13 +130,13 @@ final class HtmlReport {
     }
     JsonNode counts = r.path("counts");
     b.append("<h2>Positions not scored</h2>\n<table>\n");
-    counts.fields().forEachRemaining(e -> row(b, esc(e.getKey().replace('_', ' ')), e.getValue().asText()));
+    counts.properties().forEach(e -> row(b, esc(e.getKey().replace('_', ' ')), e.getValue().asText()));
     b.append("</table>\n<h2>Environment</h2>\n<table>\n");
     row(b, "tool", esc(r.path("tool").path("name").asText() + " " + r.path("tool").path("version").asText()));
     if (r.has("created")) {
       row(b, "created", esc(r.path("created").asText()));
     }
-    r.path("environment").fields().forEachRemaining(e -> row(b, esc(e.getKey().replace('_', ' ')),
+    r.path("environment").properties().forEach(e -> row(b, esc(e.getKey().replace('_', ' ')),
         esc(e.getValue().asText())));
     b.append("</table>\n<p>This page renders <code>report.json</code>; the signature (<code>report.sig</code>) covers "
         + "the JSON bytes. Check it with <code>tracemark report-verify DIR --public-key SIGNER.pub</code>.</p>\n");
@@ -321,7 +325,8 @@ final class HtmlReport {
     }
     double a = Math.abs(v);
     if (a >= 1e-3 && a < 1e6) {
-      return String.format(Locale.ROOT, "%.4g", v);
+      String f = String.format(Locale.ROOT, "%.4g", v);
+      return f.indexOf('.') < 0 ? f : f.replaceAll("0+$", "").replaceAll("\\.$", "");
     }
     return String.format(Locale.ROOT, "%.3e", v);
   }

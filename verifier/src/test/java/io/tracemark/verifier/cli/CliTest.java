@@ -374,6 +374,60 @@ class CliTest {
         .isEqualTo(HexFormat.of().formatHex(sha256(Files.readAllBytes(corpus.resolve("a.jsonl.gz")))));
   }
 
+  @Test
+  void aWatermarkedPromptCopiedIntoTheAnswerIsNotInheritanceUnlessExclusionIsOff() throws IOException {
+    GreenListWatermark wm = Watermarks.greenList(key, GreenListSpec.parse(SPEC), VOCAB);
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      int[] prompt = watermarked(wm, 120, 1000 + i);
+      int[] fresh = watermarked(null, 80, 2000 + i);
+      lines.add("{\"id\":\"leak" + i + "\",\"prompt_tokens\":[" + ids(prompt) + "],\"tokens\":[" + ids(prompt) + ","
+          + ids(fresh) + "]}");
+    }
+    Path leaky = jsonl("leaky.jsonl", lines);
+    JsonNode on = JSON.readTree(verifyOn(leaky, "--json", "--alpha", "0.001").out());
+    assertThat(on.get("verdict").asText()).isEqualTo("not_detected");
+    JsonNode off = JSON.readTree(verifyOn(leaky, "--json", "--alpha", "0.001", "--no-prompt-exclusion").out());
+    assertThat(off.get("verdict").asText()).isEqualTo("detected");
+    JsonNode report = JSON.readTree(dir.resolve("out-leaky.jsonl").resolve("report.json").toFile());
+    assertThat(report.get("options").get("prompt_exclusion").asBoolean()).isFalse();
+  }
+
+  @Test
+  void tenantKeysAreTestedTogetherAndTheLeakingTenantIsNamed() throws IOException {
+    Path master = dir.resolve("master.json");
+    assertThat(run("keygen", "--out", master.toString(), "--tenants", "5").code()).isZero();
+    GreenListWatermark tenant3 = Watermarks.greenList(WatermarkKey.readFile(master).tenant(3),
+        GreenListSpec.parse(SPEC), VOCAB);
+    Path suspect = jsonl("tenant.jsonl", records(tenant3, 6, 700));
+    Run r = run("verify", "--key", master.toString(), "--scheme", SPEC, "--vocab-size", "4000", "--suspect",
+        suspect.toString(), "--control-keys", "10", "--out", dir.resolve("out-tenant").toString(), "--json");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode n = JSON.readTree(r.out());
+    assertThat(n.get("best_key").asText()).isEqualTo("tenant-3");
+    assertThat(n.get("keys")).hasSize(6);
+    assertThat(n.get("verdict").asText()).isEqualTo("detected");
+  }
+
+  @Test
+  void theReferenceFilterIsBuiltFromTheOwnersCorpusAndRecorded() throws IOException {
+    GreenListWatermark wm = Watermarks.greenList(key, GreenListSpec.parse(SPEC), VOCAB);
+    List<String> owner = records(wm, 4, 800);
+    Path ownerFile = jsonl("owner.jsonl", owner);
+    List<String> suspect = new ArrayList<>(owner);
+    suspect.addAll(records(null, 30, 850));
+    Path suspectFile = jsonl("filtered-suspect.jsonl", suspect);
+    Run r = verifyOn(suspectFile, "--filter", ownerFile.toString(), "--filter-min-count", "1", "--json");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode report = JSON.readTree(dir.resolve("out-filtered-suspect.jsonl").resolve("report.json").toFile());
+    assertThat(report.get("options").get("filter").asText()).startsWith("min-count=1 (h=1,");
+    assertThat(report.get("inputs").get("filter_files").get(0).get("sha256").asText())
+        .isEqualTo(HexFormat.of().formatHex(sha256(Files.readAllBytes(ownerFile))));
+    assertThat(report.get("counts").get("excluded_filter").asLong()).isPositive();
+    assertOneLineError(verifyOn(suspectFile, "--filter-top", "3"), 2, "--filter-top and --filter-min-count need "
+        + "--filter");
+  }
+
   /** Runs last by name order is not guaranteed, so it runs every command itself before checking. */
   @Test
   void theKeyBytesAppearInNoOutputReportOrLog() throws IOException {

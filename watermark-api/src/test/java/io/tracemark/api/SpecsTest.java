@@ -1,0 +1,43 @@
+package io.tracemark.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class SpecsTest {
+  @Test
+  void parsesAndPrintsCanonically() {
+    GreenListSpec spec = GreenListSpec.parse("kgw:gamma=0.25,delta=2,h=1");
+    assertThat(spec).isEqualTo(GreenListSpec.of(0.25, 2, 1));
+    assertThat(spec.canonical()).isEqualTo("kgw:gamma=0.25,delta=2,h=1,seeding=left");
+    assertThat(GreenListSpec.parse(spec.canonical())).isEqualTo(spec);
+    GreenListSpec self = GreenListSpec.parse("kgw:seeding=self,h=4,gamma=0.5,delta=1.5,candidates=10");
+    assertThat(self.canonical()).isEqualTo("kgw:gamma=0.5,delta=1.5,h=4,seeding=self,candidates=10");
+    assertThat(GreenListSpec.parse("")).isEqualTo(GreenListSpec.of(0.25, 2, 1));
+  }
+
+  @Test
+  void rejectsBadParametersNamingThem() {
+    assertThatThrownBy(() -> GreenListSpec.parse("kgw:gamma=1")).hasMessage("gamma must be in (0, 1), was 1.0");
+    assertThatThrownBy(() -> GreenListSpec.parse("kgw:gamma=0")).hasMessageContaining("gamma");
+    assertThatThrownBy(() -> GreenListSpec.parse("kgw:delta=-1")).hasMessage("delta must be finite and >= 0, was -1.0");
+    assertThatThrownBy(() -> GreenListSpec.parse("kgw:delta=NaN")).hasMessageContaining("delta");
+    assertThatThrownBy(() -> GreenListSpec.parse("kgw:delta=Infinity")).hasMessageContaining("delta");
+    assertThatThrownBy(() -> GreenListSpec.parse("kgw:h=-1")).hasMessageContaining("h (context width)")
+        .hasMessageContaining("-1");
+    assertThatThrownBy(() -> GreenListSpec.parse("kgw:h=0,seeding=self")).hasMessageContaining("seeding=self");
+    assertThatThrownBy(() -> GreenListSpec.parse("kgw:foo=1")).hasMessageContaining("unknown kgw parameter \"foo\"");
+    assertThatThrownBy(() -> GreenListSpec.parse("xyz:gamma=0.5")).hasMessageContaining("family");
+    assertThatThrownBy(() -> GreenListSpec.parse("kgw:gamma=a")).hasMessageContaining("gamma must be a number");
+    assertThatThrownBy(() -> GreenListSpec.parse("kgw:gamma=0.1,gamma=0.2")).hasMessageContaining("twice");
+    assertThatThrownBy(() -> DedupMode.parse("all")).hasMessageContaining("\"all\"");
+  }
+
+  @Test
+  void dedupModesParseTheirLabels() {
+    for (DedupMode m : DedupMode.values()) {
+      assertThat(DedupMode.parse(m.label())).isEqualTo(m);
+    }
+  }
+}

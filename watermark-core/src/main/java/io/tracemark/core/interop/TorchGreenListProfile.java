@@ -1,0 +1,506 @@
+package io.tracemark.core.interop;
+
+import io.tracemark.api.BiasScheme;
+import io.tracemark.api.DedupMode;
+import io.tracemark.api.PositionMask;
+import io.tracemark.api.SamplingScheme;
+import io.tracemark.api.SchemeSpec;
+import io.tracemark.api.TokenScorer;
+import io.tracemark.api.UnitFingerprints;
+import io.tracemark.core.PValues;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.LongFunction;
+import java.util.random.RandomGenerator;
+
+/**
+ * A green-list watermark whose green lists are PyTorch CPU {@code torch.randperm} draws seeded from
+ * the context: lm-watermarking ({@code lmw}) and Hugging Face transformers ({@code hf}).
+ *
+ * <p>At a position the seed function reads h tokens: the h tokens before it (left seeding), or
+ * the h − 1 tokens before it and the token itself (self seeding, "self-salt"). The green list is
+ * the first ⌊γV⌋ entries of {@code randperm(V)} after {@code manual_seed(seed)}; membership of one
+ * token is decided by following that token through the shuffle and stopping as soon as its place
+ * is final; the tokens of all positions of a text that share a seed are followed together, in one
+ * pass of the shuffle.
+ */
+final class TorchGreenListProfile implements InteropProfile {
+  /** Which reference's detector and generator conventions apply. */
+  enum Flavor {
+    /** lm-watermarking: 41 self-seeding candidates, short contexts are an error, normal-tail p. */
+    LMW(41),
+    /** transformers: 40 candidates, short contexts skip the bias, closed-form approximate p. */
+    HF(40);
+
+    final int candidates;
+
+    Flavor(int candidates) {
+      this.candidates = candidates;
+    }
+  }
+
+  private final InteropSpec spec;
+  private final Flavor flavor;
+  private final int vocab;
+  private final double gamma;
+  private final float delta;
+  private final int h;
+  private final boolean selfSalt;
+  private final TorchPrf.SeedFunction prf;
+  private final TorchRandperm perm;
+  private final DedupMode referenceDedup;
+  private final int bosTokenId;
+  private final LongFunction<InteropProfile> rekey;
+  private final ThreadLocal<Scratch> scratch;
+  private final GreenListCache greenCache;
+  private final Scorer scorer = new Scorer();
+  private final Bias bias = new Bias();
+
+  TorchGreenListProfile(InteropSpec spec, Flavor flavor, int vocab, double gamma, double delta, int h,
+      boolean selfSalt, TorchPrf.SeedFunction prf, DedupMode referenceDedup, int bosTokenId,
+      LongFunction<InteropProfile> rekey) {
+    this.spec = spec;
+    this.flavor = flavor;
+    this.vocab = vocab;
+    this.gamma = gamma;
+    this.delta = (float) delta;
+    this.h = h;
+    this.selfSalt = selfSalt;
+    this.prf = prf;
+    // Python: greenlist_size = int(vocab_size * gamma)
+    this.perm = new TorchRandperm(vocab, (int) (vocab * gamma));
+    this.referenceDedup = referenceDedup;
+    this.bosTokenId = bosTokenId;
+    this.rekey = rekey;
+    this.scratch = ThreadLocal.withInitial(() -> new Scratch(perm, h, Math.min(flavor.candidates, vocab)));
+    this.greenCache = new GreenListCache(Math.max(16, (int) (CACHE_BYTES / (8L * ((vocab + 63) >>> 6)))));
+  }
+
+  /** Memory the per-position scorer may spend on cached green lists of recurring contexts. */
+  static final long CACHE_BYTES = 32L << 20;
+
+  /** Per-thread working memory of the generation side and of {@link Scorer#score}. */
+  private static final class Scratch {
+    final TorchMt19937 rng = new TorchMt19937();
+    final int[] block = new int[TorchMt19937.blockSize()];
+    final int[] identity;
+    final int[] touched;
+    final int[] out;
+    final int[] window;
+    final int[] top;
+    final boolean[] topGreen;
+
+    Scratch(TorchRandperm perm, int h, int candidates) {
+      identity = perm.identity();
+      touched = new int[perm.prefixLength()];
+      out = new int[perm.prefixLength()];
+      window = new int[h];
+      top = new int[candidates];
+      topGreen = new boolean[candidates];
+    }
+  }
+
+  @Override
+  public InteropSpec spec() {
+    return spec;
+  }
+
+  /** The caveat of every PyTorch-randperm profile. */
+  static final String GPU_CAVEAT = "green lists are reproduced for generation on a CPU only (torch.Generator on"
+      + " \"cpu\"); text generated with this watermark on a GPU (CUDA generator) cannot be detected, and a"
+      + " non-significant result on such text says nothing";
+
+  @Override
+  public String caveat() {
+    return GPU_CAVEAT;
+  }
+
+  @Override
+  public TokenScorer scorer() {
+    return scorer;
+  }
+
+  @Override
+  public Optional<BiasScheme> biasScheme() {
+    return Optional.of(bias);
+  }
+
+  @Override
+  public Optional<SamplingScheme> samplingScheme() {
+    return Optional.empty();
+  }
+
+  @Override
+  public DedupMode referenceDedup() {
+    return referenceDedup;
+  }
+
+  @Override
+  public InteropProfile withKey(long key) {
+    return rekey.apply(key);
+  }
+
+  @Override
+  public InteropProfile withRandomKey(RandomGenerator rng) {
+    // the references' keys are positive integers (a prime by default); any 31-bit value is of that form
+    return withKey(rng.nextLong(1, 1L << 31));
+  }
+
+  /** n: tokens per scored n-gram (h + 1 for left seeding, h for self seeding). */
+  private int ngram() {
+    return selfSalt ? h : h + 1;
+  }
+
+  private void checkToken(int[] tokens, int index) {
+    int t = tokens[index];
+    if (t < 0 || t >= vocab) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT,
+          "token id at index %d must be between 0 and %d (vocab - 1), was %d", index, vocab - 1, t));
+    }
+  }
+
+  @Override
+  public InteropResult detect(int[] tokens, int offset, int length, DedupMode dedup) {
+    if (tokens == null) {
+      throw new NullPointerException("tokens");
+    }
+    if (dedup == null) {
+      throw new NullPointerException("dedup");
+    }
+    if (offset < 0 || length < 0 || offset > tokens.length - length) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT,
+          "offset %d and length %d out of range for %d tokens", offset, length, tokens.length));
+    }
+    byte[] states = new byte[length];
+    int start = offset;
+    int len = length;
+    int skipped = 0;
+    if (bosTokenId >= 0 && len > 0 && tokens[start] == bosTokenId) {
+      states[0] = (byte) PositionMask.State.EXCLUDED.ordinal();
+      start++;
+      len--;
+      skipped = 1;
+    }
+    for (int i = start; i < start + len; i++) {
+      checkToken(tokens, i);
+    }
+    int n = ngram();
+    // the references refuse sequences with fewer than h + 1 tokens; nothing is scored then
+    int first = len - h < 1 ? len : n - 1;
+    for (int i = 0; i < Math.min(first, len); i++) {
+      states[skipped + i] = (byte) PositionMask.State.NO_CONTEXT.ordinal();
+    }
+    int[] scored = new int[Math.max(0, len - first)];
+    int m = 0;
+    NgramSet seen = dedup == DedupMode.NONE ? null
+        : new NgramSet(tokens, dedup == DedupMode.WINDOW_AND_TOKEN ? n : n - 1, scored.length);
+    for (int i = first; i < len; i++) {
+      int end = start + i;
+      boolean fresh = seen == null
+          || (dedup == DedupMode.WINDOW_AND_TOKEN ? seen.add(end) : seen.add(end - 1));
+      if (fresh) {
+        scored[m++] = end;
+      } else {
+        states[skipped + i] = (byte) PositionMask.State.DUPLICATE.ordinal();
+      }
+    }
+    boolean[] green = new boolean[m];
+    markGreen(tokens, scored, m, green);
+    long greenCount = 0;
+    for (int j = 0; j < m; j++) {
+      int end = scored[j];
+      states[end - offset] = (byte) (green[j] ? PositionMask.State.GREEN : PositionMask.State.RED).ordinal();
+      if (green[j]) {
+        greenCount++;
+      }
+    }
+    double z;
+    double referenceP;
+    if (m == 0) {
+      z = 0.0;
+      referenceP = 1.0;
+    } else {
+      z = ReferenceStats.kgwZ(greenCount, m, gamma);
+      referenceP = flavor == Flavor.LMW ? ReferenceStats.normalSurvival(z) : ReferenceStats.hfPValue(z);
+    }
+    double log10p = PValues.log10BinomialUpperTail(m, greenCount, gamma);
+    return new InteropResult(length, m, TokenScorer.Statistic.BINOMIAL, greenCount, greenCount, gamma, z, referenceP,
+        log10p, new PositionMask(states));
+  }
+
+  /**
+   * Decides membership for the n-grams ending at {@code scored[0, m)}. Positions are grouped by
+   * seed, and the distinct tokens of one seed are followed together through one pass of its
+   * shuffle (no permutation is materialised).
+   */
+  private void markGreen(int[] tokens, int[] scored, int m, boolean[] green) {
+    if (m == 0) {
+      return;
+    }
+    int n = ngram();
+    long[] keys = new long[m];
+    for (int j = 0; j < m; j++) {
+      int seed = prf.seed(tokens, scored[j] - n + 1, h);
+      keys[j] = ((long) seed << 32) | j;
+    }
+    Arrays.sort(keys);
+    TorchMt19937 rng = new TorchMt19937();
+    int[] block = new int[TorchMt19937.blockSize()];
+    long[] occupied = null;
+    int[] owner = null;
+    int[] targets = null;
+    boolean[] targetGreen = null;
+    int a = 0;
+    while (a < m) {
+      int seed = (int) (keys[a] >> 32);
+      int b = a + 1;
+      while (b < m && (int) (keys[b] >> 32) == seed) {
+        b++;
+      }
+      rng.seed(seed);
+      if (b - a == 1) {
+        int j = (int) keys[a];
+        green[j] = perm.inPrefix(rng, block, tokens[scored[j]]);
+      } else {
+        if (occupied == null) {
+          occupied = new long[(vocab + 63) >>> 6];
+          owner = new int[vocab];
+          targets = new int[16];
+          targetGreen = new boolean[16];
+        }
+        // distinct targets of this seed, followed through one pass of the shuffle
+        int count = 0;
+        for (int c = a; c < b; c++) {
+          int t = tokens[scored[(int) keys[c]]];
+          if ((occupied[t >>> 6] & (1L << t)) == 0) {
+            occupied[t >>> 6] |= 1L << t;
+            if (count == targets.length) {
+              targets = Arrays.copyOf(targets, 2 * count);
+              targetGreen = new boolean[2 * count];
+            }
+            targets[count++] = t;
+          }
+        }
+        for (int c = 0; c < count; c++) {
+          occupied[targets[c] >>> 6] = 0;
+        }
+        perm.inPrefix(rng, block, targets, count, targetGreen, occupied, owner);
+        for (int c = 0; c < count; c++) {
+          owner[targets[c]] = c;
+        }
+        for (int c = a; c < b; c++) {
+          int j = (int) keys[c];
+          green[j] = targetGreen[owner[tokens[scored[j]]]];
+        }
+      }
+      a = b;
+    }
+  }
+
+  /** Per-position scoring: 1 if green, else 0. */
+  private final class Scorer implements TokenScorer {
+    @Override
+    public int contextWidth() {
+      return ngram() - 1;
+    }
+
+    @Override
+    public int vocabularySize() {
+      return vocab;
+    }
+
+    @Override
+    public Statistic statistic() {
+      return Statistic.BINOMIAL;
+    }
+
+    @Override
+    public double gamma() {
+      return gamma;
+    }
+
+    @Override
+    public double score(int[] tokens, int position) {
+      int w = contextWidth();
+      if (position < w || position >= tokens.length) {
+        throw new IllegalArgumentException(String.format(Locale.ROOT,
+            "position must be between %d (context width) and %d, was %d", w, tokens.length - 1, position));
+      }
+      int from = position - ngram() + 1;
+      for (int i = from; i <= position; i++) {
+        checkToken(tokens, i);
+      }
+      int seed = prf.seed(tokens, from, h);
+      int target = tokens[position];
+      if (!selfSalt) {
+        long[] bits = greenCache.get(seed);
+        if (bits != null) {
+          return (bits[target >>> 6] & (1L << target)) != 0 ? 1.0 : 0.0;
+        }
+      }
+      Scratch s = scratch.get();
+      TorchMt19937 rng = s.rng;
+      rng.seed(seed);
+      if (!selfSalt && greenCache.shouldCache(seed)) {
+        perm.prefix(rng, s.block, s.identity, s.touched, s.out);
+        long[] bits = new long[(vocab + 63) >>> 6];
+        for (int i = 0; i < perm.prefixLength(); i++) {
+          bits[s.out[i] >>> 6] |= 1L << s.out[i];
+        }
+        greenCache.put(seed, bits);
+        return (bits[target >>> 6] & (1L << target)) != 0 ? 1.0 : 0.0;
+      }
+      return perm.inPrefix(rng, s.block, target) ? 1.0 : 0.0;
+    }
+
+    /**
+     * The score of a position is decided by its seed and its token, and different windows can
+     * share a seed: permutations of the window under {@code additive_prf}, windows that share
+     * their last token under transformers' {@code lefthash} with w > 1, windows with the same
+     * minimum under the min-hash PRFs, and 32-bit seed collisions. The unit is therefore (seed,
+     * token), or the seed alone for {@link DedupMode#WINDOW}; it depends on the key.
+     */
+    @Override
+    public long unitFingerprint(int[] tokens, int position, DedupMode mode) {
+      int w = contextWidth();
+      if (position < w || position >= tokens.length) {
+        throw new IllegalArgumentException(String.format(Locale.ROOT,
+            "position must be between %d (context width) and %d, was %d", w, tokens.length - 1, position));
+      }
+      int from = position - ngram() + 1;
+      for (int i = from; i <= position; i++) {
+        checkToken(tokens, i);
+      }
+      long seedUnit = seedFingerprint(prf.seed(tokens, from, h));
+      switch (mode) {
+        case WINDOW:
+          return seedUnit;
+        case WINDOW_AND_TOKEN:
+          return UnitFingerprints.tupleFromWindow(seedUnit, tokens[position]);
+        default:
+          throw new IllegalArgumentException("dedup mode NONE has no unit fingerprint");
+      }
+    }
+
+    @Override
+    public boolean keyDependentUnits() {
+      return true;
+    }
+
+    @Override
+    public String toString() {
+      return "TokenScorer[" + spec.redacted() + "]";
+    }
+  }
+
+  /** A 64-bit fingerprint of a 32-bit seed (SplitMix64 finalizer of a domain-tagged value). */
+  static long seedFingerprint(int seed) {
+    long z = (seed & 0xFFFFFFFFL) ^ 0x544D_4950_5345_4544L; // "TMIPSEED"
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  /** The generation side: adds δ to the green logits as the reference's logits processor does. */
+  private final class Bias implements BiasScheme {
+    @Override
+    public void apply(int[] tokens, int length, float[] logits) {
+      if (logits.length != vocab) {
+        throw new IllegalArgumentException(String.format(Locale.ROOT,
+            "logits.length must equal vocab %d, was %d", vocab, logits.length));
+      }
+      if (length < 0 || length > tokens.length) {
+        throw new IllegalArgumentException(String.format(Locale.ROOT,
+            "length must be between 0 and %d, was %d", tokens.length, length));
+      }
+      int needed = selfSalt && flavor == Flavor.LMW ? h - 1 : h;
+      if (length < needed) {
+        if (flavor == Flavor.HF) {
+          return; // transformers logs a warning and leaves the scores alone
+        }
+        throw new IllegalArgumentException(String.format(Locale.ROOT,
+            "%s needs at least %d context tokens, length was %d", spec.redacted(), needed, length));
+      }
+      for (int i = length - Math.min(length, h); i < length; i++) {
+        checkToken(tokens, i);
+      }
+      for (int i = 0; i < logits.length; i++) {
+        if (Float.isNaN(logits[i])) {
+          throw new IllegalArgumentException(String.format(Locale.ROOT, "logit %d is NaN", i));
+        }
+      }
+      Scratch s = scratch.get();
+      if (!selfSalt) {
+        s.rng.seed(prf.seed(tokens, length - h, h));
+        perm.prefix(s.rng, s.block, s.identity, s.touched, s.out);
+        int k = perm.prefixLength();
+        for (int i = 0; i < k; i++) {
+          int t = s.out[i];
+          logits[t] = logits[t] + delta;
+        }
+        return;
+      }
+      int count = topCandidates(logits, s.top);
+      int[] window = s.window;
+      System.arraycopy(tokens, length - (h - 1), window, 0, h - 1);
+      for (int c = 0; c < count; c++) {
+        int candidate = s.top[c];
+        window[h - 1] = candidate;
+        s.rng.seed(prf.seed(window, 0, h));
+        s.topGreen[c] = perm.inPrefix(s.rng, s.block, candidate);
+      }
+      for (int c = 0; c < count; c++) {
+        if (s.topGreen[c]) {
+          int t = s.top[c];
+          logits[t] = logits[t] + delta;
+        }
+      }
+    }
+
+    @Override
+    public int vocabularySize() {
+      return vocab;
+    }
+
+    @Override
+    public SchemeSpec spec() {
+      return spec;
+    }
+
+    @Override
+    public String toString() {
+      return "BiasScheme[" + spec.redacted() + "]";
+    }
+  }
+
+  /**
+   * The indices of the {@code top.length} largest logits, largest first (ties: lower index
+   * first; {@code torch.sort} does not promise an order for ties). Returns how many were written.
+   */
+  static int topCandidates(float[] logits, int[] top) {
+    int size = 0;
+    int cap = top.length;
+    for (int i = 0; i < logits.length; i++) {
+      float v = logits[i];
+      if (size == cap && !(v > logits[top[size - 1]])) {
+        continue;
+      }
+      int j = size == cap ? size - 1 : size;
+      while (j > 0 && v > logits[top[j - 1]]) {
+        top[j] = top[j - 1];
+        j--;
+      }
+      top[j] = i;
+      if (size < cap) {
+        size++;
+      }
+    }
+    return size;
+  }
+
+  @Override
+  public String toString() {
+    return "InteropProfile[" + spec.redacted() + "]";
+  }
+}

@@ -1,0 +1,264 @@
+package io.tracemark.core.interop;
+
+import java.util.Locale;
+
+/**
+ * {@code torch.randperm(n, generator=g)} on the CPU, bit for bit, for the sizes the green-list
+ * references use ({@code n < 2^32 / 20}).
+ *
+ * <p>PyTorch's {@code randperm_cpu} fills {@code r[i] = i}, then for {@code i = 0 … n − 2} draws
+ * one 32-bit {@code random()} value and swaps {@code r[i]} with {@code r[i + random() % (n − i)]}
+ * (the remainder is taken on the unsigned 32-bit draw). Position i is final after step i, so the
+ * first k entries of the permutation, which is all a green list of size k needs, are known after
+ * k steps: this class stops there. Since PyTorch 2.1, n ≥ 2^32 / 20 takes another branch
+ * ({@code random64()}, an inside-out shuffle); such vocabularies do not exist and are refused.
+ *
+ * <p>The remainder uses Lemire's multiply-high reduction with one precomputed 64-bit constant per
+ * step, exact for 32-bit dividends and divisors. Instances are immutable and thread-safe; the
+ * generators and scratch arrays passed in belong to the caller.
+ */
+final class TorchRandperm {
+  /** PyTorch's bound for the 32-bit branch: {@code n < numeric_limits<uint32_t>::max() / 20}. */
+  static final long SMALL_N_LIMIT = 0xFFFFFFFFL / 20;
+
+  /** Up to this many targets, {@link #inPrefix(TorchMt19937, int[], int[], int, boolean[], long[], int[])} filters steps in registers. */
+  private static final int FILTER_LIMIT = 12;
+
+  private final int n;
+  private final int k;
+  private final long[] magic;
+
+  /**
+   * @param n the permutation size
+   * @param k how many leading entries are wanted, 0 ≤ k ≤ n
+   */
+  TorchRandperm(int n, int k) {
+    if (n < 1 || n >= SMALL_N_LIMIT) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT,
+          "vocab must be between 1 and %d for the torch.randperm CPU branch reproduced here, was %d",
+          SMALL_N_LIMIT - 1, n));
+    }
+    if (k < 0 || k > n) {
+      throw new IllegalArgumentException(
+          String.format(Locale.ROOT, "prefix length must be between 0 and %d, was %d", n, k));
+    }
+    this.n = n;
+    this.k = Math.min(k, n - 1);
+    this.magic = new long[this.k];
+    for (int i = 0; i < this.k; i++) {
+      magic[i] = Long.divideUnsigned(-1L, n - i) + 1; // ceil(2^64 / d); 0 for d = 1
+    }
+  }
+
+  int size() {
+    return n;
+  }
+
+  /** The number of leading entries this instance produces. */
+  int prefixLength() {
+    return k;
+  }
+
+  /** {@code draw % (n - i)} for the unsigned 32-bit {@code draw}. */
+  private int remainder(int draw, int i) {
+    long low = magic[i] * (draw & 0xFFFFFFFFL);
+    long d = n - i;
+    return (int) (Math.multiplyHigh(low, d) + ((low >> 63) & d));
+  }
+
+  /**
+   * Whether {@code target} is among the first k entries of the permutation drawn from
+   * {@code rng} (freshly seeded). Follows only the target's position through the swaps, so it
+   * writes no memory but {@code block} (scratch of {@link TorchMt19937#blockSize()} draws) and
+   * stops as soon as the target's place is final.
+   */
+  boolean inPrefix(TorchMt19937 rng, int[] block, int target) {
+    int p = target;
+    int blockSize = TorchMt19937.blockSize();
+    long[] magic = this.magic;
+    long nn = n;
+    for (int base = 0; base < k; base += blockSize) {
+      rng.nextBlock(block);
+      int end = Math.min(blockSize, k - base);
+      for (int j = 0; j < end; j++) {
+        int i = base + j;
+        long low = magic[i] * (block[j] & 0xFFFFFFFFL);
+        long d = nn - i;
+        int z = (int) (Math.multiplyHigh(low, d) + ((low >> 63) & d));
+        if (p == i | i + z == p) {
+          if (p != i || z == 0) {
+            return true;
+          }
+          p = i + z;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@link #inPrefix} for several distinct targets of one seed at once: follows every target's
+   * position through one pass of the shuffle, with a bit set of the positions they occupy.
+   *
+   * @param targets distinct token ids {@code targets[0, count)}
+   * @param green receives, for each target, whether it is among the first k entries
+   * @param occupied scratch bit set of n bits, all clear on entry and on return
+   * @param owner scratch array of length n (any content)
+   */
+  void inPrefix(TorchMt19937 rng, int[] block, int[] targets, int count, boolean[] green, long[] occupied,
+      int[] owner) {
+    for (int t = 0; t < count; t++) {
+      int p = targets[t];
+      occupied[p >>> 6] |= 1L << p;
+      owner[p] = t;
+      green[t] = false;
+    }
+    // Unresolved targets sit at positions >= i, so one of them is at i exactly when i is their
+    // minimum position. Whether one sits at j is, for a few targets, first asked of a
+    // register-resident filter: bit (p & 63) of f1 and bit ((p >>> 6) & 63) of f2; only steps that
+    // pass it look at the bit set. Many targets would saturate it; then the bit set is asked.
+    boolean filtered = count <= FILTER_LIMIT;
+    long f1 = filtered ? 0 : -1L;
+    long f2 = filtered ? 0 : -1L;
+    int minPos = Integer.MAX_VALUE;
+    for (int t = 0; t < count; t++) {
+      f1 |= 1L << targets[t];
+      f2 |= 1L << (targets[t] >>> 6);
+      minPos = Math.min(minPos, targets[t]);
+    }
+    int[] pos = java.util.Arrays.copyOf(targets, count);
+    int unresolved = count;
+    int blockSize = TorchMt19937.blockSize();
+    long[] magic = this.magic;
+    long nn = n;
+    outer:
+    for (int base = 0; base < k; base += blockSize) {
+      rng.nextBlock(block);
+      int end = Math.min(blockSize, k - base);
+      int jj = 0;
+      while (true) {
+        // the hot scan: stop at the next step that may involve a target
+        int j = 0;
+        if (filtered) {
+          for (; jj < end; jj++) {
+            int i = base + jj;
+            long low = magic[i] * (block[jj] & 0xFFFFFFFFL);
+            long d = nn - i;
+            j = i + (int) (Math.multiplyHigh(low, d) + ((low >> 63) & d));
+            if (i == minPos || (((f1 >>> j) & (f2 >>> (j >>> 6))) & 1L) != 0) {
+              break;
+            }
+          }
+        } else {
+          for (; jj < end; jj++) {
+            int i = base + jj;
+            long low = magic[i] * (block[jj] & 0xFFFFFFFFL);
+            long d = nn - i;
+            j = i + (int) (Math.multiplyHigh(low, d) + ((low >> 63) & d));
+            if (i == minPos || (occupied[j >>> 6] & (1L << j)) != 0) {
+              break;
+            }
+          }
+        }
+        if (jj == end) {
+          break;
+        }
+        int i = base + jj;
+        jj++;
+        long atI = occupied[i >>> 6] & (1L << i);
+        long atJ = occupied[j >>> 6] & (1L << j);
+        if ((atI | atJ) == 0) {
+          continue;
+        }
+        // positions i and j swap; whatever lands on i is final, hence green
+        int ownerI = atI != 0 ? owner[i] : -1;
+        if (atJ != 0) {
+          green[owner[j]] = true;
+          unresolved--;
+          occupied[j >>> 6] &= ~(1L << j);
+        }
+        if (ownerI >= 0 && j != i) {
+          occupied[i >>> 6] &= ~(1L << i);
+          occupied[j >>> 6] |= 1L << j;
+          owner[j] = ownerI;
+          pos[ownerI] = j;
+        }
+        if (unresolved == 0) {
+          break outer;
+        }
+        // rebuild the filter and the minimum from the positions still occupied (rare: at most
+        // two events per target)
+        f1 = filtered ? 0 : -1L;
+        f2 = filtered ? 0 : -1L;
+        minPos = Integer.MAX_VALUE;
+        for (int t = 0; t < count; t++) {
+          if (!green[t]) {
+            f1 |= 1L << pos[t];
+            f2 |= 1L << (pos[t] >>> 6);
+            minPos = Math.min(minPos, pos[t]);
+          }
+        }
+      }
+    }
+    java.util.Arrays.fill(occupied, 0L); // targets never finalized leave their last position set
+  }
+
+  /**
+   * Writes the first k entries of the permutation drawn from {@code rng} (freshly seeded) into
+   * {@code out}.
+   *
+   * @param block scratch of {@link TorchMt19937#blockSize()} draws
+   * @param scratch an array of length n holding the identity {@code scratch[i] = i}; it holds the
+   *     identity again on return
+   * @param touched an array of length ≥ k, overwritten
+   */
+  void prefix(TorchMt19937 rng, int[] block, int[] scratch, int[] touched, int[] out) {
+    int blockSize = TorchMt19937.blockSize();
+    long[] magic = this.magic;
+    long nn = n;
+    for (int base = 0; base < k; base += blockSize) {
+      rng.nextBlock(block);
+      int end = Math.min(blockSize, k - base);
+      for (int jj = 0; jj < end; jj++) {
+        int i = base + jj;
+        long low = magic[i] * (block[jj] & 0xFFFFFFFFL);
+        long d = nn - i;
+        int j = i + (int) (Math.multiplyHigh(low, d) + ((low >> 63) & d));
+        int v = scratch[j];
+        scratch[j] = scratch[i];
+        scratch[i] = v;
+        out[i] = v;
+        touched[i] = j;
+      }
+    }
+    for (int i = k - 1; i >= 0; i--) {
+      int j = touched[i];
+      scratch[j] = j;
+      scratch[i] = i;
+    }
+  }
+
+  /** A fresh identity array of length n, for {@link #prefix}. */
+  int[] identity() {
+    int[] a = new int[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = i;
+    }
+    return a;
+  }
+
+  /** The whole permutation {@code torch.randperm(n)} after {@code manual_seed(seed)}. */
+  static int[] full(long seed, int n) {
+    TorchRandperm all = new TorchRandperm(n, n);
+    TorchMt19937 rng = new TorchMt19937();
+    rng.seed(seed);
+    int[] r = all.identity();
+    for (int i = 0; i < n - 1; i++) {
+      int j = i + all.remainder(rng.nextInt(), i);
+      int v = r[j];
+      r[j] = r[i];
+      r[i] = v;
+    }
+    return r;
+  }
+}

@@ -37,7 +37,8 @@ import picocli.CommandLine.Option;
  * stack trace.
  */
 @Command(name = "tracemark-examples", mixinStandardHelpOptions = true, version = "tracemark examples 0.1.0",
-    description = "The embedded language model, the distillation demo and experiment commands.",
+    description = {"The embedded language model, the distillation demo and experiment commands.",
+        "Without a command, runs the demo with its defaults."},
     subcommands = {Main.DemoCommand.class, Main.QuickStartCommand.class, Main.TrainCommand.class,
         Main.GenerateCommand.class, Main.DistillCommand.class})
 public final class Main implements Callable<Integer> {
@@ -57,8 +58,14 @@ public final class Main implements Callable<Integer> {
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
-  /** Runs a command line, printing to {@code out} and {@code err}; returns the exit code. */
+  /**
+   * Runs a command line, printing to {@code out} and {@code err}; returns the exit code. Without
+   * arguments it runs the demo, the README's main command.
+   */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    if (args.length == 0) {
+      args = new String[] {"demo"};
+    }
     CommandLine cl = new CommandLine(new Main());
     cl.setOut(out);
     cl.setErr(err);
@@ -110,6 +117,7 @@ public final class Main implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // reached only with options but no command (e.g. an unknown option is a usage error before this)
     throw new CommandLine.ParameterException(spec.commandLine(),
         "a command is required: demo, quickstart, lm-train, lm-generate or distill (try --help)");
   }

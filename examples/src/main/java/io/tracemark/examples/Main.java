@@ -72,7 +72,9 @@ public final class Main implements Callable<Integer> {
     cl.setParameterExceptionHandler((ex, arguments) -> {
       CommandLine c = ex.getCommandLine();
       c.getErr().println(prefix(c) + ex.getMessage().replace('\n', ' '));
-      c.getErr().println("Try 'java -jar tracemark-examples.jar " + commandName(c) + " --help' for usage.");
+      String name = commandName(c);
+      c.getErr().println("Try 'java -jar tracemark-examples.jar " + (name.isEmpty() ? "" : name + " ")
+          + "--help' for usage.");
       return USAGE;
     });
     cl.setExecutionExceptionHandler((e, c, parseResult) -> {

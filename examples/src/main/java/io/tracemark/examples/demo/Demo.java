@@ -17,7 +17,6 @@ import io.tracemark.verifier.SuspectRecord;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -210,17 +209,38 @@ public final class Demo {
       Collections.shuffle(reading, new java.util.Random(Seeds.stream(c.seed(), "reading", 0).nextLong()));
       List<int[]> readingTexts = List.copyOf(reading.subList(0, c.readingTexts()));
 
+      // Three phases, each spread over the pool: train the students, answer the competitor's
+      // prompts (finely chunked), then the two tests per student. Student i's prompt j always draws
+      // from Seeds.stream(seed, "student-i", j), whatever the scheduling.
       long t3 = System.nanoTime();
       double[] rhos = c.rhos();
-      List<Future<Row>> futures = new ArrayList<>();
-      for (int s = 0; s < rhos.length; s++) {
-        double rho = rhos[s];
-        int index = s;
-        futures.add(pool.submit(() -> student(c, index, rho, competitorHuman, collected,
-            competitorPrompts, readingTexts, verifier, vocab)));
+      List<Future<Student>> trained = new ArrayList<>();
+      for (double rho : rhos) {
+        trained.add(pool.submit(() -> {
+          Distillation.Mix mix = Distillation.mix(rho >= 1 ? List.of() : competitorHuman, collected, rho,
+              "the teacher's answers");
+          return new Student(rho, mix, NGramModel.train(mix.documents(), c.order(), vocab, Tokenizers.DEFAULT));
+        }));
+      }
+      List<Student> students = new ArrayList<>();
+      for (Future<Student> f : trained) {
+        students.add(Answers.join(f));
+      }
+      List<List<int[]>> studentAnswers = new ArrayList<>();
+      for (int s = 0; s < students.size(); s++) {
+        studentAnswers.add(Answers.generate(loop(students.get(s).model(), c), competitorPrompts, c.answerTokens(),
+            c.seed(), "student-" + s, pool));
+      }
+      List<Future<Row>> tested = new ArrayList<>();
+      for (int s = 0; s < students.size(); s++) {
+        Student st = students.get(s);
+        List<int[]> answers = studentAnswers.get(s);
+        tested.add(pool.submit(() -> new Row(st.rho(), st.mix().humanTokens(), st.mix().teacherTokens(),
+            verifier.closedModel(records("competitor", answers, competitorPrompts)),
+            verifier.readingMode(suspect(st.model()), readingTexts), List.copyOf(answers))));
       }
       List<Row> rows = new ArrayList<>();
-      for (Future<Row> f : futures) {
+      for (Future<Row> f : tested) {
         rows.add(Answers.join(f));
       }
       timings.add(phase(out, String.format(Locale.ROOT,
@@ -240,22 +260,7 @@ public final class Demo {
     }
   }
 
-  private static Row student(Config c, int index, double rho, List<int[]> human, List<int[]> collected, List<int[]> competitorPrompts, List<int[]> readingTexts, InheritanceVerifier verifier,
-      int vocab) {
-    Distillation.Mix mix = Distillation.mix(rho >= 1 ? List.of() : human, collected, rho, "the teacher's answers");
-    NGramModel student = NGramModel.train(mix.documents(), c.order(), vocab, Tokenizers.DEFAULT);
-    SamplingLoop loop = loop(student, c);
-    // Answered on this thread: the students already run in parallel.
-    List<int[]> answers = new ArrayList<>(competitorPrompts.size());
-    for (int i = 0; i < competitorPrompts.size(); i++) {
-      int[] p = competitorPrompts.get(i);
-      int[] all = loop.generate(p, c.answerTokens(), Seeds.stream(c.seed(), "student-" + index, i));
-      answers.add(Arrays.copyOfRange(all, p.length, all.length));
-    }
-    InheritanceResult closed = verifier.closedModel(records("competitor", answers, competitorPrompts));
-    InheritanceResult open = verifier.readingMode(suspect(student), readingTexts);
-    return new Row(rho, mix.humanTokens(), mix.teacherTokens(), closed, open, List.copyOf(answers));
-  }
+  private record Student(double rho, Distillation.Mix mix, NGramModel model) {}
 
   /** The case whose evidence report is written: the smallest ρ caught by the closed-model test, else the largest ρ. */
   static Row reportCase(List<Row> rows) {

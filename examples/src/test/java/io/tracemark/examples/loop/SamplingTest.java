@@ -123,6 +123,17 @@ class SamplingTest {
       new FastTopP(p).process(b);
       assertThat(b).as("trial %d, p %s", trial, p).isEqualTo(a);
     }
+    // ties: all equal (everything kept), and a tie group straddling p (the whole group kept)
+    float[][] ties = {{2f, 2f, 2f, 2f}, {3f, 1f, 1f, 1f, 1f, -5f}};
+    for (float[] t : ties) {
+      for (double p : new double[] {0.01, 0.5, 0.99}) {
+        float[] a = t.clone();
+        float[] b = t.clone();
+        io.tracemark.api.Samplers.topP(p).process(a);
+        new FastTopP(p).process(b);
+        assertThat(b).as("ties %s, p %s", java.util.Arrays.toString(t), p).isEqualTo(a);
+      }
+    }
     NGramModel model = TestModels.small();
     int[] text = TestModels.brown().get(150).tokens();
     float[] logits = new float[model.vocabularySize()];

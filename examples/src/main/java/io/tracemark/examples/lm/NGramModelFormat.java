@@ -136,7 +136,7 @@ final class NGramModelFormat {
     int vocab = in.intIn(2, 1 << 24, "vocabularySize");
     long trainingTokens = in.varlong();
     int[] unigram = new int[vocab];
-    int nonZero = in.intIn(1, vocab, "unigram entries");
+    int nonZero = in.intIn(1, Math.min(vocab, in.remaining() / 2), "unigram entries");
     int w = 0;
     for (int i = 0; i < nonZero; i++) {
       w += in.intIn(i == 0 ? 0 : 1, vocab - 1 - w, "unigram token delta");
@@ -146,7 +146,12 @@ final class NGramModelFormat {
     int expectedPrefixes = vocab;
     for (int k = 2; k <= order; k++) {
       int prefixes = in.intIn(expectedPrefixes, expectedPrefixes, "order-" + k + " prefixes");
-      int entries = in.intIn(0, Integer.MAX_VALUE - 8, "order-" + k + " entries");
+      // every prefix takes at least one byte and every entry at least two: bound the arrays by the
+      // bytes left, so a corrupt size cannot ask for gigabytes
+      if (prefixes > in.remaining()) {
+        throw bad(path, in.pos, "order-%d prefixes %d exceed the %d bytes left", k, prefixes, in.remaining());
+      }
+      int entries = in.intIn(0, Math.max(0, (in.remaining() - prefixes) / 2), "order-" + k + " entries");
       int[] start = new int[prefixes + 1];
       for (int p = 0; p < prefixes; p++) {
         int len = in.intIn(0, entries - start[p], "order-" + k + " continuations");
@@ -173,8 +178,12 @@ final class NGramModelFormat {
     if (in.pos != in.end) {
       throw bad(path, in.pos, "%d unread payload bytes", in.end - in.pos);
     }
-    Tokenizers.vocabularySize(tokenizer); // known encoding
-    return new NGramModel(order, vocab, tokenizer, trainingTokens, unigram, levels);
+    try {
+      Tokenizers.vocabularySize(tokenizer); // a known encoding
+      return new NGramModel(order, vocab, tokenizer, trainingTokens, unigram, levels);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw bad(path, HEADER, "inconsistent model: %s", e.getMessage());
+    }
   }
 
   static IOException bad(Path path, long offset, String format, Object... args) {
@@ -227,6 +236,10 @@ final class NGramModelFormat {
         }
       }
       throw bad(path, at, "malformed varint");
+    }
+
+    int remaining() {
+      return end - pos;
     }
 
     int intIn(int min, int max, String what) throws IOException {

@@ -156,8 +156,9 @@ public final class Main implements Callable<Integer> {
     int controlKeys;
     @Option(names = "--threads", description = "Worker threads (default: the number of processors).")
     Integer threads;
-    @Option(names = "--out", defaultValue = "tracemark-demo",
-        description = "Directory for the evidence report of one case (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", defaultValue = "target/tracemark-demo",
+        description = "Directory for the evidence report of one case, the demo key and the signer's key files "
+            + "(default: ${DEFAULT-VALUE}, which git ignores).")
     Path outDir;
 
     @Override

@@ -214,8 +214,11 @@ final class VerifyCommand implements Callable<Integer> {
         }
       };
       int h = sc.interop() ? sc.profile.scorer().contextWidth() : sc.kgw.contextWidth();
-      phi = filterTop != null ? ReferenceFilter.topN(h, texts, filterTop)
-          : filterMinCount != null ? ReferenceFilter.minCount(h, texts, filterMinCount) : ReferenceFilter.all(h, texts);
+      try (ref) {
+        phi = filterTop != null ? ReferenceFilter.topN(h, texts, filterTop)
+            : filterMinCount != null ? ReferenceFilter.minCount(h, texts, filterMinCount)
+            : ReferenceFilter.all(h, texts);
+      }
       filterInputs = ref.inputs();
     }
 
@@ -247,7 +250,7 @@ final class VerifyCommand implements Callable<Integer> {
     Progress progress = new Progress(cli.getErr(), quiet, reader.totalBytes(), reader::bytesRead);
     builder.progress(progress::update);
     InheritanceResult result;
-    try {
+    try (reader) {
       result = builder.build().closedModel(reader);
     } finally {
       progress.finish();

@@ -46,9 +46,10 @@ import java.util.zip.GZIPInputStream;
  * {@link BadRecordPolicy#SKIP}. An unreadable file always stops the read.
  *
  * <p>Single use and not thread-safe: iterate once, then read {@link #inputs()} (each file's
- * SHA-256, size and record count) and {@link #skipped()}.
+ * SHA-256, size and record count) and {@link #skipped()}; {@link #close()} stops the parsing
+ * threads when the iteration is abandoned.
  */
-public final class CorpusReader implements Iterable<SuspectRecord> {
+public final class CorpusReader implements Iterable<SuspectRecord>, AutoCloseable {
   private static final int MAX_LISTED_SKIPS = 1000;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -65,6 +66,7 @@ public final class CorpusReader implements Iterable<SuspectRecord> {
   private long tokensSeen;
   private volatile long bytesRead;
   private boolean used;
+  private RecordIterator active;
 
   /**
    * @param roots files or directories
@@ -187,7 +189,16 @@ public final class CorpusReader implements Iterable<SuspectRecord> {
       throw new IllegalStateException("a CorpusReader can be iterated only once");
     }
     used = true;
-    return new RecordIterator(expand(roots));
+    active = new RecordIterator(expand(roots));
+    return active;
+  }
+
+  /** Stops the parsing threads if the records were not read to the end (idempotent). */
+  @Override
+  public void close() {
+    if (active != null) {
+      active.shutdown();
+    }
   }
 
   // ------------------------------------------------------------------ iteration
@@ -263,7 +274,7 @@ public final class CorpusReader implements Iterable<SuspectRecord> {
       return true;
     }
 
-    private void shutdown() {
+    void shutdown() {
       if (pool != null) {
         pool.shutdownNow();
       }

@@ -1,0 +1,147 @@
+package io.tracemark.verifier;
+
+import io.tracemark.api.TokenScorer;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The immutable outcome of an inheritance test: the numbers an evidence report is made of.
+ *
+ * <p>The headline fields ({@code score}, {@code log10P}, …) are those of the <em>best</em> key, the
+ * one with the smallest Holm-adjusted p-value ({@link #bestKey()}); with a single key that is the
+ * key. Under H0 (the corpus is independent of the key) the score of the {@code tuplesScored}
+ * distinct tuples is Binomial(n, γ) ({@link TokenScorer.Statistic#BINOMIAL}; {@code score} is then
+ * the green count) or Gamma(n, 1) ({@link TokenScorer.Statistic#GAMMA_SUM}); {@code log10P} is the
+ * exact log10 of its upper tail.
+ *
+ * @param mode {@code closed-model} or {@code reading-mode}
+ * @param statistic the null distribution of one score
+ * @param gamma the expected green rate under H0 (NaN for gamma sums, whose expected mean score is 1)
+ * @param recordsRead records (or owner texts in reading mode) read, including skipped ones
+ * @param tokensRead answer tokens read (prompt tokens excluded); positions read in reading mode
+ * @param tuplesScored distinct tuples scored (after context warm-up, exclusions, filter and dedup)
+ * @param score the best key's score sum (its green count for binomial schemes)
+ * @param rate score / tuplesScored (the green rate), 0 when nothing was scored
+ * @param z the best key's z-score, for familiarity only
+ * @param log10P the best key's exact log10 p-value (unadjusted)
+ * @param log10PAdjusted the best key's Holm-adjusted log10 p-value (equal to log10P for one key)
+ * @param alpha the significance level
+ * @param verdict {@link Verdict#DETECTED} iff the Holm-adjusted p-value of some key is below alpha
+ * @param keys per-key results, in the order the keys were given
+ * @param bestKey index into {@code keys} of the best key
+ * @param controls the control-key null
+ * @param curve cumulative log10 p of the best key against tuples scored (downsampled)
+ * @param topRecords the records that contribute most to the best key's excess score
+ * @param counts what happened to the positions that were not scored
+ * @param skipped records that could not be scored (at most {@link InheritanceVerifier#MAX_LISTED_SKIPS}
+ *     listed; {@code counts.skippedRecords} has the total)
+ * @param flags warnings a reader of the result must see (e.g. the key does not stand out from its
+ *     controls)
+ */
+public record InheritanceResult(String mode, TokenScorer.Statistic statistic, double gamma, long recordsRead,
+    long tokensRead, long tuplesScored, double score, double rate, double z, double log10P, double log10PAdjusted,
+    double alpha, Verdict verdict, List<KeyResult> keys, int bestKey, ControlNull controls, List<CurvePoint> curve,
+    List<RecordContribution> topRecords, Counts counts, List<SkippedRecord> skipped, List<String> flags) {
+
+  /** Copies the lists. */
+  public InheritanceResult {
+    Objects.requireNonNull(mode, "mode");
+    keys = List.copyOf(keys);
+    curve = List.copyOf(curve);
+    topRecords = List.copyOf(topRecords);
+    skipped = List.copyOf(skipped);
+    flags = List.copyOf(flags);
+  }
+
+  /** The verdict at alpha. */
+  public enum Verdict {
+    /** Some key's Holm-adjusted p-value is below alpha: the corpus carries the watermark. */
+    DETECTED,
+    /** No key's adjusted p-value is below alpha. */
+    NOT_DETECTED;
+
+    /** Lower-case spelling for reports. */
+    public String label() {
+      return this == DETECTED ? "detected" : "not_detected";
+    }
+  }
+
+  /** The p-value as a double (underflows to 0 below about 1e-308; use {@link #log10P()}). */
+  public double pValue() {
+    return Math.pow(10, log10P);
+  }
+
+  /** The best key's result. */
+  public KeyResult best() {
+    return keys.get(bestKey);
+  }
+
+  /**
+   * One tested key.
+   *
+   * @param label the caller's label (e.g. {@code tenant-3}); never secret material
+   * @param tuplesScored distinct units scored for this key (the same for every key unless the
+   *     scheme's units depend on the key, see {@link TokenScorer#keyDependentUnits()})
+   * @param score score sum over the scored tuples (green count for binomial schemes)
+   * @param rate score / tuples scored
+   * @param z z-score
+   * @param log10P exact log10 p-value
+   * @param log10PAdjusted Holm-adjusted log10 p-value over all tested keys
+   * @param controlRank 1 + the number of control keys whose p-value is at least as small (1 is
+   *     best); 0 when there are no controls
+   * @param significant whether the adjusted p-value is below alpha
+   */
+  public record KeyResult(String label, long tuplesScored, double score, double rate, double z, double log10P, double log10PAdjusted,
+      int controlRank, boolean significant) {}
+
+  /**
+   * The empirical null from control keys: the same tuples scored under keys drawn at random,
+   * which the real key could not have embedded.
+   *
+   * @param count number of control keys (0 when disabled)
+   * @param seed the seed the control keys were derived from (reproducible, not secret)
+   * @param log10P the controls' exact log10 p-values, in control order
+   * @param flaggedAtAlpha controls whose p-value is below alpha (about alpha·count expected)
+   * @param bestKeyRank the best key's rank among itself and the controls (1 = smallest p)
+   * @param empiricalP bestKeyRank / (count + 1), the permutation-style p-value; 1 when count = 0
+   */
+  public record ControlNull(int count, long seed, List<Double> log10P, int flaggedAtAlpha, int bestKeyRank,
+      double empiricalP) {
+    /** Copies the list. */
+    public ControlNull {
+      log10P = List.copyOf(log10P);
+    }
+  }
+
+  /** One point of the cumulative curve: after {@code tuples} tuples, score and exact log10 p. */
+  public record CurvePoint(long tuples, double score, double log10P) {}
+
+  /**
+   * One record's contribution to the best key.
+   *
+   * @param id the record's id
+   * @param tokens answer tokens
+   * @param tuplesScored tuples scored in this record (first occurrences only)
+   * @param score the best key's score over them
+   * @param excess score − expected score under H0
+   * @param log10P log10 p-value of this record alone
+   */
+  public record RecordContribution(String id, long tokens, long tuplesScored, double score, double excess,
+      double log10P) {}
+
+  /** A record that was not scored, with the reason (no secret material, no text content). */
+  public record SkippedRecord(String id, String reason) {}
+
+  /**
+   * Positions that were read but not scored, by cause.
+   *
+   * @param noContext positions with fewer than h tokens before them
+   * @param duplicates positions whose tuple (or window) was already scored
+   * @param excludedPrompt positions whose window occurs in the record's prompt
+   * @param excludedFilter positions whose window is not in the reference filter
+   * @param outsideVocabulary reading-mode predictions outside the scheme's vocabulary
+   * @param skippedRecords records skipped as bad
+   */
+  public record Counts(long noContext, long duplicates, long excludedPrompt, long excludedFilter,
+      long outsideVocabulary, long skippedRecords) {}
+}

@@ -1,0 +1,1048 @@
+package io.tracemark.verifier;
+
+import io.tracemark.api.DedupMode;
+import io.tracemark.api.GreenListSpec;
+import io.tracemark.api.TokenScorer;
+import io.tracemark.api.WatermarkKey;
+import io.tracemark.core.PValues;
+import io.tracemark.core.TupleHash;
+import io.tracemark.core.Watermarks;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
+
+/**
+ * Tests whether a suspect corpus or model inherits a watermark (Sander et al. 2024,
+ * "Watermarking Makes Language Models Radioactive").
+ *
+ * <pre>{@code
+ * InheritanceVerifier verifier = InheritanceVerifier.greenList(key, GreenListSpec.parse("kgw:gamma=0.25,h=1"), 100_277)
+ *     .alpha(1e-3)
+ *     .build();
+ * InheritanceResult r = verifier.closedModel(records);      // the suspect's outputs
+ * InheritanceResult s = verifier.readingMode(model, owner); // an open suspect model
+ * }</pre>
+ *
+ * <p>Both tests read the corpus once, through <b>one global deduplication tape</b>: each distinct
+ * unit — (window, token) tuple, or window, by {@link DedupMode}, as the scheme fingerprints it
+ * ({@link TokenScorer#unitFingerprint}) — is scored once across all records, which is what makes
+ * the binomial (or gamma) p-value exact on repetitive text. For the usual schemes the fingerprints
+ * do not depend on the key, so every key and every control key is scored on exactly the same
+ * tuples in the same pass (split over {@link Builder#threads worker threads} by fingerprint, and
+ * spilled to disk past {@link Builder#tapeMemoryBudget a memory budget}); for schemes whose units
+ * depend on the key ({@link TokenScorer#keyDependentUnits()}, e.g. self seeding) each key keeps
+ * its own tape, in memory, on one thread.
+ *
+ * <p>Closed model: positions are scored with their h preceding tokens as the window, the prompt
+ * (if any) serving as context for the first answer tokens; a position whose window occurs in the
+ * record's prompt is excluded (a watermarked prompt copied into the answer would otherwise look
+ * like inheritance; with h = 0 the rule applies to the token itself); with a {@link
+ * ReferenceFilter} only windows in it are scored.
+ *
+ * <p>Reading mode: for each position i ≥ h of the owner's watermarked text x, the suspect's top-1
+ * prediction y (argmax of its logits after x[0, i)) is scored as the tuple (x[i−h, i), y).
+ *
+ * <p>An instance is immutable and thread-safe: each call keeps its own tape.
+ */
+public final class InheritanceVerifier {
+  /** Default number of control keys when a control-key factory is given. */
+  public static final int DEFAULT_CONTROL_KEYS = 100;
+  /** Default seed of the control keys. */
+  public static final long DEFAULT_CONTROL_SEED = 0x74726163656d6bL; // "tracemk"
+  /** Default significance level. */
+  public static final double DEFAULT_ALPHA = 0.01;
+  /** At most this many skipped records are listed individually (all are counted). */
+  public static final int MAX_LISTED_SKIPS = 1000;
+  private static final int MAX_CURVE_POINTS = 512;
+
+  private final List<String> labels;
+  private final TokenScorer[] scorers; // real keys first, then controls
+  private final int realKeys;
+  private final int controlCount;
+  private final long controlSeed;
+  private final DedupMode dedup;
+  private final boolean excludePrompt;
+  private final ReferenceFilter filter;
+  private final double alpha;
+  private final BadRecordPolicy onBadRecord;
+  private final int topRecords;
+  private final LongConsumer progress;
+  private final int threads;
+  private final boolean perKeyUnits;
+  private final long maxTapeUnits;
+  private final java.nio.file.Path spillDirectory;
+  private final int h;
+  private final int vocabularySize;
+  private final TokenScorer.Statistic statistic;
+  private final double gamma;
+
+  private InheritanceVerifier(Builder b, TokenScorer[] scorers) {
+    this.labels = List.copyOf(b.labels);
+    this.scorers = scorers;
+    this.realKeys = b.scorers.size();
+    this.controlCount = scorers.length - realKeys;
+    this.controlSeed = b.controlSeed;
+    this.dedup = b.dedup;
+    this.excludePrompt = b.excludePrompt;
+    this.filter = b.filter;
+    this.alpha = b.alpha;
+    this.onBadRecord = b.onBadRecord;
+    this.topRecords = b.topRecords;
+    this.progress = b.progress;
+    boolean keyDependent = false;
+    for (TokenScorer sc : scorers) {
+      keyDependent |= sc.keyDependentUnits();
+    }
+    // units that depend on the key need one tape per key: kept in memory, on one thread
+    this.perKeyUnits = keyDependent && b.dedup != DedupMode.NONE;
+    this.threads = perKeyUnits ? 1 : b.threads;
+    // a fingerprint costs at most 32 bytes of table (load 1/4 right after the table doubles)
+    this.maxTapeUnits = Math.max(1, b.tapeMemoryBudget / 32 / b.threads);
+    this.spillDirectory = b.spillDirectory;
+    TokenScorer first = scorers[0];
+    this.h = first.contextWidth();
+    this.vocabularySize = first.vocabularySize();
+    this.statistic = first.statistic();
+    this.gamma = first.gamma();
+  }
+
+  /** A builder with nothing set; add at least one scorer. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder for the green-list scheme of {@code key}: the key (labelled with its key id) as the
+   * scorer, and {@value #DEFAULT_CONTROL_KEYS} control keys of the same scheme.
+   */
+  public static Builder greenList(WatermarkKey key, GreenListSpec spec, int vocabularySize) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(spec, "spec");
+    return builder().scorer(key.keyId(), Watermarks.greenList(key, spec, vocabularySize))
+        .controlKeys(DEFAULT_CONTROL_KEYS, k -> Watermarks.greenList(k, spec, vocabularySize));
+  }
+
+  /**
+   * A builder testing every tenant key derived from {@code master} ({@code tenant-0} …) and the
+   * master itself ({@code master}), Holm-corrected, with control keys of the same scheme.
+   */
+  public static Builder greenListTenants(WatermarkKey master, int tenants, GreenListSpec spec, int vocabularySize) {
+    Objects.requireNonNull(master, "master");
+    ReferenceFilter.require(tenants >= 1, "tenants must be >= 1, was %d", tenants);
+    Builder b = greenList(master, spec, vocabularySize);
+    b.labels.set(0, "master");
+    for (int i = 0; i < tenants; i++) {
+      b.scorer("tenant-" + i, Watermarks.greenList(master.tenant(i), spec, vocabularySize));
+    }
+    return b;
+  }
+
+  /** The control key of index {@code i} for {@code seed}: SHA-256 of a domain tag, seed and index. */
+  public static WatermarkKey controlKey(long seed, int index) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update("tracemark/control-key/v1\0".getBytes(StandardCharsets.US_ASCII));
+      sha.update(ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putLong(seed).putInt(index).array());
+      return WatermarkKey.fromBytes(sha.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 unavailable", e);
+    }
+  }
+
+  /** Labels of the tested keys, in order. */
+  public List<String> labels() {
+    return labels;
+  }
+
+  /** h, shared by all scorers. */
+  public int contextWidth() {
+    return h;
+  }
+
+  /** The vocabulary size shared by all scorers. */
+  public int vocabularySize() {
+    return vocabularySize;
+  }
+
+  /** The deduplication mode. */
+  public DedupMode dedup() {
+    return dedup;
+  }
+
+  /** Whether windows occurring in a record's prompt are excluded. */
+  public boolean excludesPromptWindows() {
+    return excludePrompt;
+  }
+
+  /** The reference filter, or null. */
+  public ReferenceFilter referenceFilter() {
+    return filter;
+  }
+
+  /** The number of control keys. */
+  public int controlKeyCount() {
+    return controlCount;
+  }
+
+  /** The seed of the control keys. */
+  public long controlSeed() {
+    return controlSeed;
+  }
+
+  /** The significance level. */
+  public double alpha() {
+    return alpha;
+  }
+
+  /** The bad-record policy. */
+  public BadRecordPolicy onBadRecord() {
+    return onBadRecord;
+  }
+
+  // ------------------------------------------------------------------ closed model
+
+  /**
+   * Scores the suspect's outputs. The records are read once, in order, as a stream, by the calling
+   * thread; with {@link Builder#threads(int) threads} &gt; 1, scoring is split by tuple fingerprint
+   * over that many workers (each distinct tuple belongs to one worker, which sees the records in
+   * order), so the result is the same as with one thread (gamma sums may differ in the last bits).
+   *
+   * @throws IllegalArgumentException for a bad record (empty, or a token id outside the
+   *     vocabulary) when the policy is {@link BadRecordPolicy#FAIL}; the message names the record
+   */
+  public InheritanceResult closedModel(Iterable<SuspectRecord> records) {
+    Objects.requireNonNull(records, "records");
+    Meta meta = new Meta();
+    if (threads == 1) {
+      Worker w = new Worker(0, 1);
+      try {
+        for (SuspectRecord record : records) {
+          Objects.requireNonNull(record, "record");
+          int index = meta.accept(record);
+          if (index >= 0) {
+            w.closed(record, index);
+          }
+        }
+        w.drainSpill();
+      } finally {
+        w.closeSpill();
+      }
+      return finish("closed-model", meta, List.of(w));
+    }
+    return parallel(records, meta);
+  }
+
+  private InheritanceResult parallel(Iterable<SuspectRecord> records, Meta meta) {
+    List<Worker> workers = new ArrayList<>();
+    List<java.util.concurrent.BlockingQueue<List<Object>>> queues = new ArrayList<>();
+    List<Thread> pool = new ArrayList<>();
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    for (int p = 0; p < threads; p++) {
+      Worker w = new Worker(p, threads);
+      java.util.concurrent.BlockingQueue<List<Object>> q = new java.util.concurrent.ArrayBlockingQueue<>(4);
+      workers.add(w);
+      queues.add(q);
+      Thread t = new Thread(() -> {
+        try {
+          while (true) {
+            List<Object> batch = q.take();
+            if (batch.isEmpty()) {
+              w.drainSpill();
+              return;
+            }
+            for (int i = 0; i < batch.size(); i += 2) {
+              w.closed((SuspectRecord) batch.get(i), (Integer) batch.get(i + 1));
+            }
+          }
+        } catch (Throwable e) {
+          failure.compareAndSet(null, e);
+          q.clear();
+        } finally {
+          w.closeSpill();
+        }
+      }, "tracemark-verify-" + p);
+      t.setDaemon(true);
+      pool.add(t);
+      t.start();
+    }
+    try {
+      List<Object> batch = new ArrayList<>();
+      long batchTokens = 0;
+      for (SuspectRecord record : records) {
+        Objects.requireNonNull(record, "record");
+        int index = meta.accept(record);
+        if (index < 0) {
+          continue;
+        }
+        batch.add(record);
+        batch.add(index);
+        batchTokens += record.length() + record.promptLength();
+        if (batchTokens >= (1 << 16)) {
+          hand(queues, batch, failure);
+          batch = new ArrayList<>();
+          batchTokens = 0;
+        }
+      }
+      if (!batch.isEmpty()) {
+        hand(queues, batch, failure);
+      }
+      hand(queues, List.of(), failure);
+      for (Thread t : pool) {
+        t.join();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while verifying", e);
+    } finally {
+      for (Thread t : pool) {
+        t.interrupt();
+      }
+    }
+    Throwable f = failure.get();
+    if (f instanceof RuntimeException) {
+      throw (RuntimeException) f;
+    }
+    if (f instanceof Error) {
+      throw (Error) f;
+    }
+    return finish("closed-model", meta, workers);
+  }
+
+  private static void hand(List<java.util.concurrent.BlockingQueue<List<Object>>> queues, List<Object> batch,
+      java.util.concurrent.atomic.AtomicReference<Throwable> failure) throws InterruptedException {
+    for (java.util.concurrent.BlockingQueue<List<Object>> q : queues) {
+      while (!q.offer(batch, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        if (failure.get() != null) {
+          return;
+        }
+      }
+    }
+  }
+
+  private String badRecord(SuspectRecord record) {
+    if (record.length() == 0) {
+      return "empty record";
+    }
+    String answer = outOfRange(record.answerUnsafe(), "token");
+    return answer != null ? answer : outOfRange(record.promptUnsafe(), "prompt token");
+  }
+
+  private String outOfRange(int[] tokens, String what) {
+    for (int i = 0; i < tokens.length; i++) {
+      if (tokens[i] < 0 || tokens[i] >= vocabularySize) {
+        return String.format(Locale.ROOT, "%s id at index %d must be between 0 and %d, was %d", what, i,
+            vocabularySize - 1, tokens[i]);
+      }
+    }
+    return null;
+  }
+
+  // ------------------------------------------------------------------ reading mode
+
+  /**
+   * Reading mode: feeds each of the owner's watermarked texts to the suspect model and scores its
+   * top-1 prediction at every position i ≥ h against the window x[i−h, i) of the text. One global
+   * tape across all texts, as in the closed-model test; the reference filter applies if set. The
+   * model is called from the calling thread only.
+   */
+  public InheritanceResult readingMode(SuspectModel model, Iterable<int[]> ownerTexts) {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(ownerTexts, "ownerTexts");
+    int modelVocab = model.vocabularySize();
+    ReferenceFilter.require(modelVocab >= 1, "model vocabularySize must be >= 1, was %d", modelVocab);
+    float[] logits = new float[modelVocab];
+    int[] scratch = new int[h + 1];
+    Meta meta = new Meta();
+    Worker w = new Worker(0, 1);
+    int count = 0;
+    for (int[] text : ownerTexts) {
+      Objects.requireNonNull(text, "owner text");
+      String id = "text-" + count++;
+      meta.recordsRead++;
+      String bad = text.length == 0 ? "empty record" : outOfRange(text, "token");
+      if (bad != null) {
+        meta.skip(id, bad);
+        continue;
+      }
+      int index = meta.add(id, text.length);
+      w.noContext += Math.min(h, text.length);
+      for (int pos = h; pos < text.length; pos++) {
+        long window = TupleHash.window(text, pos - h, h);
+        if (filter != null && !filter.containsFingerprint(window)) {
+          w.excludedFilter++;
+          continue;
+        }
+        System.arraycopy(text, pos - h, scratch, 0, h);
+        if (dedup == DedupMode.WINDOW) {
+          scratch[h] = 0; // window units do not depend on the token: skip the model call for a seen window
+          if (w.allSeen(scratch, h)) {
+            w.duplicates++;
+            continue;
+          }
+        }
+        Arrays.fill(logits, 0f);
+        model.nextTokenLogits(text, pos, logits);
+        int y = argmax(logits);
+        if (y >= vocabularySize) {
+          w.outsideVocabulary++;
+          continue;
+        }
+        scratch[h] = y;
+        w.offer(scratch, h, index);
+      }
+    }
+    return finish("reading-mode", meta, List.of(w));
+  }
+
+  private static int argmax(float[] logits) {
+    int best = 0;
+    float max = Float.NEGATIVE_INFINITY;
+    for (int i = 0; i < logits.length; i++) {
+      float v = logits[i];
+      if (v != v) {
+        throw new IllegalArgumentException(String.format(Locale.ROOT, "suspect model logits[%d] is NaN", i));
+      }
+      if (v > max) {
+        max = v;
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  // ------------------------------------------------------------------ one pass
+
+  /** What the reading thread knows: records, their ids and lengths, skips. Not thread-safe. */
+  private final class Meta {
+    long recordsRead;
+    long tokensRead;
+    long skippedCount;
+    final List<InheritanceResult.SkippedRecord> skipped = new ArrayList<>();
+    final List<String> ids = new ArrayList<>();
+    long[] tokens = new long[256];
+    long nextProgress = 1 << 16;
+
+    /** Counts and validates a record; its index, or -1 when skipped. */
+    int accept(SuspectRecord record) {
+      recordsRead++;
+      String bad = badRecord(record);
+      if (bad != null) {
+        skip(record.id(), bad);
+        return -1;
+      }
+      return add(record.id(), record.length());
+    }
+
+    int add(String id, long length) {
+      int index = ids.size();
+      ids.add(id);
+      if (index == tokens.length) {
+        tokens = Arrays.copyOf(tokens, index * 2);
+      }
+      tokens[index] = length;
+      tokensRead += length;
+      if (progress != null && tokensRead >= nextProgress) {
+        progress.accept(tokensRead);
+        nextProgress = tokensRead + (1 << 16);
+      }
+      return index;
+    }
+
+    void skip(String id, String reason) {
+      if (onBadRecord == BadRecordPolicy.FAIL) {
+        throw new IllegalArgumentException("record " + id + ": " + reason);
+      }
+      skippedCount++;
+      if (skipped.size() < MAX_LISTED_SKIPS) {
+        skipped.add(new InheritanceResult.SkippedRecord(id, reason));
+      }
+    }
+  }
+
+  /**
+   * Scores the tuples of one partition (unit fingerprints with {@code partition(unit) == part}):
+   * its own tape (or, for schemes whose units depend on the key, one tape per key), sums, counts
+   * and per-record sums. Used by one thread.
+   */
+  private final class Worker {
+    final int part;
+    final int parts;
+    final LongSet tape = dedup == DedupMode.NONE || perKeyUnits ? null : new LongSet(1 << 16);
+    final LongSet[] keyTapes;
+    /**
+     * With key-dependent units, the raw (key-independent) units seen so far: a key's unit is a
+     * function of the raw unit, so a raw unit seen before is a duplicate under every key.
+     */
+    final LongSet rawTape = perKeyUnits ? new LongSet(1 << 16) : null;
+    SpillTape spill;
+    final double[] sums = new double[scorers.length];
+    final long[] scored = new long[scorers.length];
+    long noContext;
+    long duplicates;
+    long excludedPrompt;
+    long excludedFilter;
+    long outsideVocabulary;
+    long[] recordScored = new long[256 * realKeys];
+    double[] recordSums = new double[256 * realKeys];
+
+    Worker(int part, int parts) {
+      this.part = part;
+      this.parts = parts;
+      if (perKeyUnits) {
+        keyTapes = new LongSet[scorers.length];
+        for (int k = 0; k < keyTapes.length; k++) {
+          keyTapes[k] = new LongSet(1 << 10);
+        }
+      } else {
+        keyTapes = null;
+      }
+    }
+
+    void closed(SuspectRecord record, int index) {
+      int[] seq = record.promptThenAnswer();
+      int start = record.promptLength();
+      LongCountMap promptUnits = null;
+      if (excludePrompt && start > 0) {
+        int[] prompt = record.promptUnsafe();
+        promptUnits = new LongCountMap(prompt.length);
+        if (h == 0) {
+          long empty = TupleHash.window(prompt, 0, 0);
+          for (int t : prompt) {
+            promptUnits.increment(TupleHash.tupleFromWindow(empty, t));
+          }
+        } else {
+          for (int j = h; j <= prompt.length; j++) {
+            promptUnits.increment(TupleHash.window(prompt, j - h, h));
+          }
+        }
+      }
+      for (int pos = start; pos < seq.length; pos++) {
+        if (pos < h) {
+          if (part == 0) {
+            noContext++;
+          }
+          continue;
+        }
+        long window = TupleHash.window(seq, pos - h, h);
+        long unit = 0;
+        if (tape != null) {
+          unit = scorers[0].unitFingerprint(seq, pos, dedup);
+        }
+        if (parts > 1) {
+          long p = tape != null ? unit : TupleHash.tupleFromWindow(window, seq[pos]);
+          if (partition(p, parts) != part) {
+            continue;
+          }
+        }
+        if (promptUnits != null
+            && promptUnits.contains(h == 0 ? TupleHash.tupleFromWindow(window, seq[pos]) : window)) {
+          excludedPrompt++;
+          continue;
+        }
+        if (filter != null && !filter.containsFingerprint(window)) {
+          excludedFilter++;
+          continue;
+        }
+        if (tape == null) {
+          offer(seq, pos, index);
+        } else if (spill == null) {
+          if (!tape.add(unit)) {
+            duplicates++;
+            continue;
+          }
+          scoreAll(seq, pos, index);
+          if (tape.size() >= maxTapeUnits) {
+            // the in-memory tape is full: keep it for lookups, send new candidates to disk
+            spill = new SpillTape(spillDirectory, h);
+          }
+        } else if (tape.contains(unit)) {
+          duplicates++;
+        } else {
+          spill.append(unit, index, seq, pos);
+        }
+      }
+    }
+
+    /** Dedups (in memory) and scores one candidate position. */
+    void offer(int[] tokens, int pos, int index) {
+      if (dedup == DedupMode.NONE) {
+        scoreAll(tokens, pos, index);
+      } else if (perKeyUnits) {
+        scoreEach(tokens, pos, index);
+      } else if (tape.add(scorers[0].unitFingerprint(tokens, pos, dedup))) {
+        scoreAll(tokens, pos, index);
+      } else {
+        duplicates++;
+      }
+    }
+
+    /** Whether every key has already scored the unit at {@code pos}. */
+    boolean allSeen(int[] tokens, int pos) {
+      if (perKeyUnits) {
+        long raw = TupleHash.window(tokens, pos - h, h);
+        if (rawTape.contains(dedup == DedupMode.WINDOW ? raw : TupleHash.tupleFromWindow(raw, tokens[pos]))) {
+          return true;
+        }
+        for (int k = 0; k < scorers.length; k++) {
+          if (!keyTapes[k].contains(scorers[k].unitFingerprint(tokens, pos, dedup))) {
+            return false;
+          }
+        }
+        return true;
+      }
+      return tape != null && tape.contains(scorers[0].unitFingerprint(tokens, pos, dedup));
+    }
+
+    /** Deduplicates and scores what was spilled to disk (first occurrences, in input order). */
+    void drainSpill() {
+      if (spill != null) {
+        try {
+          duplicates += spill.drain(this::scoreAll);
+        } finally {
+          spill.close();
+          spill = null;
+        }
+      }
+    }
+
+    void closeSpill() {
+      if (spill != null) {
+        spill.close();
+        spill = null;
+      }
+    }
+
+    private void ensure(int index) {
+      if ((index + 1) * realKeys > recordScored.length) {
+        int n = Math.max(index + 1, 2 * recordScored.length / realKeys) * realKeys;
+        recordScored = Arrays.copyOf(recordScored, n);
+        recordSums = Arrays.copyOf(recordSums, n);
+      }
+    }
+
+    /** Scores the position under every key (shared units). */
+    void scoreAll(int[] tokens, int pos, int index) {
+      ensure(index);
+      int base = index * realKeys;
+      for (int k = 0; k < scorers.length; k++) {
+        double s = scorers[k].score(tokens, pos);
+        sums[k] += s;
+        scored[k]++;
+        if (k < realKeys) {
+          recordSums[base + k] += s;
+          recordScored[base + k]++;
+        }
+      }
+    }
+
+    /** Scores the position under each key whose own tape has not seen its unit (key-dependent units). */
+    void scoreEach(int[] tokens, int pos, int index) {
+      long raw = TupleHash.window(tokens, pos - h, h);
+      if (!rawTape.add(dedup == DedupMode.WINDOW ? raw : TupleHash.tupleFromWindow(raw, tokens[pos]))) {
+        duplicates++;
+        return;
+      }
+      ensure(index);
+      int base = index * realKeys;
+      for (int k = 0; k < scorers.length; k++) {
+        if (!keyTapes[k].add(scorers[k].unitFingerprint(tokens, pos, dedup))) {
+          if (k == 0) {
+            duplicates++; // counted for the first key
+          }
+          continue;
+        }
+        double s = scorers[k].score(tokens, pos);
+        sums[k] += s;
+        scored[k]++;
+        if (k < realKeys) {
+          recordSums[base + k] += s;
+          recordScored[base + k]++;
+        }
+      }
+    }
+
+    long recordScored(int index, int key) {
+      int i = index * realKeys + key;
+      return i < recordScored.length ? recordScored[i] : 0;
+    }
+
+    double recordSum(int index, int key) {
+      int i = index * realKeys + key;
+      return i < recordSums.length ? recordSums[i] : 0.0;
+    }
+  }
+
+  /** The worker a unit fingerprint belongs to. */
+  static int partition(long unit, int parts) {
+    return (int) (((unit >>> 32) * parts) >>> 32);
+  }
+
+  private InheritanceResult finish(String mode, Meta meta, List<Worker> workers) {
+    if (progress != null) {
+      progress.accept(meta.tokensRead);
+    }
+    long[] n = new long[scorers.length];
+    double[] sums = new double[scorers.length];
+    long noContext = 0;
+    long duplicates = 0;
+    long excludedPrompt = 0;
+    long excludedFilter = 0;
+    long outsideVocabulary = 0;
+    for (Worker w : workers) {
+      for (int k = 0; k < sums.length; k++) {
+        sums[k] += w.sums[k];
+        n[k] += w.scored[k];
+      }
+      noContext += w.noContext;
+      duplicates += w.duplicates;
+      excludedPrompt += w.excludedPrompt;
+      excludedFilter += w.excludedFilter;
+      outsideVocabulary += w.outsideVocabulary;
+    }
+    int records = meta.ids.size();
+    long[][] recScored = new long[records][realKeys];
+    double[][] recSums = new double[records][realKeys];
+    for (Worker w : workers) {
+      for (int i = 0; i < records; i++) {
+        for (int k = 0; k < realKeys; k++) {
+          recScored[i][k] += w.recordScored(i, k);
+          recSums[i][k] += w.recordSum(i, k);
+        }
+      }
+    }
+    // per-key p-values and Holm adjustment
+    double[] log10p = new double[scorers.length];
+    for (int k = 0; k < scorers.length; k++) {
+      log10p[k] = log10P(n[k], sums[k]);
+    }
+    double[] adjusted = holm(Arrays.copyOf(log10p, realKeys));
+    int best = 0;
+    for (int k = 1; k < realKeys; k++) {
+      if (adjusted[k] < adjusted[best] || (adjusted[k] == adjusted[best] && log10p[k] < log10p[best])) {
+        best = k;
+      }
+    }
+    List<Double> controlP = new ArrayList<>(controlCount);
+    int controlsFlagged = 0;
+    double log10Alpha = Math.log10(alpha);
+    for (int c = realKeys; c < scorers.length; c++) {
+      controlP.add(log10p[c]);
+      if (n[c] > 0 && log10p[c] < log10Alpha) {
+        controlsFlagged++;
+      }
+    }
+    List<InheritanceResult.KeyResult> keyResults = new ArrayList<>(realKeys);
+    for (int k = 0; k < realKeys; k++) {
+      int rank = 0;
+      if (controlCount > 0) {
+        rank = 1;
+        for (double p : controlP) {
+          if (p <= log10p[k]) {
+            rank++;
+          }
+        }
+      }
+      keyResults.add(new InheritanceResult.KeyResult(labels.get(k), n[k], sums[k], n[k] == 0 ? 0.0 : sums[k] / n[k],
+          z(n[k], sums[k]), log10p[k], adjusted[k], rank, n[k] > 0 && adjusted[k] < log10Alpha));
+    }
+    InheritanceResult.KeyResult bestResult = keyResults.get(best);
+    int bestRank = bestResult.controlRank();
+    InheritanceResult.ControlNull controls = new InheritanceResult.ControlNull(controlCount, controlSeed, controlP,
+        controlsFlagged, bestRank, controlCount == 0 ? 1.0 : (double) bestRank / (controlCount + 1));
+    // the curve of the best key at record boundaries, downsampled to at most MAX_CURVE_POINTS
+    long scored = n[best];
+    List<InheritanceResult.CurvePoint> curve = new ArrayList<>();
+    long cn = 0;
+    double cs = 0;
+    long nextPoint = 1;
+    long spacing = Math.max(1, scored / MAX_CURVE_POINTS);
+    for (int i = 0; i < records; i++) {
+      cn += recScored[i][best];
+      cs += recSums[i][best];
+      if (recScored[i][best] > 0 && (cn >= nextPoint || i == records - 1)) {
+        curve.add(new InheritanceResult.CurvePoint(cn, cs, log10P(cn, cs)));
+        nextPoint = cn + spacing;
+      }
+    }
+    if (scored > 0 && (curve.isEmpty() || curve.get(curve.size() - 1).tuples() != scored)) {
+      curve.add(new InheritanceResult.CurvePoint(scored, sums[best], log10p[best]));
+    } else if (!curve.isEmpty()) {
+      // the last point carries the exact totals (sums in another order may differ in the last bits)
+      curve.set(curve.size() - 1, new InheritanceResult.CurvePoint(scored, sums[best], log10p[best]));
+    }
+    List<InheritanceResult.RecordContribution> top = topContributions(meta, recScored, recSums, best);
+    boolean detected = bestResult.significant();
+    List<String> flags = new ArrayList<>();
+    if (scored == 0) {
+      flags.add("nothing was scored: every position was excluded, duplicated or lacked context");
+    }
+    if (detected && controlCount > 0 && bestRank > 1) {
+      flags.add(String.format(Locale.ROOT,
+          "the key does not stand out from its controls: rank %d of %d (some random key scores as well)", bestRank,
+          controlCount + 1));
+    }
+    if (controlCount >= 20 && scored > 0) {
+      // more controls flagged than a 99.9% binomial bound allows signals a broken null
+      double mean = alpha * controlCount;
+      double bound = mean + 3.3 * Math.sqrt(mean * (1 - alpha)) + 1;
+      if (controlsFlagged > bound) {
+        flags.add(String.format(Locale.ROOT,
+            "%d of %d control keys are significant at alpha=%s (about %.1f expected): the null is not calibrated "
+                + "on this corpus",
+            controlsFlagged, controlCount, alpha, mean));
+      }
+    }
+    InheritanceResult.Counts counts = new InheritanceResult.Counts(noContext, duplicates, excludedPrompt,
+        excludedFilter, outsideVocabulary, meta.skippedCount);
+    return new InheritanceResult(mode, statistic, statistic == TokenScorer.Statistic.BINOMIAL ? gamma : Double.NaN,
+        meta.recordsRead, meta.tokensRead, scored, bestResult.score(), bestResult.rate(), bestResult.z(),
+        bestResult.log10P(), bestResult.log10PAdjusted(), alpha,
+        detected ? InheritanceResult.Verdict.DETECTED : InheritanceResult.Verdict.NOT_DETECTED, keyResults, best,
+        controls, curve, top, counts, meta.skipped, flags);
+  }
+
+  private List<InheritanceResult.RecordContribution> topContributions(Meta meta, long[][] recScored,
+      double[][] recSums, int best) {
+    int n = recScored.length;
+    double[] excess = new double[n];
+    // a bounded selection: keep the indices of the topRecords largest excesses (ties: earlier record)
+    java.util.PriorityQueue<Integer> heap = new java.util.PriorityQueue<>(Math.max(1, topRecords),
+        Comparator.<Integer>comparingDouble(i -> excess[i]).thenComparing(Comparator.<Integer>reverseOrder()));
+    for (int i = 0; i < n; i++) {
+      excess[i] = recSums[i][best] - expected(recScored[i][best]);
+      if (topRecords == 0) {
+        continue;
+      }
+      heap.add(i);
+      if (heap.size() > topRecords) {
+        heap.poll();
+      }
+    }
+    List<Integer> order = new ArrayList<>(heap);
+    order.sort(Comparator.<Integer>comparingDouble(i -> -excess[i]).thenComparingInt(i -> i));
+    List<InheritanceResult.RecordContribution> out = new ArrayList<>();
+    for (int i : order) {
+      double sum = recSums[i][best];
+      out.add(new InheritanceResult.RecordContribution(meta.ids.get(i), meta.tokens[i], recScored[i][best], sum,
+          excess[i], log10P(recScored[i][best], sum)));
+    }
+    return out;
+  }
+
+  private double expected(long n) {
+    return statistic == TokenScorer.Statistic.BINOMIAL ? gamma * n : n;
+  }
+
+  private double log10P(long n, double sum) {
+    if (n == 0) {
+      return 0.0;
+    }
+    if (statistic == TokenScorer.Statistic.BINOMIAL) {
+      return PValues.log10BinomialUpperTail(n, Math.round(sum), gamma);
+    }
+    return PValues.log10GammaUpperTail(n, sum);
+  }
+
+  private double z(long n, double sum) {
+    if (n == 0) {
+      return 0.0;
+    }
+    if (statistic == TokenScorer.Statistic.BINOMIAL) {
+      return PValues.zScore(n, Math.round(sum), gamma);
+    }
+    return (sum - n) / Math.sqrt(n);
+  }
+
+  /** Holm–Bonferroni step-down adjustment in log10 space, capped at 0 (p = 1), monotone. */
+  static double[] holm(double[] log10p) {
+    int m = log10p.length;
+    Integer[] order = new Integer[m];
+    for (int i = 0; i < m; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> log10p[i]).thenComparingInt(i -> i));
+    double[] out = new double[m];
+    double running = Double.NEGATIVE_INFINITY;
+    for (int j = 0; j < m; j++) {
+      int i = order[j];
+      double adj = Math.min(0.0, log10p[i] + Math.log10(m - j));
+      running = Math.max(running, adj);
+      out[i] = running;
+    }
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return String.format(Locale.ROOT, "InheritanceVerifier[keys=%s, controls=%d, dedup=%s, excludePrompt=%s, "
+        + "filter=%s, alpha=%s]", labels, controlCount, dedup.label(), excludePrompt,
+        filter == null ? "none" : filter.description(), alpha);
+  }
+
+  // ------------------------------------------------------------------ builder
+
+  /** Configures an {@link InheritanceVerifier}. Not thread-safe; {@link #build()} validates. */
+  public static final class Builder {
+    private final List<String> labels = new ArrayList<>();
+    private final List<TokenScorer> scorers = new ArrayList<>();
+    private DedupMode dedup = DedupMode.WINDOW_AND_TOKEN;
+    private boolean excludePrompt = true;
+    private ReferenceFilter filter;
+    private int controlCount;
+    private Function<WatermarkKey, ? extends TokenScorer> controlFactory;
+    private long controlSeed = DEFAULT_CONTROL_SEED;
+    private double alpha = DEFAULT_ALPHA;
+    private BadRecordPolicy onBadRecord = BadRecordPolicy.FAIL;
+    private int topRecords = 20;
+    private LongConsumer progress;
+    private int threads = 1;
+    private long tapeMemoryBudget = Runtime.getRuntime().maxMemory() / 4;
+    private java.nio.file.Path spillDirectory = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
+
+    private Builder() {}
+
+    /**
+     * Memory for the closed-model dedup tape, all workers together (default a quarter of the
+     * maximum heap). Past it, new candidate tuples go to files under the spill directory,
+     * partitioned by fingerprint, and are deduplicated partition by partition at the end: the
+     * result is the same, the memory stays bounded as the corpus grows.
+     */
+    public Builder tapeMemoryBudget(long bytes) {
+      ReferenceFilter.require(bytes >= 1024, "tapeMemoryBudget must be >= 1024 bytes, was %d", bytes);
+      this.tapeMemoryBudget = bytes;
+      return this;
+    }
+
+    /** Where spilled tape files go (default {@code java.io.tmpdir}); they are deleted when done. */
+    public Builder spillDirectory(java.nio.file.Path dir) {
+      this.spillDirectory = Objects.requireNonNull(dir, "spillDirectory");
+      return this;
+    }
+
+    /**
+     * Worker threads for {@link InheritanceVerifier#closedModel} (default 1). Tuples are split
+     * between workers by fingerprint; counts and binomial results do not depend on the number.
+     */
+    public Builder threads(int count) {
+      ReferenceFilter.require(count >= 1 && count <= 256, "threads must be between 1 and 256, was %d", count);
+      this.threads = count;
+      return this;
+    }
+
+    /** Adds a key to test, with a label for reports (e.g. its key id or {@code tenant-3}). */
+    public Builder scorer(String label, TokenScorer scorer) {
+      Objects.requireNonNull(label, "label");
+      Objects.requireNonNull(scorer, "scorer");
+      ReferenceFilter.require(!labels.contains(label), "scorer label \"%s\" is given twice", label);
+      labels.add(label);
+      scorers.add(scorer);
+      return this;
+    }
+
+    /** Deduplication of the global tape (default {@code window+token}). */
+    public Builder dedup(DedupMode mode) {
+      this.dedup = Objects.requireNonNull(mode, "dedup");
+      return this;
+    }
+
+    /** Whether positions whose window occurs in the record's prompt are excluded (default true). */
+    public Builder excludePromptWindows(boolean exclude) {
+      this.excludePrompt = exclude;
+      return this;
+    }
+
+    /** Scores only windows in {@code filter} (null for none, the default). */
+    public Builder referenceFilter(ReferenceFilter filter) {
+      this.filter = filter;
+      return this;
+    }
+
+    /**
+     * Scores the same tuples under {@code count} control keys made by {@code factory} from keys
+     * derived from the control seed ({@link #controlKey}); 0 disables the controls.
+     */
+    public Builder controlKeys(int count, Function<WatermarkKey, ? extends TokenScorer> factory) {
+      ReferenceFilter.require(count >= 0 && count <= 100_000, "control keys must be between 0 and 100000, was %d",
+          count);
+      ReferenceFilter.require(count == 0 || factory != null, "control keys need a factory when count > 0");
+      this.controlCount = count;
+      this.controlFactory = factory;
+      return this;
+    }
+
+    /** Changes only the number of control keys, keeping the factory. */
+    public Builder controlKeys(int count) {
+      return controlKeys(count, controlFactory);
+    }
+
+    /** The seed the control keys are derived from (default {@link #DEFAULT_CONTROL_SEED}). */
+    public Builder controlSeed(long seed) {
+      this.controlSeed = seed;
+      return this;
+    }
+
+    /** The significance level, in (0, 1) (default {@value #DEFAULT_ALPHA}). */
+    public Builder alpha(double alpha) {
+      ReferenceFilter.require(alpha > 0 && alpha < 1, "alpha must be in (0, 1), was %s", alpha);
+      this.alpha = alpha;
+      return this;
+    }
+
+    /** What to do with an empty record or a token id outside the vocabulary (default fail). */
+    public Builder onBadRecord(BadRecordPolicy policy) {
+      this.onBadRecord = Objects.requireNonNull(policy, "onBadRecord");
+      return this;
+    }
+
+    /** How many most-contributing records the result lists (default 20). */
+    public Builder topRecords(int count) {
+      ReferenceFilter.require(count >= 0, "topRecords must be >= 0, was %d", count);
+      this.topRecords = count;
+      return this;
+    }
+
+    /** Called now and then with the number of tokens read so far (for progress bars). */
+    public Builder progress(LongConsumer listener) {
+      this.progress = listener;
+      return this;
+    }
+
+    /** Validates that all scorers (and controls) share h, vocabulary and statistic, and builds. */
+    public InheritanceVerifier build() {
+      ReferenceFilter.require(!scorers.isEmpty(), "at least one scorer is required");
+      TokenScorer first = scorers.get(0);
+      List<TokenScorer> all = new ArrayList<>(scorers);
+      for (int i = 0; i < controlCount; i++) {
+        all.add(Objects.requireNonNull(controlFactory.apply(controlKey(controlSeed, i)), "control scorer"));
+      }
+      for (int i = 1; i < all.size(); i++) {
+        TokenScorer s = all.get(i);
+        String what = i < scorers.size() ? "scorer \"" + labels.get(i) + "\"" : "control scorer " + (i - scorers.size());
+        ReferenceFilter.require(s.contextWidth() == first.contextWidth(), "%s has h=%d but the first scorer has h=%d",
+            what, s.contextWidth(), first.contextWidth());
+        ReferenceFilter.require(s.vocabularySize() == first.vocabularySize(),
+            "%s has vocabularySize=%d but the first scorer has %d", what, s.vocabularySize(), first.vocabularySize());
+        ReferenceFilter.require(s.statistic() == first.statistic(), "%s has statistic %s but the first scorer has %s",
+            what, s.statistic(), first.statistic());
+        ReferenceFilter.require(s.statistic() != TokenScorer.Statistic.BINOMIAL
+            || Double.compare(s.gamma(), first.gamma()) == 0, "%s has gamma=%s but the first scorer has %s", what,
+            s.gamma(), first.gamma());
+      }
+      if (filter != null) {
+        ReferenceFilter.require(filter.contextWidth() == first.contextWidth(),
+            "reference filter has h=%d but the scorers have h=%d", filter.contextWidth(), first.contextWidth());
+      }
+      return new InheritanceVerifier(this, all.toArray(new TokenScorer[0]));
+    }
+  }
+}

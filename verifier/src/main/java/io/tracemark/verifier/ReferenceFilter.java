@@ -1,0 +1,181 @@
+package io.tracemark.verifier;
+
+import io.tracemark.core.TupleHash;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The filter φ of the closed-model test: the set of windows (the h tokens before a position) that
+ * occur in a reference corpus, normally the owner's own watermarked outputs. Only positions whose
+ * window is in the set are scored; where the suspect saw the owner's text, the watermark is
+ * concentrated, so the same queries give a smaller p-value.
+ *
+ * <p>The filter depends on windows only, never on the token that follows, so it cannot make an
+ * innocent corpus look guilty: under H0 every scored tuple is still green with probability γ. It
+ * must be built before the suspect corpus is read. Window fingerprints are key-independent
+ * ({@link TupleHash#window}), so one filter serves every key and control key.
+ *
+ * <p>Immutable and thread-safe once built.
+ */
+public final class ReferenceFilter {
+  /** How windows are selected from the reference corpus. */
+  public enum Selection {
+    /** Every window that occurs. */
+    ALL,
+    /** The N most frequent windows (ties broken by fingerprint, so the choice is reproducible). */
+    TOP_N,
+    /** Windows seen at least m times. */
+    MIN_COUNT
+  }
+
+  private final int contextWidth;
+  private final Selection selection;
+  private final long parameter;
+  private final long windowsRead;
+  private final long distinctWindows;
+  private final LongCountMap kept;
+
+  private ReferenceFilter(int contextWidth, Selection selection, long parameter, long windowsRead,
+      long distinctWindows, LongCountMap kept) {
+    this.contextWidth = contextWidth;
+    this.selection = selection;
+    this.parameter = parameter;
+    this.windowsRead = windowsRead;
+    this.distinctWindows = distinctWindows;
+    this.kept = kept;
+  }
+
+  /** Every window of width {@code contextWidth} that occurs in {@code referenceTexts}. */
+  public static ReferenceFilter all(int contextWidth, Iterable<int[]> referenceTexts) {
+    return build(contextWidth, referenceTexts, Selection.ALL, 0);
+  }
+
+  /** The {@code n} most frequent windows of {@code referenceTexts}. */
+  public static ReferenceFilter topN(int contextWidth, Iterable<int[]> referenceTexts, int n) {
+    require(n >= 1, "filter top-N must be >= 1, was %d", n);
+    return build(contextWidth, referenceTexts, Selection.TOP_N, n);
+  }
+
+  /** The windows seen at least {@code m} times in {@code referenceTexts}. */
+  public static ReferenceFilter minCount(int contextWidth, Iterable<int[]> referenceTexts, int m) {
+    require(m >= 1, "filter min-count must be >= 1, was %d", m);
+    return build(contextWidth, referenceTexts, Selection.MIN_COUNT, m);
+  }
+
+  private static ReferenceFilter build(int h, Iterable<int[]> texts, Selection selection, int parameter) {
+    require(h >= 0 && h <= 64, "contextWidth must be between 0 and 64, was %d", h);
+    Objects.requireNonNull(texts, "referenceTexts");
+    LongCountMap counts = new LongCountMap(1 << 12);
+    long windows = 0;
+    for (int[] text : texts) {
+      Objects.requireNonNull(text, "reference text");
+      // the window before position i is text[i-h, i), for i in [h, length)
+      for (int i = h; i < text.length; i++) {
+        counts.increment(TupleHash.window(text, i - h, h));
+        windows++;
+      }
+    }
+    long distinct = counts.size();
+    LongCountMap kept;
+    switch (selection) {
+      case ALL:
+        kept = counts;
+        break;
+      case MIN_COUNT: {
+        LongCountMap out = new LongCountMap(counts.size());
+        counts.forEach((k, c) -> {
+          if (c >= parameter) {
+            out.increment(k);
+          }
+        });
+        kept = out;
+        break;
+      }
+      case TOP_N: {
+        int size = counts.size();
+        long[] keys = new long[size];
+        int[] cs = new int[size];
+        int[] n = {0};
+        counts.forEach((k, c) -> {
+          keys[n[0]] = k;
+          cs[n[0]] = c;
+          n[0]++;
+        });
+        // order by count descending, then fingerprint ascending (reproducible ties)
+        Integer[] order = new Integer[size];
+        for (int i = 0; i < size; i++) {
+          order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> cs[a] != cs[b] ? Integer.compare(cs[b], cs[a]) : Long.compare(keys[a], keys[b]));
+        int take = Math.min(parameter, size);
+        LongCountMap out = new LongCountMap(take);
+        for (int i = 0; i < take; i++) {
+          out.increment(keys[order[i]]);
+        }
+        kept = out;
+        break;
+      }
+      default:
+        throw new AssertionError(selection);
+    }
+    return new ReferenceFilter(h, selection, parameter, windows, distinct, kept);
+  }
+
+  /** h, the width of the windows. */
+  public int contextWidth() {
+    return contextWidth;
+  }
+
+  /** How windows were selected. */
+  public Selection selection() {
+    return selection;
+  }
+
+  /** N for {@link Selection#TOP_N}, m for {@link Selection#MIN_COUNT}, 0 for {@link Selection#ALL}. */
+  public long parameter() {
+    return parameter;
+  }
+
+  /** Windows read from the reference corpus (with repeats). */
+  public long windowsRead() {
+    return windowsRead;
+  }
+
+  /** Distinct windows in the reference corpus. */
+  public long distinctWindows() {
+    return distinctWindows;
+  }
+
+  /** Windows kept by the filter. */
+  public long size() {
+    return kept.size();
+  }
+
+  /** Whether the window {@code tokens[from, from + h)} is in the filter. */
+  public boolean containsWindow(int[] tokens, int from) {
+    return kept.contains(TupleHash.window(tokens, from, contextWidth));
+  }
+
+  boolean containsFingerprint(long windowFingerprint) {
+    return kept.contains(windowFingerprint);
+  }
+
+  /** A short description, e.g. {@code top-n=1000 (h=1, 1000 of 5123 distinct windows)}. */
+  public String description() {
+    String sel = selection == Selection.ALL ? "all" : selection == Selection.TOP_N ? "top-n=" + parameter
+        : "min-count=" + parameter;
+    return String.format(Locale.ROOT, "%s (h=%d, %d of %d distinct windows)", sel, contextWidth, size(),
+        distinctWindows);
+  }
+
+  @Override
+  public String toString() {
+    return "ReferenceFilter[" + description() + "]";
+  }
+
+  static void require(boolean ok, String format, Object... args) {
+    if (!ok) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT, format, args));
+    }
+  }
+}

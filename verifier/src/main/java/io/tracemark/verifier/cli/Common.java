@@ -1,0 +1,63 @@
+package io.tracemark.verifier.cli;
+
+import io.tracemark.api.GreenListSpec;
+import io.tracemark.api.WatermarkKey;
+import io.tracemark.verifier.input.InputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** Helpers shared by the commands. */
+final class Common {
+  private Common() {}
+
+  /** Reads a watermark key file; errors name the file, never the secret. */
+  static WatermarkKey readKey(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      throw new InputException(path + ": no such file (the watermark key)");
+    }
+    if (!Files.isReadable(path) || Files.isDirectory(path)) {
+      throw new InputException(path + ": cannot read the watermark key file");
+    }
+    try {
+      return WatermarkKey.readFile(path);
+    } catch (IllegalArgumentException e) {
+      throw new InputException(e.getMessage(), e);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new InputException(path + ": not a tracemark key file (not UTF-8)", e);
+    }
+  }
+
+  /** Parses a scheme specification; errors are usage errors of --scheme. */
+  static GreenListSpec parseScheme(picocli.CommandLine cli, String text) {
+    try {
+      String t = text.trim();
+      // a bare family name means every parameter at its default
+      return GreenListSpec.parse(t.equalsIgnoreCase(GreenListSpec.FAMILY) ? t + ":" : t);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(cli, "--scheme: " + e.getMessage());
+    }
+  }
+
+  static String fmt(String format, Object... args) {
+    return String.format(Locale.ROOT, format, args);
+  }
+
+  /** A p-value for people: the double, or 10^log10p when the double underflows. */
+  static String pValue(double p, double log10p) {
+    return p > 0 ? num(p) : "10^" + num(log10p);
+  }
+
+  /** A double as JSON-friendly text in reports printed to the terminal. */
+  static String num(double v) {
+    if (Double.isNaN(v) || Double.isInfinite(v)) {
+      return Double.toString(v);
+    }
+    double a = Math.abs(v);
+    if (v == 0 || (a >= 1e-3 && a < 1e7)) {
+      return fmt("%.6g", v).replaceAll("(\\.\\d*?)0+$", "$1").replaceAll("\\.$", "");
+    }
+    return fmt("%.4e", v);
+  }
+}

@@ -1,0 +1,268 @@
+package io.tracemark.verifier.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tracemark.api.DedupMode;
+import io.tracemark.api.DetectionResult;
+import io.tracemark.api.GreenListSpec;
+import io.tracemark.api.GreenListWatermark;
+import io.tracemark.api.WatermarkKey;
+import io.tracemark.core.Watermarks;
+import io.tracemark.verifier.input.InputException;
+import io.tracemark.verifier.text.TextNormalizer;
+import io.tracemark.verifier.text.TextTokenizer;
+import io.tracemark.verifier.text.Tokenizers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.zip.GZIPInputStream;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tracemark detect}: scores one text or token sequence against a key. */
+@Command(name = "detect", mixinStandardHelpOptions = true,
+    description = "Scores one text (or token sequence) against a watermark key: green count, z, exact p-value.")
+final class DetectCommand implements Callable<Integer> {
+  @Option(names = "--key", paramLabel = "KEY.json", description = "watermark key file (kgw: schemes)")
+  Path keyFile;
+
+  @Option(names = "--scheme", required = true, paramLabel = "SPEC",
+      description = "scheme, e.g. kgw:gamma=0.25,delta=2,h=1, or an interop profile lmw:…, hf:…, vllm:… "
+          + "(see 'tracemark help schemes')")
+  String scheme;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Input input;
+
+  static final class Input {
+    @Option(names = "--text", paramLabel = "FILE|-", description = "a UTF-8 text file (gzip allowed), or - for stdin")
+    String text;
+
+    @Option(names = "--tokens", paramLabel = "IDS", description = "token ids separated by commas, e.g. 1,2,3")
+    String tokens;
+
+    @Option(names = "--tokens-file", paramLabel = "FILE", description = "a file of token ids (commas or whitespace)")
+    Path tokensFile;
+  }
+
+  @Option(names = "--tokenizer", paramLabel = "NAME|PATH", defaultValue = "cl100k_base",
+      description = "JTokkit encoding (r50k_base, p50k_base, cl100k_base, o200k_base) or tokenizer.json; "
+          + "default ${DEFAULT-VALUE}; with token ids it only sets the vocabulary size")
+  String tokenizer;
+
+  @Option(names = "--vocab-size", paramLabel = "V", description = "vocabulary size for token-id input "
+      + "(default: the tokenizer's)")
+  Integer vocabSize;
+
+  @Option(names = "--dedup", paramLabel = "MODE",
+      description = "window+token (default for kgw:), window or none; interop profiles default to their "
+          + "reference's own deduplication")
+  String dedup;
+
+  @Option(names = "--alpha", paramLabel = "A", defaultValue = "0.01", description = "significance level "
+      + "(default ${DEFAULT-VALUE})")
+  double alpha;
+
+  @Option(names = "--normalize", description = "Unicode NFC and strip invisible/bidi characters before tokenizing")
+  boolean normalize;
+
+  @Option(names = "--json", description = "print one JSON object")
+  boolean json;
+
+  @Option(names = "--quiet", description = "no progress output")
+  boolean quiet;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    CommandLine cli = spec.commandLine();
+    Scheme sc = Scheme.parse(cli, scheme);
+    sc.checkKeyOption(cli, keyFile != null);
+    DedupMode mode = null;
+    try {
+      mode = dedup == null ? (sc.interop() ? null : DedupMode.WINDOW_AND_TOKEN) : DedupMode.parse(dedup);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(cli, "--dedup: " + e.getMessage());
+    }
+    if (!(alpha > 0 && alpha < 1)) {
+      throw new CommandLine.ParameterException(cli, Common.fmt("--alpha must be in (0, 1), was %s", alpha));
+    }
+    TextTokenizer tok;
+    try {
+      tok = Tokenizers.byNameOrPath(tokenizer);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(cli, "--tokenizer: " + e.getMessage());
+    }
+    int vocab = sc.interop() ? sc.profile.scorer().vocabularySize()
+        : vocabSize != null ? vocabSize : tok.vocabularySize();
+    if (vocab < 2) {
+      throw new CommandLine.ParameterException(cli, Common.fmt("--vocab-size must be >= 2, was %d", vocab));
+    }
+    if (sc.interop() && vocabSize != null) {
+      throw new CommandLine.ParameterException(cli, "--vocab-size does not apply to interop schemes (use their "
+          + "vocab parameter)");
+    }
+    WatermarkKey key = sc.interop() ? null : Common.readKey(keyFile);
+    int[] tokens;
+    String source;
+    if (input.text != null) {
+      String text = readText(input.text);
+      tokens = tok.encode(normalize ? TextNormalizer.normalize(text) : text);
+      source = input.text.equals("-") ? "stdin" : input.text;
+    } else if (input.tokens != null) {
+      tokens = parseIds("--tokens", input.tokens);
+      source = "--tokens";
+    } else {
+      tokens = parseIds(input.tokensFile.toString(), readText(input.tokensFile.toString()));
+      source = input.tokensFile.toString();
+    }
+    if (tokens.length == 0) {
+      throw new InputException(source + ": empty input (no tokens)");
+    }
+    for (int i = 0; i < tokens.length; i++) {
+      if (tokens[i] < 0 || tokens[i] >= vocab) {
+        throw new InputException(Common.fmt("%s: token id at index %d must be between 0 and %d, was %d", source, i,
+            vocab - 1, tokens[i]));
+      }
+    }
+    if (sc.interop()) {
+      printInterop(cli.getOut(), sc, tokens, mode, vocab, tok);
+      return Tracemark.OK;
+    }
+    GreenListSpec s = sc.kgw;
+    GreenListWatermark wm = Watermarks.greenList(key, s, vocab);
+    DetectionResult r = wm.detector(mode).detect(tokens);
+    boolean detected = r.significantAt(alpha);
+    PrintWriter o = cli.getOut();
+    if (json) {
+      ObjectNode n = Json.MAPPER.createObjectNode();
+      n.put("tokens_read", r.tokensRead());
+      n.put("tuples_scored", r.tuplesScored());
+      n.put("green", r.green());
+      n.put("green_fraction", r.greenFraction());
+      n.put("gamma", r.gamma());
+      n.put("z", r.z());
+      n.put("p_value", r.pValue());
+      n.put("log10_p", r.log10PValue());
+      n.put("alpha", alpha);
+      n.put("verdict", detected ? "detected" : "not_detected");
+      n.put("scheme", s.canonical());
+      n.put("key_id", key.keyId());
+      n.put("tokenizer", input.text != null ? tok.name() : "none (token ids)");
+      n.put("vocabulary_size", vocab);
+      n.put("dedup", mode.label());
+      o.println(Json.MAPPER.writeValueAsString(n));
+    } else {
+      o.println("scheme:        " + s.canonical() + " (key " + key.keyId() + ", vocabulary " + vocab + ")");
+      o.println("tokens read:   " + r.tokensRead());
+      o.println("tuples scored: " + r.tuplesScored() + " (dedup " + mode.label() + ")");
+      o.println("green:         " + r.green() + " (" + Common.num(r.greenFraction()) + " vs gamma " + s.gamma() + ")");
+      o.println("z:             " + Common.num(r.z()));
+      o.println("p-value:       " + Common.pValue(r.pValue(), r.log10PValue()) + " (log10 p = " + Common.num(r.log10PValue()) + ")");
+      o.println("verdict:       " + (detected ? "watermark DETECTED" : "not detected") + " at alpha " + alpha);
+    }
+    return Tracemark.OK;
+  }
+
+  private void printInterop(PrintWriter o, Scheme sc, int[] tokens, DedupMode mode, int vocab, TextTokenizer tok)
+      throws IOException {
+    io.tracemark.core.interop.InteropResult r = mode == null ? sc.profile.detect(tokens)
+        : sc.profile.detect(tokens, 0, tokens.length, mode);
+    DedupMode used = mode == null ? sc.profile.referenceDedup() : mode;
+    boolean detected = r.tuplesScored() > 0 && r.log10PValue() < Math.log10(alpha);
+    boolean binomial = r.statistic() == io.tracemark.api.TokenScorer.Statistic.BINOMIAL;
+    double fraction = r.tuplesScored() == 0 ? 0.0 : (binomial ? r.green() : r.score()) / r.tuplesScored();
+    if (json) {
+      ObjectNode n = Json.MAPPER.createObjectNode();
+      n.put("tokens_read", r.tokensRead());
+      n.put("tuples_scored", r.tuplesScored());
+      n.put("green", r.green());
+      n.put("green_fraction", binomial ? fraction : 0.0);
+      if (Double.isFinite(r.gamma())) {
+        n.put("gamma", r.gamma());
+      } else {
+        n.putNull("gamma");
+      }
+      n.put("score", r.score());
+      n.put("statistic", r.statistic().name().toLowerCase(java.util.Locale.ROOT));
+      n.put("z", r.z());
+      n.put("p_value", r.pValue());
+      n.put("log10_p", r.log10PValue());
+      n.put("reference_p_value", r.referencePValue());
+      n.put("alpha", alpha);
+      n.put("verdict", detected ? "detected" : "not_detected");
+      n.put("scheme", sc.display());
+      n.put("tokenizer", input.text != null ? tok.name() : "none (token ids)");
+      n.put("vocabulary_size", vocab);
+      n.put("dedup", used.label());
+      n.put("caveat", sc.profile.caveat());
+      o.println(Json.MAPPER.writeValueAsString(n));
+      return;
+    }
+    o.println("scheme:        " + sc.display() + " (vocabulary " + vocab + ")");
+    o.println("tokens read:   " + r.tokensRead());
+    o.println("tuples scored: " + r.tuplesScored() + " (dedup " + used.label() + ")");
+    if (binomial) {
+      o.println("green:         " + r.green() + " (" + Common.num(fraction) + " vs gamma " + Common.num(r.gamma()) + ")");
+    } else {
+      o.println("score:         " + Common.num(r.score()) + " (mean " + Common.num(fraction) + " vs 1 under H0)");
+    }
+    o.println("z:             " + Common.num(r.z()));
+    o.println("p-value:       " + Common.pValue(r.pValue(), r.log10PValue()) + " (log10 p = "
+        + Common.num(r.log10PValue()) + "; the reference's own p-value: " + Common.num(r.referencePValue()) + ")");
+    o.println("verdict:       " + (detected ? "watermark DETECTED" : "not detected") + " at alpha " + alpha);
+    o.println("caveat:        " + sc.profile.caveat());
+  }
+
+  private String readText(String file) throws IOException {
+    byte[] bytes;
+    if (file.equals("-")) {
+      bytes = System.in.readAllBytes();
+    } else {
+      Path p = Path.of(file);
+      if (!Files.isRegularFile(p)) {
+        throw new InputException(file + ": no such file");
+      }
+      bytes = Files.readAllBytes(p);
+    }
+    if (bytes.length >= 2 && (bytes[0] & 0xff) == 0x1f && (bytes[1] & 0xff) == 0x8b) {
+      try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(bytes))) {
+        bytes = in.readAllBytes();
+      }
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw new InputException((file.equals("-") ? "stdin" : file) + ": invalid UTF-8");
+    }
+  }
+
+  private static int[] parseIds(String source, String text) {
+    String t = text.trim();
+    if (t.isEmpty()) {
+      return new int[0];
+    }
+    String[] parts = t.split("[,\\s]+");
+    int[] out = new int[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      try {
+        out[i] = Integer.parseInt(parts[i]);
+      } catch (NumberFormatException e) {
+        throw new InputException(Common.fmt("%s: token %d must be an integer, was \"%s\"", source, i,
+            parts[i].length() > 40 ? parts[i].substring(0, 40) + "…" : parts[i]));
+      }
+    }
+    return out;
+  }
+}

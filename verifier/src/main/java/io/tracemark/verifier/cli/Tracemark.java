@@ -1,0 +1,142 @@
+package io.tracemark.verifier.cli;
+
+import io.tracemark.verifier.Version;
+import io.tracemark.verifier.input.InputException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code tracemark} command line. Exit codes: 0 the command ran (whatever the verdict), 2 usage
+ * error, 3 input error (unreadable file, bad record, wrong key file…), 4 a report's signature does
+ * not verify; 1 only for an internal error. Errors are one line on stderr, never a stack trace.
+ */
+@Command(name = "tracemark", mixinStandardHelpOptions = true, versionProvider = Tracemark.VersionProvider.class,
+    description = "Watermark keys, detection, and evidence that a suspect corpus or model inherits a watermark.",
+    subcommands = {KeygenCommand.class, KeyInfoCommand.class, DetectCommand.class, VerifyCommand.class,
+        ReportVerifyCommand.class, HelpCommand.class},
+    footer = {"", "Exit codes: 0 ran (whatever the verdict), 2 usage, 3 input error, 4 signature does not verify."})
+public final class Tracemark implements Runnable {
+  /** The command ran. */
+  public static final int OK = 0;
+  /** An internal error (a bug). */
+  public static final int INTERNAL = 1;
+  /** Usage error. */
+  public static final int USAGE = 2;
+  /** Input error. */
+  public static final int INPUT = 3;
+  /** A signature does not verify. */
+  public static final int BAD_SIGNATURE = 4;
+
+  @picocli.CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (try 'tracemark help')");
+  }
+
+  /** Runs the command line and exits with its code. */
+  public static void main(String[] args) {
+    System.exit(run(System.out, System.err, args));
+  }
+
+  /** Runs the command line with the given streams; returns the exit code. */
+  public static int run(PrintStream out, PrintStream err, String... args) {
+    PrintWriter o = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+    PrintWriter e = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+    CommandLine cli = commandLine(o, e);
+    int code = cli.execute(args);
+    o.flush();
+    e.flush();
+    return code;
+  }
+
+  static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new Tracemark());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setParameterExceptionHandler((ex, args) -> {
+      CommandLine c = ex.getCommandLine();
+      c.getErr().println(prefix(c) + ex.getMessage().replace('\n', ' '));
+      String name = commandName(c);
+      c.getErr().println("Try 'tracemark help" + (name.isEmpty() ? "" : " " + name) + "' for usage.");
+      return USAGE;
+    });
+    cli.setExecutionExceptionHandler((ex, c, parseResult) -> {
+      int code = exitCode(ex);
+      c.getErr().println(prefix(c) + describe(ex));
+      return code;
+    });
+    return cli;
+  }
+
+  private static String commandName(CommandLine c) {
+    return c.getCommandSpec().name().equals("tracemark") ? "" : c.getCommandSpec().name();
+  }
+
+  private static String prefix(CommandLine c) {
+    String name = commandName(c);
+    return "tracemark" + (name.isEmpty() ? "" : " " + name) + ": error: ";
+  }
+
+  static int exitCode(Throwable ex) {
+    if (ex instanceof SignatureFailure) {
+      return BAD_SIGNATURE;
+    }
+    if (ex instanceof InputException || ex instanceof IllegalArgumentException || ex instanceof IOException
+        || ex instanceof UncheckedIOException) {
+      return INPUT;
+    }
+    return INTERNAL;
+  }
+
+  /** One line describing an error: the message, never a stack trace or secret material. */
+  static String describe(Throwable ex) {
+    if (ex instanceof UncheckedIOException && ex.getCause() != null) {
+      ex = ex.getCause();
+    }
+    if (ex instanceof NoSuchFileException) {
+      return ((NoSuchFileException) ex).getFile() + ": no such file";
+    }
+    if (ex instanceof FileAlreadyExistsException) {
+      return ((FileAlreadyExistsException) ex).getFile() + ": already exists (refusing to overwrite)";
+    }
+    if (ex instanceof AccessDeniedException) {
+      return ((AccessDeniedException) ex).getFile() + ": permission denied";
+    }
+    if (ex instanceof java.nio.charset.CharacterCodingException) {
+      return "input is not valid UTF-8";
+    }
+    String m = ex.getMessage();
+    if (exitCode(ex) == INTERNAL) {
+      return "internal error: " + ex.getClass().getName() + (m == null ? "" : ": " + m.replace('\n', ' '));
+    }
+    return m == null ? ex.getClass().getSimpleName() : m.replace('\n', ' ');
+  }
+
+  /** Thrown when a report's signature does not verify (exit 4). */
+  static final class SignatureFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    SignatureFailure(String message) {
+      super(message);
+    }
+  }
+
+  /** Prints the tool version. */
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"tracemark " + Version.TOOL};
+    }
+  }
+}

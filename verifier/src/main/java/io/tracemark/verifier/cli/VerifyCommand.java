@@ -1,0 +1,337 @@
+package io.tracemark.verifier.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tracemark.api.DedupMode;
+import io.tracemark.api.GreenListSpec;
+import io.tracemark.api.WatermarkKey;
+import io.tracemark.core.Watermarks;
+import io.tracemark.verifier.BadRecordPolicy;
+import io.tracemark.verifier.InheritanceResult;
+import io.tracemark.verifier.InheritanceVerifier;
+import io.tracemark.verifier.ReferenceFilter;
+import io.tracemark.verifier.SuspectRecord;
+import io.tracemark.verifier.input.CorpusReader;
+import io.tracemark.verifier.input.Fields;
+import io.tracemark.verifier.input.InputFile;
+import io.tracemark.verifier.report.EvidenceReport;
+import io.tracemark.verifier.report.SigningKey;
+import io.tracemark.verifier.text.TextNormalizer;
+import io.tracemark.verifier.text.TextTokenizer;
+import io.tracemark.verifier.text.Tokenizers;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tracemark verify}: the closed-model inheritance test on a suspect corpus, with an evidence report. */
+@Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Tests whether a suspect corpus inherits the watermark (closed model): one global dedup tape,",
+        "prompt windows excluded, optional reference filter, several tenant keys (Holm), control keys.",
+        "Writes report.json, report.html and (with --sign-key) report.sig to --out."})
+final class VerifyCommand implements Callable<Integer> {
+  @Option(names = "--key", paramLabel = "KEY.json", description = "watermark key file (kgw: schemes)")
+  Path keyFile;
+
+  @Option(names = "--scheme", required = true, paramLabel = "SPEC",
+      description = "scheme, e.g. kgw:gamma=0.25,delta=2,h=1, or an interop profile lmw:…, hf:…, vllm:… "
+          + "(see 'tracemark help schemes')")
+  String scheme;
+
+  @Option(names = "--suspect", required = true, paramLabel = "FILE|DIR", arity = "1..*",
+      description = "suspect corpus: JSONL or text files, or directories of them (gzip allowed)")
+  List<Path> suspect;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "directory for the report files")
+  Path out;
+
+  @Option(names = "--tokenizer", paramLabel = "NAME|PATH", defaultValue = "cl100k_base",
+      description = "JTokkit encoding or tokenizer.json (default ${DEFAULT-VALUE})")
+  String tokenizer;
+
+  @Option(names = "--vocab-size", paramLabel = "V", description = "vocabulary size (default: the tokenizer's)")
+  Integer vocabSize;
+
+  @Option(names = "--filter", paramLabel = "FILE|DIR", arity = "1..*",
+      description = "reference corpus (the owner's watermarked outputs): score only windows that occur in it")
+  List<Path> filter;
+
+  @Option(names = "--filter-top", paramLabel = "N", description = "keep only the N most frequent reference windows")
+  Integer filterTop;
+
+  @Option(names = "--filter-min-count", paramLabel = "M", description = "keep only reference windows seen >= M times")
+  Integer filterMinCount;
+
+  @Option(names = "--tenants", paramLabel = "N", description = "also test tenant keys 0..N-1 derived from the key "
+      + "(Holm-corrected; default: the number recorded in the key file)")
+  Integer tenants;
+
+  @Option(names = "--control-keys", paramLabel = "N", defaultValue = "100",
+      description = "random control keys for the empirical null (default ${DEFAULT-VALUE})")
+  int controlKeys;
+
+  @Option(names = "--control-seed", paramLabel = "S", description = "seed of the control keys (default fixed)")
+  Long controlSeed;
+
+  @Option(names = "--alpha", paramLabel = "A", defaultValue = "0.01", description = "significance level "
+      + "(default ${DEFAULT-VALUE})")
+  double alpha;
+
+  @Option(names = "--dedup", paramLabel = "MODE", defaultValue = "window+token",
+      description = "window+token (default), window or none")
+  String dedup;
+
+  @Option(names = "--no-prompt-exclusion", description = "score windows that occur in the record's prompt too")
+  boolean noPromptExclusion;
+
+  @Option(names = "--on-bad-record", paramLabel = "fail|skip", defaultValue = "fail",
+      description = "stop at a bad record (default) or skip and list it in the report")
+  String onBadRecord;
+
+  @Option(names = "--normalize", description = "Unicode NFC and strip invisible/bidi characters before tokenizing")
+  boolean normalize;
+
+  @Option(names = "--id-field", defaultValue = "id", paramLabel = "NAME", description = "JSONL id field")
+  String idField;
+
+  @Option(names = "--text-field", defaultValue = "text", paramLabel = "NAME", description = "JSONL text field")
+  String textField;
+
+  @Option(names = "--tokens-field", defaultValue = "tokens", paramLabel = "NAME", description = "JSONL token-id field")
+  String tokensField;
+
+  @Option(names = "--prompt-field", defaultValue = "prompt", paramLabel = "NAME", description = "JSONL prompt field")
+  String promptField;
+
+  @Option(names = "--prompt-tokens-field", defaultValue = "prompt_tokens", paramLabel = "NAME",
+      description = "JSONL prompt token-id field")
+  String promptTokensField;
+
+  @Option(names = "--threads", paramLabel = "N", description = "threads for tokenizing and for scoring "
+      + "(default: min(2, processors))")
+  Integer threads;
+
+  @Option(names = "--tape-memory", paramLabel = "MB", description = "memory for the dedup tape before it spills "
+      + "to disk (default: a quarter of the heap)")
+  Long tapeMemory;
+
+  @Option(names = "--spill-dir", paramLabel = "DIR", description = "where the dedup tape spills (default: the "
+      + "temporary directory)")
+  Path spillDir;
+
+  @Option(names = "--sign-key", paramLabel = "SIGNER.json", description = "Ed25519 signing key: writes report.sig")
+  Path signKey;
+
+  @Option(names = "--json", description = "print one JSON object")
+  boolean json;
+
+  @Option(names = "--quiet", description = "no progress output")
+  boolean quiet;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    CommandLine cli = spec.commandLine();
+    Scheme sc = Scheme.parse(cli, scheme);
+    sc.checkKeyOption(cli, keyFile != null);
+    if (sc.interop() && (tenants != null || vocabSize != null)) {
+      throw new CommandLine.ParameterException(cli, "--tenants and --vocab-size do not apply to interop schemes");
+    }
+    DedupMode mode;
+    BadRecordPolicy policy;
+    try {
+      mode = DedupMode.parse(dedup);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(cli, "--dedup: " + e.getMessage());
+    }
+    try {
+      policy = BadRecordPolicy.parse(onBadRecord);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(cli, "--" + e.getMessage());
+    }
+    if (!(alpha > 0 && alpha < 1)) {
+      throw new CommandLine.ParameterException(cli, Common.fmt("--alpha must be in (0, 1), was %s", alpha));
+    }
+    if (controlKeys < 0 || controlKeys > 100_000) {
+      throw new CommandLine.ParameterException(cli,
+          Common.fmt("--control-keys must be between 0 and 100000, was %d", controlKeys));
+    }
+    if (filter == null && (filterTop != null || filterMinCount != null)) {
+      throw new CommandLine.ParameterException(cli, "--filter-top and --filter-min-count need --filter");
+    }
+    if (filterTop != null && filterMinCount != null) {
+      throw new CommandLine.ParameterException(cli, "--filter-top and --filter-min-count are mutually exclusive");
+    }
+    int workers = threads != null ? threads : Math.min(2, Runtime.getRuntime().availableProcessors());
+    if (workers < 1 || workers > 256) {
+      throw new CommandLine.ParameterException(cli, Common.fmt("--threads must be between 1 and 256, was %d",
+          workers));
+    }
+    if (tenants != null && (tenants < 0 || tenants > 10_000)) {
+      throw new CommandLine.ParameterException(cli, Common.fmt("--tenants must be between 0 and 10000, was %d",
+          tenants));
+    }
+    TextTokenizer tok;
+    try {
+      tok = Tokenizers.byNameOrPath(tokenizer);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(cli, "--tokenizer: " + e.getMessage());
+    }
+    int vocab = sc.interop() ? sc.profile.scorer().vocabularySize()
+        : vocabSize != null ? vocabSize : tok.vocabularySize();
+    if (vocab < 2) {
+      throw new CommandLine.ParameterException(cli, Common.fmt("--vocab-size must be >= 2, was %d", vocab));
+    }
+    WatermarkKey key = sc.interop() ? null : Common.readKey(keyFile);
+    SigningKey signer = signKey == null ? null : SigningKey.readFile(signKey);
+    Fields fields = new Fields(idField, textField, tokensField, promptField, promptTokensField);
+
+    // the reference filter is built, and fixed, before the suspect corpus is read
+    ReferenceFilter phi = null;
+    List<InputFile> filterInputs = List.of();
+    if (filter != null) {
+      CorpusReader ref = new CorpusReader(filter, fields, tok, vocab, normalize, policy).parallelism(workers);
+      Iterable<int[]> texts = () -> new Iterator<>() {
+        final Iterator<SuspectRecord> it = ref.iterator();
+
+        @Override
+        public boolean hasNext() {
+          return it.hasNext();
+        }
+
+        @Override
+        public int[] next() {
+          return it.next().tokens();
+        }
+      };
+      int h = sc.interop() ? sc.profile.scorer().contextWidth() : sc.kgw.contextWidth();
+      try (ref) {
+        phi = filterTop != null ? ReferenceFilter.topN(h, texts, filterTop)
+            : filterMinCount != null ? ReferenceFilter.minCount(h, texts, filterMinCount)
+            : ReferenceFilter.all(h, texts);
+      }
+      filterInputs = ref.inputs();
+    }
+
+    int tenantCount = sc.interop() ? 0 : tenants != null ? tenants : key.tenants();
+    InheritanceVerifier.Builder builder;
+    if (sc.interop()) {
+      builder = InheritanceVerifier.builder().scorer(sc.profile.spec().family() + "-key", sc.profile.scorer())
+          .controlKeys(controlKeys, sc.controlScorers());
+    } else {
+      builder = tenantCount > 0 ? InheritanceVerifier.greenListTenants(key, tenantCount, sc.kgw, vocab)
+          : InheritanceVerifier.greenList(key, sc.kgw, vocab);
+    }
+    builder.controlKeys(controlKeys).alpha(alpha).dedup(mode).excludePromptWindows(!noPromptExclusion)
+        .referenceFilter(phi).onBadRecord(policy).threads(workers);
+    if (controlSeed != null) {
+      builder.controlSeed(controlSeed);
+    }
+    if (tapeMemory != null) {
+      if (tapeMemory < 1 || tapeMemory > 1L << 30) {
+        throw new CommandLine.ParameterException(cli, Common.fmt("--tape-memory must be between 1 and %d MB, was %d",
+            1L << 30, tapeMemory));
+      }
+      builder.tapeMemoryBudget(tapeMemory << 20);
+    }
+    if (spillDir != null) {
+      builder.spillDirectory(spillDir);
+    }
+    CorpusReader reader = new CorpusReader(suspect, fields, tok, vocab, normalize, policy).parallelism(workers);
+    Progress progress = new Progress(cli.getErr(), quiet, reader.totalBytes(), reader::bytesRead);
+    builder.progress(progress::update);
+    InheritanceResult result;
+    try (reader) {
+      result = builder.build().closedModel(reader);
+    } finally {
+      progress.finish();
+    }
+
+    EvidenceReport.Context context = new EvidenceReport.Context(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+        sc.display(), sc.interop() ? "interop" : Watermarks.FORMAT_VERSION, vocab,
+        sc.interop() ? "none (the key is the " + sc.profile.spec().keyParameter() + " of the scheme)" : key.keyId(),
+        sc.interop() ? sc.interopCommitment() : key.commitment(),
+        sc.interop() ? null : key.created().map(Object::toString).orElse(null), tenantCount,
+        vocabSize != null ? tok.name() + " (vocabulary size set to " + vocab + ")" : tok.name(),
+        normalize ? TextNormalizer.NAME : "none", mode.label(), !noPromptExclusion,
+        phi == null ? null : phi.description(), filterInputs, policy.label(), reader.inputs(), reader.skipped(),
+        reader.skippedCount());
+    ObjectNode tree = EvidenceReport.toTree(context, result);
+    if (sc.interop()) {
+      ((ObjectNode) tree.get("scheme")).put("caveat", sc.profile.caveat());
+    }
+    EvidenceReport.write(out, tree, signer);
+    print(cli.getOut(), tree, result);
+    return Tracemark.OK;
+  }
+
+  private void print(PrintWriter o, ObjectNode tree, InheritanceResult r) throws Exception {
+    if (json) {
+      ObjectNode n = Json.MAPPER.createObjectNode();
+      ObjectNode st = (ObjectNode) tree.get("statistics");
+      n.put("tokens_read", r.tokensRead());
+      n.put("tuples_scored", r.tuplesScored());
+      n.set("green", st.get("green"));
+      n.put("green_fraction", r.rate());
+      n.set("gamma", st.get("gamma"));
+      n.put("z", r.z());
+      n.put("p_value", r.pValue());
+      n.put("log10_p", r.log10P());
+      n.put("log10_p_adjusted", r.log10PAdjusted());
+      n.put("alpha", r.alpha());
+      n.put("verdict", r.verdict().label());
+      n.put("best_key", r.best().label());
+      n.set("keys", tree.get("keys"));
+      ObjectNode controls = ((ObjectNode) tree.get("controls")).deepCopy();
+      n.set("controls", controls);
+      n.put("records", tree.get("inputs").get("records").asLong());
+      n.put("skipped", tree.get("skipped").get("count").asLong());
+      ArrayNode flags = n.putArray("flags");
+      r.flags().forEach(flags::add);
+      n.put("report", out.resolve(EvidenceReport.JSON_FILE).toString());
+      n.put("signed", signKey != null);
+      o.println(Json.MAPPER.writeValueAsString(n));
+      return;
+    }
+    o.println("records:       " + tree.get("inputs").get("records").asLong() + " (" + tree.get("skipped").get("count")
+        .asLong() + " skipped)");
+    o.println("tokens read:   " + r.tokensRead());
+    o.println("tuples scored: " + r.tuplesScored());
+    if (r.statistic() == io.tracemark.api.TokenScorer.Statistic.BINOMIAL) {
+      o.println("green:         " + Common.num(r.score()) + " (" + Common.num(r.rate()) + " vs gamma "
+          + Common.num(r.gamma()) + ")");
+    } else {
+      o.println("score:         " + Common.num(r.score()) + " (mean " + Common.num(r.rate()) + " vs 1 under H0)");
+    }
+    o.println("z:             " + Common.num(r.z()));
+    o.println("p-value:       " + Common.pValue(r.pValue(), r.log10P()) + " (log10 p = " + Common.num(r.log10P()) + ")");
+    if (r.keys().size() > 1) {
+      o.println("best key:      " + r.best().label() + " (Holm-adjusted log10 p = " + Common.num(r.log10PAdjusted())
+          + " over " + r.keys().size() + " keys)");
+    }
+    if (r.controls().count() > 0) {
+      o.println("controls:      rank " + r.controls().bestKeyRank() + " of " + (r.controls().count() + 1)
+          + "; " + r.controls().flaggedAtAlpha() + " of " + r.controls().count() + " control keys significant");
+    }
+    o.println("verdict:       " + (r.verdict() == InheritanceResult.Verdict.DETECTED ? "watermark DETECTED"
+        : "not detected") + " at alpha " + r.alpha());
+    for (String f : r.flags()) {
+      o.println("warning:       " + f);
+    }
+    List<String> files = new ArrayList<>(List.of(EvidenceReport.JSON_FILE, EvidenceReport.HTML_FILE));
+    if (signKey != null) {
+      files.add(EvidenceReport.SIG_FILE);
+    }
+    o.println("report:        " + out + " (" + String.join(", ", files) + (signKey == null ? "; not signed" : "")
+        + ")");
+  }
+}

@@ -1,0 +1,311 @@
+package io.tracemark.verifier.report;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tracemark.verifier.InheritanceResult;
+import io.tracemark.verifier.InheritanceResult.SkippedRecord;
+import io.tracemark.verifier.Version;
+import io.tracemark.verifier.input.InputException;
+import io.tracemark.verifier.input.InputFile;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The evidence report: {@code report.json} (schema-versioned, fields in a fixed order), a
+ * self-contained {@code report.html}, and optionally {@code report.sig}, an Ed25519 signature over
+ * the exact bytes of {@code report.json}.
+ *
+ * <p>The report names the key by its id and commitment only; nothing in it is secret.
+ */
+public final class EvidenceReport {
+  /** The schema name in {@code report.json}. */
+  public static final String SCHEMA = "tracemark-evidence-report";
+  /** The schema version; a change of field meaning or order gets a new version. */
+  public static final int SCHEMA_VERSION = 1;
+  /** File names in the output directory. */
+  public static final String JSON_FILE = "report.json";
+  /** The HTML rendering. */
+  public static final String HTML_FILE = "report.html";
+  /** The detached signature. */
+  public static final String SIG_FILE = "report.sig";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private EvidenceReport() {}
+
+  /**
+   * What the report says about the run besides the result.
+   *
+   * @param created when the report was made (ISO-8601), or null to omit
+   * @param scheme canonical scheme specification
+   * @param formatVersion PRF format version (e.g. {@code v1})
+   * @param vocabularySize vocabulary size
+   * @param keyId public key id of the master key
+   * @param commitment public commitment of the master key
+   * @param keyCreated key creation time, or null
+   * @param tenants tenants tested (0: only the master key)
+   * @param tokenizer tokenizer name, or {@code none (token ids)}
+   * @param normalization {@code none} or the normaliser's name
+   * @param dedup dedup mode label
+   * @param promptExclusion whether prompt windows were excluded
+   * @param filter description of the reference filter, or null
+   * @param filterInputs the reference corpus files, empty without a filter
+   * @param onBadRecord fail or skip
+   * @param inputs the suspect corpus files
+   * @param inputSkipped records the reader skipped (malformed lines…)
+   * @param inputSkippedCount their total count
+   */
+  public record Context(String created, String scheme, String formatVersion, int vocabularySize, String keyId,
+      String commitment, String keyCreated, int tenants, String tokenizer, String normalization, String dedup,
+      boolean promptExclusion, String filter, List<InputFile> filterInputs, String onBadRecord, List<InputFile> inputs,
+      List<SkippedRecord> inputSkipped, long inputSkippedCount) {
+    /** Copies the lists. */
+    public Context {
+      Objects.requireNonNull(scheme, "scheme");
+      filterInputs = List.copyOf(filterInputs);
+      inputs = List.copyOf(inputs);
+      inputSkipped = List.copyOf(inputSkipped);
+    }
+  }
+
+  /** The report as a JSON tree, fields in canonical order. */
+  public static ObjectNode toTree(Context c, InheritanceResult r) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("schema", SCHEMA);
+    root.put("schema_version", SCHEMA_VERSION);
+    ObjectNode tool = root.putObject("tool");
+    tool.put("name", "tracemark");
+    tool.put("version", Version.TOOL);
+    if (c.created() != null) {
+      root.put("created", c.created());
+    }
+    root.put("mode", r.mode());
+    root.put("verdict", r.verdict().label());
+    root.put("alpha", r.alpha());
+
+    ObjectNode scheme = root.putObject("scheme");
+    scheme.put("spec", c.scheme());
+    scheme.put("format_version", c.formatVersion());
+    scheme.put("vocabulary_size", c.vocabularySize());
+    scheme.put("statistic", r.statistic().name().toLowerCase(java.util.Locale.ROOT));
+
+    ObjectNode key = root.putObject("key");
+    key.put("key_id", c.keyId());
+    key.put("commitment", c.commitment());
+    if (c.keyCreated() != null) {
+      key.put("created", c.keyCreated());
+    }
+    key.put("tenants_tested", c.tenants());
+
+    ObjectNode options = root.putObject("options");
+    options.put("tokenizer", c.tokenizer());
+    options.put("normalization", c.normalization());
+    options.put("dedup", c.dedup());
+    options.put("prompt_exclusion", c.promptExclusion());
+    if (c.filter() == null) {
+      options.putNull("filter");
+    } else {
+      options.put("filter", c.filter());
+    }
+    options.put("control_keys", r.controls().count());
+    options.put("control_seed", r.controls().seed());
+    options.put("on_bad_record", c.onBadRecord());
+
+    ObjectNode inputs = root.putObject("inputs");
+    inputs.put("records", r.recordsRead() + c.inputSkippedCount());
+    files(inputs.putArray("files"), c.inputs());
+    files(inputs.putArray("filter_files"), c.filterInputs());
+
+    ObjectNode stats = root.putObject("statistics");
+    stats.put("records_scored", r.recordsRead() - r.counts().skippedRecords());
+    stats.put("tokens_read", r.tokensRead());
+    stats.put("tuples_scored", r.tuplesScored());
+    stats.put("green", r.score());
+    stats.put("green_fraction", r.rate());
+    number(stats, "gamma", r.gamma());
+    stats.put("z", r.z());
+    stats.put("p_value", r.pValue());
+    stats.put("log10_p", r.log10P());
+    stats.put("log10_p_adjusted", r.log10PAdjusted());
+    stats.put("best_key", r.best().label());
+
+    ArrayNode keys = root.putArray("keys");
+    for (InheritanceResult.KeyResult k : r.keys()) {
+      ObjectNode o = keys.addObject();
+      o.put("label", k.label());
+      o.put("tuples_scored", k.tuplesScored());
+      o.put("green", k.score());
+      o.put("green_fraction", k.rate());
+      o.put("z", k.z());
+      o.put("log10_p", k.log10P());
+      o.put("log10_p_adjusted", k.log10PAdjusted());
+      o.put("control_rank", k.controlRank());
+      o.put("significant", k.significant());
+    }
+
+    ObjectNode controls = root.putObject("controls");
+    controls.put("count", r.controls().count());
+    controls.put("seed", r.controls().seed());
+    controls.put("flagged_at_alpha", r.controls().flaggedAtAlpha());
+    controls.put("best_key_rank", r.controls().bestKeyRank());
+    controls.put("empirical_p", r.controls().empiricalP());
+    ArrayNode cp = controls.putArray("log10_p");
+    r.controls().log10P().forEach(cp::add);
+
+    ObjectNode counts = root.putObject("counts");
+    counts.put("no_context", r.counts().noContext());
+    counts.put("duplicates", r.counts().duplicates());
+    counts.put("excluded_prompt", r.counts().excludedPrompt());
+    counts.put("excluded_filter", r.counts().excludedFilter());
+    counts.put("outside_vocabulary", r.counts().outsideVocabulary());
+
+    ArrayNode curve = root.putArray("curve");
+    for (InheritanceResult.CurvePoint p : r.curve()) {
+      curve.addArray().add(p.tuples()).add(p.score()).add(p.log10P());
+    }
+
+    ArrayNode top = root.putArray("top_records");
+    for (InheritanceResult.RecordContribution t : r.topRecords()) {
+      ObjectNode o = top.addObject();
+      o.put("id", t.id());
+      o.put("tokens", t.tokens());
+      o.put("tuples_scored", t.tuplesScored());
+      o.put("green", t.score());
+      o.put("excess", t.excess());
+      o.put("log10_p", t.log10P());
+    }
+
+    ObjectNode skipped = root.putObject("skipped");
+    skipped.put("count", c.inputSkippedCount() + r.counts().skippedRecords());
+    ArrayNode list = skipped.putArray("records");
+    List<SkippedRecord> all = new ArrayList<>(c.inputSkipped());
+    all.addAll(r.skipped());
+    for (SkippedRecord s : all) {
+      list.addObject().put("id", s.id()).put("reason", s.reason());
+    }
+
+    ArrayNode flags = root.putArray("flags");
+    r.flags().forEach(flags::add);
+
+    ObjectNode env = root.putObject("environment");
+    env.put("java_version", System.getProperty("java.version"));
+    env.put("java_vendor", System.getProperty("java.vendor"));
+    env.put("os_name", System.getProperty("os.name"));
+    env.put("os_arch", System.getProperty("os.arch"));
+    env.put("available_processors", Runtime.getRuntime().availableProcessors());
+    return root;
+  }
+
+  private static void number(ObjectNode node, String field, double v) {
+    if (Double.isFinite(v)) {
+      node.put(field, v);
+    } else {
+      node.putNull(field);
+    }
+  }
+
+  private static void files(ArrayNode array, List<InputFile> files) {
+    for (InputFile f : files) {
+      array.addObject().put("path", f.path()).put("sha256", f.sha256()).put("bytes", f.bytes())
+          .put("records", f.records());
+    }
+  }
+
+  /** The exact bytes of {@code report.json}: two-space indentation, {@code \n} line ends, UTF-8. */
+  public static byte[] toBytes(JsonNode tree) {
+    DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
+        .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+        .withArrayIndenter(new DefaultIndenter("  ", "\n"));
+    try {
+      String s = JSON.writer(printer).without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+          .with(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN).writeValueAsString(tree);
+      return (s + "\n").getBytes(StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("serialising the report", e);
+    }
+  }
+
+  /**
+   * Writes {@code report.json}, {@code report.html} and, with a signing key, {@code report.sig}
+   * into {@code dir} (created if needed; existing report files are replaced).
+   */
+  public static void write(Path dir, ObjectNode tree, SigningKey signer) throws IOException {
+    Files.createDirectories(dir);
+    byte[] json = toBytes(tree);
+    Files.write(dir.resolve(JSON_FILE), json);
+    Files.writeString(dir.resolve(HTML_FILE), HtmlReport.render(tree), StandardCharsets.UTF_8);
+    Path sig = dir.resolve(SIG_FILE);
+    if (signer != null) {
+      ObjectNode s = JSON.createObjectNode();
+      s.put("algorithm", SigningKey.ALGORITHM);
+      s.put("key_id", signer.keyId());
+      s.put("signed_file", JSON_FILE);
+      s.put("signature", Base64.getEncoder().encodeToString(signer.sign(json)));
+      Files.write(sig, toBytes(s));
+    } else {
+      Files.deleteIfExists(sig);
+    }
+  }
+
+  /** The outcome of checking a report's signature. */
+  public record Check(boolean valid, String reason) {}
+
+  /**
+   * Checks {@code report.sig} in {@code dir} against {@code report.json} and the public key. Any
+   * change to either file (or a missing signature) makes it invalid.
+   *
+   * @throws InputException when the directory or {@code report.json} cannot be read
+   */
+  public static Check verify(Path dir, SigningKey.PublicKey key) throws IOException {
+    byte[] json;
+    try {
+      json = Files.readAllBytes(dir.resolve(JSON_FILE));
+    } catch (NoSuchFileException e) {
+      throw new InputException(dir.resolve(JSON_FILE) + ": no such file");
+    }
+    Path sigPath = dir.resolve(SIG_FILE);
+    if (!Files.isRegularFile(sigPath)) {
+      return new Check(false, sigPath + ": no signature (the report was not signed)");
+    }
+    JsonNode sig;
+    try {
+      sig = JSON.readTree(Files.readAllBytes(sigPath));
+    } catch (IOException e) {
+      return new Check(false, sigPath + ": malformed signature file");
+    }
+    if (sig == null || !sig.isObject() || !sig.path("signature").isTextual()
+        || !SigningKey.ALGORITHM.equals(sig.path("algorithm").asText())
+        || !JSON_FILE.equals(sig.path("signed_file").asText())) {
+      return new Check(false, sigPath + ": malformed signature file");
+    }
+    if (!key.keyId().equals(sig.path("key_id").asText())) {
+      return new Check(false, "the report was signed by key " + sig.path("key_id").asText()
+          + ", not by the given public key " + key.keyId());
+    }
+    byte[] signature;
+    try {
+      signature = Base64.getDecoder().decode(sig.path("signature").asText());
+    } catch (IllegalArgumentException e) {
+      return new Check(false, sigPath + ": signature is not valid base64");
+    }
+    // the signature file itself is canonical: any other bytes mean it was edited
+    byte[] sigBytes = Files.readAllBytes(sigPath);
+    if (!java.util.Arrays.equals(sigBytes, toBytes(sig))) {
+      return new Check(false, sigPath + ": signature file was modified");
+    }
+    return key.verify(json, signature) ? new Check(true, "signature valid (key " + key.keyId() + ")")
+        : new Check(false, "signature does not match " + JSON_FILE + " (the report was modified or signed by another key)");
+  }
+}

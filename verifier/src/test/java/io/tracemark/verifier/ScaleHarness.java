@@ -1,0 +1,90 @@
+package io.tracemark.verifier;
+
+import io.tracemark.api.GreenListSpec;
+import io.tracemark.api.WatermarkKey;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The documented scale harness (docs/verifier.md, "Scale"): verifies a stream of pre-tokenized
+ * records that is generated on the fly and never held in memory, and prints tokens/s and the peak
+ * heap. Runs only when asked:
+ * {@code ./mvnw -B -pl verifier -am test -Dtest=ScaleHarness -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dtracemark.scale.tokens=100000000 -Dtracemark.scale.threads=2 -Dtracemark.scale.controls=0
+ * -Dtracemark.scale.tapeMb=512}.
+ * Tests never assert on wall-clock time; this prints.
+ */
+class ScaleHarness {
+  static final int VOCAB = 100_277;
+
+  /** Records of 1,000 tokens: a Zipf-like bigram process, so tuples repeat as in real text. */
+  static Iterable<SuspectRecord> stream(long tokens, long seed) {
+    return () -> new Iterator<>() {
+      final SplittableRandom random = new SplittableRandom(seed);
+      long produced;
+      int prev = 1;
+
+      @Override
+      public boolean hasNext() {
+        return produced < tokens;
+      }
+
+      @Override
+      public SuspectRecord next() {
+        int n = (int) Math.min(1000, tokens - produced);
+        int[] t = new int[n];
+        for (int i = 0; i < n; i++) {
+          // rank ~ u^-2.5 (heavy tail, about a third of the tuples distinct), mixed with the previous token
+          double u = random.nextDouble();
+          int rank = (int) Math.min(VOCAB - 1, Math.floor(Math.pow(u, -2.5)) - 1);
+          t[i] = (int) ((rank + (random.nextInt(4) == 0 ? prev * 7L : 0)) % VOCAB);
+          prev = t[i];
+        }
+        produced += n;
+        return new SuspectRecord("r" + produced, t);
+      }
+    };
+  }
+
+  @Test
+  void run() {
+    long tokens = Long.getLong("tracemark.scale.tokens", 0);
+    if (tokens == 0) {
+      return;
+    }
+    int threads = Integer.getInteger("tracemark.scale.threads", 2);
+    int controls = Integer.getInteger("tracemark.scale.controls", 0);
+    long budgetMb = Long.getLong("tracemark.scale.tapeMb", 512);
+    long t0 = System.nanoTime();
+    long count = 0;
+    for (SuspectRecord r : stream(tokens, 1)) {
+      count += r.length();
+    }
+    double generate = (System.nanoTime() - t0) / 1e9;
+    WatermarkKey key = InheritanceVerifier.controlKey(12345, 0);
+    InheritanceVerifier v = InheritanceVerifier.greenList(key, GreenListSpec.parse("kgw:gamma=0.25,h=1"), VOCAB)
+        .controlKeys(controls).threads(threads).tapeMemoryBudget(budgetMb << 20).build();
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      pool.resetPeakUsage();
+    }
+    long t1 = System.nanoTime();
+    InheritanceResult r = v.closedModel(stream(tokens, 1));
+    double total = (System.nanoTime() - t1) / 1e9;
+    long peak = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        peak += pool.getPeakUsage().getUsed();
+      }
+    }
+    System.out.printf(Locale.ROOT,
+        "scale: %,d tokens, %,d tuples scored, threads=%d, controls=%d, tape budget %d MB: generating alone %.1f s; "
+            + "generate+verify %.1f s (%.2f M tokens/s); peak heap %.0f MB; max heap %.0f MB; log10 p %.2f%n",
+        count, r.tuplesScored(), threads, controls, budgetMb, generate, total, count / total / 1e6, peak / 1e6,
+        Runtime.getRuntime().maxMemory() / 1e6, r.log10P());
+  }
+}

@@ -181,7 +181,7 @@ final class DetectCommand implements Callable<Integer> {
     DedupMode used = mode == null ? sc.profile.referenceDedup() : mode;
     boolean detected = r.tuplesScored() > 0 && r.log10PValue() < Math.log10(alpha);
     boolean binomial = r.statistic() == io.tracemark.api.TokenScorer.Statistic.BINOMIAL;
-    double fraction = r.tuplesScored() == 0 ? 0.0 : (binomial ? (double) r.green() : r.score()) / r.tuplesScored();
+    double fraction = r.tuplesScored() == 0 ? 0.0 : (binomial ? r.green() : r.score()) / r.tuplesScored();
     if (json) {
       ObjectNode n = Json.MAPPER.createObjectNode();
       n.put("tokens_read", r.tokensRead());

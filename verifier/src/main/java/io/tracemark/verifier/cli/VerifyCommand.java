@@ -214,8 +214,11 @@ final class VerifyCommand implements Callable<Integer> {
         }
       };
       int h = sc.interop() ? sc.profile.scorer().contextWidth() : sc.kgw.contextWidth();
-      phi = filterTop != null ? ReferenceFilter.topN(h, texts, filterTop)
-          : filterMinCount != null ? ReferenceFilter.minCount(h, texts, filterMinCount) : ReferenceFilter.all(h, texts);
+      try (ref) {
+        phi = filterTop != null ? ReferenceFilter.topN(h, texts, filterTop)
+            : filterMinCount != null ? ReferenceFilter.minCount(h, texts, filterMinCount)
+            : ReferenceFilter.all(h, texts);
+      }
       filterInputs = ref.inputs();
     }
 
@@ -247,7 +250,7 @@ final class VerifyCommand implements Callable<Integer> {
     Progress progress = new Progress(cli.getErr(), quiet, reader.totalBytes(), reader::bytesRead);
     builder.progress(progress::update);
     InheritanceResult result;
-    try {
+    try (reader) {
       result = builder.build().closedModel(reader);
     } finally {
       progress.finish();
@@ -303,8 +306,12 @@ final class VerifyCommand implements Callable<Integer> {
         .asLong() + " skipped)");
     o.println("tokens read:   " + r.tokensRead());
     o.println("tuples scored: " + r.tuplesScored());
-    o.println("green:         " + Common.num(r.score()) + " (" + Common.num(r.rate()) + " vs gamma "
-        + Common.num(r.gamma()) + ")");
+    if (r.statistic() == io.tracemark.api.TokenScorer.Statistic.BINOMIAL) {
+      o.println("green:         " + Common.num(r.score()) + " (" + Common.num(r.rate()) + " vs gamma "
+          + Common.num(r.gamma()) + ")");
+    } else {
+      o.println("score:         " + Common.num(r.score()) + " (mean " + Common.num(r.rate()) + " vs 1 under H0)");
+    }
     o.println("z:             " + Common.num(r.z()));
     o.println("p-value:       " + Common.pValue(r.pValue(), r.log10P()) + " (log10 p = " + Common.num(r.log10P()) + ")");
     if (r.keys().size() > 1) {

@@ -46,9 +46,10 @@ import java.util.zip.GZIPInputStream;
  * {@link BadRecordPolicy#SKIP}. An unreadable file always stops the read.
  *
  * <p>Single use and not thread-safe: iterate once, then read {@link #inputs()} (each file's
- * SHA-256, size and record count) and {@link #skipped()}.
+ * SHA-256, size and record count) and {@link #skipped()}; {@link #close()} stops the parsing
+ * threads when the iteration is abandoned.
  */
-public final class CorpusReader implements Iterable<SuspectRecord> {
+public final class CorpusReader implements Iterable<SuspectRecord>, AutoCloseable {
   private static final int MAX_LISTED_SKIPS = 1000;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -65,6 +66,7 @@ public final class CorpusReader implements Iterable<SuspectRecord> {
   private long tokensSeen;
   private volatile long bytesRead;
   private boolean used;
+  private RecordIterator active;
 
   /**
    * @param roots files or directories
@@ -187,7 +189,16 @@ public final class CorpusReader implements Iterable<SuspectRecord> {
       throw new IllegalStateException("a CorpusReader can be iterated only once");
     }
     used = true;
-    return new RecordIterator(expand(roots));
+    active = new RecordIterator(expand(roots));
+    return active;
+  }
+
+  /** Stops the parsing threads if the records were not read to the end (idempotent). */
+  @Override
+  public void close() {
+    if (active != null) {
+      active.shutdown();
+    }
   }
 
   // ------------------------------------------------------------------ iteration
@@ -263,7 +274,7 @@ public final class CorpusReader implements Iterable<SuspectRecord> {
       return true;
     }
 
-    private void shutdown() {
+    void shutdown() {
       if (pool != null) {
         pool.shutdownNow();
       }
@@ -385,11 +396,21 @@ public final class CorpusReader implements Iterable<SuspectRecord> {
    */
   private Parsed parseLine(Raw raw) {
     String where = raw.where();
-    String line;
-    try {
-      line = decode(raw.bytes());
-    } catch (CharacterCodingException e) {
-      return badParsed(where, "invalid UTF-8");
+    byte[] bytes = raw.bytes();
+    boolean ascii = true;
+    for (byte b : bytes) {
+      if (b < 0) {
+        ascii = false;
+        break;
+      }
+    }
+    String line = null;
+    if (!ascii) {
+      try {
+        line = decode(bytes);
+      } catch (CharacterCodingException e) {
+        return badParsed(where, "invalid UTF-8");
+      }
     }
     String id = null;
     String idProblem = null;
@@ -397,7 +418,9 @@ public final class CorpusReader implements Iterable<SuspectRecord> {
     Value ids = new Value();
     Value prompt = new Value();
     Value promptIds = new Value();
-    try (com.fasterxml.jackson.core.JsonParser p = FACTORY.createParser(line)) {
+    // pure ASCII (token-id records) is parsed from the bytes, skipping the String
+    try (com.fasterxml.jackson.core.JsonParser p = line == null ? FACTORY.createParser(bytes)
+        : FACTORY.createParser(line)) {
       com.fasterxml.jackson.core.JsonToken t = p.nextToken();
       if (t != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
         if (t == null) {
@@ -571,6 +594,46 @@ public final class CorpusReader implements Iterable<SuspectRecord> {
     private long line;
     private long records;
     private boolean textDone;
+    private final byte[] buf = new byte[1 << 16];
+    private int pos;
+    private int limit;
+    private boolean eof;
+
+    /** The next line without its '\n', or null at the end; scans a buffer, no per-byte calls. */
+    private byte[] readLine() throws IOException {
+      ByteArrayOutputStream spill = null;
+      while (true) {
+        if (pos == limit) {
+          if (eof) {
+            return spill == null ? null : spill.toByteArray();
+          }
+          int n = in.read(buf, 0, buf.length);
+          if (n < 0) {
+            eof = true;
+            continue;
+          }
+          pos = 0;
+          limit = n;
+        }
+        int start = pos;
+        while (pos < limit && buf[pos] != '\n') {
+          pos++;
+        }
+        if (pos < limit) { // found the end of the line
+          byte[] part = java.util.Arrays.copyOfRange(buf, start, pos);
+          pos++;
+          if (spill == null) {
+            return part;
+          }
+          spill.write(part, 0, part.length);
+          return spill.toByteArray();
+        }
+        if (spill == null) {
+          spill = new ByteArrayOutputStream(Math.max(256, 2 * (limit - start)));
+        }
+        spill.write(buf, start, limit - start);
+      }
+    }
 
     OpenFile(Path path) {
       this.path = path;
@@ -624,35 +687,25 @@ public final class CorpusReader implements Iterable<SuspectRecord> {
           records++;
           return new Raw(name, in.readAllBytes(), false);
         }
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream(4096);
         while (true) {
-          buffer.reset();
-          int b;
-          boolean any = false;
-          boolean blank = true;
-          while ((b = in.read()) != -1) {
-            any = true;
-            if (b == '\n') {
-              break;
-            }
-            if (b != ' ' && b != '\t' && b != '\r') {
-              blank = false;
-            }
-            buffer.write(b);
-          }
-          if (!any) {
+          byte[] bytes = readLine();
+          if (bytes == null) {
             return null;
           }
           line++;
+          int len = bytes.length;
+          if (len > 0 && bytes[len - 1] == '\r') {
+            bytes = java.util.Arrays.copyOf(bytes, --len);
+          }
+          boolean blank = true;
+          for (int i = 0; i < len && blank; i++) {
+            byte b = bytes[i];
+            blank = b == ' ' || b == '\t' || b == '\r';
+          }
           if (blank) {
             continue; // blank lines are not records
           }
           records++;
-          byte[] bytes = buffer.toByteArray();
-          int len = bytes.length;
-          if (len > 0 && bytes[len - 1] == '\r') {
-            bytes = java.util.Arrays.copyOf(bytes, len - 1);
-          }
           return new Raw(name + ":" + line, bytes, true);
         }
       } catch (IOException e) {

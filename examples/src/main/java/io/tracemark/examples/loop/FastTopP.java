@@ -25,7 +25,9 @@ public final class FastTopP implements LogitsProcessor {
   private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
   private static final class Scratch {
-    final double[] mass = new double[BUCKETS];
+    /** Four lanes per bucket ({@code [4 b + lane]}), so that consecutive tokens of one bucket add into independent registers. */
+    final double[] mass = new double[4 * BUCKETS];
+    final double[] bucketMass = new double[BUCKETS];
     int[] ids = new int[64];
     float[] values = new float[64];
     final ExpCache cache = new ExpCache();
@@ -37,41 +39,23 @@ public final class FastTopP implements LogitsProcessor {
     this.p = p;
   }
 
+  // The passes are separate small methods: in one large method C2 kept deoptimising on the rare
+  // paths (array growth, masked tokens) and the hot loops ran in tier-3 code, several times slower.
+
   @Override
   public void process(float[] logits) {
     if (p >= 1) {
       return;
     }
-    int v = logits.length;
-    float max = Float.NEGATIVE_INFINITY;
-    for (int i = 0; i < v; i++) {
-      float x = logits[i];
-      if (x != x) {
-        throw Checks.illegal("logits[%d] is NaN", i);
-      }
-      if (x == Float.POSITIVE_INFINITY) {
-        throw Checks.illegal("logits[%d] is +Infinity", i);
-      }
-      max = Math.max(max, x);
-    }
-    Checks.require(max > Float.NEGATIVE_INFINITY, "all %d logits are -Infinity", v);
+    float max = maxChecked(logits);
     Scratch s = scratch.get();
-    double[] mass = s.mass;
-    Arrays.fill(mass, 0);
     ExpCache cache = s.cache;
     cache.reset(max);
-    double total = 0;
-    for (int i = 0; i < v; i++) {
-      float x = logits[i];
-      double e = cache.exp(x);
-      total += e;
-      if (e > 0) {
-        mass[bucket(max, x)] += e;
-      }
-    }
+    double total = bucketMasses(logits, max, cache, s.mass, s.bucketMass);
     double target = p * total;
     double cumulative = 0;
     int crossing = BUCKETS - 1;
+    double[] mass = s.bucketMass;
     for (int b = 0; b < BUCKETS; b++) {
       if (cumulative + mass[b] >= target) {
         crossing = b;
@@ -79,27 +63,10 @@ public final class FastTopP implements LogitsProcessor {
       }
       cumulative += mass[b];
     }
-    // One pass: mask the buckets below the crossing one, collect the crossing bucket's tokens.
-    // Then sort only their values (the cutoff is a value, so ties are kept together; a bucket of
-    // many equal values, such as an n-gram model's backoff floor, sorts in linear time).
+    int n = maskBelowAndCollect(logits, max, crossing, s);
+    // sort only the crossing bucket's values (the cutoff is a value, so ties are kept together; a
+    // bucket of many equal values, such as an n-gram model's backoff floor, sorts in linear time)
     int[] ids = s.ids;
-    int n = 0;
-    for (int i = 0; i < v; i++) {
-      float x = logits[i];
-      if (x == Float.NEGATIVE_INFINITY) {
-        continue;
-      }
-      int b = bucket(max, x);
-      if (b > crossing) {
-        logits[i] = Float.NEGATIVE_INFINITY;
-      } else if (b == crossing) {
-        if (n == ids.length) {
-          ids = Arrays.copyOf(ids, n * 2);
-          s.ids = ids;
-        }
-        ids[n++] = i;
-      }
-    }
     float[] values = s.values.length >= n ? s.values : (s.values = new float[ids.length]);
     for (int j = 0; j < n; j++) {
       values[j] = logits[ids[j]];
@@ -120,6 +87,73 @@ public final class FastTopP implements LogitsProcessor {
         logits[ids[j]] = Float.NEGATIVE_INFINITY;
       }
     }
+  }
+
+  private static float maxChecked(float[] logits) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (int i = 0; i < logits.length; i++) {
+      float x = logits[i];
+      if (x != x) {
+        throw Checks.illegal("logits[%d] is NaN", i);
+      }
+      if (x == Float.POSITIVE_INFINITY) {
+        throw Checks.illegal("logits[%d] is +Infinity", i);
+      }
+      max = Math.max(max, x);
+    }
+    Checks.require(max > Float.NEGATIVE_INFINITY, "all %d logits are -Infinity", logits.length);
+    return max;
+  }
+
+  /**
+   * Fills the probability mass (relative to the max) of every bucket; returns the total. The
+   * tokens of an n-gram model's backoff floor all fall in one bucket, and a single running sum per
+   * bucket would make every addition wait for the previous one; four lanes break that chain.
+   */
+  private static double bucketMasses(float[] logits, float max, ExpCache cache, double[] lanes,
+      double[] bucketMass) {
+    Arrays.fill(lanes, 0);
+    for (int i = 0; i < logits.length; i++) {
+      float x = logits[i];
+      double e = cache.exp(x);
+      if (e > 0) {
+        lanes[(bucket(max, x) << 2) | (i & 3)] += e;
+      }
+    }
+    double total = 0;
+    for (int b = 0; b < BUCKETS; b++) {
+      double m = (lanes[4 * b] + lanes[4 * b + 1]) + (lanes[4 * b + 2] + lanes[4 * b + 3]);
+      bucketMass[b] = m;
+      total += m;
+    }
+    return total;
+  }
+
+  /** Masks the tokens of buckets below {@code crossing}, collects those of {@code crossing} into s.ids. */
+  private static int maskBelowAndCollect(float[] logits, float max, int crossing, Scratch s) {
+    int[] ids = s.ids;
+    int n = 0;
+    for (int i = 0; i < logits.length; i++) {
+      float x = logits[i];
+      if (x == Float.NEGATIVE_INFINITY) {
+        continue;
+      }
+      int b = bucket(max, x);
+      if (b > crossing) {
+        logits[i] = Float.NEGATIVE_INFINITY;
+      } else if (b == crossing) {
+        if (n == ids.length) {
+          ids = grow(s, n);
+        }
+        ids[n++] = i;
+      }
+    }
+    return n;
+  }
+
+  private static int[] grow(Scratch s, int n) {
+    s.ids = Arrays.copyOf(s.ids, Math.max(64, n * 2));
+    return s.ids;
   }
 
   private static int bucket(float max, float x) {

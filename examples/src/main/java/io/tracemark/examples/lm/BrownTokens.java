@@ -1,0 +1,31 @@
+package io.tracemark.examples.lm;
+
+import com.knuddels.jtokkit.api.Encoding;
+import io.tracemark.verifier.corpus.BrownCorpus;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The bundled Brown corpus, tokenized: one token array per document, paragraphs joined by newlines. */
+public final class BrownTokens {
+  private BrownTokens() {}
+
+  /**
+   * One tokenized Brown document.
+   *
+   * @param id the Brown sample id, e.g. {@code ca01}
+   * @param category the Brown category
+   * @param paragraphs the paragraphs' text
+   * @param tokens the token ids of the paragraphs joined by newlines
+   */
+  public record Doc(String id, String category, List<String> paragraphs, int[] tokens) {}
+
+  /** Tokenizes all 500 documents with the given encoding. */
+  public static List<Doc> documents(Encoding encoding) {
+    List<BrownCorpus.Document> docs = BrownCorpus.documents();
+    List<Doc> out = new ArrayList<>(docs.size());
+    for (BrownCorpus.Document d : docs) {
+      out.add(new Doc(d.id(), d.category(), d.paragraphs(), Tokenizers.encode(encoding, d.text())));
+    }
+    return List.copyOf(out);
+  }
+}

@@ -1,0 +1,135 @@
+package io.tracemark.examples.loop;
+
+import io.tracemark.api.BiasScheme;
+import io.tracemark.api.LogitsProcessor;
+import io.tracemark.api.Samplers;
+import io.tracemark.examples.Checks;
+import io.tracemark.examples.lm.LanguageModel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.random.RandomGenerator;
+
+/**
+ * The reference sampling loop: model logits → temperature / top-k / top-p → watermark bias →
+ * draw. This is the loop the README shows, written once so that the demo, the experiment commands
+ * and the tests all generate the same way:
+ *
+ * <pre>{@code
+ * for (int n = prompt.length; n < end; n++) {
+ *   model.nextTokenLogits(tokens, n, logits);
+ *   for (LogitsProcessor p : processors) p.process(logits);  // the engine's own processors
+ *   if (watermark != null) watermark.apply(tokens, n, logits);  // after them
+ *   tokens[n] = sampler.sample(logits);
+ * }
+ * }</pre>
+ *
+ * <p>Top-p uses {@link FastTopP} (linear time; {@code Samplers.topP} sorts tens of thousands of
+ * candidates per step at this vocabulary size), and the draw uses {@link FastMultinomial}.
+ *
+ * <p>A loop object is immutable and thread-safe when its model and watermark are (the embedded
+ * model and the core schemes are); each {@link #generate} call owns its buffers and generator.
+ */
+public final class SamplingLoop {
+  private final LanguageModel model;
+  private final BiasScheme watermark;
+  private final double temperature;
+  private final int topK;
+  private final double topP;
+  private final List<LogitsProcessor> processors;
+
+  private SamplingLoop(LanguageModel model, BiasScheme watermark, double temperature, int topK, double topP) {
+    if (model == null) {
+      throw new NullPointerException("model");
+    }
+    Checks.require(watermark == null || watermark.vocabularySize() == model.vocabularySize(),
+        "watermark vocabulary size %d must equal the model's %d",
+        watermark == null ? 0 : watermark.vocabularySize(), model.vocabularySize());
+    this.model = model;
+    this.watermark = watermark;
+    this.temperature = temperature;
+    this.topK = topK;
+    this.topP = topP;
+    List<LogitsProcessor> p = new ArrayList<>();
+    if (temperature != 1.0) {
+      p.add(Samplers.temperature(temperature));
+    }
+    if (topK > 0) {
+      p.add(Samplers.topK(topK));
+    }
+    if (topP < 1.0) {
+      p.add(new FastTopP(topP));
+    }
+    this.processors = List.copyOf(p);
+  }
+
+  /** Plain sampling at temperature 1, no truncation, no watermark. */
+  public static SamplingLoop of(LanguageModel model) {
+    return new SamplingLoop(model, null, 1.0, 0, 1.0);
+  }
+
+  /** The same loop with the watermark applied after the processors ({@code null}: none). */
+  public SamplingLoop withWatermark(BiasScheme scheme) {
+    return new SamplingLoop(model, scheme, temperature, topK, topP);
+  }
+
+  /** The same loop with another temperature (finite, &gt; 0). */
+  public SamplingLoop withTemperature(double t) {
+    Checks.require(t > 0 && Double.isFinite(t), "temperature must be finite and > 0, was %s", t);
+    return new SamplingLoop(model, watermark, t, topK, topP);
+  }
+
+  /** The same loop keeping the k most likely tokens (0: no top-k). */
+  public SamplingLoop withTopK(int k) {
+    Checks.require(k >= 0, "top-k must be >= 0, was %d", k);
+    return new SamplingLoop(model, watermark, temperature, k, topP);
+  }
+
+  /** The same loop with nucleus sampling at p (1: none). */
+  public SamplingLoop withTopP(double p) {
+    Checks.require(p > 0 && p <= 1, "top-p must be in (0, 1], was %s", p);
+    return new SamplingLoop(model, watermark, temperature, topK, p);
+  }
+
+  /** The model. */
+  public LanguageModel model() {
+    return model;
+  }
+
+  /** The watermark, or {@code null}. */
+  public BiasScheme watermark() {
+    return watermark;
+  }
+
+  /**
+   * Continues {@code prompt} by {@code maxNewTokens} tokens; returns prompt and continuation in one
+   * array. Draws with {@link FastMultinomial} over {@code random}.
+   */
+  public int[] generate(int[] prompt, int maxNewTokens, RandomGenerator random) {
+    if (prompt == null) {
+      throw new NullPointerException("prompt");
+    }
+    Checks.require(maxNewTokens >= 0, "maxNewTokens must be >= 0, was %d", maxNewTokens);
+    int[] tokens = Arrays.copyOf(prompt, prompt.length + maxNewTokens);
+    float[] logits = new float[model.vocabularySize()];
+    FastMultinomial sampler = new FastMultinomial(random);
+    for (int n = prompt.length; n < tokens.length; n++) {
+      model.nextTokenLogits(tokens, n, logits);
+      for (LogitsProcessor p : processors) {
+        p.process(logits);
+      }
+      if (watermark != null) {
+        watermark.apply(tokens, n, logits);
+      }
+      tokens[n] = sampler.sample(logits);
+    }
+    return tokens;
+  }
+
+  @Override
+  public String toString() {
+    return String.format(Locale.ROOT, "SamplingLoop[temperature=%s, topK=%d, topP=%s, watermark=%s]", temperature,
+        topK, topP, watermark == null ? "none" : watermark.spec());
+  }
+}

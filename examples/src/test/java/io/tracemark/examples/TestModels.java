@@ -1,0 +1,54 @@
+package io.tracemark.examples;
+
+import com.knuddels.jtokkit.api.Encoding;
+import io.tracemark.api.GreenListSpec;
+import io.tracemark.api.GreenListWatermark;
+import io.tracemark.core.Watermarks;
+import io.tracemark.examples.demo.Seeds;
+import io.tracemark.examples.lm.BrownTokens;
+import io.tracemark.examples.lm.NGramModel;
+import io.tracemark.examples.lm.Tokenizers;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Shared, lazily built test fixtures (one tokenization of Brown per test JVM). */
+public final class TestModels {
+  private TestModels() {}
+
+  public static final int VOCAB = Tokenizers.vocabularySize("cl100k_base");
+  public static final GreenListSpec SPEC = GreenListSpec.parse("kgw:gamma=0.25,delta=2,h=1");
+  private static List<BrownTokens.Doc> docs;
+  private static NGramModel small;
+
+  public static synchronized Encoding encoding() {
+    return Tokenizers.encoding("cl100k_base");
+  }
+
+  public static synchronized List<BrownTokens.Doc> brown() {
+    if (docs == null) {
+      docs = BrownTokens.documents(encoding());
+    }
+    return docs;
+  }
+
+  /** An order-4 model of the first 100 Brown documents (about 250k tokens). */
+  public static synchronized NGramModel small() {
+    if (small == null) {
+      List<int[]> d = new ArrayList<>();
+      for (BrownTokens.Doc doc : brown().subList(0, 100)) {
+        d.add(doc.tokens());
+      }
+      small = NGramModel.train(d, 4, VOCAB, "cl100k_base");
+    }
+    return small;
+  }
+
+  /** The green-list watermark of the demo key of {@code seed}. */
+  public static GreenListWatermark watermark(long seed) {
+    return Watermarks.greenList(Seeds.demoKey(seed), SPEC, VOCAB);
+  }
+
+  public static int[] prompt(String text) {
+    return Tokenizers.encode(encoding(), text);
+  }
+}

@@ -1,0 +1,127 @@
+package io.tracemark.examples.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tracemark.api.GreenListSpec;
+import io.tracemark.api.WatermarkKey;
+import io.tracemark.examples.TestModels;
+import io.tracemark.examples.lm.NGramModel;
+import io.tracemark.examples.loop.SamplingLoop;
+import io.tracemark.core.Watermarks;
+import io.tracemark.verifier.InheritanceResult;
+import io.tracemark.verifier.InheritanceVerifier;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The demo's statistical claims at a reduced budget: the teacher's answers are detected, the
+ * innocent control (ρ = 0) is not flagged under several keys, and the whole scenario runs.
+ */
+class DemoTest {
+  static final GreenListSpec SPEC = TestModels.SPEC;
+  static Demo.Split split;
+  static NGramModel teacher;
+  static NGramModel innocent;
+  static ExecutorService pool;
+  @org.junit.jupiter.api.io.TempDir
+  java.nio.file.Path dir;
+
+  @BeforeAll
+  static void models() {
+    split = Demo.split(TestModels.brown());
+    teacher = NGramModel.train(split.ownerHuman(), 4, TestModels.VOCAB, "cl100k_base");
+    innocent = NGramModel.train(split.competitorHuman(), 4, TestModels.VOCAB, "cl100k_base");
+    pool = Executors.newFixedThreadPool(2);
+  }
+
+  @AfterAll
+  static void stop() {
+    pool.shutdownNow();
+  }
+
+  static InheritanceVerifier verifier(WatermarkKey key) {
+    return InheritanceVerifier.greenList(key, SPEC, TestModels.VOCAB).alpha(1e-6).controlKeys(20).build();
+  }
+
+  /**
+   * Under H0 each of the 10 p-values (5 keys × 2 modes) is uniform; requiring all above 1e-4
+   * fails an honest null with probability ≤ 10 · 1e-4 = 0.1 %, and the seeds are fixed. The verdict
+   * at the demo's α = 1e-6 must be "not detected".
+   */
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 4, 5})
+  void theInnocentStudentIsNotFlaggedAndTheTeacherIs(long seed) {
+    WatermarkKey key = Seeds.demoKey(seed);
+    InheritanceVerifier verifier = verifier(key);
+    Demo.Config c = Demo.Config.defaults(seed);
+    List<int[]> ownerPrompts = Demo.encodeAll(TestModels.encoding(),
+        Prompts.sentenceStarts(split.ownerPromptDocs(), 60, 6, Seeds.stream(seed, "owner-prompts", 0)));
+    List<int[]> competitorPrompts = Demo.encodeAll(TestModels.encoding(),
+        Prompts.sentenceStarts(split.competitorPromptDocs(), 60, 6, Seeds.stream(seed, "competitor-prompts", 0)));
+    SamplingLoop teacherLoop = Demo.loop(teacher, c).withWatermark(Watermarks.greenList(key, SPEC, TestModels.VOCAB));
+    List<int[]> teacherAnswers = Answers.generate(teacherLoop, ownerPrompts, 64, seed, "teacher", pool);
+
+    InheritanceResult teacherCheck = verifier.closedModel(Demo.records("owner", teacherAnswers, ownerPrompts));
+    assertThat(teacherCheck.log10P()).as("teacher's answers, seed %d", seed).isLessThan(-20);
+    assertThat(teacherCheck.verdict()).isEqualTo(InheritanceResult.Verdict.DETECTED);
+
+    List<int[]> answers = Answers.generate(Demo.loop(innocent, c), competitorPrompts, 64, seed, "student", pool);
+    InheritanceResult closed = verifier.closedModel(Demo.records("competitor", answers, competitorPrompts));
+    InheritanceResult open = verifier.readingMode(Demo.suspect(innocent), teacherAnswers.subList(0, 40));
+    for (InheritanceResult r : List.of(closed, open)) {
+      assertThat(r.tuplesScored()).as("%s scored", r.mode()).isGreaterThan(1000);
+      assertThat(r.verdict()).as("%s verdict, seed %d", r.mode(), seed)
+          .isEqualTo(InheritanceResult.Verdict.NOT_DETECTED);
+      assertThat(r.log10P()).as("%s log10 p, seed %d", r.mode(), seed).isGreaterThan(-4);
+    }
+  }
+
+  @Test
+  void theWholeScenarioRunsAtAReducedBudget() throws java.io.IOException {
+    Demo.Config c = new Demo.Config(42, 3, SPEC, 240, 60, 64, 60, 50, 1.0, 1e-6, 10, new double[] {0, 1.0}, 2, dir);
+    java.io.StringWriter text = new java.io.StringWriter();
+    Demo.Result r = Demo.run(c, new java.io.PrintWriter(text, true));
+    String out = text.toString();
+    assertThat(out).contains("seed 42").contains("smallest rho caught");
+    assertThat(r.keyId()).isEqualTo(Seeds.demoKey(42).keyId());
+    assertThat(out).doesNotContain(java.util.HexFormat.of().formatHex(Seeds.demoKey(42).secretBytes()));
+    assertThat(r.rows()).hasSize(2);
+    Demo.Row control = r.rows().get(0);
+    Demo.Row full = r.rows().get(1);
+    assertThat(control.teacherTokens()).isZero();
+    assertThat(control.closed().verdict()).isEqualTo(InheritanceResult.Verdict.NOT_DETECTED);
+    assertThat(control.open().verdict()).isEqualTo(InheritanceResult.Verdict.NOT_DETECTED);
+    assertThat(full.humanTokens()).isZero();
+    assertThat(full.closed().verdict()).isEqualTo(InheritanceResult.Verdict.DETECTED);
+    assertThat(full.open().verdict()).isEqualTo(InheritanceResult.Verdict.DETECTED);
+    assertThat(r.teacherCheck().log10P()).isLessThan(-50);
+    // the signed report of the rho = 1 case verifies with the signer's public key
+    assertThat(r.reportDir()).isEqualTo(dir.resolve("report-rho-1.00"));
+    var check = io.tracemark.verifier.report.EvidenceReport.verify(r.reportDir(),
+        io.tracemark.verifier.report.SigningKey.PublicKey.readFile(dir.resolve("signer.pub")));
+    assertThat(check.valid()).as(check.reason()).isTrue();
+    assertThat(out).contains("report-verify").contains("report.html");
+    // the owner's key file is there for the recompute command, never its bytes in the output
+    assertThat(WatermarkKey.readFile(dir.resolve("owner-key.json")).keyId()).isEqualTo(r.keyId());
+    // the tracemark CLI recomputes the same numbers from the files the demo wrote
+    ByteArrayOutputStream cliOut = new ByteArrayOutputStream();
+    int code = io.tracemark.verifier.cli.Tracemark.run(new PrintStream(cliOut, true, StandardCharsets.UTF_8),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "verify", "--key",
+        dir.resolve("owner-key.json").toString(), "--scheme", SPEC.canonical(), "--suspect",
+        dir.resolve("student-rho-1.00-answers.jsonl").toString(), "--alpha", "1e-6", "--control-keys", "10",
+        "--out", dir.resolve("recomputed").toString(), "--json");
+    assertThat(code).isZero();
+    var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(cliOut.toString(StandardCharsets.UTF_8));
+    assertThat(json.get("tuples_scored").asLong()).isEqualTo(full.closed().tuplesScored());
+    assertThat(json.get("log10_p").asDouble()).isEqualTo(full.closed().log10P());
+  }
+}

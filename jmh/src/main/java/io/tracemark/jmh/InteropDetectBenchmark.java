@@ -19,7 +19,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Detection speed of the interoperability profiles (PyTorch randperm green lists, vLLM Philox) on
- * one thread: one call scores {@code length} tokens, so tokens/s = length × ops/s.
+ * {@code parallelism} threads at most (the benchmark thread and the common fork-join pool; 1: the
+ * benchmark thread only): one call scores {@code length} tokens, so tokens/s = length × ops/s.
  *
  * <p>The text is synthetic: {@code length} token ids drawn from a Zipf(1.0) law over the vocabulary with a fixed
  * seed, which has the repetition profile of natural text (frequent contexts recur, most 2-grams do
@@ -28,6 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <pre>
  * ./mvnw -B -pl jmh -am package -DskipTests
  * java -jar jmh/target/benchmarks.jar InteropDetectBenchmark -f 1 -wi 3 -i 5
+ * java -jar jmh/target/benchmarks.jar InteropDetectBenchmark -p length=50000 -p parallelism=1,2
  * </pre>
  */
 @State(Scope.Benchmark)
@@ -50,6 +52,10 @@ public class InteropDetectBenchmark {
 
   @Param({"2000", "50000"})
   public int length;
+
+  /** Threads a detect may use; vLLM profiles ignore it. */
+  @Param({"1", "2"})
+  public int parallelism;
 
   private InteropProfile profile;
   private int[] tokens;
@@ -90,6 +96,6 @@ public class InteropDetectBenchmark {
   /** The reference detector's semantics (its default deduplication), as the CLI runs it. */
   @Benchmark
   public InteropResult detect() {
-    return profile.detect(tokens);
+    return profile.detect(tokens, 0, tokens.length, profile.referenceDedup(), parallelism);
   }
 }

@@ -65,6 +65,25 @@ public interface InteropProfile {
   InteropResult detect(int[] tokens, int offset, int length, DedupMode dedup);
 
   /**
+   * {@link #detect(int[], int, int, DedupMode)} on at most {@code parallelism} threads: the
+   * calling thread and tasks of the common {@link java.util.concurrent.ForkJoinPool}. The result
+   * is identical, bit for bit, whatever the parallelism. The {@code lmw:} and {@code hf:} profiles
+   * split their per-seed green-list work (texts with few distinct contexts stay on the calling
+   * thread), and their four-argument {@code detect} uses all available processors; other profiles
+   * are fast enough on one thread and ignore the parameter.
+   *
+   * @param parallelism threads to use at most, at least 1 (1: the calling thread only)
+   * @throws IllegalArgumentException if {@code parallelism} is below 1
+   */
+  default InteropResult detect(int[] tokens, int offset, int length, DedupMode dedup, int parallelism) {
+    if (parallelism < 1) {
+      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+          "parallelism must be at least 1, was %d", parallelism));
+    }
+    return detect(tokens, offset, length, dedup);
+  }
+
+  /**
    * This profile as a {@link Detector} with the given deduplication, for code written against
    * {@link DetectionResult} (green counts and tracemark's exact binomial p-value; the reference's
    * z-score is the same formula). Binomial profiles only ({@code lmw:}, {@code hf:}).

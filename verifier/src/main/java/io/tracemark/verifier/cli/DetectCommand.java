@@ -187,7 +187,11 @@ final class DetectCommand implements Callable<Integer> {
       n.put("tokens_read", r.tokensRead());
       n.put("tuples_scored", r.tuplesScored());
       n.put("green", r.green());
-      n.put("green_fraction", binomial ? fraction : 0.0);
+      n.put("green_fraction", r.tuplesScored() == 0 ? 0.0 : (double) r.green() / r.tuplesScored());
+      if (!binomial) {
+        // for score sums "green" counts positions with u >= 1/2 (docs/interop.md); the statistic is "score"
+        n.put("mean_score", fraction);
+      }
       if (Double.isFinite(r.gamma())) {
         n.put("gamma", r.gamma());
       } else {

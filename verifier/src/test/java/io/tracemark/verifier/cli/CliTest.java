@@ -483,4 +483,23 @@ class CliTest {
         Base64.getUrlEncoder().withoutPadding().encodeToString(secret),
         HexFormat.of().formatHex(secret, 0, 12));
   }
+
+  @Test
+  void detectReproducesVllmsGumbelGoldenThroughTheCommandLine() throws IOException {
+    // vLLM's own known answer: key 42, context width 4, these 64 tokens: score 296.27295787856264,
+    // p 7.128196280874065e-61 (issue 5)
+    String tokens = "46,24,45,80,14,26,22,124,21,45,16,30,5,89,0,10,27,70,80,62,1,11,117,53,10,45,94,37,43,22,78,"
+        + "49,119,9,22,118,82,75,32,24,84,27,122,66,78,64,124,17,91,12,51,15,75,64,127,45,112,15,83,114,121,109,24,77";
+    Run r = run("detect", "--scheme", "vllm:algorithm=gumbel,key=42,context-width=4", "--tokens", tokens, "--json");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode n = JSON.readTree(r.out());
+    assertThat(n.get("statistic").asText()).isEqualTo("gamma_sum");
+    assertThat(n.get("tuples_scored").asLong()).isEqualTo(64);
+    assertThat(n.get("score").asDouble()).isCloseTo(296.27295787856264, org.assertj.core.api.Assertions.withinPercentage(1e-7));
+    assertThat(n.get("p_value").asDouble()).isCloseTo(7.128196280874065e-61, org.assertj.core.api.Assertions.withinPercentage(1e-7));
+    assertThat(n.get("green").asLong()).isBetween(0L, 64L);
+    assertThat(n.get("green_fraction").asDouble()).isEqualTo(n.get("green").asLong() / 64.0);
+    assertThat(n.get("mean_score").asDouble()).isCloseTo(296.27295787856264 / 64, org.assertj.core.api.Assertions.withinPercentage(1e-7));
+    assertThat(n.get("scheme").asText()).contains("key=***").doesNotContain("key=42");
+  }
 }

@@ -1,5 +1,6 @@
 package io.tracemark.verifier;
 
+import io.tracemark.core.LongHashSet;
 import io.tracemark.api.DedupMode;
 import io.tracemark.api.GreenListSpec;
 import io.tracemark.api.TokenScorer;
@@ -477,13 +478,13 @@ public final class InheritanceVerifier {
   private final class Worker {
     final int part;
     final int parts;
-    final LongSet tape = dedup == DedupMode.NONE || perKeyUnits ? null : new LongSet(1 << 16);
-    final LongSet[] keyTapes;
+    final LongHashSet tape = dedup == DedupMode.NONE || perKeyUnits ? null : new LongHashSet(1 << 16);
+    final LongHashSet[] keyTapes;
     /**
      * With key-dependent units, the raw (key-independent) units seen so far: a key's unit is a
      * function of the raw unit, so a raw unit seen before is a duplicate under every key.
      */
-    final LongSet rawTape = perKeyUnits ? new LongSet(1 << 16) : null;
+    final LongHashSet rawTape = perKeyUnits ? new LongHashSet(1 << 16) : null;
     SpillTape spill;
     final double[] sums = new double[scorers.length];
     final long[] scored = new long[scorers.length];
@@ -499,9 +500,9 @@ public final class InheritanceVerifier {
       this.part = part;
       this.parts = parts;
       if (perKeyUnits) {
-        keyTapes = new LongSet[scorers.length];
+        keyTapes = new LongHashSet[scorers.length];
         for (int k = 0; k < keyTapes.length; k++) {
-          keyTapes[k] = new LongSet(1 << 10);
+          keyTapes[k] = new LongHashSet(1 << 10);
         }
       } else {
         keyTapes = null;

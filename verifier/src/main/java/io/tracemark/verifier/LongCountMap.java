@@ -2,7 +2,7 @@ package io.tracemark.verifier;
 
 /**
  * An open-addressing map from 64-bit fingerprints to counts (linear probing, load ≤ 1/2), with
- * the lookups the core module's add-only {@code LongHashSet} lacks. Not thread-safe.
+ * the counts that the core module's {@code LongHashSet} does not keep. Not thread-safe.
  */
 final class LongCountMap {
   private long[] keys;

@@ -1,5 +1,6 @@
 package io.tracemark.verifier;
 
+import io.tracemark.core.LongHashSet;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -84,7 +85,7 @@ final class SpillTape implements AutoCloseable {
         }
         out[p].close();
         out[p] = null;
-        LongSet seen = new LongSet((int) Math.min(1 << 26, counts[p]));
+        LongHashSet seen = new LongHashSet((int) Math.min(1 << 26, counts[p]));
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file(p)), 1 << 15))) {
           for (long i = 0; i < counts[p]; i++) {
             long unit = in.readLong();

@@ -1,16 +1,16 @@
 package io.tracemark.core;
 
 /**
- * An open-addressing set of longs (linear probing, power-of-two table, load ≤ 1/2). Written here
- * because neither Guava nor the JDK has a primitive long set, and boxing every fingerprint would
- * dominate the cost of detection. Not thread-safe.
+ * An open-addressing set of longs (linear probing, power-of-two table, load ≤ 1/2), used for the
+ * deduplication tapes of the detector and the corpus verifier. Written here because neither
+ * Guava nor the JDK has a primitive long set, and boxing every fingerprint would dominate the
+ * cost of detection. 0 marks empty slots and is tracked by a flag, so every long value is exact.
+ * Not thread-safe.
  */
 public final class LongHashSet {
-  private static final long EMPTY = 0L;
-  private static final long ZERO_STANDIN = 0x9E3779B97F4A7C15L;
   private long[] table;
   private int size;
-  private boolean hasStandin;
+  private boolean hasZero;
   private int mask;
 
   /** A set sized for about {@code expected} elements before it grows. */
@@ -22,22 +22,18 @@ public final class LongHashSet {
 
   /** Adds {@code value}; returns true if it was not present. */
   public boolean add(long value) {
-    if (value == EMPTY) {
-      value = ZERO_STANDIN;
-    }
-    if (value == ZERO_STANDIN) {
-      // 0 marks empty slots, so 0 and its stand-in share one flag: one more 2^-64 collision
-      if (hasStandin) {
+    if (value == 0) {
+      if (hasZero) {
         return false;
       }
-      hasStandin = true;
+      hasZero = true;
       size++;
       return true;
     }
     int i = (int) (PrfV1.fmix64(value) & mask);
     while (true) {
       long v = table[i];
-      if (v == EMPTY) {
+      if (v == 0) {
         table[i] = value;
         if (++size * 2 > table.length) {
           grow();
@@ -51,6 +47,24 @@ public final class LongHashSet {
     }
   }
 
+  /** Whether {@code value} is present. */
+  public boolean contains(long value) {
+    if (value == 0) {
+      return hasZero;
+    }
+    int i = (int) (PrfV1.fmix64(value) & mask);
+    while (true) {
+      long v = table[i];
+      if (v == 0) {
+        return false;
+      }
+      if (v == value) {
+        return true;
+      }
+      i = (i + 1) & mask;
+    }
+  }
+
   /** Number of elements. */
   public int size() {
     return size;
@@ -58,9 +72,9 @@ public final class LongHashSet {
 
   /** Removes every element, keeping the table. */
   public void clear() {
-    java.util.Arrays.fill(table, EMPTY);
+    java.util.Arrays.fill(table, 0L);
     size = 0;
-    hasStandin = false;
+    hasZero = false;
   }
 
   private void grow() {
@@ -68,9 +82,9 @@ public final class LongHashSet {
     table = new long[old.length * 2];
     mask = table.length - 1;
     for (long v : old) {
-      if (v != EMPTY) {
+      if (v != 0) {
         int i = (int) (PrfV1.fmix64(v) & mask);
-        while (table[i] != EMPTY) {
+        while (table[i] != 0) {
           i = (i + 1) & mask;
         }
         table[i] = v;

@@ -4,7 +4,8 @@ package io.tracemark.api;
  * A keyed green-list watermark over a fixed vocabulary: the generation side ({@link #apply}) and
  * the per-token membership that detection uses ({@link #isGreen}) from one immutable,
  * thread-safe object. The two agree exactly: after {@code apply}, token {@code t} received the
- * bias iff {@code isGreen} says so for the same context and token.
+ * bias iff {@code isGreen} says so for the same context and token. A step with fewer than h
+ * tokens of context is left unbiased, as detection does not score such positions either.
  */
 public interface GreenListWatermark extends BiasScheme, TokenScorer {
   @Override

@@ -52,7 +52,12 @@ class MainTest {
     Path prompts = dir.resolve("prompts.txt");
     Files.writeString(prompts, "The jury said that\n\nIn the morning the\nHe was not\n");
     Path key = dir.resolve("key.json");
-    WatermarkKey k = WatermarkKey.generate();
+    // a fixed key, so the detected / not-detected checks below are fixed outcomes rather than draws
+    byte[] secret = new byte[WatermarkKey.LENGTH];
+    for (int i = 0; i < secret.length; i++) {
+      secret[i] = (byte) (17 * i + 5);
+    }
+    WatermarkKey k = WatermarkKey.fromBytes(secret);
     k.writeFile(key);
     Path marked = dir.resolve("marked.jsonl");
     assertThat(run("lm-generate", "--model", model.toString(), "--prompts", prompts.toString(), "--max-tokens",

@@ -22,13 +22,15 @@ final class GreenListScheme implements GreenListWatermark {
   private final float delta;
   private final String keyId;
   private final ThreadLocal<int[]> candidateScratch;
-  private final ThreadLocal<long[]> maskScratch;
+  /** Per-thread scratch of the JDK 17 path (mask and NaN-scan buffers); null on the fused kernel. */
+  private final ThreadLocal<TwoPassScratch> twoPassScratch;
 
   /**
    * Which form of the vocabulary pass to run. C2 vectorises the fused loop (mix, compare,
    * long-to-float conversion, add) from JDK 20 on (JDK-8283091 taught SuperWord conversions
    * between sizes); JDK 17 runs it scalar, and a two-pass form whose conversion is a bit mask is
-   * about twice as fast there. Both give identical results. Override with
+   * about twice as fast there. The NaN scan that precedes it follows the same choice (see
+   * {@link NaNScan}). Both give identical results. Override with
    * {@code -Dtracemark.apply.kernel=fused|two-pass} (for benchmarks).
    */
   static final boolean FUSED_KERNEL = chooseFusedKernel();
@@ -56,7 +58,7 @@ final class GreenListScheme implements GreenListWatermark {
     this.keyId = key.keyId();
     int c = Math.min(spec.candidates(), vocabularySize);
     this.candidateScratch = ThreadLocal.withInitial(() -> new int[c]);
-    this.maskScratch = FUSED_KERNEL ? null : ThreadLocal.withInitial(() -> new long[vocabularySize]);
+    this.twoPassScratch = FUSED_KERNEL ? null : ThreadLocal.withInitial(() -> new TwoPassScratch(vocabularySize));
   }
 
   /**
@@ -107,7 +109,12 @@ final class GreenListScheme implements GreenListWatermark {
         vocabularySize, logits.length);
     Checks.require(length >= 0 && length <= tokens.length, "length must be between 0 and tokens.length=%d, was %d",
         tokens.length, length);
-    checkNoNaN(logits);
+    TwoPassScratch scratch = FUSED_KERNEL ? null : twoPassScratch.get();
+    boolean nan = scratch == null ? NaNScan.byConversion(logits)
+        : NaNScan.byAbsoluteSum(logits, scratch.lanes, scratch.block);
+    if (nan) {
+      throw NaNScan.firstNaN(logits);
+    }
     if (length < h) {
       // Not enough context for a green list: leave the step unwatermarked, as detection will not
       // score this position either.
@@ -119,10 +126,10 @@ final class GreenListScheme implements GreenListWatermark {
       return;
     }
     long seed = prf.seedLeft(header, tokens, length - h, h);
-    if (FUSED_KERNEL) {
+    if (scratch == null) {
       biasAll(logits, tags(), seed, threshold63, delta);
     } else {
-      biasAllTwoPass(logits, maskScratch.get(), tags(), seed, threshold63, Float.floatToRawIntBits(delta));
+      biasAllTwoPass(logits, scratch.mask, tags(), seed, threshold63, Float.floatToRawIntBits(delta));
     }
   }
 
@@ -235,27 +242,23 @@ final class GreenListScheme implements GreenListWatermark {
     }
   }
 
-  private static void checkNoNaN(float[] logits) {
-    // A branch-free scan (cheaper than a max reduction on C2); only on failure look for the index.
-    boolean nan = false;
-    for (float v : logits) {
-      nan |= v != v;
-    }
-    if (nan) {
-      for (int i = 0; i < logits.length; i++) {
-        if (Float.isNaN(logits[i])) {
-          throw Checks.illegal("logits[%d] is NaN", i);
-        }
-      }
-    }
-  }
-
   private void checkTokens(int[] tokens, int from, int count) {
     for (int j = from; j < from + count; j++) {
       int t = tokens[j];
       if (t < 0 || t >= vocabularySize) {
         throw Checks.illegal("token id at position %d must be between 0 and %d, was %d", j, vocabularySize - 1, t);
       }
+    }
+  }
+
+  /** Buffers of the JDK 17 path, one set per thread. */
+  private static final class TwoPassScratch {
+    final long[] mask;
+    final float[] lanes = new float[NaNScan.BLOCK];
+    final float[] block = new float[NaNScan.BLOCK];
+
+    TwoPassScratch(int vocabularySize) {
+      mask = new long[vocabularySize];
     }
   }
 

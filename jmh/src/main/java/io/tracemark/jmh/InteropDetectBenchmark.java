@@ -3,6 +3,10 @@ package io.tracemark.jmh;
 import io.tracemark.core.interop.InteropProfile;
 import io.tracemark.core.interop.InteropProfiles;
 import io.tracemark.core.interop.InteropResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -30,6 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * ./mvnw -B -pl jmh -am package -DskipTests
  * java -jar jmh/target/benchmarks.jar InteropDetectBenchmark -f 1 -wi 3 -i 5
  * java -jar jmh/target/benchmarks.jar InteropDetectBenchmark -p length=50000 -p parallelism=1,2
+ * java -jar jmh/target/benchmarks.jar InteropDetectBenchmark -p length=50000 -p tokensFile=brown50k.txt
  * </pre>
  */
 @State(Scope.Benchmark)
@@ -57,13 +62,26 @@ public class InteropDetectBenchmark {
   @Param({"1", "2"})
   public int parallelism;
 
+  /**
+   * A file of whitespace-separated token ids (e.g. GPT-2 tokens of a real text) to score instead of
+   * the Zipf text; its first {@code length} ids are used (all of them if it has fewer). Empty: Zipf.
+   */
+  @Param({""})
+  public String tokensFile;
+
   private InteropProfile profile;
   private int[] tokens;
 
   @Setup
-  public void setUp() {
+  public void setUp() throws IOException {
     profile = InteropProfiles.parse(SPECS.get(profileName));
-    tokens = zipfTokens(length, 50257, 20261128L);
+    if (tokensFile.isEmpty()) {
+      tokens = zipfTokens(length, 50257, 20261128L);
+    } else {
+      String text = Files.readString(Path.of(tokensFile)).strip();
+      tokens = text.isEmpty() ? new int[0]
+          : Arrays.stream(text.split("\\s+")).limit(length).mapToInt(Integer::parseInt).toArray();
+    }
   }
 
   /** Zipf(1) token ids over {@code [0, vocab)} (rank r ↦ id r − 1), by inversion of the CDF table. */

@@ -85,7 +85,7 @@ final class TorchGreenListProfile implements InteropProfile {
   /** Per-thread working memory of the generation side and of {@link Scorer#score}. */
   private static final class Scratch {
     final TorchMt19937 rng = new TorchMt19937();
-    final int[] block = new int[TorchMt19937.blockSize()];
+    final long[] block = new long[TorchMt19937.blockSize()];
     final int[] identity;
     final int[] touched;
     final int[] out;
@@ -308,7 +308,7 @@ final class TorchGreenListProfile implements InteropProfile {
     private final int[] groupStart;
     private final boolean[] green;
     private final TorchMt19937 rng = new TorchMt19937();
-    private final int[] block = new int[TorchMt19937.blockSize()];
+    private final long[] block = new long[TorchMt19937.blockSize()];
     private long[] occupied;
     private int[] owner;
     private int[] targets;

@@ -15,16 +15,20 @@ package io.tracemark.core.interop;
 final class TorchMt19937 {
   private static final int N = 624;
   private static final int M = 397;
-  private static final int MATRIX_A = 0x9908b0df;
-  private static final int UPPER_MASK = 0x80000000;
-  private static final int LOWER_MASK = 0x7fffffff;
+  private static final long MATRIX_A = 0x9908b0dfL;
+  private static final long UPPER_MASK = 0x80000000L;
+  private static final long LOWER_MASK = 0x7fffffffL;
 
-  private int[] state = new int[N];
+  // The 32-bit words are held in longs (always in [0, 2^32)): the draws feed 64-bit arithmetic
+  // (TorchRandperm's remainders), and JDK 17's C2 does not vectorise int-to-long conversion, so a
+  // block made in long lanes end to end stays vectorised where an int block plus a conversion
+  // would not.
+  private long[] state = new long[N];
   private int next;
   // scratch of the block twist: the next state, and the operands copied to line up by index
-  private int[] nextState = new int[N];
-  private final int[] low = new int[N];
-  private final int[] mixed = new int[N];
+  private long[] nextState = new long[N];
+  private final long[] low = new long[N];
+  private final long[] mixed = new long[N];
 
   /** An engine seeded with PyTorch's default seed 67280421310721 (what {@code torch.Generator()} starts with). */
   TorchMt19937() {
@@ -36,12 +40,12 @@ final class TorchMt19937 {
    * seed reaches PyTorch as its two's-complement bits, which is what a Java {@code long} holds.
    */
   void seed(long seed) {
-    int[] s = state;
+    long[] s = state;
     int prev = (int) seed;
-    s[0] = prev;
+    s[0] = prev & 0xFFFFFFFFL;
     for (int j = 1; j < N; j++) {
       prev = 1812433253 * (prev ^ (prev >>> 30)) + j;
-      s[j] = prev;
+      s[j] = prev & 0xFFFFFFFFL;
     }
     next = N;
   }
@@ -51,25 +55,25 @@ final class TorchMt19937 {
     if (next >= N) {
       twist();
     }
-    return temper(state[next++]);
+    return (int) temper(state[next++]);
   }
 
   /**
-   * Writes the next {@value #N} draws into {@code out[0, N)} in one pass (equivalent to
-   * {@value #N} calls of {@link #nextInt()}). Requires the engine to be at a block boundary:
-   * freshly seeded, or only ever read through this method.
+   * Writes the next {@value #N} draws, as unsigned values in [0, 2^32), into {@code out[0, N)} in
+   * one pass (equivalent to {@value #N} calls of {@link #nextInt()}). Requires the engine to be at
+   * a block boundary: freshly seeded, or only ever read through this method.
    */
-  void nextBlock(int[] out) {
+  void nextBlock(long[] out) {
     if (next != N) {
       throw new IllegalStateException("nextBlock needs a block boundary, position was " + next);
     }
     // The twist new[k] = x[k + M] ^ f(x[k], x[k + 1]) (with the freshly twisted words where
     // k + M wraps) written as loops whose operands all sit at the same index of distinct arrays,
     // which the JIT vectorises; the in-place loop of twist() it cannot.
-    int[] s = state;
-    int[] ns = nextState;
-    int[] lo = low;
-    int[] m = mixed;
+    long[] s = state;
+    long[] ns = nextState;
+    long[] lo = low;
+    long[] m = mixed;
     System.arraycopy(s, 1, lo, 0, N - 1);
     System.arraycopy(s, M, m, 0, N - M);
     twistRange(s, lo, m, ns, 0, N - M);
@@ -77,7 +81,7 @@ final class TorchMt19937 {
     twistRange(s, lo, m, ns, N - M, 2 * (N - M));
     System.arraycopy(ns, N - M, m, 2 * (N - M), N - 1 - 2 * (N - M));
     twistRange(s, lo, m, ns, 2 * (N - M), N - 1);
-    int y = (s[N - 1] & UPPER_MASK) | (ns[0] & LOWER_MASK);
+    long y = (s[N - 1] & UPPER_MASK) | (ns[0] & LOWER_MASK);
     ns[N - 1] = ns[M - 1] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
     for (int j = 0; j < N; j++) {
       out[j] = temper(ns[j]);
@@ -87,10 +91,10 @@ final class TorchMt19937 {
     next = N;
   }
 
-  private static void twistRange(int[] s, int[] lo, int[] m, int[] ns, int from, int to) {
+  private static void twistRange(long[] s, long[] lo, long[] m, long[] ns, int from, int to) {
     for (int k = from; k < to; k++) {
-      int y = (s[k] & UPPER_MASK) | (lo[k] & LOWER_MASK);
-      ns[k] = m[k] ^ (y >>> 1) ^ (((y << 31) >> 31) & MATRIX_A);
+      long y = (s[k] & UPPER_MASK) | (lo[k] & LOWER_MASK);
+      ns[k] = m[k] ^ (y >>> 1) ^ (((y << 63) >> 63) & MATRIX_A);
     }
   }
 
@@ -99,26 +103,27 @@ final class TorchMt19937 {
     return N;
   }
 
-  private static int temper(int y) {
+  /** MT19937's tempering of a 32-bit word held in a long; the result stays in [0, 2^32). */
+  private static long temper(long y) {
     y ^= y >>> 11;
-    y ^= (y << 7) & 0x9d2c5680;
-    y ^= (y << 15) & 0xefc60000;
+    y ^= (y << 7) & 0x9d2c5680L;
+    y ^= (y << 15) & 0xefc60000L;
     y ^= y >>> 18;
     return y;
   }
 
   private void twist() {
-    int[] s = state;
+    long[] s = state;
     int k = 0;
     for (; k < N - M; k++) {
-      int y = (s[k] & UPPER_MASK) | (s[k + 1] & LOWER_MASK);
+      long y = (s[k] & UPPER_MASK) | (s[k + 1] & LOWER_MASK);
       s[k] = s[k + M] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
     }
     for (; k < N - 1; k++) {
-      int y = (s[k] & UPPER_MASK) | (s[k + 1] & LOWER_MASK);
+      long y = (s[k] & UPPER_MASK) | (s[k + 1] & LOWER_MASK);
       s[k] = s[k + (M - N)] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
     }
-    int y = (s[N - 1] & UPPER_MASK) | (s[0] & LOWER_MASK);
+    long y = (s[N - 1] & UPPER_MASK) | (s[0] & LOWER_MASK);
     s[N - 1] = s[M - 1] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
     next = 0;
   }

@@ -14,19 +14,24 @@ import java.util.Locale;
  * ({@code random64()}, an inside-out shuffle); such vocabularies do not exist and are refused.
  *
  * <p>The remainder uses Lemire's multiply-high reduction with one precomputed 64-bit constant per
- * step, exact for 32-bit dividends and divisors. Instances are immutable and thread-safe; the
+ * step, exact for 32-bit dividends and divisors; following one token uses the same constant in
+ * Lemire's divisibility test instead (see {@link #inPrefix(TorchMt19937, long[], int)}). Instances are immutable and thread-safe; the
  * generators and scratch arrays passed in belong to the caller.
  */
 final class TorchRandperm {
   /** PyTorch's bound for the 32-bit branch: {@code n < numeric_limits<uint32_t>::max() / 20}. */
   static final long SMALL_N_LIMIT = 0xFFFFFFFFL / 20;
 
-  /** Up to this many targets, {@link #inPrefix(TorchMt19937, int[], int[], int, boolean[], long[], int[])} filters steps in registers. */
+  /** Up to this many targets, {@link #inPrefix(TorchMt19937, long[], int[], int, boolean[], long[], int[])} filters steps in registers. */
   private static final int FILTER_LIMIT = 12;
 
   private final int n;
   private final int k;
   private final long[] magic;
+  /** {@code magic[i] - 1}, the bound of the divisibility test. */
+  private final long[] magicMinus1;
+  /** {@code step[i] = i} as a long, so the vectorised scan needs no int-to-long conversion. */
+  private final long[] step;
 
   /**
    * @param n the permutation size
@@ -45,8 +50,12 @@ final class TorchRandperm {
     this.n = n;
     this.k = Math.min(k, n - 1);
     this.magic = new long[this.k];
+    this.magicMinus1 = new long[this.k];
+    this.step = new long[this.k];
     for (int i = 0; i < this.k; i++) {
       magic[i] = Long.divideUnsigned(-1L, n - i) + 1; // ceil(2^64 / d); 0 for d = 1
+      magicMinus1[i] = magic[i] - 1;
+      step[i] = i;
     }
   }
 
@@ -68,32 +77,65 @@ final class TorchRandperm {
 
   /**
    * Whether {@code target} is among the first k entries of the permutation drawn from
-   * {@code rng} (freshly seeded). Follows only the target's position through the swaps, so it
-   * writes no memory but {@code block} (scratch of {@link TorchMt19937#blockSize()} draws) and
-   * stops as soon as the target's place is final.
+   * {@code rng} (freshly seeded). Follows only the target's position p through the swaps and
+   * stops as soon as its place is final; writes no memory but {@code block} (scratch of
+   * {@link TorchMt19937#blockSize()} draws).
+   *
+   * <p>At a step i &lt; p the target moves only if it is pulled to i, i.e. {@code draw % d == p − i}
+   * with {@code d = n − i}; then it is final at i &lt; k, hence green. That is a divisibility test,
+   * {@code x = draw − (p − i) ≥ 0} and {@code x ≡ 0 (mod d)}, which Lemire's form decides with one
+   * 64-bit multiply and no division or multiply-high: {@code x·M mod 2^64 ≤ M − 1} for
+   * {@code M = ⌈2^64/d⌉} (exact for 32-bit x and d). Without a branch per step, C2 vectorises it
+   * over a block of draws; only at step p itself (the target sits at i) is a remainder taken.
    */
-  boolean inPrefix(TorchMt19937 rng, int[] block, int target) {
+  boolean inPrefix(TorchMt19937 rng, long[] block, int target) {
     int p = target;
     int blockSize = TorchMt19937.blockSize();
-    long[] magic = this.magic;
-    long nn = n;
     for (int base = 0; base < k; base += blockSize) {
       rng.nextBlock(block);
       int end = Math.min(blockSize, k - base);
-      for (int j = 0; j < end; j++) {
-        int i = base + j;
-        long low = magic[i] * (block[j] & 0xFFFFFFFFL);
-        long d = nn - i;
-        int z = (int) (Math.multiplyHigh(low, d) + ((low >> 63) & d));
-        if (p == i | i + z == p) {
-          if (p != i || z == 0) {
+      int j = 0;
+      while (j < end) {
+        int stop = Math.min(end, p - base); // p >= base + j: the target is never behind the step
+        if (j < stop) {
+          if (pulled(block, base, j, stop, p)) {
             return true;
           }
-          p = i + z;
+          j = stop;
+          if (j == end) {
+            break;
+          }
         }
+        // step i = p: the target is at i and swaps with i + z
+        int i = base + j;
+        long z = block[j] % (n - i);
+        if (z == 0) {
+          return true;
+        }
+        p = (int) (i + z);
+        j++;
       }
     }
     return false;
+  }
+
+  /**
+   * Whether some step {@code i = base + j}, {@code j ∈ [from, to)}, pulls position p to i: the
+   * AND over the steps of {@code x | prod | (M − 1 − prod)} has its sign bit clear exactly when, for
+   * some step, all three are non-negative, i.e. {@code x ≥ 0} and {@code 0 ≤ x·M mod 2^64 ≤ M − 1}
+   * as unsigned values (M − 1 &lt; 2^63 since d ≥ 2).
+   */
+  private boolean pulled(long[] block, int base, int from, int to, long p) {
+    long[] magic = this.magic;
+    long[] bound = this.magicMinus1;
+    long[] step = this.step;
+    long all = -1L;
+    for (int j = from; j < to; j++) {
+      long x = block[j] + step[base + j] - p;
+      long prod = x * magic[base + j];
+      all &= x | prod | (bound[base + j] - prod);
+    }
+    return all >= 0;
   }
 
   /**
@@ -105,7 +147,7 @@ final class TorchRandperm {
    * @param occupied scratch bit set of n bits, all clear on entry and on return
    * @param owner scratch array of length n (any content)
    */
-  void inPrefix(TorchMt19937 rng, int[] block, int[] targets, int count, boolean[] green, long[] occupied,
+  void inPrefix(TorchMt19937 rng, long[] block, int[] targets, int count, boolean[] green, long[] occupied,
       int[] owner) {
     for (int t = 0; t < count; t++) {
       int p = targets[t];
@@ -142,7 +184,7 @@ final class TorchRandperm {
         if (filtered) {
           for (; jj < end; jj++) {
             int i = base + jj;
-            long low = magic[i] * (block[jj] & 0xFFFFFFFFL);
+            long low = magic[i] * block[jj];
             long d = nn - i;
             j = i + (int) (Math.multiplyHigh(low, d) + ((low >> 63) & d));
             if (i == minPos || (((f1 >>> j) & (f2 >>> (j >>> 6))) & 1L) != 0) {
@@ -152,7 +194,7 @@ final class TorchRandperm {
         } else {
           for (; jj < end; jj++) {
             int i = base + jj;
-            long low = magic[i] * (block[jj] & 0xFFFFFFFFL);
+            long low = magic[i] * block[jj];
             long d = nn - i;
             j = i + (int) (Math.multiplyHigh(low, d) + ((low >> 63) & d));
             if (i == minPos || (occupied[j >>> 6] & (1L << j)) != 0) {
@@ -212,7 +254,7 @@ final class TorchRandperm {
    *     identity again on return
    * @param touched an array of length ≥ k, overwritten
    */
-  void prefix(TorchMt19937 rng, int[] block, int[] scratch, int[] touched, int[] out) {
+  void prefix(TorchMt19937 rng, long[] block, int[] scratch, int[] touched, int[] out) {
     int blockSize = TorchMt19937.blockSize();
     long[] magic = this.magic;
     long nn = n;
@@ -221,7 +263,7 @@ final class TorchRandperm {
       int end = Math.min(blockSize, k - base);
       for (int jj = 0; jj < end; jj++) {
         int i = base + jj;
-        long low = magic[i] * (block[jj] & 0xFFFFFFFFL);
+        long low = magic[i] * block[jj];
         long d = nn - i;
         int j = i + (int) (Math.multiplyHigh(low, d) + ((low >> 63) & d));
         int v = scratch[j];

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -28,7 +32,7 @@ class TorchRandpermTest {
     TorchMt19937 rng = new TorchMt19937();
     rng.seed(new java.math.BigInteger(seed).longValue());
     int[] out = new int[8];
-    perm.prefix(rng, new int[624], perm.identity(), new int[8], out);
+    perm.prefix(rng, new long[624], perm.identity(), new int[8], out);
     assertThat(out).containsExactly(want);
   }
 
@@ -36,14 +40,15 @@ class TorchRandpermTest {
   void blockDrawsEqualSingleDraws() {
     TorchMt19937 a = new TorchMt19937();
     TorchMt19937 b = new TorchMt19937();
-    int[] block = new int[TorchMt19937.blockSize()];
+    long[] block = new long[TorchMt19937.blockSize()];
     for (long seed : new long[] {0, 1, 5489, -1, 2971215073L}) {
       a.seed(seed);
       b.seed(seed);
       for (int blocks = 0; blocks < 4; blocks++) {
         b.nextBlock(block);
         for (int j = 0; j < block.length; j++) {
-          assertThat(block[j]).as("seed %d draw %d", seed, blocks * block.length + j).isEqualTo(a.nextInt());
+          assertThat(block[j]).as("seed %d draw %d", seed, blocks * block.length + j)
+              .isEqualTo(a.nextInt() & 0xFFFFFFFFL);
         }
       }
     }
@@ -75,27 +80,57 @@ class TorchRandpermTest {
   @Test
   void trackingOneTokenAgreesWithTheExpandedPrefix() {
     SplittableRandom r = new SplittableRandom(7);
-    for (int n : new int[] {2, 3, 17, 1000, 50257}) {
-      TorchRandperm perm = new TorchRandperm(n, (int) (n * 0.25));
-      int k = perm.prefixLength();
-      int[] scratch = perm.identity();
-      int[] out = new int[k];
-      TorchMt19937 rng = new TorchMt19937();
-      for (int trial = 0; trial < 20; trial++) {
-        long seed = r.nextLong();
-        rng.seed(seed);
-        perm.prefix(rng, new int[624], scratch, new int[k], out);
-        boolean[] in = new boolean[n];
-        for (int v : out) {
-          in[v] = true;
-        }
-        assertThat(scratch).as("scratch restored").isEqualTo(perm.identity());
-        for (int probe = 0; probe < 30; probe++) {
-          int t = r.nextInt(n);
+    for (int n : new int[] {2, 3, 17, 625, 1000, 1249, 50257}) {
+      for (double gamma : new double[] {0.1, 0.25, 0.5, 0.9, 1.0}) {
+        TorchRandperm perm = new TorchRandperm(n, (int) (n * gamma));
+        int k = perm.prefixLength();
+        int[] scratch = perm.identity();
+        int[] out = new int[k];
+        TorchMt19937 rng = new TorchMt19937();
+        for (int trial = 0; trial < 12; trial++) {
+          long seed = trial == 0 ? 0 : trial == 1 ? -1 : r.nextLong();
           rng.seed(seed);
-          assertThat(perm.inPrefix(rng, new int[624], t)).as("n=%d seed=%d token=%d", n, seed, t).isEqualTo(in[t]);
+          perm.prefix(rng, new long[624], scratch, new int[k], out);
+          boolean[] in = new boolean[n];
+          for (int v : out) {
+            in[v] = true;
+          }
+          assertThat(scratch).as("scratch restored").isEqualTo(perm.identity());
+          // edges: the first and last ids, the ids around k (the prefix boundary) and around a block
+          // of draws, then random ids
+          int[] probes = IntStream.concat(IntStream.of(0, 1, k - 1, k, k + 1, 623, 624, 625, n - 2, n - 1),
+              r.ints(30, 0, n)).filter(t -> t >= 0 && t < n).toArray();
+          for (int t : probes) {
+            rng.seed(seed);
+            assertThat(perm.inPrefix(rng, new long[624], t)).as("n=%d k=%d seed=%d token=%d", n, k, seed, t)
+                .isEqualTo(in[t]);
+          }
         }
       }
+    }
+  }
+
+  @Test
+  void trackingEveryTokenOfOneSeedGivesExactlyThePrefix() {
+    // every id of a vocabulary, so each kind of path (pulled early, moved on at its own step, z = 0,
+    // never reached) is taken many times
+    int n = 3001;
+    TorchRandperm perm = new TorchRandperm(n, 750);
+    TorchMt19937 rng = new TorchMt19937();
+    long[] block = new long[624];
+    for (long seed : new long[] {1, 42, 15485863}) {
+      rng.seed(seed);
+      int[] out = new int[750];
+      perm.prefix(rng, block, perm.identity(), new int[750], out);
+      Set<Integer> want = IntStream.of(out).boxed().collect(Collectors.toSet());
+      Set<Integer> got = new HashSet<>();
+      for (int t = 0; t < n; t++) {
+        rng.seed(seed);
+        if (perm.inPrefix(rng, block, t)) {
+          got.add(t);
+        }
+      }
+      assertThat(got).as("seed %d", seed).isEqualTo(want);
     }
   }
 
@@ -113,7 +148,7 @@ class TorchRandpermTest {
         for (int trial = 0; trial < 20; trial++) {
           long seed = r.nextLong();
           rng.seed(seed);
-          perm.prefix(rng, new int[624], perm.identity(), new int[k], out);
+          perm.prefix(rng, new long[624], perm.identity(), new int[k], out);
           boolean[] in = new boolean[n];
           for (int v : out) {
             in[v] = true;
@@ -122,7 +157,7 @@ class TorchRandpermTest {
           int[] targets = r.ints(0, n).distinct().limit(Math.min(n, 1 + r.nextInt(40))).toArray();
           boolean[] green = new boolean[targets.length];
           rng.seed(seed);
-          perm.inPrefix(rng, new int[624], targets, targets.length, green, occupied, owner);
+          perm.inPrefix(rng, new long[624], targets, targets.length, green, occupied, owner);
           for (int t = 0; t < targets.length; t++) {
             assertThat(green[t]).as("n=%d seed=%d token=%d", n, seed, targets[t]).isEqualTo(in[targets[t]]);
           }

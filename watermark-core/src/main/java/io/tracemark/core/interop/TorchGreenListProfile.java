@@ -308,6 +308,7 @@ final class TorchGreenListProfile implements InteropProfile {
     private final int[] groupStart;
     private final boolean[] green;
     private final TorchMt19937 rng = new TorchMt19937();
+    private final TorchMt19937 pairRng = new TorchMt19937();
     private final long[] block = new long[TorchMt19937.blockSize()];
     private long[] occupied;
     private int[] owner;
@@ -322,20 +323,43 @@ final class TorchGreenListProfile implements InteropProfile {
       this.green = green;
     }
 
-    /** Decides the positions of groups {@code [from, to)}. */
+    /**
+     * Decides the positions of groups {@code [from, to)}. Two consecutive groups of one position
+     * each (the common case of self-seeded schemes) are seeded together, which halves the cost of
+     * seeding, about a tenth of a shuffle pass.
+     */
     void run(int from, int to) {
-      for (int g = from; g < to; g++) {
-        group(groupStart[g], groupStart[g + 1]);
+      int g = from;
+      while (g < to) {
+        int a = groupStart[g];
+        int b = groupStart[g + 1];
+        if (b - a == 1 && g + 1 < to && groupStart[g + 2] - b == 1) {
+          TorchMt19937.seedBoth(rng, seedOf(a), pairRng, seedOf(b));
+          decideSingle(rng, a);
+          decideSingle(pairRng, b);
+          g += 2;
+        } else {
+          group(a, b);
+          g++;
+        }
       }
+    }
+
+    private int seedOf(int keyIndex) {
+      return (int) (keys[keyIndex] >> 32);
+    }
+
+    /** The one position {@code keys[keyIndex]} of its seed, with {@code engine} freshly seeded. */
+    private void decideSingle(TorchMt19937 engine, int keyIndex) {
+      int j = (int) keys[keyIndex];
+      green[j] = perm.inPrefix(engine, block, tokens[scored[j]]);
     }
 
     /** Decides the positions {@code keys[a, b)}, which share one seed. */
     private void group(int a, int b) {
-      int seed = (int) (keys[a] >> 32);
-      rng.seed(seed);
+      rng.seed(seedOf(a));
       if (b - a == 1) {
-        int j = (int) keys[a];
-        green[j] = perm.inPrefix(rng, block, tokens[scored[j]]);
+        decideSingle(rng, a);
         return;
       }
       if (occupied == null) {

@@ -50,6 +50,30 @@ final class TorchMt19937 {
     next = N;
   }
 
+  /**
+   * {@code a.seed(seedA)} and {@code b.seed(seedB)} in one loop: seeding is a chain of 623
+   * dependent multiplies, so two chains side by side take about the time of one.
+   */
+  static void seedBoth(TorchMt19937 a, long seedA, TorchMt19937 b, long seedB) {
+    if (a == b) {
+      throw new IllegalArgumentException("seedBoth needs two engines");
+    }
+    long[] sa = a.state;
+    long[] sb = b.state;
+    int pa = (int) seedA;
+    int pb = (int) seedB;
+    sa[0] = pa & 0xFFFFFFFFL;
+    sb[0] = pb & 0xFFFFFFFFL;
+    for (int j = 1; j < N; j++) {
+      pa = 1812433253 * (pa ^ (pa >>> 30)) + j;
+      pb = 1812433253 * (pb ^ (pb >>> 30)) + j;
+      sa[j] = pa & 0xFFFFFFFFL;
+      sb[j] = pb & 0xFFFFFFFFL;
+    }
+    a.next = N;
+    b.next = N;
+  }
+
   /** The next unsigned 32-bit draw ({@code CPUGeneratorImpl::random()}), as the bits of an int. */
   int nextInt() {
     if (next >= N) {

@@ -28,8 +28,6 @@ final class TorchRandperm {
   private final int n;
   private final int k;
   private final long[] magic;
-  /** {@code magic[i] - 1}, the bound of the divisibility test. */
-  private final long[] magicMinus1;
   /** {@code step[i] = i} as a long, so the vectorised scan needs no int-to-long conversion. */
   private final long[] step;
 
@@ -50,11 +48,9 @@ final class TorchRandperm {
     this.n = n;
     this.k = Math.min(k, n - 1);
     this.magic = new long[this.k];
-    this.magicMinus1 = new long[this.k];
     this.step = new long[this.k];
     for (int i = 0; i < this.k; i++) {
       magic[i] = Long.divideUnsigned(-1L, n - i) + 1; // ceil(2^64 / d); 0 for d = 1
-      magicMinus1[i] = magic[i] - 1;
       step[i] = i;
     }
   }
@@ -127,13 +123,13 @@ final class TorchRandperm {
    */
   private boolean pulled(long[] block, int base, int from, int to, long p) {
     long[] magic = this.magic;
-    long[] bound = this.magicMinus1;
     long[] step = this.step;
     long all = -1L;
     for (int j = from; j < to; j++) {
       long x = block[j] + step[base + j] - p;
-      long prod = x * magic[base + j];
-      all &= x | prod | (bound[base + j] - prod);
+      long m = magic[base + j];
+      long prod = x * m;
+      all &= x | prod | (m - 1 - prod);
     }
     return all >= 0;
   }

@@ -62,6 +62,29 @@ class TorchRandpermTest {
   }
 
   @Test
+  void seedingTwoEnginesTogetherEqualsSeedingEach() {
+    TorchMt19937 a = new TorchMt19937();
+    TorchMt19937 b = new TorchMt19937();
+    TorchMt19937 c = new TorchMt19937();
+    long[] pair = {0, 1, -1, 5489, 2971215073L, 1L << 40 | 7, Long.MIN_VALUE};
+    for (int i = 0; i < pair.length; i++) {
+      long sa = pair[i];
+      long sb = pair[(i + 3) % pair.length];
+      c.nextInt(); // engines mid-stream before the re-seed
+      TorchMt19937.seedBoth(a, sa, b, sb);
+      c.seed(sa);
+      for (int d = 0; d < 700; d++) {
+        assertThat(a.nextInt()).as("seed %d draw %d", sa, d).isEqualTo(c.nextInt());
+      }
+      c.seed(sb);
+      for (int d = 0; d < 700; d++) {
+        assertThat(b.nextInt()).as("seed %d draw %d", sb, d).isEqualTo(c.nextInt());
+      }
+    }
+    assertThatThrownBy(() -> TorchMt19937.seedBoth(a, 1, a, 2)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void smallPermutationAndLow32BitSeed() {
     // torch.randperm(10) after manual_seed(123) and after manual_seed(123 + 2**32)
     assertThat(TorchRandperm.full(123, 10)).containsExactly(2, 0, 8, 1, 3, 7, 4, 9, 5, 6);

@@ -81,6 +81,7 @@ public final class InheritanceVerifier {
   private final int threads;
   private final boolean perKeyUnits;
   private final long maxTapeUnits;
+  private final long perKeyTapeBytes;
   private final java.nio.file.Path spillDirectory;
   private final int h;
   private final int vocabularySize;
@@ -109,6 +110,9 @@ public final class InheritanceVerifier {
     this.threads = perKeyUnits ? 1 : b.threads;
     // a fingerprint costs at most 32 bytes of table (load 1/4 right after the table doubles)
     this.maxTapeUnits = Math.max(1, b.tapeMemoryBudget / 32 / b.threads);
+    // per-key tapes cannot spill (a unit's identity needs the key): bounded by the budget if one
+    // was set, else by three quarters of the heap, and past it the run stops with an error saying so
+    this.perKeyTapeBytes = b.tapeMemoryBudgetSet ? b.tapeMemoryBudget : Runtime.getRuntime().maxMemory() / 4 * 3;
     this.spillDirectory = b.spillDirectory;
     TokenScorer first = scorers[0];
     this.h = first.contextWidth();
@@ -220,6 +224,8 @@ public final class InheritanceVerifier {
    *
    * @throws IllegalArgumentException for a bad record (empty, or a token id outside the
    *     vocabulary) when the policy is {@link BadRecordPolicy#FAIL}; the message names the record
+   * @throws TapeMemoryExceededException when per-key tapes (key-dependent units) outgrow their
+   *     bound (see {@link Builder#tapeMemoryBudget})
    */
   public InheritanceResult closedModel(Iterable<SuspectRecord> records) {
     Objects.requireNonNull(records, "records");
@@ -653,6 +659,9 @@ public final class InheritanceVerifier {
         duplicates++;
         return;
       }
+      if ((rawTape.size() & 0xFFF) == 0) {
+        checkKeyTapeMemory(index);
+      }
       ensure(index);
       int base = index * realKeys;
       for (int k = 0; k < scorers.length; k++) {
@@ -669,6 +678,22 @@ public final class InheritanceVerifier {
           recordSums[base + k] += s;
           recordScored[base + k]++;
         }
+      }
+    }
+
+    /** Stops the run with a clear error once the per-key tapes outgrow their bound. */
+    void checkKeyTapeMemory(int index) {
+      long bytes = rawTape.tableBytes();
+      for (LongHashSet t : keyTapes) {
+        bytes += t.tableBytes();
+      }
+      if (bytes > perKeyTapeBytes) {
+        throw new TapeMemoryExceededException(String.format(Locale.ROOT,
+            "the scheme's dedup units depend on the key (self seeding), so each of the %d keys keeps its own tape "
+                + "in memory; after %,d distinct units (record %d) they hold %,d MB, over the %,d MB allowed (%s). "
+                + "Use fewer control keys, a larger heap (-Xmx) or tape budget, or a left-seeded scheme",
+            keyTapes.length, rawTape.size(), index + 1, bytes >> 20, perKeyTapeBytes >> 20,
+            "the tape memory budget if set, else three quarters of the heap"));
       }
     }
 
@@ -908,6 +933,7 @@ public final class InheritanceVerifier {
     private LongConsumer progress;
     private int threads = 1;
     private long tapeMemoryBudget = Runtime.getRuntime().maxMemory() / 4;
+    private boolean tapeMemoryBudgetSet;
     private java.nio.file.Path spillDirectory = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
 
     private Builder() {}
@@ -916,11 +942,15 @@ public final class InheritanceVerifier {
      * Memory for the closed-model dedup tape, all workers together (default a quarter of the
      * maximum heap). Past it, new candidate tuples go to files under the spill directory,
      * partitioned by fingerprint, and are deduplicated partition by partition at the end: the
-     * result is the same, the memory stays bounded as the corpus grows.
+     * result is the same, the memory stays bounded as the corpus grows. Schemes whose units depend
+     * on the key keep one tape per key, which cannot spill: they are bounded by this budget if it
+     * is set, else by three quarters of the maximum heap, and a run that needs more stops with a
+     * {@link TapeMemoryExceededException}.
      */
     public Builder tapeMemoryBudget(long bytes) {
       ReferenceFilter.require(bytes >= 1024, "tapeMemoryBudget must be >= 1024 bytes, was %d", bytes);
       this.tapeMemoryBudget = bytes;
+      this.tapeMemoryBudgetSet = true;
       return this;
     }
 

@@ -211,6 +211,34 @@ class InheritanceVerifierTest {
   }
 
   @Test
+  void perKeyTapesStopWithAClearErrorPastTheirBudgetAndNotBefore() {
+    GreenListSpec self = GreenListSpec.parse("kgw:gamma=0.25,h=2,seeding=self");
+    List<SuspectRecord> recs = new ArrayList<>();
+    SplittableRandom r = new SplittableRandom(5);
+    for (int i = 0; i < 40; i++) {
+      int[] t = new int[300];
+      for (int j = 0; j < t.length; j++) {
+        t[j] = r.nextInt(VOCAB);
+      }
+      recs.add(new SuspectRecord("r" + i, t));
+    }
+    // 12,000 positions, nearly all distinct: at the first check (4,096 units) the 12 tapes hold more than 1 MB
+    InheritanceVerifier small = InheritanceVerifier.greenList(KEY, self, VOCAB).controlKeys(10)
+        .tapeMemoryBudget(1 << 20).build();
+    assertThatThrownBy(() -> small.closedModel(recs)).isInstanceOf(TapeMemoryExceededException.class)
+        .hasMessageContaining("each of the 11 keys keeps its own tape")
+        .hasMessageContaining("over the 1 MB allowed")
+        .hasMessageContaining("Use fewer control keys");
+    // the same run with room for the tapes completes, and a left-seeded scheme never needs it
+    InheritanceResult ok = InheritanceVerifier.greenList(KEY, self, VOCAB).controlKeys(10)
+        .tapeMemoryBudget(64 << 20).build().closedModel(recs);
+    assertThat(ok.tuplesScored()).isGreaterThan(11_000);
+    InheritanceResult left = InheritanceVerifier.greenList(KEY, GreenListSpec.parse("kgw:gamma=0.25,h=2"), VOCAB)
+        .controlKeys(10).tapeMemoryBudget(1024).build().closedModel(recs);
+    assertThat(left.tuplesScored()).isGreaterThan(11_000);
+  }
+
+  @Test
   void holmAdjustmentIsMonotoneStepDown() {
     double[] adj = InheritanceVerifier.holm(new double[] {Math.log10(0.01), Math.log10(0.04), Math.log10(0.03)});
     assertThat(Math.pow(10, adj[0])).isCloseTo(0.03, org.assertj.core.data.Offset.offset(1e-12));

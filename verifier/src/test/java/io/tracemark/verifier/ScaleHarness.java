@@ -67,8 +67,13 @@ class ScaleHarness {
     }
     double generate = (System.nanoTime() - t0) / 1e9;
     WatermarkKey key = InheritanceVerifier.controlKey(12345, 0);
-    InheritanceVerifier v = InheritanceVerifier.greenList(key, GreenListSpec.parse("kgw:gamma=0.25,h=1"), VOCAB)
-        .controlKeys(controls).threads(threads).tapeMemoryBudget(budgetMb << 20).build();
+    String spec = System.getProperty("tracemark.scale.spec", "kgw:gamma=0.25,h=1");
+    InheritanceVerifier.Builder b = InheritanceVerifier.greenList(key, GreenListSpec.parse(spec), VOCAB)
+        .controlKeys(controls).threads(threads);
+    if (budgetMb > 0) { // 0: the default budget
+      b.tapeMemoryBudget(budgetMb << 20);
+    }
+    InheritanceVerifier v = b.build();
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       pool.resetPeakUsage();
     }
@@ -82,9 +87,9 @@ class ScaleHarness {
       }
     }
     System.out.printf(Locale.ROOT,
-        "scale: %,d tokens, %,d tuples scored, threads=%d, controls=%d, tape budget %d MB: generating alone %.1f s; "
+        "scale: %s, %,d tokens, %,d tuples scored, threads=%d, controls=%d, tape budget %d MB: generating alone %.1f s; "
             + "generate+verify %.1f s (%.2f M tokens/s); peak heap %.0f MB; max heap %.0f MB; log10 p %.2f%n",
-        count, r.tuplesScored(), threads, controls, budgetMb, generate, total, count / total / 1e6, peak / 1e6,
+        spec, count, r.tuplesScored(), threads, controls, budgetMb, generate, total, count / total / 1e6, peak / 1e6,
         Runtime.getRuntime().maxMemory() / 1e6, r.log10P());
   }
 }

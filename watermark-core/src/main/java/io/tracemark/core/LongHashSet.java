@@ -70,6 +70,11 @@ public final class LongHashSet {
     return size;
   }
 
+  /** Bytes held by the table (8 per slot; the slots are at least twice the elements). */
+  public long tableBytes() {
+    return 8L * table.length;
+  }
+
   /** Removes every element, keeping the table. */
   public void clear() {
     java.util.Arrays.fill(table, 0L);

@@ -1,5 +1,6 @@
 package io.tracemark.verifier.cli;
 
+import io.tracemark.verifier.TapeMemoryExceededException;
 import io.tracemark.verifier.Version;
 import io.tracemark.verifier.input.InputException;
 import java.io.IOException;
@@ -53,7 +54,16 @@ public final class Tracemark implements Runnable {
     PrintWriter o = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
     PrintWriter e = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
     CommandLine cli = commandLine(o, e);
-    int code = cli.execute(args);
+    int code;
+    try {
+      code = cli.execute(args);
+    } catch (OutOfMemoryError oom) {
+      // the work that filled the heap is unreachable by now, so one line can still be printed
+      e.println(String.format(java.util.Locale.ROOT, "tracemark: error: out of memory (maximum heap %,d MB); give the"
+          + " JVM more (java -Xmx...), or use fewer --control-keys or a smaller --tape-memory",
+          Runtime.getRuntime().maxMemory() >> 20));
+      code = INTERNAL;
+    }
     o.flush();
     e.flush();
     return code;
@@ -93,7 +103,7 @@ public final class Tracemark implements Runnable {
       return BAD_SIGNATURE;
     }
     if (ex instanceof InputException || ex instanceof IllegalArgumentException || ex instanceof IOException
-        || ex instanceof UncheckedIOException) {
+        || ex instanceof UncheckedIOException || ex instanceof TapeMemoryExceededException) {
       return INPUT;
     }
     return INTERNAL;

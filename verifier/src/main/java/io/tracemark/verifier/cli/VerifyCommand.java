@@ -119,7 +119,8 @@ final class VerifyCommand implements Callable<Integer> {
   Integer threads;
 
   @Option(names = "--tape-memory", paramLabel = "MB", description = "memory for the dedup tape before it spills "
-      + "to disk (default: a quarter of the heap)")
+      + "to disk (default: a quarter of the heap); self-seeded schemes, whose per-key tapes cannot spill, stop "
+      + "past it (default for them: three quarters of the heap)")
   Long tapeMemory;
 
   @Option(names = "--spill-dir", paramLabel = "DIR", description = "where the dedup tape spills (default: the "

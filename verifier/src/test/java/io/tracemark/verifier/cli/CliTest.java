@@ -280,6 +280,22 @@ class CliTest {
   }
 
   @Test
+  void selfSeededTapesPastTheMemoryBudgetStopWithOneLine() throws IOException {
+    SplittableRandom r = new SplittableRandom(12);
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      int[] t = r.ints(300, 0, VOCAB).toArray();
+      lines.add("{\"id\":\"s" + i + "\",\"tokens\":[" + ids(t) + "]}");
+    }
+    Path suspect = jsonl("self-seeded.jsonl", lines);
+    Run r1 = run("verify", "--key", keyFile.toString(), "--scheme", "kgw:gamma=0.25,h=2,seeding=self",
+        "--vocab-size", "4000", "--suspect", suspect.toString(), "--control-keys", "10", "--tape-memory", "1",
+        "--out", dir.resolve("out-self-seeded").toString());
+    assertOneLineError(r1, 3, "each of the 11 keys keeps its own tape in memory");
+    assertThat(r1.err()).startsWith("tracemark verify: error: ").contains("Use fewer control keys");
+  }
+
+  @Test
   void eachBadRecordStopsWithFileLineAndReasonByDefault() throws IOException {
     String good = "{\"id\":\"g\",\"tokens\":[1,2,3,4]}";
     Path malformed = jsonl("malformed.jsonl", List.of(good, "{\"tokens\":[1,2,"));

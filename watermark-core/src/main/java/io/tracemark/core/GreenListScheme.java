@@ -22,15 +22,14 @@ final class GreenListScheme implements GreenListWatermark {
   private final float delta;
   private final String keyId;
   private final ThreadLocal<int[]> candidateScratch;
-  /** Per-thread scratch of the JDK 17 path (mask and NaN-scan buffers); null on the fused kernel. */
-  private final ThreadLocal<TwoPassScratch> twoPassScratch;
+  /** Per-thread scratch: the NaN scan's buffers, and the two-pass kernel's mask (JDK 17). */
+  private final ThreadLocal<Scratch> scratch;
 
   /**
    * Which form of the vocabulary pass to run. C2 vectorises the fused loop (mix, compare,
    * long-to-float conversion, add) from JDK 20 on (JDK-8283091 taught SuperWord conversions
    * between sizes); JDK 17 runs it scalar, and a two-pass form whose conversion is a bit mask is
-   * about twice as fast there. The NaN scan that precedes it follows the same choice (see
-   * {@link NaNScan}). Both give identical results. Override with
+   * about twice as fast there. Both give identical results. Override with
    * {@code -Dtracemark.apply.kernel=fused|two-pass} (for benchmarks).
    */
   static final boolean FUSED_KERNEL = chooseFusedKernel();
@@ -58,7 +57,7 @@ final class GreenListScheme implements GreenListWatermark {
     this.keyId = key.keyId();
     int c = Math.min(spec.candidates(), vocabularySize);
     this.candidateScratch = ThreadLocal.withInitial(() -> new int[c]);
-    this.twoPassScratch = FUSED_KERNEL ? null : ThreadLocal.withInitial(() -> new TwoPassScratch(vocabularySize));
+    this.scratch = ThreadLocal.withInitial(() -> new Scratch(FUSED_KERNEL ? 0 : vocabularySize));
   }
 
   /**
@@ -109,10 +108,8 @@ final class GreenListScheme implements GreenListWatermark {
         vocabularySize, logits.length);
     Checks.require(length >= 0 && length <= tokens.length, "length must be between 0 and tokens.length=%d, was %d",
         tokens.length, length);
-    TwoPassScratch scratch = FUSED_KERNEL ? null : twoPassScratch.get();
-    boolean nan = scratch == null ? NaNScan.byConversion(logits)
-        : NaNScan.byAbsoluteSum(logits, scratch.lanes, scratch.block);
-    if (nan) {
+    Scratch s = scratch.get();
+    if (NaNScan.byAbsoluteSum(logits, s.lanes, s.block)) {
       throw NaNScan.firstNaN(logits);
     }
     if (length < h) {
@@ -126,10 +123,10 @@ final class GreenListScheme implements GreenListWatermark {
       return;
     }
     long seed = prf.seedLeft(header, tokens, length - h, h);
-    if (scratch == null) {
+    if (FUSED_KERNEL) {
       biasAll(logits, tags(), seed, threshold63, delta);
     } else {
-      biasAllTwoPass(logits, scratch.mask, tags(), seed, threshold63, Float.floatToRawIntBits(delta));
+      biasAllTwoPass(logits, s.mask, tags(), seed, threshold63, Float.floatToRawIntBits(delta));
     }
   }
 
@@ -251,14 +248,15 @@ final class GreenListScheme implements GreenListWatermark {
     }
   }
 
-  /** Buffers of the JDK 17 path, one set per thread. */
-  private static final class TwoPassScratch {
+  /** Per-thread buffers of {@link #apply}. */
+  private static final class Scratch {
+    /** The two-pass kernel's mask; empty on the fused kernel. */
     final long[] mask;
     final float[] lanes = new float[NaNScan.BLOCK];
     final float[] block = new float[NaNScan.BLOCK];
 
-    TwoPassScratch(int vocabularySize) {
-      mask = new long[vocabularySize];
+    Scratch(int maskLength) {
+      mask = new long[maskLength];
     }
   }
 

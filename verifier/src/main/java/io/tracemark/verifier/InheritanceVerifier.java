@@ -596,8 +596,7 @@ public final class InheritanceVerifier {
     /** Whether every key has already scored the unit at {@code pos}. */
     boolean allSeen(int[] tokens, int pos) {
       if (perKeyUnits) {
-        long raw = TupleHash.window(tokens, pos - h, h);
-        if (rawTape.contains(dedup == DedupMode.WINDOW ? raw : TupleHash.tupleFromWindow(raw, tokens[pos]))) {
+        if (rawTape.contains(rawUnit(tokens, pos))) {
           return true;
         }
         for (int k = 0; k < scorers.length; k++) {
@@ -642,20 +641,30 @@ public final class InheritanceVerifier {
       ensure(index);
       int base = index * realKeys;
       for (int k = 0; k < scorers.length; k++) {
-        double s = scorers[k].score(tokens, pos);
-        sums[k] += s;
-        scored[k]++;
-        if (k < realKeys) {
-          recordSums[base + k] += s;
-          recordScored[base + k]++;
-        }
+        scoreKey(k, tokens, pos, base);
       }
+    }
+
+    /** Adds key k's score of the position to its sums (and, for a real key, the record's). */
+    private void scoreKey(int k, int[] tokens, int pos, int recordBase) {
+      double s = scorers[k].score(tokens, pos);
+      sums[k] += s;
+      scored[k]++;
+      if (k < realKeys) {
+        recordSums[recordBase + k] += s;
+        recordScored[recordBase + k]++;
+      }
+    }
+
+    /** The key-independent unit of the position, as the raw tape of key-dependent schemes keeps it. */
+    private long rawUnit(int[] tokens, int pos) {
+      long raw = TupleHash.window(tokens, pos - h, h);
+      return dedup == DedupMode.WINDOW ? raw : TupleHash.tupleFromWindow(raw, tokens[pos]);
     }
 
     /** Scores the position under each key whose own tape has not seen its unit (key-dependent units). */
     void scoreEach(int[] tokens, int pos, int index) {
-      long raw = TupleHash.window(tokens, pos - h, h);
-      if (!rawTape.add(dedup == DedupMode.WINDOW ? raw : TupleHash.tupleFromWindow(raw, tokens[pos]))) {
+      if (!rawTape.add(rawUnit(tokens, pos))) {
         duplicates++;
         return;
       }
@@ -671,13 +680,7 @@ public final class InheritanceVerifier {
           }
           continue;
         }
-        double s = scorers[k].score(tokens, pos);
-        sums[k] += s;
-        scored[k]++;
-        if (k < realKeys) {
-          recordSums[base + k] += s;
-          recordScored[base + k]++;
-        }
+        scoreKey(k, tokens, pos, base);
       }
     }
 

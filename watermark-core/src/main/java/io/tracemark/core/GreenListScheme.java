@@ -57,7 +57,8 @@ final class GreenListScheme implements GreenListWatermark {
     this.keyId = key.keyId();
     int c = Math.min(spec.candidates(), vocabularySize);
     this.candidateScratch = ThreadLocal.withInitial(() -> new int[c]);
-    this.scratch = ThreadLocal.withInitial(() -> new Scratch(FUSED_KERNEL ? 0 : vocabularySize));
+    int maskLength = FUSED_KERNEL || spec.seeding() == Seeding.SELF ? 0 : vocabularySize; // the mask is two-pass only
+    this.scratch = ThreadLocal.withInitial(() -> new Scratch(maskLength));
   }
 
   /**
@@ -250,7 +251,7 @@ final class GreenListScheme implements GreenListWatermark {
 
   /** Per-thread buffers of {@link #apply}. */
   private static final class Scratch {
-    /** The two-pass kernel's mask; empty on the fused kernel. */
+    /** The two-pass kernel's mask; empty on the fused kernel and for self seeding, which do not use it. */
     final long[] mask;
     final float[] lanes = new float[NaNScan.BLOCK];
     final float[] block = new float[NaNScan.BLOCK];

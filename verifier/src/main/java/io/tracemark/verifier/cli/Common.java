@@ -3,6 +3,8 @@ package io.tracemark.verifier.cli;
 import io.tracemark.api.GreenListSpec;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.verifier.input.InputException;
+import io.tracemark.verifier.text.TextTokenizer;
+import io.tracemark.verifier.text.Tokenizers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +40,32 @@ final class Common {
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(cli, "--scheme: " + e.getMessage());
     }
+  }
+
+  /** Refuses a significance level outside (0, 1) as a usage error. */
+  static void requireAlpha(picocli.CommandLine cli, double alpha) {
+    if (!(alpha > 0 && alpha < 1)) {
+      throw new picocli.CommandLine.ParameterException(cli, fmt("--alpha must be in (0, 1), was %s", alpha));
+    }
+  }
+
+  /** Loads {@code --tokenizer}; an unknown name or a bad file is a usage error of that option. */
+  static TextTokenizer tokenizer(picocli.CommandLine cli, String nameOrPath) {
+    try {
+      return Tokenizers.byNameOrPath(nameOrPath);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(cli, "--tokenizer: " + e.getMessage());
+    }
+  }
+
+  /** The vocabulary size: the interop profile's, else {@code --vocab-size}, else the tokenizer's. */
+  static int vocabulary(picocli.CommandLine cli, Scheme sc, Integer vocabSize, TextTokenizer tok) {
+    int vocab = sc.interop() ? sc.profile.scorer().vocabularySize()
+        : vocabSize != null ? vocabSize : tok.vocabularySize();
+    if (vocab < 2) {
+      throw new picocli.CommandLine.ParameterException(cli, fmt("--vocab-size must be >= 2, was %d", vocab));
+    }
+    return vocab;
   }
 
   static String fmt(String format, Object... args) {

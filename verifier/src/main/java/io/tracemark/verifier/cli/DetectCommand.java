@@ -10,7 +10,6 @@ import io.tracemark.core.Watermarks;
 import io.tracemark.verifier.input.InputException;
 import io.tracemark.verifier.text.TextNormalizer;
 import io.tracemark.verifier.text.TextTokenizer;
-import io.tracemark.verifier.text.Tokenizers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -94,20 +93,9 @@ final class DetectCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cli, "--dedup: " + e.getMessage());
     }
-    if (!(alpha > 0 && alpha < 1)) {
-      throw new CommandLine.ParameterException(cli, Common.fmt("--alpha must be in (0, 1), was %s", alpha));
-    }
-    TextTokenizer tok;
-    try {
-      tok = Tokenizers.byNameOrPath(tokenizer);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(cli, "--tokenizer: " + e.getMessage());
-    }
-    int vocab = sc.interop() ? sc.profile.scorer().vocabularySize()
-        : vocabSize != null ? vocabSize : tok.vocabularySize();
-    if (vocab < 2) {
-      throw new CommandLine.ParameterException(cli, Common.fmt("--vocab-size must be >= 2, was %d", vocab));
-    }
+    Common.requireAlpha(cli, alpha);
+    TextTokenizer tok = Common.tokenizer(cli, tokenizer);
+    int vocab = Common.vocabulary(cli, sc, vocabSize, tok);
     if (sc.interop() && vocabSize != null) {
       throw new CommandLine.ParameterException(cli, "--vocab-size does not apply to interop schemes (use their "
           + "vocab parameter)");

@@ -18,7 +18,6 @@ import io.tracemark.verifier.report.EvidenceReport;
 import io.tracemark.verifier.report.SigningKey;
 import io.tracemark.verifier.text.TextNormalizer;
 import io.tracemark.verifier.text.TextTokenizer;
-import io.tracemark.verifier.text.Tokenizers;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -159,9 +158,7 @@ final class VerifyCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cli, "--" + e.getMessage());
     }
-    if (!(alpha > 0 && alpha < 1)) {
-      throw new CommandLine.ParameterException(cli, Common.fmt("--alpha must be in (0, 1), was %s", alpha));
-    }
+    Common.requireAlpha(cli, alpha);
     if (controlKeys < 0 || controlKeys > 100_000) {
       throw new CommandLine.ParameterException(cli,
           Common.fmt("--control-keys must be between 0 and 100000, was %d", controlKeys));
@@ -181,17 +178,8 @@ final class VerifyCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(cli, Common.fmt("--tenants must be between 0 and 10000, was %d",
           tenants));
     }
-    TextTokenizer tok;
-    try {
-      tok = Tokenizers.byNameOrPath(tokenizer);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(cli, "--tokenizer: " + e.getMessage());
-    }
-    int vocab = sc.interop() ? sc.profile.scorer().vocabularySize()
-        : vocabSize != null ? vocabSize : tok.vocabularySize();
-    if (vocab < 2) {
-      throw new CommandLine.ParameterException(cli, Common.fmt("--vocab-size must be >= 2, was %d", vocab));
-    }
+    TextTokenizer tok = Common.tokenizer(cli, tokenizer);
+    int vocab = Common.vocabulary(cli, sc, vocabSize, tok);
     WatermarkKey key = sc.interop() ? null : Common.readKey(keyFile);
     SigningKey signer = signKey == null ? null : SigningKey.readFile(signKey);
     Fields fields = new Fields(idField, textField, tokensField, promptField, promptTokensField);

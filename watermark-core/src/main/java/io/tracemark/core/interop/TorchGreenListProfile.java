@@ -417,8 +417,8 @@ final class TorchGreenListProfile implements InteropProfile {
       return gamma;
     }
 
-    @Override
-    public double score(int[] tokens, int position) {
+    /** Checks the position and the token ids of its n-gram; returns where the n-gram starts. */
+    private int checkedNgramStart(int[] tokens, int position) {
       int w = contextWidth();
       if (position < w || position >= tokens.length) {
         throw new IllegalArgumentException(String.format(Locale.ROOT,
@@ -428,6 +428,12 @@ final class TorchGreenListProfile implements InteropProfile {
       for (int i = from; i <= position; i++) {
         checkToken(tokens, i);
       }
+      return from;
+    }
+
+    @Override
+    public double score(int[] tokens, int position) {
+      int from = checkedNgramStart(tokens, position);
       int seed = prf.seed(tokens, from, h);
       int target = tokens[position];
       if (!selfSalt) {
@@ -460,15 +466,7 @@ final class TorchGreenListProfile implements InteropProfile {
      */
     @Override
     public long unitFingerprint(int[] tokens, int position, DedupMode mode) {
-      int w = contextWidth();
-      if (position < w || position >= tokens.length) {
-        throw new IllegalArgumentException(String.format(Locale.ROOT,
-            "position must be between %d (context width) and %d, was %d", w, tokens.length - 1, position));
-      }
-      int from = position - ngram() + 1;
-      for (int i = from; i <= position; i++) {
-        checkToken(tokens, i);
-      }
+      int from = checkedNgramStart(tokens, position);
       long seedUnit = seedFingerprint(prf.seed(tokens, from, h));
       switch (mode) {
         case WINDOW:

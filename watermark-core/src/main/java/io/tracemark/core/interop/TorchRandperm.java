@@ -64,9 +64,9 @@ final class TorchRandperm {
     return k;
   }
 
-  /** {@code draw % (n - i)} for the unsigned 32-bit {@code draw}. */
-  private int remainder(int draw, int i) {
-    long low = magic[i] * (draw & 0xFFFFFFFFL);
+  /** {@code draw % (n - i)} for a draw in [0, 2^32) (Lemire: multiply, then multiply-high). */
+  private int remainder(long draw, int i) {
+    long low = magic[i] * draw;
     long d = n - i;
     return (int) (Math.multiplyHigh(low, d) + ((low >> 63) & d));
   }
@@ -167,8 +167,6 @@ final class TorchRandperm {
     int[] pos = java.util.Arrays.copyOf(targets, count);
     int unresolved = count;
     int blockSize = TorchMt19937.blockSize();
-    long[] magic = this.magic;
-    long nn = n;
     outer:
     for (int base = 0; base < k; base += blockSize) {
       rng.nextBlock(block);
@@ -180,9 +178,7 @@ final class TorchRandperm {
         if (filtered) {
           for (; jj < end; jj++) {
             int i = base + jj;
-            long low = magic[i] * block[jj];
-            long d = nn - i;
-            j = i + (int) (Math.multiplyHigh(low, d) + ((low >> 63) & d));
+            j = i + remainder(block[jj], i);
             if (i == minPos || (((f1 >>> j) & (f2 >>> (j >>> 6))) & 1L) != 0) {
               break;
             }
@@ -190,9 +186,7 @@ final class TorchRandperm {
         } else {
           for (; jj < end; jj++) {
             int i = base + jj;
-            long low = magic[i] * block[jj];
-            long d = nn - i;
-            j = i + (int) (Math.multiplyHigh(low, d) + ((low >> 63) & d));
+            j = i + remainder(block[jj], i);
             if (i == minPos || (occupied[j >>> 6] & (1L << j)) != 0) {
               break;
             }
@@ -252,16 +246,12 @@ final class TorchRandperm {
    */
   void prefix(TorchMt19937 rng, long[] block, int[] scratch, int[] touched, int[] out) {
     int blockSize = TorchMt19937.blockSize();
-    long[] magic = this.magic;
-    long nn = n;
     for (int base = 0; base < k; base += blockSize) {
       rng.nextBlock(block);
       int end = Math.min(blockSize, k - base);
       for (int jj = 0; jj < end; jj++) {
         int i = base + jj;
-        long low = magic[i] * block[jj];
-        long d = nn - i;
-        int j = i + (int) (Math.multiplyHigh(low, d) + ((low >> 63) & d));
+        int j = i + remainder(block[jj], i);
         int v = scratch[j];
         scratch[j] = scratch[i];
         scratch[i] = v;
@@ -292,7 +282,7 @@ final class TorchRandperm {
     rng.seed(seed);
     int[] r = all.identity();
     for (int i = 0; i < n - 1; i++) {
-      int j = i + all.remainder(rng.nextInt(), i);
+      int j = i + all.remainder(rng.nextInt() & 0xFFFFFFFFL, i);
       int v = r[j];
       r[j] = r[i];
       r[i] = v;

@@ -5,6 +5,7 @@ import io.tracemark.api.GreenListSpec;
 import io.tracemark.api.GreenListWatermark;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
+import io.tracemark.core.keys.KeyFiles;
 import io.tracemark.examples.cli.Corpora;
 import io.tracemark.examples.cli.InputException;
 import io.tracemark.examples.cli.Records;
@@ -269,7 +270,7 @@ public final class Main implements Callable<Integer> {
       SamplingLoop loop = SamplingLoop.of(m).withTemperature(temperature).withTopK(topK).withTopP(topP);
       String keyId = null;
       if (key != null) {
-        WatermarkKey k = WatermarkKey.readFile(key);
+        WatermarkKey k = KeyFiles.read(key);
         GreenListWatermark wm = Watermarks.greenList(k, s, m.vocabularySize());
         loop = loop.withWatermark(wm);
         keyId = k.keyId();

@@ -8,6 +8,7 @@ import io.tracemark.api.Sampler;
 import io.tracemark.api.Samplers;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
+import io.tracemark.core.keys.KeyFiles;
 import io.tracemark.verifier.corpus.BrownCorpus;
 import io.tracemark.verifier.text.TextTokenizer;
 import io.tracemark.verifier.text.Tokenizers;
@@ -90,7 +91,7 @@ final class SampleCorpusGenerator {
     Files.createDirectories(dir);
     Path keyPath = dir.resolve(KEY_FILE);
     Files.deleteIfExists(keyPath);
-    key.writeFile(keyPath);
+    KeyFiles.write(key, keyPath);
     ObjectMapper json = new ObjectMapper();
     SplittableRandom random = new SplittableRandom(20261128);
     // the unwatermarked model draws from its own stream

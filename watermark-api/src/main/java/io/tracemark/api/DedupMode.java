@@ -37,6 +37,6 @@ public enum DedupMode {
         return m;
       }
     }
-    throw Checks.illegal("dedup must be window+token, window or none, was \"%s\"", text);
+    throw Checks.illegal("dedup must be window+token, window or none, was %s", Checks.quote(text));
   }
 }

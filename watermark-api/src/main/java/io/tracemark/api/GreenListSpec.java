@@ -61,18 +61,28 @@ public record GreenListSpec(double gamma, double delta, int contextWidth, Seedin
 
   /**
    * Parses the text form, e.g. {@code kgw:gamma=0.25,delta=2,h=1}. The family prefix is
-   * optional; unknown parameters are an error.
+   * optional, and the bare family name {@code kgw} means every parameter at its default. Unknown
+   * parameters, a parameter given twice (also under its alias: {@code h} and
+   * {@code context-width}), and an empty or blank text are errors. Numbers are plain decimals
+   * ({@link Checks#isPlainDecimal}): {@code 0.25}, never {@code 0.25f}, {@code 2.5e-1} or
+   * {@code 0x1p-2}.
+   *
+   * @throws IllegalArgumentException naming the parameter and quoting the value
    */
   public static GreenListSpec parse(String text) {
     if (text == null) {
       throw new NullPointerException("spec");
     }
     String body = text.trim();
+    Checks.require(!body.isEmpty(), "scheme is empty (give %s for the defaults, or e.g. %s:gamma=0.25,delta=2,h=1)",
+        FAMILY, FAMILY);
     int colon = body.indexOf(':');
     if (colon >= 0) {
       String family = body.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-      Checks.require(family.equals(FAMILY), "scheme family must be %s, was \"%s\"", FAMILY, family);
+      Checks.require(family.equals(FAMILY), "scheme family must be %s, was %s", FAMILY, Checks.quote(family));
       body = body.substring(colon + 1);
+    } else if (body.equalsIgnoreCase(FAMILY)) {
+      body = "";
     }
     Map<String, String> params = parameters(body);
     double gamma = 0.25;
@@ -80,6 +90,8 @@ public record GreenListSpec(double gamma, double delta, int contextWidth, Seedin
     int h = 1;
     Seeding seeding = Seeding.LEFT;
     int candidates = DEFAULT_CANDIDATES;
+    Checks.require(!(params.containsKey("h") && params.containsKey("context-width")),
+        "scheme parameters h and context-width are the same parameter, give one");
     for (Map.Entry<String, String> e : params.entrySet()) {
       String v = e.getValue();
       switch (e.getKey()) {
@@ -100,7 +112,8 @@ public record GreenListSpec(double gamma, double delta, int contextWidth, Seedin
           candidates = parseInt("candidates", v);
           break;
         default:
-          throw Checks.illegal("unknown kgw parameter \"%s\" (known: gamma, delta, h, seeding, candidates)", e.getKey());
+          throw Checks.illegal("unknown kgw parameter %s (known: gamma, delta, h, seeding, candidates)",
+              Checks.quote(e.getKey()));
       }
     }
     return new GreenListSpec(gamma, delta, h, seeding, candidates);
@@ -114,28 +127,28 @@ public record GreenListSpec(double gamma, double delta, int contextWidth, Seedin
     }
     for (String part : body.split(",", -1)) {
       int eq = part.indexOf('=');
-      Checks.require(eq > 0, "scheme parameter must be name=value, was \"%s\"", part.trim());
+      Checks.require(eq > 0, "scheme parameter must be name=value, was %s", Checks.quote(part.trim()));
       String name = part.substring(0, eq).trim().toLowerCase(Locale.ROOT);
       String value = part.substring(eq + 1).trim();
-      Checks.require(!value.isEmpty(), "scheme parameter %s has an empty value", name);
-      Checks.require(params.put(name, value) == null, "scheme parameter %s is given twice", name);
+      Checks.require(!value.isEmpty(), "scheme parameter %s has an empty value", Checks.quote(name));
+      Checks.require(params.put(name, value) == null, "scheme parameter %s is given twice", Checks.quote(name));
     }
     return params;
   }
 
   private static double parseDouble(String name, String v) {
-    try {
-      return Double.parseDouble(v);
-    } catch (NumberFormatException e) {
-      throw Checks.illegal("%s must be a number, was \"%s\"", name, v);
-    }
+    Checks.require(Checks.isPlainDecimal(v), "%s must be a plain decimal number (digits with an optional sign and "
+        + "point, e.g. 0.25), was %s", name, Checks.quote(v));
+    return Double.parseDouble(v);
   }
 
   private static int parseInt(String name, String v) {
+    Checks.require(Checks.isPlainInteger(v), "%s must be an integer, was %s", name, Checks.quote(v));
     try {
       return Integer.parseInt(v);
     } catch (NumberFormatException e) {
-      throw Checks.illegal("%s must be an integer, was \"%s\"", name, v);
+      throw Checks.illegal("%s must be an integer between %d and %d, was %s", name, Integer.MIN_VALUE,
+          Integer.MAX_VALUE, Checks.quote(v));
     }
   }
 

@@ -23,7 +23,7 @@ public enum Seeding {
       case "selfhash":
         return SELF;
       default:
-        throw Checks.illegal("seeding must be left or self, was \"%s\"", text);
+        throw Checks.illegal("seeding must be left or self, was %s", Checks.quote(text));
     }
   }
 

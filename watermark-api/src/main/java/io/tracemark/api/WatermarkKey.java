@@ -1,24 +1,12 @@
 package io.tracemark.api;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
-import java.util.Base64;
-import java.util.EnumSet;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -36,13 +24,15 @@ import javax.crypto.spec.SecretKeySpec;
  * and the RFC's test vectors.
  *
  * <p>Instances are immutable and thread-safe. The secret is copied in and out and never appears in
- * {@link #toString()}, in an exception message or in a log line.
+ * {@link #toString()}, in an exception message or in a log line. This is a value type: key files
+ * are read and written by {@code io.tracemark.core.keys.KeyFiles}.
  */
 public final class WatermarkKey {
   /** Length of the secret in bytes. */
   public static final int LENGTH = 32;
+  /** The largest tenant count a key records. */
+  public static final int MAX_TENANTS = 1_000_000;
 
-  static final String FILE_FORMAT = "tracemark-watermark-key";
   private static final byte[] ID_DOMAIN = "tracemark/key-id/v1\0".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] COMMIT_DOMAIN =
       "tracemark/key-commitment/v1\0".getBytes(StandardCharsets.US_ASCII);
@@ -84,11 +74,20 @@ public final class WatermarkKey {
   }
 
   /**
+   * Returns a copy of this key that records when it was generated (as read back from a key file).
+   * It does not change the secret or the key id.
+   */
+  public WatermarkKey withCreated(Instant when) {
+    return new WatermarkKey(secret, when, tenants);
+  }
+
+  /**
    * Returns a copy of this key that records, for the key file and {@code key-info}, how many
    * per-tenant sub-keys the owner hands out. It does not change the secret or the key id.
    */
   public WatermarkKey withTenants(int count) {
-    Checks.require(count >= 0 && count <= 1_000_000, "tenants must be between 0 and 1000000, was %d", count);
+    Checks.require(count >= 0 && count <= MAX_TENANTS, "tenants must be between 0 and %d, was %d", MAX_TENANTS,
+        count);
     return new WatermarkKey(secret, created, count);
   }
 
@@ -139,110 +138,6 @@ public final class WatermarkKey {
    */
   public byte[] secretBytes() {
     return secret.clone();
-  }
-
-  // ---------------------------------------------------------------- key files
-
-  /**
-   * Writes the key file (a small JSON object) with owner-only permissions ({@code rw-------}) on
-   * file systems that support POSIX permissions. Refuses to overwrite an existing file.
-   */
-  public void writeFile(Path path) throws IOException {
-    Map<String, String> fields = new LinkedHashMap<>();
-    fields.put("format", FILE_FORMAT);
-    fields.put("version", "1");
-    fields.put("key_id", keyId);
-    fields.put("commitment", commitment);
-    if (created != null) {
-      fields.put("created", created.toString());
-    }
-    fields.put("tenants", Integer.toString(tenants));
-    fields.put("secret", Base64.getEncoder().encodeToString(secret));
-    StringBuilder json = new StringBuilder("{\n");
-    int i = 0;
-    for (Map.Entry<String, String> e : fields.entrySet()) {
-      boolean number = e.getKey().equals("version") || e.getKey().equals("tenants");
-      json.append("  \"").append(e.getKey()).append("\": ");
-      json.append(number ? e.getValue() : "\"" + e.getValue() + "\"");
-      json.append(++i < fields.size() ? ",\n" : "\n");
-    }
-    json.append("}\n");
-    writeOwnerOnly(path, json.toString().getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** Writes bytes to a new file that only the owner can read and write. */
-  static void writeOwnerOnly(Path path, byte[] content) throws IOException {
-    Path parent = path.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
-    boolean posix = Files.getFileStore(parent == null ? Path.of(".") : parent)
-        .supportsFileAttributeView("posix");
-    if (posix) {
-      Set<PosixFilePermission> ownerOnly = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
-      Files.createFile(path, PosixFilePermissions.asFileAttribute(ownerOnly));
-    } else {
-      Files.createFile(path);
-    }
-    Files.write(path, content, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-  }
-
-  /**
-   * Reads a key file written by {@link #writeFile}. A file that is not a tracemark key file, or
-   * whose recorded key id does not match its secret, gives an {@link IllegalArgumentException}
-   * naming the file and the problem (never the secret).
-   */
-  public static WatermarkKey readFile(Path path) throws IOException {
-    String text = Files.readString(path, StandardCharsets.UTF_8);
-    Map<String, String> fields;
-    try {
-      fields = FlatJson.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw Checks.illegal("%s: not a tracemark key file: %s", path, e.getMessage());
-    }
-    if (!FILE_FORMAT.equals(fields.get("format"))) {
-      throw Checks.illegal("%s: not a tracemark key file: field \"format\" must be \"%s\"", path, FILE_FORMAT);
-    }
-    if (!"1".equals(fields.get("version"))) {
-      throw Checks.illegal("%s: unsupported key file version %s (this build reads version 1)", path,
-          fields.get("version"));
-    }
-    String encoded = fields.get("secret");
-    if (encoded == null) {
-      throw Checks.illegal("%s: key file has no field \"secret\"", path);
-    }
-    byte[] bytes;
-    try {
-      bytes = Base64.getDecoder().decode(encoded);
-    } catch (IllegalArgumentException e) {
-      throw Checks.illegal("%s: field \"secret\" is not valid base64", path);
-    }
-    if (bytes.length != LENGTH) {
-      throw Checks.illegal("%s: field \"secret\" must decode to %d bytes, was %d", path, LENGTH, bytes.length);
-    }
-    Instant created = null;
-    if (fields.containsKey("created")) {
-      try {
-        created = Instant.parse(fields.get("created"));
-      } catch (DateTimeParseException e) {
-        throw Checks.illegal("%s: field \"created\" is not an ISO-8601 instant", path);
-      }
-    }
-    int tenants = 0;
-    if (fields.containsKey("tenants")) {
-      try {
-        tenants = Integer.parseInt(fields.get("tenants"));
-      } catch (NumberFormatException e) {
-        throw Checks.illegal("%s: field \"tenants\" is not an integer", path);
-      }
-    }
-    WatermarkKey key = new WatermarkKey(bytes, created, 0).withTenants(tenants);
-    String recorded = fields.get("key_id");
-    if (recorded != null && !recorded.equals(key.keyId)) {
-      throw Checks.illegal("%s: recorded key_id %s does not match the secret (file corrupted or edited)", path,
-          recorded);
-    }
-    return key;
   }
 
   // ---------------------------------------------------------------- crypto helpers

@@ -8,7 +8,7 @@ import io.tracemark.api.WatermarkKey;
  * The factory for watermark schemes. Every object it returns is immutable and thread-safe.
  *
  * <pre>{@code
- * WatermarkKey key = WatermarkKey.readFile(Path.of("key.json"));
+ * WatermarkKey key = KeyFiles.read(Path.of("key.json"));   // io.tracemark.core.keys
  * GreenListWatermark wm = Watermarks.greenList(key, GreenListSpec.parse("kgw:gamma=0.25,delta=2,h=1"), 128_256);
  * wm.apply(tokens, length, logits);                     // in the sampling loop
  * DetectionResult r = wm.detector().detect(tokens);     // later, on suspect text

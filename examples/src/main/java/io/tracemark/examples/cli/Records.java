@@ -3,12 +3,13 @@ package io.tracemark.examples.cli;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.knuddels.jtokkit.api.Encoding;
+import io.tracemark.core.io.SafeFiles;
 import io.tracemark.examples.lm.Tokenizers;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -43,11 +44,9 @@ public final class Records {
   public static void write(Path out, String idPrefix, Encoding encoding, List<String> promptTexts,
       List<int[]> promptTokens, List<int[]> answers, Map<String, String> extra, String promptField,
       String textField) throws IOException {
-    Path parent = out.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
-    try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+    // a temporary file beside it, forced and renamed: a crash never leaves a truncated file
+    SafeFiles.replace(out, os -> {
+      BufferedWriter w = new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8));
       for (int i = 0; i < answers.size(); i++) {
         StringWriter line = new StringWriter();
         try (JsonGenerator g = JSON.getFactory().createGenerator(line)) {
@@ -70,6 +69,7 @@ public final class Records {
         w.write(line.toString());
         w.newLine();
       }
-    }
+      w.flush();
+    });
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.knuddels.jtokkit.api.Encoding;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
+import io.tracemark.core.keys.KeyFiles;
 import io.tracemark.examples.cli.Records;
 import io.tracemark.examples.lm.Tokenizers;
 import io.tracemark.verifier.input.InputFile;
@@ -50,7 +51,7 @@ final class EvidenceCase {
       Records.write(answers, "competitor-", enc, null, prompts, row.answers(), Map.of(), "prompt_text",
           "answer_text");
       Path keyFile = dir.resolve(KEY_FILE);
-      key.writeFile(keyFile);
+      KeyFiles.write(key, keyFile);
       SigningKey signer = SigningKey.generate();
       Path pub = signer.writeFiles(dir.resolve(SIGNER_FILE));
       Path reportDir = dir.resolve("report-rho-" + label);

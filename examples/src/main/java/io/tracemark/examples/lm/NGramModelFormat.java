@@ -1,5 +1,6 @@
 package io.tracemark.examples.lm;
 
+import io.tracemark.core.io.SafeFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -86,13 +87,12 @@ final class NGramModelFormat {
     crc.update(header.array());
     crc.update(payload);
     ByteBuffer trailer = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue());
-    Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
-    try (var os = Files.newOutputStream(tmp)) {
+    // a temporary file beside it, forced and renamed: a crash never leaves a truncated model
+    SafeFiles.replace(path, os -> {
       os.write(header.array());
       os.write(payload);
       os.write(trailer.array());
-    }
-    Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    });
   }
 
   static NGramModel read(Path path) throws IOException {

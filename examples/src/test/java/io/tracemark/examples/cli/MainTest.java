@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tracemark.api.WatermarkKey;
+import io.tracemark.core.keys.KeyFiles;
 import io.tracemark.examples.Main;
 import io.tracemark.examples.TestModels;
 import io.tracemark.examples.lm.NGramModel;
@@ -58,7 +59,7 @@ class MainTest {
       secret[i] = (byte) (17 * i + 5);
     }
     WatermarkKey k = WatermarkKey.fromBytes(secret);
-    k.writeFile(key);
+    KeyFiles.write(k, key);
     Path marked = dir.resolve("marked.jsonl");
     assertThat(run("lm-generate", "--model", model.toString(), "--prompts", prompts.toString(), "--max-tokens",
         "200", "--key", key.toString(), "--seed", "3", "--top-k", "50", "--out", marked.toString())).as(err).isZero();

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tracemark.api.GreenListSpec;
 import io.tracemark.api.WatermarkKey;
+import io.tracemark.core.Watermarks;
+import io.tracemark.core.keys.KeyFiles;
 import io.tracemark.examples.TestModels;
 import io.tracemark.examples.lm.NGramModel;
 import io.tracemark.examples.loop.SamplingLoop;
-import io.tracemark.core.Watermarks;
 import io.tracemark.verifier.InheritanceResult;
 import io.tracemark.verifier.InheritanceVerifier;
 import java.io.ByteArrayOutputStream;
@@ -111,7 +112,7 @@ class DemoTest {
     assertThat(check.valid()).as(check.reason()).isTrue();
     assertThat(out).contains("report-verify").contains("report.html");
     // the owner's key file is there for the recompute command, never its bytes in the output
-    assertThat(WatermarkKey.readFile(dir.resolve("owner-key.json")).keyId()).isEqualTo(r.keyId());
+    assertThat(KeyFiles.read(dir.resolve("owner-key.json")).keyId()).isEqualTo(r.keyId());
     // the tracemark CLI recomputes the same numbers from the files the demo wrote
     ByteArrayOutputStream cliOut = new ByteArrayOutputStream();
     int code = io.tracemark.verifier.cli.Tracemark.run(new PrintStream(cliOut, true, StandardCharsets.UTF_8),

@@ -1,42 +1,106 @@
 package io.tracemark.verifier.cli;
 
+import io.tracemark.api.Checks;
 import io.tracemark.api.GreenListSpec;
-import io.tracemark.api.WatermarkKey;
+import io.tracemark.core.io.SafeFiles;
+import io.tracemark.core.keys.KeyFile;
+import io.tracemark.core.keys.KeyFiles;
+import io.tracemark.core.keys.KeyUse;
 import io.tracemark.verifier.input.InputException;
+import io.tracemark.verifier.report.SigningKey;
 import io.tracemark.verifier.text.TextTokenizer;
 import io.tracemark.verifier.text.Tokenizers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine;
 
 /** Helpers shared by the commands. */
 final class Common {
   private Common() {}
 
-  /** Reads a watermark key file; errors name the file, never the secret. */
-  static WatermarkKey readKey(Path path) throws IOException {
+  /**
+   * Reads a watermark key file; errors name the file and the field, never a value from the file.
+   * A file that its group or others can read gives a warning on stderr, or with
+   * {@code strictPermissions} an error.
+   */
+  static KeyFile readKey(CommandLine cli, Path path, boolean strictPermissions) throws IOException {
     if (!Files.exists(path)) {
       throw new InputException(path + ": no such file (the watermark key)");
     }
     if (!Files.isReadable(path) || Files.isDirectory(path)) {
       throw new InputException(path + ": cannot read the watermark key file");
     }
+    KeyFile file;
     try {
-      return WatermarkKey.readFile(path);
+      file = KeyFiles.readFile(path);
     } catch (IllegalArgumentException e) {
       throw new InputException(e.getMessage(), e);
-    } catch (java.nio.charset.CharacterCodingException e) {
-      throw new InputException(path + ": not a tracemark key file (not UTF-8)", e);
     }
+    checkPermissions(cli, path, file.readableByOthers(), strictPermissions);
+    return file;
+  }
+
+  /**
+   * Warns on stderr, or refuses with {@code --strict-key-permissions}, when a secret key file can
+   * be read by its group or by others.
+   */
+  static void checkPermissions(CommandLine cli, Path path, boolean readableByOthers, boolean strict) {
+    if (!readableByOthers) {
+      return;
+    }
+    String what = path + " can be read by its group or by others (chmod 600 " + path + ")";
+    if (strict) {
+      throw new InputException(what + "; refused by --strict-key-permissions");
+    }
+    warn(cli, what + "; --strict-key-permissions refuses such a key file");
+  }
+
+  /** Reads a signing key file, with the permission check of {@link #readKey}. */
+  static SigningKey readSigningKey(CommandLine cli, Path path, boolean strictPermissions) throws IOException {
+    SigningKey key = SigningKey.readFile(path);
+    checkPermissions(cli, path, SafeFiles.readableByOthers(path), strictPermissions);
+    return key;
+  }
+
+  /**
+   * Refuses, with one line, a run whose scheme, tokenizer or vocabulary contradicts what the key
+   * file records the key was made for; such a run finds nothing even in watermarked text.
+   *
+   * @param tokenizer the run's tokenizer name, or null when the run reads token ids only
+   */
+  static void checkKeyUse(KeyFile file, GreenListSpec scheme, String tokenizer, int vocabulary) {
+    List<String> mismatches = file.use().mismatches(scheme, tokenizer, vocabulary);
+    if (!mismatches.isEmpty()) {
+      throw new InputException(file.path() + ": the key was made for another " + String.join(", another ",
+          mismatches) + " than this run uses (see 'tracemark key-info --key " + file.path() + "'); a run with "
+          + "another one finds nothing, so it is refused");
+    }
+  }
+
+  /** What a key was made for, for people. */
+  static String describeUse(KeyUse use) {
+    if (use.isAny()) {
+      return "any scheme, tokenizer and vocabulary";
+    }
+    return "scheme " + (use.scheme() == null ? KeyFiles.ANY : use.scheme().canonical()) + ", tokenizer "
+        + (use.tokenizer() == null ? KeyFiles.ANY : Checks.quote(use.tokenizer())) + ", vocabulary size "
+        + (use.vocabularySize() == 0 ? KeyFiles.ANY : Integer.toString(use.vocabularySize()));
+  }
+
+  /** A warning line on stderr, named by the command. */
+  static void warn(CommandLine cli, String message) {
+    String name = cli.getCommandSpec().name();
+    cli.getErr().println("tracemark" + (name.equals("tracemark") ? "" : " " + name) + ": warning: "
+        + Checks.escapeControls(message));
   }
 
   /** Parses a scheme specification; errors are usage errors of --scheme. */
   static GreenListSpec parseScheme(picocli.CommandLine cli, String text) {
     try {
-      String t = text.trim();
-      // a bare family name means every parameter at its default
-      return GreenListSpec.parse(t.equalsIgnoreCase(GreenListSpec.FAMILY) ? t + ":" : t);
+      return GreenListSpec.parse(text);
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(cli, "--scheme: " + e.getMessage());
     }

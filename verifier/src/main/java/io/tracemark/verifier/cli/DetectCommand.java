@@ -7,6 +7,7 @@ import io.tracemark.api.GreenListSpec;
 import io.tracemark.api.GreenListWatermark;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
+import io.tracemark.core.keys.KeyFile;
 import io.tracemark.verifier.input.InputException;
 import io.tracemark.verifier.text.TextNormalizer;
 import io.tracemark.verifier.text.TextTokenizer;
@@ -73,6 +74,10 @@ final class DetectCommand implements Callable<Integer> {
   @Option(names = "--normalize", description = "Unicode NFC and strip invisible/bidi characters before tokenizing")
   boolean normalize;
 
+  @Option(names = "--strict-key-permissions", description = "refuse a key file that its group or others can read "
+      + "(default: a warning)")
+  boolean strictKeyPermissions;
+
   @Option(names = "--json", description = "print one JSON object")
   boolean json;
 
@@ -100,7 +105,13 @@ final class DetectCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(cli, "--vocab-size does not apply to interop schemes (use their "
           + "vocab parameter)");
     }
-    WatermarkKey key = sc.interop() ? null : Common.readKey(keyFile);
+    WatermarkKey key = null;
+    if (!sc.interop()) {
+      KeyFile file = Common.readKey(cli, keyFile, strictKeyPermissions);
+      // token ids are read as they are: only their vocabulary is compared, not the tokenizer's name
+      Common.checkKeyUse(file, sc.kgw, input.text != null ? tok.name() : null, vocab);
+      key = file.key();
+    }
     int[] tokens;
     String source;
     if (input.text != null) {

@@ -1,20 +1,30 @@
 package io.tracemark.verifier.cli;
 
+import io.tracemark.api.GreenListSpec;
 import io.tracemark.api.WatermarkKey;
+import io.tracemark.core.interop.InteropProfiles;
+import io.tracemark.core.io.SafeFiles;
+import io.tracemark.core.keys.KeyFiles;
+import io.tracemark.core.keys.KeyUse;
 import io.tracemark.verifier.report.SigningKey;
+import io.tracemark.verifier.text.TextTokenizer;
 import java.io.PrintWriter;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code tracemark keygen --out KEY.json [--tenants N]} or {@code keygen --signing --out SIGNER.json}. */
+/**
+ * {@code tracemark keygen --out KEY.json [--tenants N] [--scheme SPEC] [--tokenizer T] [--vocab-size V]} or
+ * {@code keygen --signing --out SIGNER.json}.
+ */
 @Command(name = "keygen", mixinStandardHelpOptions = true,
     description = {"Writes a new watermark key file (owner-only permissions) and prints its key id and commitment.",
-        "With --signing, writes an Ed25519 signing key (owner-only) and its public half next to it (.pub)."})
+        "--scheme, --tokenizer and --vocab-size record what the key is for; verify and detect then refuse",
+        "a run with another scheme, tokenizer or vocabulary instead of reporting 'not detected'.",
+        "With --signing, writes an Ed25519 signing key (owner-only) and its public half next to it (.pub).",
+        "The directory must not be writable by other users (unless it is sticky and yours)."})
 final class KeygenCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "FILE", description = "key file to create (never overwritten)")
   Path out;
@@ -22,6 +32,17 @@ final class KeygenCommand implements Callable<Integer> {
   @Option(names = "--tenants", paramLabel = "N", defaultValue = "0",
       description = "number of per-tenant sub-keys recorded with the key (default: ${DEFAULT-VALUE})")
   int tenants;
+
+  @Option(names = "--scheme", paramLabel = "SPEC", description = "the kgw: scheme the key is for (default: any)")
+  String scheme;
+
+  @Option(names = "--tokenizer", paramLabel = "NAME|PATH", description = "the tokenizer the key is for "
+      + "(default: any); also records its vocabulary size unless --vocab-size is given")
+  String tokenizer;
+
+  @Option(names = "--vocab-size", paramLabel = "V", description = "the vocabulary size the key is for (default: any, "
+      + "or the tokenizer's)")
+  Integer vocabSize;
 
   @Option(names = "--signing", description = "make an Ed25519 report-signing key instead of a watermark key")
   boolean signing;
@@ -34,43 +55,84 @@ final class KeygenCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter o = spec.commandLine().getOut();
-    if (Files.exists(out)) {
-      throw new FileAlreadyExistsException(out.toString());
-    }
+    CommandLine cli = spec.commandLine();
+    PrintWriter o = cli.getOut();
     if (signing) {
-      if (tenants != 0) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--tenants does not apply to --signing");
+      if (tenants != 0 || scheme != null || tokenizer != null || vocabSize != null) {
+        throw new CommandLine.ParameterException(cli,
+            "--tenants, --scheme, --tokenizer and --vocab-size do not apply to --signing");
       }
       SigningKey key = SigningKey.generate();
       Path pub = key.writeFiles(out);
+      String access = access(out);
       if (json) {
         o.println(Common.fmt("{\"signing_key_id\":\"%s\",\"algorithm\":\"Ed25519\",\"secret_file\":%s,"
-            + "\"public_file\":%s}", key.keyId(), Json.quote(out.toString()), Json.quote(pub.toString())));
+            + "\"owner_only\":%s,\"public_file\":%s}", key.keyId(), Json.quote(out.toString()),
+            SafeFiles.ownerOnly(out), Json.quote(pub.toString())));
       } else {
         o.println("signing key id: " + key.keyId() + " (Ed25519)");
-        o.println("secret key:     " + out + " (owner-only; keep it private)");
+        o.println("secret key:     " + out + " (" + access + "; keep it private)");
         o.println("public key:     " + pub + " (give this to whoever checks your reports)");
       }
       return Tracemark.OK;
     }
-    if (tenants < 0 || tenants > 1_000_000) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          Common.fmt("--tenants must be between 0 and 1000000, was %d", tenants));
+    if (tenants < 0 || tenants > WatermarkKey.MAX_TENANTS) {
+      throw new CommandLine.ParameterException(cli,
+          Common.fmt("--tenants must be between 0 and %d, was %d", WatermarkKey.MAX_TENANTS, tenants));
     }
+    KeyUse use = use(cli);
     WatermarkKey key = WatermarkKey.generate().withTenants(tenants);
-    key.writeFile(out);
+    KeyFiles.write(key, use, out);
+    String access = access(out);
+    String madeFor = Common.describeUse(use);
     if (json) {
-      o.println(Common.fmt("{\"key_id\":\"%s\",\"commitment\":\"%s\",\"tenants\":%d,\"file\":%s}", key.keyId(),
-          key.commitment(), tenants, Json.quote(out.toString())));
+      o.println(Common.fmt("{\"key_id\":\"%s\",\"commitment\":\"%s\",\"tenants\":%d,\"scheme\":%s,\"tokenizer\":%s,"
+          + "\"vocabulary_size\":%s,\"file\":%s,\"owner_only\":%s}", key.keyId(), key.commitment(), tenants,
+          Json.quote(use.scheme() == null ? KeyFiles.ANY : use.scheme().canonical()),
+          Json.quote(use.tokenizer() == null ? KeyFiles.ANY : use.tokenizer()),
+          use.vocabularySize() == 0 ? Json.quote(KeyFiles.ANY) : Integer.toString(use.vocabularySize()),
+          Json.quote(out.toString()), SafeFiles.ownerOnly(out)));
     } else {
       o.println("key id:     " + key.keyId());
       o.println("commitment: " + key.commitment());
       if (tenants > 0) {
         o.println("tenants:    " + tenants);
       }
-      o.println("written to  " + out + " (owner-only; publish the commitment, never the file)");
+      o.println("made for:   " + madeFor);
+      o.println("written to  " + out + " (" + access + "; publish the commitment, never the file)");
     }
     return Tracemark.OK;
+  }
+
+  /** What the options say the key is for. */
+  private KeyUse use(CommandLine cli) {
+    GreenListSpec s = null;
+    if (scheme != null) {
+      if (InteropProfiles.isInteropSpec(scheme)) {
+        throw new CommandLine.ParameterException(cli, "--scheme: a watermark key is for kgw: schemes (interop "
+            + "profiles carry their key in the SPEC)");
+      }
+      s = Common.parseScheme(cli, scheme);
+    }
+    String tokName = null;
+    int vocab = 0;
+    if (tokenizer != null) {
+      TextTokenizer tok = Common.tokenizer(cli, tokenizer);
+      tokName = tok.name();
+      vocab = tok.vocabularySize();
+    }
+    if (vocabSize != null) {
+      if (vocabSize < 2) {
+        throw new CommandLine.ParameterException(cli, Common.fmt("--vocab-size must be >= 2, was %d", vocabSize));
+      }
+      vocab = vocabSize;
+    }
+    return new KeyUse(s, tokName, vocab);
+  }
+
+  /** How the file may be read, as it is now: "owner-only" only when that is true. */
+  private static String access(Path file) throws java.io.IOException {
+    return SafeFiles.ownerOnly(file) ? "owner-only"
+        : "permissions as this file system sets them: check that only you can read it";
   }
 }

@@ -5,11 +5,10 @@ import io.tracemark.api.TokenScorer;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.interop.InteropProfile;
 import io.tracemark.core.interop.InteropProfiles;
+import io.tracemark.core.interop.InteropSpec;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.security.SecureRandom;
+import java.util.Optional;
 import java.util.function.Function;
 import picocli.CommandLine;
 
@@ -64,16 +63,17 @@ final class Scheme {
   }
 
   /**
-   * A public commitment to an interop profile's key: SHA-256 of a domain tag and the canonical
-   * specification (which contains the key). It reveals the key only to someone who can enumerate it.
+   * A public commitment to an interop profile's key under a new random salt, with the salt and
+   * the warning about how guessable the family's keys are; see {@link InteropSpec#commitment}.
    */
-  String interopCommitment() {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update("tracemark/interop-spec-commitment/v1\0".getBytes(StandardCharsets.US_ASCII));
-      return HexFormat.of().formatHex(sha.digest(profile.spec().canonical().getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 unavailable", e);
-    }
+  InteropCommitment interopCommitment() {
+    byte[] salt = new byte[InteropSpec.SALT_LENGTH];
+    new SecureRandom().nextBytes(salt);
+    Optional<String> c = profile.spec().commitment(salt);
+    return new InteropCommitment(c.orElse("none (" + profile.spec().family() + " keys are guessable: see warning)"),
+        c.isPresent() ? salt : null, profile.spec().keyWarning());
   }
+
+  /** The commitment text for the report (or why there is none), its salt (null when none) and the warning. */
+  record InteropCommitment(String commitment, byte[] salt, String warning) {}
 }

@@ -1,5 +1,6 @@
 package io.tracemark.verifier.cli;
 
+import io.tracemark.api.Checks;
 import io.tracemark.verifier.TapeMemoryExceededException;
 import io.tracemark.verifier.Version;
 import io.tracemark.verifier.input.InputException;
@@ -76,14 +77,14 @@ public final class Tracemark implements Runnable {
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setParameterExceptionHandler((ex, args) -> {
       CommandLine c = ex.getCommandLine();
-      c.getErr().println(prefix(c) + ex.getMessage().replace('\n', ' '));
+      c.getErr().println(prefix(c) + Checks.escapeControls(ex.getMessage().replace('\n', ' ')));
       String name = commandName(c);
       c.getErr().println("Try 'tracemark help" + (name.isEmpty() ? "" : " " + name) + "' for usage.");
       return USAGE;
     });
     cli.setExecutionExceptionHandler((ex, c, parseResult) -> {
       int code = exitCode(ex);
-      c.getErr().println(prefix(c) + describe(ex));
+      c.getErr().println(prefix(c) + Checks.escapeControls(describe(ex)));
       return code;
     });
     return cli;

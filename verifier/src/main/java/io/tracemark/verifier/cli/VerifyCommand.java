@@ -6,6 +6,7 @@ import io.tracemark.api.DedupMode;
 import io.tracemark.api.GreenListSpec;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
+import io.tracemark.core.keys.KeyFile;
 import io.tracemark.verifier.BadRecordPolicy;
 import io.tracemark.verifier.InheritanceResult;
 import io.tracemark.verifier.InheritanceVerifier;
@@ -129,6 +130,10 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--sign-key", paramLabel = "SIGNER.json", description = "Ed25519 signing key: writes report.sig")
   Path signKey;
 
+  @Option(names = "--strict-key-permissions", description = "refuse a key file (--key, --sign-key) that its group or "
+      + "others can read (default: a warning)")
+  boolean strictKeyPermissions;
+
   @Option(names = "--json", description = "print one JSON object")
   boolean json;
 
@@ -178,10 +183,21 @@ final class VerifyCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(cli, Common.fmt("--tenants must be between 0 and 10000, was %d",
           tenants));
     }
+    // refused now rather than after the whole corpus has been read
+    EvidenceReport.checkOutputDirectory(out);
     TextTokenizer tok = Common.tokenizer(cli, tokenizer);
     int vocab = Common.vocabulary(cli, sc, vocabSize, tok);
-    WatermarkKey key = sc.interop() ? null : Common.readKey(keyFile);
-    SigningKey signer = signKey == null ? null : SigningKey.readFile(signKey);
+    WatermarkKey key = null;
+    if (!sc.interop()) {
+      KeyFile file = Common.readKey(cli, keyFile, strictKeyPermissions);
+      Common.checkKeyUse(file, sc.kgw, tok.name(), vocab);
+      key = file.key();
+    }
+    SigningKey signer = signKey == null ? null : Common.readSigningKey(cli, signKey, strictKeyPermissions);
+    Scheme.InteropCommitment commitment = sc.interop() ? sc.interopCommitment() : null;
+    if (commitment != null) {
+      Common.warn(cli, commitment.warning());
+    }
     Fields fields = new Fields(idField, textField, tokensField, promptField, promptTokensField);
 
     // the reference filter is built, and fixed, before the suspect corpus is read
@@ -248,7 +264,7 @@ final class VerifyCommand implements Callable<Integer> {
     EvidenceReport.Context context = new EvidenceReport.Context(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
         sc.display(), sc.interop() ? "interop" : Watermarks.FORMAT_VERSION, vocab,
         sc.interop() ? "none (the key is the " + sc.profile.spec().keyParameter() + " of the scheme)" : key.keyId(),
-        sc.interop() ? sc.interopCommitment() : key.commitment(),
+        sc.interop() ? commitment.commitment() : key.commitment(),
         sc.interop() ? null : key.created().map(Object::toString).orElse(null), tenantCount,
         vocabSize != null ? tok.name() + " (vocabulary size set to " + vocab + ")" : tok.name(),
         normalize ? TextNormalizer.NAME : "none", mode.label(), !noPromptExclusion,
@@ -257,6 +273,7 @@ final class VerifyCommand implements Callable<Integer> {
     ObjectNode tree = EvidenceReport.toTree(context, result);
     if (sc.interop()) {
       ((ObjectNode) tree.get("scheme")).put("caveat", sc.profile.caveat());
+      EvidenceReport.interopKeyNote(tree, commitment.salt(), commitment.warning());
     }
     EvidenceReport.write(out, tree, signer);
     print(cli.getOut(), tree, result);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tracemark.core.io.SafeFiles;
 import io.tracemark.verifier.InheritanceResult;
 import io.tracemark.verifier.InheritanceResult.SkippedRecord;
 import io.tracemark.verifier.Version;
@@ -32,8 +33,12 @@ import java.util.Objects;
 public final class EvidenceReport {
   /** The schema name in {@code report.json}. */
   public static final String SCHEMA = "tracemark-evidence-report";
-  /** The schema version; a change of field meaning or order gets a new version. */
-  public static final int SCHEMA_VERSION = 1;
+  /**
+   * The schema version; a change of field meaning or order gets a new version. Version 2: the
+   * commitment to an interop profile's key is salted ({@code key.commitment_salt}) or withheld,
+   * with {@code key.warning} saying how guessable such keys are.
+   */
+  public static final int SCHEMA_VERSION = 2;
   /** File names in the output directory. */
   public static final String JSON_FILE = "report.json";
   /** The HTML rendering. */
@@ -238,25 +243,54 @@ public final class EvidenceReport {
   }
 
   /**
+   * Records, in the key block of an interop report, the public salt of its key's commitment (hex;
+   * none when the commitment is withheld) and the warning about how guessable such keys are.
+   */
+  public static void interopKeyNote(ObjectNode tree, byte[] commitmentSalt, String warning) {
+    ObjectNode key = (ObjectNode) tree.get("key");
+    if (commitmentSalt != null) {
+      key.put("commitment_salt", java.util.HexFormat.of().formatHex(commitmentSalt));
+    }
+    key.put("warning", warning);
+  }
+
+  /**
+   * Checks, before any work is done, that {@code dir} can receive the report files: a directory
+   * (or nothing yet) owned by the current user, without a symbolic link or a non-file under a
+   * report file's name ({@link SafeFiles#checkOutputDirectory}).
+   */
+  public static void checkOutputDirectory(Path dir) throws IOException {
+    SafeFiles.checkOutputDirectory(dir, List.of(JSON_FILE, HTML_FILE, SIG_FILE));
+  }
+
+  /**
    * Writes {@code report.json}, {@code report.html} and, with a signing key, {@code report.sig}
-   * into {@code dir} (created if needed; existing report files are replaced).
+   * into {@code dir} (created if needed), replacing a previous report. Everything is rendered
+   * first; then the previous {@code report.html} and {@code report.sig} are removed, and each new
+   * file is written to a temporary file, forced to disk and renamed into place, the signature
+   * last ({@link SafeFiles#publish}). A crash at any moment leaves complete files only, and never
+   * a signature beside a {@code report.json} it does not sign.
    */
   public static void write(Path dir, ObjectNode tree, SigningKey signer) throws IOException {
-    Files.createDirectories(dir);
     byte[] json = toBytes(tree);
-    Files.write(dir.resolve(JSON_FILE), json);
-    Files.writeString(dir.resolve(HTML_FILE), HtmlReport.render(tree), StandardCharsets.UTF_8);
-    Path sig = dir.resolve(SIG_FILE);
-    if (signer != null) {
-      ObjectNode s = JSON.createObjectNode();
-      s.put("algorithm", SigningKey.ALGORITHM);
-      s.put("key_id", signer.keyId());
-      s.put("signed_file", JSON_FILE);
-      s.put("signature", Base64.getEncoder().encodeToString(signer.sign(json)));
-      Files.write(sig, toBytes(s));
-    } else {
-      Files.deleteIfExists(sig);
-    }
+    byte[] html = HtmlReport.render(tree).getBytes(StandardCharsets.UTF_8);
+    byte[] sig = signer == null ? null : signatureFile(signer.keyId(), signer.sign(json));
+    SafeFiles.publish(dir, List.of(new SafeFiles.Output(JSON_FILE, json), new SafeFiles.Output(HTML_FILE, html),
+        new SafeFiles.Output(SIG_FILE, sig)));
+  }
+
+  /**
+   * The bytes of {@code report.sig}, in the one form tracemark writes and accepts: the fields
+   * {@code algorithm}, {@code key_id}, {@code signed_file}, {@code signature} in this order,
+   * two-space indentation, the signature in padded standard base64, one final newline.
+   */
+  static byte[] signatureFile(String keyId, byte[] signature) {
+    ObjectNode s = JSON.createObjectNode();
+    s.put("algorithm", SigningKey.ALGORITHM);
+    s.put("key_id", keyId);
+    s.put("signed_file", JSON_FILE);
+    s.put("signature", Base64.getEncoder().encodeToString(signature));
+    return toBytes(s);
   }
 
   /** The outcome of checking a report's signature. */
@@ -279,31 +313,41 @@ public final class EvidenceReport {
     if (!Files.isRegularFile(sigPath)) {
       return new Check(false, sigPath + ": no signature (the report was not signed)");
     }
+    Check c = verify(json, Files.readAllBytes(sigPath), key);
+    if (!c.valid() && c.reason().startsWith(SIG_FILE + ":")) {
+      return new Check(false, sigPath + c.reason().substring(SIG_FILE.length()));
+    }
+    return c;
+  }
+
+  /**
+   * Checks the bytes of a signature file against the bytes of {@code report.json}: the signature
+   * file must be byte for byte the one form {@link #signatureFile} writes (so no byte of it can
+   * change, padding and field order included), name this key and hold a valid Ed25519
+   * signature.
+   */
+  public static Check verify(byte[] json, byte[] sigFile, SigningKey.PublicKey key) {
     JsonNode sig;
     try {
-      sig = JSON.readTree(Files.readAllBytes(sigPath));
+      sig = JSON.readTree(sigFile);
     } catch (IOException e) {
-      return new Check(false, sigPath + ": malformed signature file");
+      return new Check(false, SIG_FILE + ": malformed signature file (not JSON)");
     }
-    if (sig == null || !sig.isObject() || !sig.path("signature").isTextual()
-        || !SigningKey.ALGORITHM.equals(sig.path("algorithm").asText())
-        || !JSON_FILE.equals(sig.path("signed_file").asText())) {
-      return new Check(false, sigPath + ": malformed signature file");
+    if (sig == null || !sig.isObject() || !sig.path("key_id").isTextual() || !sig.path("signature").isTextual()) {
+      return new Check(false, SIG_FILE + ": malformed signature file");
     }
-    if (!key.keyId().equals(sig.path("key_id").asText())) {
-      return new Check(false, "the report was signed by key " + sig.path("key_id").asText()
-          + ", not by the given public key " + key.keyId());
-    }
+    String keyId = sig.get("key_id").asText();
     byte[] signature;
     try {
-      signature = Base64.getDecoder().decode(sig.path("signature").asText());
+      signature = Base64.getDecoder().decode(sig.get("signature").asText());
     } catch (IllegalArgumentException e) {
-      return new Check(false, sigPath + ": signature is not valid base64");
+      return new Check(false, SIG_FILE + ": signature is not valid base64");
     }
-    // the signature file itself is canonical: any other bytes mean it was edited
-    byte[] sigBytes = Files.readAllBytes(sigPath);
-    if (!java.util.Arrays.equals(sigBytes, toBytes(sig))) {
-      return new Check(false, sigPath + ": signature file was modified");
+    if (!keyId.matches("[0-9a-f]{16}") || !java.util.Arrays.equals(sigFile, signatureFile(keyId, signature))) {
+      return new Check(false, SIG_FILE + ": not in the one form tracemark writes (the signature file was modified)");
+    }
+    if (!key.keyId().equals(keyId)) {
+      return new Check(false, "the report was signed by key " + keyId + ", not by the given public key " + key.keyId());
     }
     return key.verify(json, signature) ? new Check(true, "signature valid (key " + key.keyId() + ")")
         : new Check(false, "signature does not match " + JSON_FILE + " (the report was modified or signed by another key)");

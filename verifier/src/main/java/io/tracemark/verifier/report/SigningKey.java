@@ -3,20 +3,19 @@ package io.tracemark.verifier.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tracemark.core.io.SafeFiles;
 import io.tracemark.verifier.input.InputException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Locale;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
@@ -70,8 +69,11 @@ public final class SigningKey {
   }
 
   /**
-   * Writes the secret to {@code path} (owner-only, refuses to overwrite) and the public half to
-   * {@code path} with its extension replaced by {@code .pub}. Returns the public file's path.
+   * Writes the secret to {@code path} and the public half to {@code path} with its extension
+   * replaced by {@code .pub}; neither is ever overwritten. The secret file is created owner-only
+   * by {@link SafeFiles#createSecret} (no link followed; the directory must be safe for a secret).
+   * When the public file cannot be written, the secret file just created is removed again.
+   * Returns the public file's path.
    */
   public Path writeFiles(Path path) throws IOException {
     ObjectNode node = JSON.createObjectNode();
@@ -82,13 +84,23 @@ public final class SigningKey {
     node.put("public_key", Base64.getEncoder().encodeToString(publicKey.encoded));
     node.put("secret", Base64.getEncoder().encodeToString(secret));
     Path pub = publicPathFor(path);
-    if (Files.exists(pub)) {
+    if (Files.exists(pub, LinkOption.NOFOLLOW_LINKS)) {
       throw new FileAlreadyExistsException(pub.toString());
     }
-    writeOwnerOnly(path, (JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n")
-        .getBytes(StandardCharsets.UTF_8));
-    Files.write(pub, publicKey.toJson().getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE_NEW,
-        StandardOpenOption.WRITE);
+    byte[] bytes = (JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n")
+        .getBytes(StandardCharsets.UTF_8);
+    SafeFiles.Created created;
+    try {
+      created = SafeFiles.createSecret(path, bytes);
+    } finally {
+      Arrays.fill(bytes, (byte) 0);
+    }
+    try {
+      SafeFiles.createPublic(pub, publicKey.toJson().getBytes(StandardCharsets.UTF_8));
+    } catch (IOException | RuntimeException e) {
+      created.remove();
+      throw e;
+    }
     return pub;
   }
 
@@ -98,21 +110,6 @@ public final class SigningKey {
     int dot = name.lastIndexOf('.');
     String base = dot > 0 ? name.substring(0, dot) : name;
     return path.resolveSibling(base + ".pub");
-  }
-
-  /** Writes a new file that only the owner can read and write. */
-  public static void writeOwnerOnly(Path path, byte[] content) throws IOException {
-    Path parent = path.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
-    if (Files.getFileStore(parent).supportsFileAttributeView("posix")) {
-      Files.createFile(path, PosixFilePermissions.asFileAttribute(
-          EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
-    } else {
-      Files.createFile(path);
-    }
-    Files.write(path, content, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
   }
 
   /** Reads a signing key file written by {@link #writeFiles}. Errors name the file, never the secret. */

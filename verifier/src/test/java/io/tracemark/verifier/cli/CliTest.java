@@ -10,6 +10,7 @@ import io.tracemark.api.Sampler;
 import io.tracemark.api.Samplers;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
+import io.tracemark.core.keys.KeyFiles;
 import io.tracemark.verifier.report.EvidenceReport;
 import io.tracemark.verifier.report.SigningKey;
 import java.io.ByteArrayOutputStream;
@@ -72,8 +73,8 @@ class CliTest {
   @BeforeAll
   static void keys() throws IOException {
     keyFile = dir.resolve("key.json");
-    fixedKey("owner").writeFile(keyFile);
-    key = WatermarkKey.readFile(keyFile);
+    KeyFiles.write(fixedKey("owner"), keyFile);
+    key = KeyFiles.read(keyFile);
     signerFile = dir.resolve("signer.json");
     assertThat(run("keygen", "--signing", "--out", signerFile.toString()).code()).isZero();
   }
@@ -121,7 +122,7 @@ class CliTest {
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(signerFile))).isEqualTo("rw-------");
     assertThat(Files.exists(dir.resolve("signer.pub"))).isTrue();
-    assertThat(WatermarkKey.readFile(generated).keyId()).isNotEqualTo(key.keyId());
+    assertThat(KeyFiles.read(generated).keyId()).isNotEqualTo(key.keyId());
     Run again = run("keygen", "--out", generated.toString());
     assertThat(again.code()).isEqualTo(3);
     assertThat(again.err()).isEqualTo("tracemark keygen: error: " + generated + ": already exists (refusing to "
@@ -136,7 +137,7 @@ class CliTest {
   void keyInfoShowsIdCommitmentCreationAndTenants() throws IOException {
     Path generated = dir.resolve("key-info.json");
     assertThat(run("keygen", "--out", generated.toString()).code()).isZero();
-    WatermarkKey made = WatermarkKey.readFile(generated);
+    WatermarkKey made = KeyFiles.read(generated);
     Run r = run("key-info", "--key", generated.toString(), "--json");
     assertThat(r.code()).isZero();
     JsonNode n = JSON.readTree(r.out());
@@ -197,7 +198,7 @@ class CliTest {
     assertThat(n.get("verdict").asText()).isEqualTo("detected");
     assertThat(n.get("controls").get("count").asInt()).isEqualTo(20);
     JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
-    assertThat(report.get("schema_version").asInt()).isEqualTo(1);
+    assertThat(report.get("schema_version").asInt()).isEqualTo(EvidenceReport.SCHEMA_VERSION);
     assertThat(report.get("key").get("key_id").asText()).isEqualTo(key.keyId());
     assertThat(report.get("key").get("commitment").asText()).isEqualTo(key.commitment());
     assertThat(report.get("inputs").get("files").get(0).get("sha256").asText())
@@ -426,8 +427,8 @@ class CliTest {
   @Test
   void tenantKeysAreTestedTogetherAndTheLeakingTenantIsNamed() throws IOException {
     Path master = dir.resolve("master.json");
-    fixedKey("master").withTenants(5).writeFile(master);
-    GreenListWatermark tenant3 = Watermarks.greenList(WatermarkKey.readFile(master).tenant(3),
+    KeyFiles.write(fixedKey("master").withTenants(5), master);
+    GreenListWatermark tenant3 = Watermarks.greenList(KeyFiles.read(master).tenant(3),
         GreenListSpec.parse(SPEC), VOCAB);
     Path suspect = jsonl("tenant.jsonl", records(tenant3, 6, 700));
     Run r = run("verify", "--key", master.toString(), "--scheme", SPEC, "--vocab-size", "4000", "--suspect",
@@ -481,7 +482,7 @@ class CliTest {
     for (Path f : List.of(keyFile, dir.resolve("secrecy-new.json"), dir.resolve("keygen.json"),
         dir.resolve("key-info.json"), dir.resolve("master.json"))) {
       if (Files.exists(f)) {
-        forbidden.addAll(encodings(WatermarkKey.readFile(f).secretBytes()));
+        forbidden.addAll(encodings(KeyFiles.read(f).secretBytes()));
       }
     }
     for (Path f : List.of(signerFile, dir.resolve("secrecy-new-signer.json"), dir.resolve("other-signer.json"))) {

@@ -78,7 +78,11 @@ class InteropCliTest {
     String report = Files.readString(out.resolve("report.json"));
     JsonNode tree = JSON.readTree(report);
     assertThat(tree.get("scheme").get("spec").asText()).contains("hash-key=***");
-    assertThat(tree.get("key").get("commitment").asText()).hasSize(64);
+    // lm-watermarking keys are enumerable: no commitment, and a warning in the report and on stderr
+    assertThat(tree.get("key").get("commitment").asText()).startsWith("none");
+    assertThat(tree.get("key").has("commitment_salt")).isFalse();
+    assertThat(tree.get("key").get("warning").asText()).contains("guessable");
+    assertThat(v.err()).contains("tracemark verify: warning: lmw keys are guessable");
     assertThat(report + Files.readString(out.resolve("report.html")) + d.out() + d.err() + v.out() + v.err())
         .doesNotContain(KEY);
 

@@ -1,5 +1,6 @@
 package io.tracemark.core.interop;
 
+import io.tracemark.api.Checks;
 import io.tracemark.api.DedupMode;
 import java.math.BigInteger;
 import java.util.LinkedHashMap;
@@ -60,8 +61,14 @@ public final class InteropProfiles {
   /**
    * Parses a specification such as {@code lmw:seeding=lefthash,gamma=0.25,vocab=50257,hash-key=15485863}.
    *
-   * @throws IllegalArgumentException naming the parameter and the value, for an unknown family,
-   *     an unknown or repeated parameter, a missing required parameter, or a value out of range
+   * <p>Numbers are plain decimals ({@link Checks#isPlainDecimal}, {@link Checks#isPlainInteger}).
+   * An empty specification, an unknown or repeated parameter (also under two aliases) and a
+   * missing required parameter are errors.
+   *
+   * @throws IllegalArgumentException naming the parameter, for an unknown family, an unknown or
+   *     repeated parameter, a missing required parameter, or a value out of range. The message
+   *     quotes a wrong value, except the key's ({@code key}, {@code hash-key}, the key of an
+   *     {@code ff-} seeding name), which no message ever contains.
    */
   public static InteropProfile parse(String spec) {
     if (spec == null) {
@@ -70,7 +77,7 @@ public final class InteropProfiles {
     String text = spec.trim();
     int colon = text.indexOf(':');
     if (colon <= 0) {
-      throw illegal("scheme must start with one of lmw:, hf:, vllm:, was \"%s\"", spec);
+      throw illegal("scheme must start with one of lmw:, hf:, vllm:");
     }
     String family = text.substring(0, colon).trim().toLowerCase(Locale.ROOT);
     Params p = new Params(family, text.substring(colon + 1));
@@ -82,7 +89,7 @@ public final class InteropProfiles {
       case "vllm":
         return Vllm.build(p);
       default:
-        throw illegal("scheme family must be lmw, hf or vllm, was \"%s\"", family);
+        throw illegal("scheme family must be lmw, hf or vllm, was %s", echoName(family));
     }
   }
 
@@ -97,19 +104,25 @@ public final class InteropProfiles {
 
     Params(String family, String body) {
       this.family = family;
-      for (String part : body.split(",", -1)) {
-        String t = part.trim();
+      String[] parts = body.split(",", -1);
+      for (int i = 0; i < parts.length; i++) {
+        String t = parts[i].trim();
         if (t.isEmpty()) {
+          if (parts.length == 1) {
+            throw illegal("%s: needs its parameters, e.g. %s", family, EXAMPLES.getOrDefault(family, "name=value"));
+          }
+          // a stray comma (a trailing one, or two in a row) is harmless
           continue;
         }
         int eq = t.indexOf('=');
         if (eq <= 0) {
-          throw illegal("%s parameter must be name=value, was \"%s\"", family, t);
+          // the part is not echoed: a key given without its name would be printed
+          throw illegal("%s parameter %d (counting from 1) must be name=value", family, i + 1);
         }
         String name = t.substring(0, eq).trim().toLowerCase(Locale.ROOT).replace('_', '-');
         String value = t.substring(eq + 1).trim();
         if (values.put(name, value) != null) {
-          throw illegal("%s parameter %s is given twice", family, name);
+          throw illegal("%s parameter %s is given twice", family, echoName(name));
         }
       }
     }
@@ -141,11 +154,14 @@ public final class InteropProfiles {
 
     void done() {
       if (!values.isEmpty()) {
-        throw illegal("unknown %s parameter %s", family, values.keySet().iterator().next());
+        throw illegal("unknown %s parameter %s", family, echoName(values.keySet().iterator().next()));
       }
     }
 
     int intIn(String name, String v, int min, int max) {
+      if (!Checks.isPlainInteger(v)) {
+        throw illegal("%s must be an integer, was %s", name, echo(v));
+      }
       try {
         int x = Integer.parseInt(v);
         if (x < min || x > max) {
@@ -153,48 +169,49 @@ public final class InteropProfiles {
         }
         return x;
       } catch (NumberFormatException e) {
-        throw illegal("%s must be an integer, was \"%s\"", name, v);
+        throw illegal("%s must be between %d and %d, was %s", name, min, max, echo(v));
       }
     }
 
     double unitOpen(String name, String v) {
       double x = number(name, v);
       if (!(x > 0 && x < 1)) {
-        throw illegal("%s must be in (0, 1), was %s", name, v);
+        throw illegal("%s must be in (0, 1), was %s", name, v); // a plain decimal: safe to echo
       }
       return x;
     }
 
     double number(String name, String v) {
+      if (!Checks.isPlainDecimal(v)) {
+        throw illegal("%s must be a plain decimal number (digits with an optional sign and point, e.g. 0.25), was %s",
+            name, echo(v));
+      }
+      return Double.parseDouble(v);
+    }
+
+    /** A key: a signed 64-bit integer. The message never contains the value. */
+    long signedKey(String name, String v) {
       try {
-        double x = Double.parseDouble(v);
-        if (!Double.isFinite(x)) {
-          throw illegal("%s must be finite, was \"%s\"", name, v);
+        if (Checks.isPlainInteger(v)) {
+          return Long.parseLong(v);
         }
-        return x;
       } catch (NumberFormatException e) {
-        throw illegal("%s must be a number, was \"%s\"", name, v);
+        // out of range: the same message
       }
+      throw illegal("%s must be an integer between %d and %d (the value is not shown: it is a key)", name,
+          Long.MIN_VALUE, Long.MAX_VALUE);
     }
 
-    long signedLong(String name, String v) {
-      try {
-        return Long.parseLong(v);
-      } catch (NumberFormatException e) {
-        throw illegal("%s must be an integer between %d and %d, was \"%s\"", name, Long.MIN_VALUE, Long.MAX_VALUE, v);
-      }
-    }
-
-    long unsignedLong(String name, String v) {
-      try {
+    /** A key: an unsigned 64-bit integer. The message never contains the value. */
+    long unsignedKey(String name, String v) {
+      if (Checks.isPlainInteger(v) && v.charAt(0) != '-') {
         BigInteger x = new BigInteger(v);
-        if (x.signum() < 0 || x.bitLength() > 64) {
-          throw illegal("%s must be between 0 and 18446744073709551615, was %s", name, v);
+        if (x.bitLength() <= 64) {
+          return x.longValue();
         }
-        return x.longValue();
-      } catch (NumberFormatException e) {
-        throw illegal("%s must be an integer between 0 and 18446744073709551615, was \"%s\"", name, v);
       }
+      throw illegal("%s must be an integer between 0 and 18446744073709551615 (the value is not shown: it is a key)",
+          name);
     }
 
     boolean bool(String name, String v) {
@@ -205,8 +222,57 @@ public final class InteropProfiles {
       if (t.equals("false")) {
         return false;
       }
-      throw illegal("%s must be true or false, was \"%s\"", name, v);
+      throw illegal("%s must be true or false, was %s", name, echo(v));
     }
+  }
+
+  /**
+   * A wrong value as a message may show it: quoted ({@link Checks#quote}), unless it could hold a
+   * key that a missing comma or a stray character merged into it: an {@code =}, a comma, a colon
+   * or white space in it, or six digits in a row (shorter keys are guessable anyway).
+   */
+  static String echo(String value) {
+    int digits = 0;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      digits = Character.isDigit(c) ? digits + 1 : 0;
+      if (c == '=' || c == ',' || c == ':' || Character.isWhitespace(c) || digits >= 6) {
+        return "a value not shown (it could hold a key)";
+      }
+    }
+    return Checks.quote(value);
+  }
+
+  /** A parameter or family name as a message may show it: quoted, unless it has a digit (a key typed as a name). */
+  static String echoName(String name) {
+    return name.chars().anyMatch(Character::isDigit) ? "(a name with digits, not shown: it could hold a key)"
+        : Checks.quote(name);
+  }
+
+  /** A parameter list to show when a specification has none. */
+  private static final Map<String, String> EXAMPLES = Map.of(
+      "lmw", "lmw:seeding=lefthash,vocab=50257",
+      "hf", "hf:seeding=lefthash,vocab=50257",
+      "vllm", "vllm:algorithm=gumbel,key=K");
+
+  /**
+   * A seeding name as it may be shown in a message: an {@code ff-} name keeps the parts that look
+   * like what belongs there (a PRF name, a width of one or two digits, {@code True}/{@code False}),
+   * and every other part, the key included, becomes {@code ***}; any other name with a digit in
+   * it is not shown at all.
+   */
+  static String redactSeeding(String seeding) {
+    if (!seeding.regionMatches(true, 0, "ff-", 0, 3)) {
+      return seeding.chars().anyMatch(Character::isDigit) ? "***" : seeding;
+    }
+    String[] parts = seeding.split("-", -1);
+    StringBuilder b = new StringBuilder("ff");
+    for (int i = 1; i < parts.length; i++) {
+      boolean shown = (i == 1 && parts[1].matches("[A-Za-z_]+")) || (i == 2 && parts[2].matches("[0-9]{1,2}"))
+          || (i == 3 && (parts[3].equals("True") || parts[3].equals("False")));
+      b.append('-').append(shown ? parts[i] : "***");
+    }
+    return b.toString();
   }
 
   static String fmt(double x) {
@@ -238,8 +304,7 @@ public final class InteropProfiles {
       Long nameKey = null;
       if (seeding != null) {
         if (prfName != null || widthText != null || selfSaltText != null) {
-          throw illegal("lmw: give either seeding or prf/context-width/self-salt, not both (seeding was \"%s\")",
-              seeding);
+          throw illegal("lmw: give either seeding or prf/context-width/self-salt, not both");
         }
         switch (seeding) {
           case "lefthash":
@@ -267,19 +332,27 @@ public final class InteropProfiles {
           default:
             if (!seeding.startsWith("ff-")) {
               throw illegal("seeding must be lefthash, simple_1, selfhash, algorithm-3, minhash, skipgram"
-                  + " or ff-<prf>-<h>-<True|False>[-<key>], was \"%s\"", seeding);
+                  + " or ff-<prf>-<h>-<True|False>[-<key>], was %s", echo(redactSeeding(seeding)));
             }
             String[] parts = seeding.split("-");
             if (parts.length != 4 && parts.length != 5) {
-              throw illegal("seeding ff-<prf>-<h>-<True|False>[-<key>] has %d parts, was \"%s\"", parts.length,
-                  seeding);
+              throw illegal("seeding ff-<prf>-<h>-<True|False>[-<key>] must have 4 or 5 parts, was %s",
+                  echo(redactSeeding(seeding)));
+            }
+            if (!parts[1].matches("[A-Za-z_]+")) {
+              throw illegal("the prf part of seeding ff-<prf>-<h>-<True|False>[-<key>] must be a PRF name, was %s",
+                  echo(redactSeeding(seeding)));
             }
             prf = TorchPrf.LmwPrf.parse(parts[1]);
-            h = p.intIn("context width in seeding", parts[2], 1, 64);
+            if (!parts[2].matches("[0-9]{1,2}")) {
+              throw illegal("the h part of seeding ff-<prf>-<h>-<True|False>[-<key>] must be an integer between 1 and "
+                  + "64, was %s", echo(redactSeeding(seeding)));
+            }
+            h = p.intIn("the h part of seeding", parts[2], 1, 64);
             // Python: self_salt = split_scheme[3] == "True"
             selfSalt = parts[3].equals("True");
             if (parts.length == 5) {
-              nameKey = p.signedLong("hash key in seeding", parts[4]);
+              nameKey = p.signedKey("the key part of seeding ff-<prf>-<h>-<True|False>-<key>", parts[4]);
             }
         }
       } else {
@@ -292,9 +365,10 @@ public final class InteropProfiles {
       }
       long key = DEFAULT_HASH_KEY;
       if (keyText != null) {
-        key = p.signedLong("hash-key", keyText);
+        key = p.signedKey("hash-key", keyText);
         if (nameKey != null && nameKey != key) {
-          throw illegal("hash-key %d differs from the key %d in seeding \"%s\"", key, nameKey, seeding);
+          throw illegal("hash-key differs from the key part of seeding ff-<prf>-<h>-<True|False>-<key>: give the "
+              + "key once (neither value is shown: they are keys)");
         }
       } else if (nameKey != null) {
         key = nameKey;
@@ -326,7 +400,7 @@ public final class InteropProfiles {
       if (bosId >= 0) {
         m.put("bos-token-id", Integer.toString(bosId));
       }
-      InteropSpec spec = new InteropSpec("lmw", m, "hash-key");
+      InteropSpec spec = new InteropSpec("lmw", m, "hash-key", true);
       return new TorchGreenListProfile(spec, TorchGreenListProfile.Flavor.LMW, vocab, gamma, delta, h, selfSalt,
           prf.with(key), ignoreRepeated ? DedupMode.WINDOW_AND_TOKEN : DedupMode.NONE, bosId,
           k -> create(prf, h, selfSalt, k, vocab, gamma, delta, ignoreRepeated, bosId));
@@ -345,14 +419,14 @@ public final class InteropProfiles {
       } else if (seeding.equals("selfhash")) {
         self = true;
       } else {
-        throw illegal("seeding must be lefthash or selfhash, was \"%s\"", seeding);
+        throw illegal("seeding must be lefthash or selfhash, was %s", echo(redactSeeding(seeding)));
       }
       String g = p.take("gamma", "greenlist-ratio");
       double gamma = g == null ? 0.25 : p.unitOpen("gamma", g);
       String d = p.take("delta", "bias");
       double delta = d == null ? 2.0 : p.number("delta", d);
       String k = p.take("hash-key", "hashing-key");
-      long key = k == null ? DEFAULT_HASH_KEY : p.signedLong("hash-key", k);
+      long key = k == null ? DEFAULT_HASH_KEY : p.signedKey("hash-key", k);
       String w = p.take("context-width");
       int h = w == null ? 1 : p.intIn("context-width", w, 1, 64);
       int vocab = p.intIn("vocab", p.required("vocab"), 2, (int) TorchRandperm.SMALL_N_LIMIT - 1);
@@ -377,7 +451,7 @@ public final class InteropProfiles {
       if (bosId >= 0) {
         m.put("bos-token-id", Integer.toString(bosId));
       }
-      InteropSpec spec = new InteropSpec("hf", m, "hash-key");
+      InteropSpec spec = new InteropSpec("hf", m, "hash-key", true);
       TorchPrf.SeedFunction prf = self
           ? TorchPrf.anchoredMinhash(key, TorchRandperm.full(key, TorchPrf.TABLE_SIZE))
           : TorchPrf.hfLefthash(key);
@@ -398,9 +472,9 @@ public final class InteropProfiles {
       } else if (a.equals("dual_key_gumbel") || a.equals("dual-key-gumbel")) {
         dual = true;
       } else {
-        throw illegal("algorithm must be gumbel or dual_key_gumbel, was \"%s\"", a);
+        throw illegal("algorithm must be gumbel or dual_key_gumbel, was %s", echo(a));
       }
-      long key = p.unsignedLong("key", p.required("key"));
+      long key = p.unsignedKey("key", p.required("key"));
       String w = p.take("context-width");
       int width = w == null ? 4 : p.intIn("context-width", w, 1, 1024);
       String al = p.take("alpha");
@@ -411,12 +485,12 @@ public final class InteropProfiles {
         }
         alpha = p.number("alpha", al);
         if (alpha < 0 || alpha > 1) {
-          throw illegal("alpha must be between 0 and 1, was %s", al);
+          throw illegal("alpha must be between 0 and 1, was %s", al); // a plain decimal: safe to echo
         }
       }
       String prf = p.take("prf");
       if (prf != null && !prf.equals("philox") && !prf.equals(PhiloxPrf.VERSION)) {
-        throw illegal("prf must be philox (%s), was \"%s\"", PhiloxPrf.VERSION, prf);
+        throw illegal("prf must be philox (%s), was %s", PhiloxPrf.VERSION, echo(prf));
       }
       String d = p.take("deduplicate-contexts");
       boolean dedup = d == null || p.bool("deduplicate-contexts", d);
@@ -439,7 +513,7 @@ public final class InteropProfiles {
       if (vocab != Integer.MAX_VALUE) {
         m.put("vocab", Integer.toString(vocab));
       }
-      InteropSpec spec = new InteropSpec("vllm", m, "key");
+      InteropSpec spec = new InteropSpec("vllm", m, "key", false);
       return new VllmGumbelProfile(spec, key, dual, alpha, width, vocab, dedup,
           k -> create(dual, k, width, alpha, dedup, vocab));
     }

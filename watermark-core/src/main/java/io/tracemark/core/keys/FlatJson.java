@@ -1,12 +1,14 @@
-package io.tracemark.api;
+package io.tracemark.core.keys;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * A strict reader for the flat JSON objects of key files: string and integer values only, no
- * nesting. Written by hand because this module has no third-party dependency. Error messages
- * give the character offset and never echo values (which may be secret).
+ * A strict reader and writer for the flat JSON objects of key files: string and integer values
+ * only, no nesting. Written by hand because a key file needs nothing more and the key classes then
+ * carry no JSON library. Error messages give the character offset and never echo a name or a
+ * value (a damaged file can hold the secret anywhere).
  */
 final class FlatJson {
   private final String s;
@@ -33,7 +35,7 @@ final class FlatJson {
         p.ws();
         String value = p.peek() == '"' ? p.string() : p.number();
         if (out.put(name, value) != null) {
-          throw Checks.illegal("duplicate field \"%s\"", name);
+          throw illegal("a field is given twice (at offset %d)", p.i);
         }
         p.ws();
         char c = p.next();
@@ -41,15 +43,35 @@ final class FlatJson {
           break;
         }
         if (c != ',') {
-          throw Checks.illegal("expected ',' or '}' at offset %d", p.i - 1);
+          throw illegal("expected ',' or '}' at offset %d", p.i - 1);
         }
       }
     }
     p.ws();
     if (p.i != text.length()) {
-      throw Checks.illegal("unexpected content at offset %d", p.i);
+      throw illegal("unexpected content at offset %d", p.i);
     }
     return out;
+  }
+
+  /** A JSON string literal for {@code value}: quotes, backslashes and control characters escaped. */
+  static String quote(String value) {
+    StringBuilder b = new StringBuilder(value.length() + 2).append('"');
+    for (int k = 0; k < value.length(); k++) {
+      char c = value.charAt(k);
+      if (c == '"' || c == '\\') {
+        b.append('\\').append(c);
+      } else if (c < 0x20 || c == 0x7f || Character.isSurrogate(c)) {
+        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.append('"').toString();
+  }
+
+  private static IllegalArgumentException illegal(String format, Object... args) {
+    return new IllegalArgumentException(String.format(Locale.ROOT, format, args));
   }
 
   private void ws() {
@@ -60,7 +82,7 @@ final class FlatJson {
 
   private char peek() {
     if (i >= s.length()) {
-      throw Checks.illegal("unexpected end of input at offset %d", i);
+      throw illegal("unexpected end of input at offset %d", i);
     }
     return s.charAt(i);
   }
@@ -73,7 +95,7 @@ final class FlatJson {
 
   private void expect(char c) {
     if (next() != c) {
-      throw Checks.illegal("expected '%c' at offset %d", c, i - 1);
+      throw illegal("expected '%c' at offset %d", c, i - 1);
     }
   }
 
@@ -98,17 +120,17 @@ final class FlatJson {
           case 'f': b.append('\f'); break;
           case 'u':
             if (i + 4 > s.length()) {
-              throw Checks.illegal("bad \\u escape at offset %d", i);
+              throw illegal("bad \\u escape at offset %d", i);
             }
             try {
               b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
             } catch (NumberFormatException ex) {
-              throw Checks.illegal("bad \\u escape at offset %d", i);
+              throw illegal("bad \\u escape at offset %d", i);
             }
             i += 4;
             break;
           default:
-            throw Checks.illegal("bad escape at offset %d", i - 1);
+            throw illegal("bad escape at offset %d", i - 1);
         }
       } else {
         b.append(c);
@@ -125,7 +147,7 @@ final class FlatJson {
       i++;
     }
     if (i == start) {
-      throw Checks.illegal("expected a string or an integer at offset %d", start);
+      throw illegal("expected a string or an integer at offset %d", start);
     }
     return s.substring(start, i);
   }

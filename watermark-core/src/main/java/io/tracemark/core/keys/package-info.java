@@ -1,0 +1,6 @@
+/**
+ * Watermark key files: {@link io.tracemark.core.keys.KeyFiles} writes a key owner-only and reads it
+ * back with every field checked, {@link io.tracemark.core.keys.KeyUse} records what a key was made
+ * for. Messages never contain a value read from a key file.
+ */
+package io.tracemark.core.keys;

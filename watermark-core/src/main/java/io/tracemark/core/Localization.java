@@ -7,10 +7,11 @@ import java.util.List;
  * The immutable outcome of localised detection on one document: the best-scoring regions and the
  * whole-document test beside them.
  *
- * <p>A region is a window of consecutive scored units; its span is given in token offsets. Every
- * region's corrected p-value is its raw p-value times the number of windows tried (Bonferroni,
- * capped at 1), so the corrected p-values of all reported regions hold simultaneously: under H0 the
- * probability that any of them is at most α is at most α.
+ * <p>A region is a window of consecutive scored units; its span is given in token offsets. Its
+ * corrected p-value bounds the probability under H0 that any of the windows tried has a raw p-value
+ * at most the region's (a union bound over exactly those windows, see {@link Localizer}), so the
+ * corrected p-values of all reported regions hold simultaneously: under H0 the probability that
+ * any of them is at most α is at most α.
  *
  * @param method what was tried, e.g. {@code winmax} or {@code cover(min-length=16,ratio=1.4142135623730951,stride-divisor=4)}
  * @param statistic the null distribution of one unit's score
@@ -18,7 +19,7 @@ import java.util.List;
  * @param unitsScored scored units (the positions the windows run over)
  * @param globalScore the whole document's green count or score sum
  * @param globalLog10P exact log10 p of the whole document (0 when nothing was scored)
- * @param windowsTried the exact number of windows tried, the Bonferroni factor
+ * @param windowsTried the exact number of windows tried
  * @param regions the best region first, then further regions disjoint from all before them, each the
  *     best window not overlapping those; a single empty region {@code [0, 0)} when nothing was scored
  */

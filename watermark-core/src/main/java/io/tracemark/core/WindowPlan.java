@@ -114,6 +114,11 @@ final class WindowPlan {
     return strides[j];
   }
 
+  /** The number of windows of the {@code j}-th length. */
+  long starts(int j) {
+    return startCount(units, lengths[j], strides[j]);
+  }
+
   /** The exact number of windows in the plan. */
   long windows() {
     return windows;

@@ -163,7 +163,8 @@ class LocalizerTest {
       List<Window> windows = naiveCover(n, config[0], ratio, config[1], naiveLengths(n, config[0], ratio));
       Localization loc = localizer.localizeBinomial(new PositionMask(s), gamma);
       assertThat(loc.windowsTried()).as("trial %d", trial).isEqualTo(windows.size());
-      assertBest(s, loc, n == 0 ? 0.0 : naiveBestBinomial(s, gamma, windows), windows.size());
+      double best = n == 0 ? 0.0 : naiveBestBinomial(s, gamma, windows);
+      assertBest(loc, best, naiveUnionBound(windows, l -> Math.max(1, l / config[1]), gamma, best));
       assertRegionIsAWindow(s, loc.best(), gamma);
     }
   }
@@ -179,7 +180,8 @@ class LocalizerTest {
       List<Window> windows = naiveAll(n);
       Localization loc = Localizer.winMax().localizeBinomial(new PositionMask(s), gamma);
       assertThat(loc.windowsTried()).isEqualTo((long) n * (n + 1) / 2).isEqualTo(windows.size());
-      assertBest(s, loc, n == 0 ? 0.0 : naiveBestBinomial(s, gamma, windows), windows.size());
+      double best = n == 0 ? 0.0 : naiveBestBinomial(s, gamma, windows);
+      assertBest(loc, best, naiveUnionBound(windows, l -> 1, gamma, best));
       assertRegionIsAWindow(s, loc.best(), gamma);
     }
   }
@@ -203,11 +205,13 @@ class LocalizerTest {
       Localization c = Localizer.cover().localizeGammaSum(mask, scores);
       assertThat(c.statistic()).isEqualTo(Statistic.GAMMA_SUM);
       assertThat(c.windowsTried()).isEqualTo(cover.size());
-      assertBest(s, c, n == 0 ? 0.0 : naiveBestGamma(s, scores, cover), cover.size());
+      double coverBest = n == 0 ? 0.0 : naiveBestGamma(s, scores, cover);
+      assertBest(c, coverBest, bonferroni(coverBest, cover.size()));
       List<Window> all = naiveAll(n);
       Localization w = Localizer.winMax().localizeGammaSum(mask, scores);
       assertThat(w.windowsTried()).isEqualTo(all.size());
-      assertBest(s, w, n == 0 ? 0.0 : naiveBestGamma(s, scores, all), all.size());
+      double allBest = n == 0 ? 0.0 : naiveBestGamma(s, scores, all);
+      assertBest(w, allBest, bonferroni(allBest, all.size()));
       double total = 0;
       for (int p : scoredPositions(s)) {
         total += scores[p];
@@ -217,12 +221,55 @@ class LocalizerTest {
     }
   }
 
-  static void assertBest(byte[] s, Localization loc, double naiveBest, long windows) {
+  static double bonferroni(double log10P, long windows) {
+    return windows == 0 ? 0.0 : Math.min(0.0, log10P + Math.log10(windows));
+  }
+
+  /**
+   * The union bound over {@code windows} at raw p-value 10^log10T, from its definition: for each
+   * length, the smallest green count k whose p-value is at most t (found by trying every k), its
+   * tail times the number of windows, or for a length tried at every start the first-passage bound
+   * if smaller; capped at 1.
+   */
+  static double naiveUnionBound(List<Window> windows, java.util.function.IntUnaryOperator stride, double gamma,
+      double log10T) {
+    if (windows.isEmpty()) {
+      return 0.0;
+    }
+    java.util.Map<Integer, Integer> counts = new java.util.TreeMap<>();
+    for (Window w : windows) {
+      counts.merge(w.length(), 1, Integer::sum);
+    }
+    // ties in exact arithmetic count in, as in the implementation
+    double lnT = log10T * Math.log(10);
+    double reach = (lnT + 1e-9 * Math.max(1, Math.abs(lnT))) / Math.log(10);
+    double sum = 0;
+    for (java.util.Map.Entry<Integer, Integer> e : counts.entrySet()) {
+      int length = e.getKey();
+      int m = e.getValue();
+      for (int k = 0; k <= length; k++) {
+        double tail = Math.pow(10, PValues.log10BinomialUpperTail(length, k, gamma));
+        if (PValues.log10BinomialUpperTail(length, k, gamma) <= reach) {
+          double term = m * tail;
+          if (stride.applyAsInt(length) == 1 && m > 1) {
+            double next = k == 0 ? 1 : Math.pow(10, PValues.log10BinomialUpperTail(length - 1, k - 1, gamma));
+            term = Math.min(term, tail + (m - 1) * gamma * (1 - gamma) * next);
+          }
+          sum += term;
+          break;
+        }
+      }
+    }
+    return Math.min(0.0, Math.log10(sum));
+  }
+
+  static void assertBest(Localization loc, double naiveBest, double naiveCorrected) {
     Localization.Region best = loc.best();
     assertThat(best.log10P()).isCloseTo(naiveBest, within(1e-9 * Math.max(1, Math.abs(naiveBest))));
-    double corrected = windows == 0 ? 0.0 : Math.min(0.0, naiveBest + Math.log10(windows));
-    assertThat(best.correctedLog10P()).isCloseTo(corrected, within(1e-9 * Math.max(1, Math.abs(corrected))));
-    assertThat(best.correctedLog10P()).isGreaterThanOrEqualTo(best.log10P()).isLessThanOrEqualTo(0.0);
+    assertThat(best.correctedLog10P())
+        .isCloseTo(naiveCorrected, within(1e-9 * Math.max(1, Math.abs(naiveCorrected))))
+        .isGreaterThanOrEqualTo(best.log10P())
+        .isLessThanOrEqualTo(bonferroni(best.log10P(), loc.windowsTried()) + 1e-12);
   }
 
   /** The region's span starts and ends on scored units and its counts are those of the span. */
@@ -242,6 +289,58 @@ class LocalizerTest {
     assertThat(region.units()).isEqualTo(units);
     assertThat(region.score()).isEqualTo(green);
     assertThat(region.log10P()).isCloseTo(PValues.log10BinomialUpperTail(units, green, gamma), within(1e-12));
+  }
+
+  /**
+   * The corrected p-value is valid exactly, not only on average: for 14 scored units every one of
+   * the 2^14 outcomes is enumerated with its probability under H0, which gives the exact
+   * distribution F of the best window's raw p-value; at every outcome the corrected p-value must be
+   * at least F(raw p) (the probability that some window does as well), and at most Bonferroni.
+   */
+  @Test
+  void correctedPValueBoundsTheExactNullProbabilityOfSuchABestWindow() {
+    int n = 14;
+    Localizer[] localizers = {Localizer.winMax(), Localizer.cover(2, 2, 2), Localizer.cover(3, 1.5, 3),
+        Localizer.cover(4, 2, 1)};
+    for (double gamma : new double[] {0.1, 0.25, 0.5}) {
+      for (Localizer localizer : localizers) {
+        int outcomes = 1 << n;
+        double[] raw = new double[outcomes];
+        double[] corrected = new double[outcomes];
+        double[] probability = new double[outcomes];
+        double sharpest = 0;
+        for (int bits = 0; bits < outcomes; bits++) {
+          byte[] s = new byte[n];
+          for (int i = 0; i < n; i++) {
+            s[i] = ((bits >>> i) & 1) == 1 ? GREEN : RED;
+          }
+          Localization loc = localizer.localizeBinomial(new PositionMask(s), gamma);
+          raw[bits] = loc.best().log10P();
+          corrected[bits] = loc.best().correctedLog10P();
+          int green = Integer.bitCount(bits);
+          probability[bits] = Math.pow(gamma, green) * Math.pow(1 - gamma, n - green);
+          sharpest = Math.max(sharpest, bonferroni(raw[bits], loc.windowsTried()) - corrected[bits]);
+        }
+        Integer[] order = new Integer[outcomes];
+        for (int i = 0; i < outcomes; i++) {
+          order[i] = i;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(i -> raw[i]));
+        double cumulative = 0;
+        int next = 0;
+        for (int i = 0; i < outcomes; i++) {
+          double t = raw[order[i]];
+          // F(t): every outcome whose best raw p-value is at most t (ties within rounding included)
+          while (next < outcomes && raw[order[next]] <= t + 1e-12 * Math.abs(t)) {
+            cumulative += probability[order[next++]];
+          }
+          assertThat(corrected[order[i]]).as("%s, gamma %s, outcome %d", localizer, gamma, order[i])
+              .isGreaterThanOrEqualTo(Math.log10(Math.min(1.0, cumulative)) - 1e-9);
+        }
+        // the exact union bound is sharper than Bonferroni on some outcomes (discrete counts)
+        assertThat(sharpest).as("%s, gamma %s", localizer, gamma).isGreaterThan(Math.log10(1.5));
+      }
+    }
   }
 
   @Test

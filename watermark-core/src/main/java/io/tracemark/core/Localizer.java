@@ -166,8 +166,10 @@ public final class Localizer {
     for (int i = 0; i < tokens; i++) {
       if (mask.scored(i)) {
         double s = scores[i];
-        Checks.require(s >= 0 && s < Double.POSITIVE_INFINITY,
-            "scores[%d] (a scored position) must be finite and >= 0, was %s", i, s);
+        if (!(s >= 0 && s < Double.POSITIVE_INFINITY)) {
+          // tested before building the message: the varargs would box on every position
+          throw Checks.illegal("scores[%d] (a scored position) must be finite and >= 0, was %s", i, s);
+        }
         double y = s - carry;
         double t = sum + y;
         carry = (t - sum) - y;

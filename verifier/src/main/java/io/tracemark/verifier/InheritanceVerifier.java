@@ -158,7 +158,9 @@ public final class InheritanceVerifier {
     ReferenceFilter.require(tenants >= 1 && tenants <= MAX_TENANTS, "tenants must be between 1 and %d, was %d",
         MAX_TENANTS, tenants);
     Builder b = greenList(master, spec, vocabularySize);
+    b.labelSet.remove(b.labels.get(0));
     b.labels.set(0, "master");
+    b.labelSet.add("master");
     for (int i = 0; i < tenants; i++) {
       b.scorer("tenant-" + i, Watermarks.greenList(master.tenant(i), spec, vocabularySize));
     }
@@ -1012,6 +1014,7 @@ public final class InheritanceVerifier {
   /** Configures an {@link InheritanceVerifier}. Not thread-safe; {@link #build()} validates. */
   public static final class Builder {
     private final List<String> labels = new ArrayList<>();
+    private final java.util.Set<String> labelSet = new java.util.HashSet<>();
     private final List<TokenScorer> scorers = new ArrayList<>();
     private DedupMode dedup = DedupMode.WINDOW_AND_TOKEN;
     private boolean excludePrompt = true;
@@ -1076,7 +1079,7 @@ public final class InheritanceVerifier {
     public Builder scorer(String label, TokenScorer scorer) {
       Objects.requireNonNull(label, "label");
       Objects.requireNonNull(scorer, "scorer");
-      ReferenceFilter.require(!labels.contains(label), "scorer label \"%s\" is given twice", label);
+      ReferenceFilter.require(labelSet.add(label), "scorer label \"%s\" is given twice", label);
       labels.add(label);
       scorers.add(scorer);
       return this;

@@ -42,6 +42,8 @@ final class SpillTape implements AutoCloseable {
   private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
   private static final Set<SpillTape> OPEN = ConcurrentHashMap.newKeySet();
   private static final AtomicBoolean HOOK = new AtomicBoolean();
+  /** Set when the JVM shuts down: no tape creates a file after its files were deleted. */
+  private static volatile boolean exiting;
 
   /** Receives the first occurrence of each spilled tuple. */
   interface Scorer {
@@ -165,6 +167,9 @@ final class SpillTape implements AutoCloseable {
     try {
       DataOutputStream o = out[p];
       if (o == null) {
+        if (exiting) {
+          throw new IOException("the JVM is shutting down");
+        }
         o = new DataOutputStream(new BufferedOutputStream(create(file(p)), 1 << 15));
         out[p] = o;
       }
@@ -263,22 +268,26 @@ final class SpillTape implements AutoCloseable {
 
   /** Deletes the files and the directory, best effort. */
   private void deleteFiles() {
-    for (int p = 0; p < PARTITIONS; p++) {
-      try {
-        Files.deleteIfExists(file(p));
-      } catch (IOException e) {
-        // best effort: nothing else can be done about it here
+    // a second pass catches a file a writer created while the first one ran
+    for (int pass = 0; pass < 2 && Files.exists(dir, LinkOption.NOFOLLOW_LINKS); pass++) {
+      for (int p = 0; p < PARTITIONS; p++) {
+        try {
+          Files.deleteIfExists(file(p));
+        } catch (IOException e) {
+          // best effort: nothing else can be done about it here
+        }
       }
-    }
-    try {
-      Files.deleteIfExists(dir);
-    } catch (IOException e) {
-      // best effort
+      try {
+        Files.deleteIfExists(dir);
+      } catch (IOException e) {
+        // not empty yet: the next pass
+      }
     }
   }
 
   /** At JVM exit: deletes the files of tapes that were not closed (the writers may still hold them open). */
   private static void deleteOpenTapes() {
+    exiting = true;
     for (SpillTape t : OPEN) {
       t.deleteFiles();
     }

@@ -904,8 +904,9 @@ public final class CorpusReader implements Iterable<SuspectRecord>, AutoCloseabl
           }
           line++;
           int len = bytes.length;
-          if (line == 1 && TextPipeline.startsWithBom(bytes, len)) {
-            bytes = Arrays.copyOfRange(bytes, 3, len); // a byte-order mark opens the file, not the record
+          if (TextPipeline.startsWithBom(bytes, len)) {
+            // a byte-order mark opens a document (here each line, so that concatenated files read too), not the record
+            bytes = Arrays.copyOfRange(bytes, 3, len);
             len -= 3;
           }
           if (len > 0 && bytes[len - 1] == '\r') {

@@ -124,7 +124,7 @@ final class VerifyCommand implements Callable<Integer> {
   Long tapeMemory;
 
   @Option(names = "--spill-dir", paramLabel = "DIR", description = "where the dedup tape spills (default: the "
-      + "temporary directory)")
+      + "temporary directory); yours, not a symbolic link, not writable by others unless sticky")
   Path spillDir;
 
   @Option(names = "--sign-key", paramLabel = "SIGNER.json", description = "Ed25519 signing key: writes report.sig")

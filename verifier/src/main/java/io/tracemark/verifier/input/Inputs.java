@@ -164,8 +164,8 @@ public final class Inputs {
 
   /** The error for a record past the size limit, after {@code read} bytes of it. */
   static InputException recordTooLarge(String where, long limit, long read) {
-    return new InputException(String.format(Locale.ROOT, "%s: record larger than the limit of %s (%,d bytes read "
-        + "without reaching its end); raise the limit with %s", where, size(limit), read, MAX_RECORD_BYTES_OPTION));
+    return new InputException(String.format(Locale.ROOT, "%s: record larger than the limit of %s: %,d bytes read "
+        + "without reaching its end; raise the limit with %s", where, size(limit), read, MAX_RECORD_BYTES_OPTION));
   }
 
   /** A byte count for people: {@code 67,108,864 bytes (64 MiB)}. */

@@ -236,11 +236,15 @@ public final class InheritanceVerifier {
    * thread; with {@link Builder#threads(int) threads} &gt; 1, scoring is split by tuple fingerprint
    * over that many workers (each distinct tuple belongs to one worker, which sees the records in
    * order), so the result is the same as with one thread (gamma sums may differ in the last bits).
+   * However the call ends — a result, an exception from the records, a worker or a bound, an
+   * interrupt — the workers have been stopped and joined and the spilled files deleted by the time
+   * it returns; an interrupt ends the call with an {@link IllegalStateException} and leaves the
+   * thread's interrupt status set.
    *
    * @throws IllegalArgumentException for a bad record (empty, or a token id outside the
    *     vocabulary) when the policy is {@link BadRecordPolicy#FAIL}; the message names the record
-   * @throws TapeMemoryExceededException when per-key tapes (key-dependent units) outgrow their
-   *     bound (see {@link Builder#tapeMemoryBudget})
+   * @throws TapeMemoryExceededException when per-key tapes (key-dependent units) would grow past
+   *     their bound (see {@link Builder#tapeMemoryBudget}); checked before each tape grows
    */
   public InheritanceResult closedModel(Iterable<SuspectRecord> records) {
     Objects.requireNonNull(records, "records");

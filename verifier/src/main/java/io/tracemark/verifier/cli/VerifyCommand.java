@@ -206,6 +206,7 @@ final class VerifyCommand implements Callable<Integer> {
         .maxRecordBytes(maxRecordBytes).vocabularySource(vocabularySource);
     CorpusReader ref = filter == null ? null : new CorpusReader(filter, fields, tok, vocab, normalize, policy)
         .parallelism(workers).maxRecordBytes(maxRecordBytes).vocabularySource(vocabularySource);
+    warnNotRead(cli, reader, ref);
     InheritanceVerifier.Builder builder;
     if (sc.interop()) {
       builder = InheritanceVerifier.builder().scorer(sc.profile.spec().family() + "-key", sc.profile.scorer())
@@ -273,33 +274,43 @@ final class VerifyCommand implements Callable<Integer> {
     if (sc.interop()) {
       ((ObjectNode) tree.get("scheme")).put("caveat", sc.profile.caveat());
     }
-    listNotRead(cli, tree, reader, ref);
+    listNotRead(tree, reader, ref);
     EvidenceReport.write(out, tree, signer);
     print(cli.getOut(), tree, result);
     return Tracemark.OK;
   }
 
-  /**
-   * Directory entries that were not read (hidden, symbolic links, not regular files) go into the
-   * report as {@code inputs.not_read}, with a warning on stderr: nothing is dropped silently.
-   */
-  private static void listNotRead(CommandLine cli, ObjectNode tree, CorpusReader suspect, CorpusReader filter) {
-    List<InheritanceResult.SkippedRecord> notRead = new ArrayList<>(suspect.notRead());
-    int fromSuspect = notRead.size();
+  /** Directory entries that are not read (hidden, symbolic links, not regular files), suspect first. */
+  private static List<InheritanceResult.SkippedRecord> notRead(CorpusReader suspect, CorpusReader filter) {
+    List<InheritanceResult.SkippedRecord> all = new ArrayList<>(suspect.notRead());
     if (filter != null) {
-      notRead.addAll(filter.notRead());
+      all.addAll(filter.notRead());
     }
-    if (notRead.isEmpty()) {
+    return all;
+  }
+
+  /** Says on stderr, before anything is read, that some directory entries will not be: nothing is dropped silently. */
+  private static void warnNotRead(CommandLine cli, CorpusReader suspect, CorpusReader filter) {
+    List<InheritanceResult.SkippedRecord> all = notRead(suspect, filter);
+    if (!all.isEmpty()) {
+      cli.getErr().println(Common.fmt("tracemark verify: warning: %d directory entries are not read (hidden, "
+          + "symbolic links, not regular files, e.g. %s: %s); the report lists them under inputs.not_read",
+          all.size(), all.get(0).id(), all.get(0).reason()));
+    }
+  }
+
+  /** Lists the entries that were not read in the report, as {@code inputs.not_read}. */
+  private static void listNotRead(ObjectNode tree, CorpusReader suspect, CorpusReader filter) {
+    List<InheritanceResult.SkippedRecord> all = notRead(suspect, filter);
+    if (all.isEmpty()) {
       return;
     }
+    int fromSuspect = suspect.notRead().size();
     ArrayNode list = ((ObjectNode) tree.get("inputs")).putArray("not_read");
-    for (int i = 0; i < notRead.size(); i++) {
-      list.addObject().put("path", notRead.get(i).id()).put("input", i < fromSuspect ? "suspect" : "filter")
-          .put("reason", notRead.get(i).reason());
+    for (int i = 0; i < all.size(); i++) {
+      list.addObject().put("path", all.get(i).id()).put("input", i < fromSuspect ? "suspect" : "filter")
+          .put("reason", all.get(i).reason());
     }
-    cli.getErr().println(Common.fmt("tracemark verify: warning: %d directory entries were not read (hidden, symbolic "
-        + "links, not regular files, e.g. %s: %s); the report lists them under inputs.not_read", notRead.size(),
-        notRead.get(0).id(), notRead.get(0).reason()));
   }
 
   private void print(PrintWriter o, ObjectNode tree, InheritanceResult r) throws Exception {

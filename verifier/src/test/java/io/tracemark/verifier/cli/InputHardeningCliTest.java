@@ -379,7 +379,7 @@ class InputHardeningCliTest {
     Files.createSymbolicLink(corpus.resolve("linked-dir"), elsewhere.getParent());
     Run r = run(verify(corpus, "o13a", "--json").toArray(new String[0]));
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.err()).contains("warning: 3 directory entries were not read");
+    assertThat(r.err()).contains("warning: 3 directory entries are not read");
     JsonNode report = JSON.readTree(dir.resolve("o13a").resolve("report.json").toFile());
     assertThat(report.get("inputs").get("records").asInt()).isEqualTo(1);
     List<String> notRead = new ArrayList<>();

@@ -293,9 +293,10 @@ final class VerifyCommand implements Callable<Integer> {
   private static void warnNotRead(CommandLine cli, CorpusReader suspect, CorpusReader filter) {
     List<InheritanceResult.SkippedRecord> all = notRead(suspect, filter);
     if (!all.isEmpty()) {
-      cli.getErr().println(Common.fmt("tracemark verify: warning: %d directory entries are not read (hidden, "
-          + "symbolic links, not regular files, e.g. %s: %s); the report lists them under inputs.not_read",
-          all.size(), all.get(0).id(), all.get(0).reason()));
+      cli.getErr().println(Common.fmt("tracemark verify: warning: %s not read (hidden, symbolic links or not "
+          + "regular files, e.g. %s: %s); the report lists them under inputs.not_read",
+          all.size() == 1 ? "1 directory entry is" : Common.fmt("%,d directory entries are", all.size()),
+          all.get(0).id(), all.get(0).reason()));
     }
   }
 

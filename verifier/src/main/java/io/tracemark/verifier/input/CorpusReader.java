@@ -58,7 +58,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * in sorted path order without following symbolic links; hidden entries (names starting with a
  * dot), symbolic links and entries that are not regular files are not read and are listed with the
  * reason in {@link #notRead()}; a file that is one of tracemark's own reports ({@code report.json},
- * {@code report.html}, {@code report.sig}) is refused.
+ * {@code report.html}, {@code report.sig}) is refused, and so are inputs that hold no file to read.
  *
  * <p>Bad records (a malformed line, invalid UTF-8 or Unicode, a field of the wrong type or given
  * twice, a token id outside the vocabulary, an empty record) stop the read with an {@link
@@ -123,6 +123,21 @@ public final class CorpusReader implements Iterable<SuspectRecord>, AutoCloseabl
     for (Path root : this.roots) {
       expand(root);
     }
+    if (files.isEmpty()) {
+      throw new InputException(where() + ": no input files" + (notRead.isEmpty() ? ""
+          : String.format(Locale.ROOT, " (%s not read, e.g. %s: %s)", entries(notRead.size()), notRead.get(0).id(),
+              notRead.get(0).reason())));
+    }
+  }
+
+  /** "1 directory entry", "3 directory entries". */
+  private static String entries(int n) {
+    return n == 1 ? "1 directory entry" : String.format(Locale.ROOT, "%,d directory entries", n);
+  }
+
+  /** The inputs as messages name them: the path, or the first of several. */
+  private String where() {
+    return roots.size() == 1 ? roots.get(0).toString() : roots.size() + " inputs (" + roots.get(0) + ", …)";
   }
 
   /**
@@ -489,11 +504,7 @@ public final class CorpusReader implements Iterable<SuspectRecord>, AutoCloseabl
     if (recordsProduced > 0) {
       return;
     }
-    String where = roots.size() == 1 ? roots.get(0).toString() : roots.size() + " inputs (" + roots.get(0) + ", …)";
-    if (files.isEmpty()) {
-      throw new InputException(where + ": no input files" + (notRead.isEmpty() ? ""
-          : String.format(Locale.ROOT, " (%d entries not read: %s)", notRead.size(), notRead.get(0).reason())));
-    }
+    String where = where();
     if (skippedCount > 0) {
       throw new InputException(String.format(Locale.ROOT, "%s: no usable records: all %,d were skipped as bad "
           + "(first: %s: %s)", where, skippedCount, skipped.get(0).id(), skipped.get(0).reason()));

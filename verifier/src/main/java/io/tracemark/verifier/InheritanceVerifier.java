@@ -19,6 +19,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 
@@ -65,6 +70,10 @@ public final class InheritanceVerifier {
   /** At most this many skipped records are listed individually (all are counted). */
   public static final int MAX_LISTED_SKIPS = 1000;
   private static final int MAX_CURVE_POINTS = 512;
+  /** The most tenant keys tested at once (each is a scorer on every tuple). */
+  public static final int MAX_TENANTS = 10_000;
+  private static final AtomicInteger RUNS = new AtomicInteger();
+  private static final long G1_REGION = g1RegionSize();
 
   private final List<String> labels;
   private final TokenScorer[] scorers; // real keys first, then controls
@@ -82,6 +91,7 @@ public final class InheritanceVerifier {
   private final boolean perKeyUnits;
   private final long maxTapeUnits;
   private final long perKeyTapeBytes;
+  private final String budgetOrigin;
   private final java.nio.file.Path spillDirectory;
   private final int h;
   private final int vocabularySize;
@@ -113,6 +123,8 @@ public final class InheritanceVerifier {
     // per-key tapes cannot spill (a unit's identity needs the key): bounded by the budget if one
     // was set, else by three quarters of the heap, and past it the run stops with an error saying so
     this.perKeyTapeBytes = b.tapeMemoryBudgetSet ? b.tapeMemoryBudget : Runtime.getRuntime().maxMemory() / 4 * 3;
+    this.budgetOrigin = b.tapeMemoryBudgetSet ? "the tape memory budget, --tape-memory"
+        : "three quarters of the heap; set --tape-memory or -Xmx";
     this.spillDirectory = b.spillDirectory;
     TokenScorer first = scorers[0];
     this.h = first.contextWidth();
@@ -143,9 +155,12 @@ public final class InheritanceVerifier {
    */
   public static Builder greenListTenants(WatermarkKey master, int tenants, GreenListSpec spec, int vocabularySize) {
     Objects.requireNonNull(master, "master");
-    ReferenceFilter.require(tenants >= 1, "tenants must be >= 1, was %d", tenants);
+    ReferenceFilter.require(tenants >= 1 && tenants <= MAX_TENANTS, "tenants must be between 1 and %d, was %d",
+        MAX_TENANTS, tenants);
     Builder b = greenList(master, spec, vocabularySize);
+    b.labelSet.remove(b.labels.get(0));
     b.labels.set(0, "master");
+    b.labelSet.add("master");
     for (int i = 0; i < tenants; i++) {
       b.scorer("tenant-" + i, Watermarks.greenList(master.tenant(i), spec, vocabularySize));
     }
@@ -221,11 +236,15 @@ public final class InheritanceVerifier {
    * thread; with {@link Builder#threads(int) threads} &gt; 1, scoring is split by tuple fingerprint
    * over that many workers (each distinct tuple belongs to one worker, which sees the records in
    * order), so the result is the same as with one thread (gamma sums may differ in the last bits).
+   * However the call ends — a result, an exception from the records, a worker or a bound, an
+   * interrupt — the workers have been stopped and joined and the spilled files deleted by the time
+   * it returns; an interrupt ends the call with an {@link IllegalStateException} and leaves the
+   * thread's interrupt status set.
    *
    * @throws IllegalArgumentException for a bad record (empty, or a token id outside the
    *     vocabulary) when the policy is {@link BadRecordPolicy#FAIL}; the message names the record
-   * @throws TapeMemoryExceededException when per-key tapes (key-dependent units) outgrow their
-   *     bound (see {@link Builder#tapeMemoryBudget})
+   * @throws TapeMemoryExceededException when per-key tapes (key-dependent units) would grow past
+   *     their bound (see {@link Builder#tapeMemoryBudget}); checked before each tape grows
    */
   public InheritanceResult closedModel(Iterable<SuspectRecord> records) {
     Objects.requireNonNull(records, "records");
@@ -249,43 +268,53 @@ public final class InheritanceVerifier {
     return parallel(records, meta);
   }
 
+  /**
+   * The calling thread reads the records and hands batches to one thread per partition. Whatever
+   * happens — the end of the input, a bad record, a failure in a worker, an interrupt — every
+   * worker is stopped and joined (and its spill files deleted) before this method returns.
+   */
   private InheritanceResult parallel(Iterable<SuspectRecord> records, Meta meta) {
     List<Worker> workers = new ArrayList<>();
-    List<java.util.concurrent.BlockingQueue<List<Object>>> queues = new ArrayList<>();
+    List<BlockingQueue<List<Object>>> queues = new ArrayList<>();
     List<Thread> pool = new ArrayList<>();
-    java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
-    for (int p = 0; p < threads; p++) {
-      Worker w = new Worker(p, threads);
-      java.util.concurrent.BlockingQueue<List<Object>> q = new java.util.concurrent.ArrayBlockingQueue<>(4);
-      workers.add(w);
-      queues.add(q);
-      Thread t = new Thread(() -> {
-        try {
-          while (true) {
-            List<Object> batch = q.take();
-            if (batch.isEmpty()) {
-              w.drainSpill();
-              return;
-            }
-            for (int i = 0; i < batch.size(); i += 2) {
-              w.closed((SuspectRecord) batch.get(i), (Integer) batch.get(i + 1));
-            }
-          }
-        } catch (Throwable e) {
-          failure.compareAndSet(null, e);
-          q.clear();
-        } finally {
-          w.closeSpill();
-        }
-      }, "tracemark-verify-" + p);
-      t.setDaemon(true);
-      pool.add(t);
-      t.start();
-    }
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    int run = RUNS.incrementAndGet();
+    boolean finished = false;
     try {
+      for (int p = 0; p < threads; p++) {
+        Worker w = new Worker(p, threads);
+        BlockingQueue<List<Object>> q = new ArrayBlockingQueue<>(4);
+        workers.add(w);
+        queues.add(q);
+        Thread t = new Thread(() -> {
+          try {
+            while (true) {
+              List<Object> batch = q.take();
+              if (batch.isEmpty()) {
+                w.drainSpill();
+                return;
+              }
+              for (int i = 0; i < batch.size(); i += 2) {
+                w.closed((SuspectRecord) batch.get(i), (Integer) batch.get(i + 1));
+              }
+            }
+          } catch (Throwable e) {
+            failure.compareAndSet(null, e);
+            q.clear();
+          } finally {
+            w.closeSpill();
+          }
+        }, "tracemark-verify-" + run + "-" + p);
+        t.setDaemon(true);
+        pool.add(t);
+        t.start();
+      }
       List<Object> batch = new ArrayList<>();
       long batchTokens = 0;
       for (SuspectRecord record : records) {
+        if (failure.get() != null) {
+          break; // a worker failed: stop reading, report its failure
+        }
         Objects.requireNonNull(record, "record");
         int index = meta.accept(record);
         if (index < 0) {
@@ -300,20 +329,21 @@ public final class InheritanceVerifier {
           batchTokens = 0;
         }
       }
-      if (!batch.isEmpty()) {
-        hand(queues, batch, failure);
-      }
-      hand(queues, List.of(), failure);
-      for (Thread t : pool) {
-        t.join();
+      if (failure.get() == null) {
+        if (!batch.isEmpty()) {
+          hand(queues, batch, failure);
+        }
+        hand(queues, List.of(), failure);
+        for (Thread t : pool) {
+          t.join();
+        }
+        finished = true;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while verifying", e);
     } finally {
-      for (Thread t : pool) {
-        t.interrupt();
-      }
+      stop(pool, !finished);
     }
     Throwable f = failure.get();
     if (f instanceof RuntimeException) {
@@ -322,13 +352,41 @@ public final class InheritanceVerifier {
     if (f instanceof Error) {
       throw (Error) f;
     }
+    if (f != null) {
+      throw new IllegalStateException("a verification worker failed", f);
+    }
     return finish("closed-model", meta, workers);
   }
 
-  private static void hand(List<java.util.concurrent.BlockingQueue<List<Object>>> queues, List<Object> batch,
-      java.util.concurrent.atomic.AtomicReference<Throwable> failure) throws InterruptedException {
-    for (java.util.concurrent.BlockingQueue<List<Object>> q : queues) {
-      while (!q.offer(batch, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+  /**
+   * Interrupts the workers (unless they ended on their own) and waits for every one to end, even
+   * when the calling thread is interrupted meanwhile (its interrupt status is kept).
+   */
+  private static void stop(List<Thread> pool, boolean interrupt) {
+    if (interrupt) {
+      for (Thread t : pool) {
+        t.interrupt();
+      }
+    }
+    boolean interrupted = false;
+    for (Thread t : pool) {
+      while (t.isAlive()) {
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void hand(List<BlockingQueue<List<Object>>> queues, List<Object> batch,
+      AtomicReference<Throwable> failure) throws InterruptedException {
+    for (BlockingQueue<List<Object>> q : queues) {
+      while (!q.offer(batch, 100, TimeUnit.MILLISECONDS)) {
         if (failure.get() != null) {
           return;
         }
@@ -491,6 +549,8 @@ public final class InheritanceVerifier {
      * function of the raw unit, so a raw unit seen before is a duplicate under every key.
      */
     final LongHashSet rawTape = perKeyUnits ? new LongHashSet(1 << 16) : null;
+    /** Heap held by {@link #rawTape} and {@link #keyTapes} together ({@link #heapFootprint}). */
+    long keyTapeBytes;
     SpillTape spill;
     final double[] sums = new double[scorers.length];
     final long[] scored = new long[scorers.length];
@@ -507,8 +567,10 @@ public final class InheritanceVerifier {
       this.parts = parts;
       if (perKeyUnits) {
         keyTapes = new LongHashSet[scorers.length];
+        keyTapeBytes = heapFootprint(rawTape.tableBytes());
         for (int k = 0; k < keyTapes.length; k++) {
           keyTapes[k] = new LongHashSet(1 << 10);
+          keyTapeBytes += heapFootprint(keyTapes[k].tableBytes());
         }
       } else {
         keyTapes = null;
@@ -664,17 +726,14 @@ public final class InheritanceVerifier {
 
     /** Scores the position under each key whose own tape has not seen its unit (key-dependent units). */
     void scoreEach(int[] tokens, int pos, int index) {
-      if (!rawTape.add(rawUnit(tokens, pos))) {
+      if (!addToKeyTape(rawTape, rawUnit(tokens, pos), index)) {
         duplicates++;
         return;
-      }
-      if ((rawTape.size() & 0xFFF) == 0) {
-        checkKeyTapeMemory(index);
       }
       ensure(index);
       int base = index * realKeys;
       for (int k = 0; k < scorers.length; k++) {
-        if (!keyTapes[k].add(scorers[k].unitFingerprint(tokens, pos, dedup))) {
+        if (!addToKeyTape(keyTapes[k], scorers[k].unitFingerprint(tokens, pos, dedup), index)) {
           if (k == 0) {
             duplicates++; // counted for the first key
           }
@@ -684,20 +743,28 @@ public final class InheritanceVerifier {
       }
     }
 
-    /** Stops the run with a clear error once the per-key tapes outgrow their bound. */
-    void checkKeyTapeMemory(int index) {
-      long bytes = rawTape.tableBytes();
-      for (LongHashSet t : keyTapes) {
-        bytes += t.tableBytes();
+    /**
+     * Adds a unit to one of the per-key tapes, first checking the bound when the add would grow
+     * the tape: growing doubles its table and holds the old one until the copy is done, so the
+     * check counts both and the run stops before the memory is taken, not after.
+     */
+    private boolean addToKeyTape(LongHashSet set, long unit, int index) {
+      long bytes = set.tableBytes();
+      // LongHashSet doubles its table when an add takes the load past 1/2 (zero is kept aside)
+      if (unit != 0 && (long) (set.size() + 1) * 16 > bytes && !set.contains(unit)) {
+        long grown = heapFootprint(2 * bytes);
+        long peak = keyTapeBytes + grown;
+        if (peak > perKeyTapeBytes) {
+          throw new TapeMemoryExceededException(String.format(Locale.ROOT,
+              "the scheme's dedup units depend on the key (self seeding), so each of the %d keys keeps its own tape "
+                  + "in memory; after %,d distinct units (record %d) they would need %,d MB, over the %,d MB "
+                  + "allowed (%s). Use fewer control keys (--control-keys), a larger --tape-memory or heap (-Xmx), "
+                  + "or a left-seeded scheme",
+              keyTapes.length, rawTape.size(), index + 1, ceilMb(peak), perKeyTapeBytes >> 20, budgetOrigin));
+        }
+        keyTapeBytes += grown - heapFootprint(bytes);
       }
-      if (bytes > perKeyTapeBytes) {
-        throw new TapeMemoryExceededException(String.format(Locale.ROOT,
-            "the scheme's dedup units depend on the key (self seeding), so each of the %d keys keeps its own tape "
-                + "in memory; after %,d distinct units (record %d) they hold %,d MB, over the %,d MB allowed (%s). "
-                + "Use fewer control keys, a larger heap (-Xmx) or tape budget, or a left-seeded scheme",
-            keyTapes.length, rawTape.size(), index + 1, bytes >> 20, perKeyTapeBytes >> 20,
-            "the tape memory budget if set, else three quarters of the heap"));
-      }
+      return set.add(unit);
     }
 
     long recordScored(int index, int key) {
@@ -709,6 +776,34 @@ public final class InheritanceVerifier {
       int i = index * realKeys + key;
       return i < recordSums.length ? recordSums[i] : 0.0;
     }
+  }
+
+  /**
+   * The heap a long[] table of {@code bytes} takes. G1 gives an array of half a region or more
+   * whole regions of its own, so a table just past a region takes two: with one tape per key, all
+   * growing together, counting the bare table bytes would let the tapes take up to twice their bound.
+   */
+  static long heapFootprint(long bytes) {
+    long size = bytes + 16; // array header
+    return G1_REGION > 0 && size >= G1_REGION / 2 ? (size + G1_REGION - 1) / G1_REGION * G1_REGION : size;
+  }
+
+  /** G1's region size, or 0 under another collector (or when the JVM does not say). */
+  private static long g1RegionSize() {
+    try {
+      com.sun.management.HotSpotDiagnosticMXBean vm = java.lang.management.ManagementFactory.getPlatformMXBean(
+          com.sun.management.HotSpotDiagnosticMXBean.class);
+      if (vm != null && "true".equals(vm.getVMOption("UseG1GC").getValue())) {
+        return Long.parseLong(vm.getVMOption("G1HeapRegionSize").getValue());
+      }
+    } catch (RuntimeException | LinkageError e) {
+      // not HotSpot: table bytes are counted as they are
+    }
+    return 0;
+  }
+
+  private static long ceilMb(long bytes) {
+    return (bytes + (1 << 20) - 1) >> 20;
   }
 
   /** The worker a unit fingerprint belongs to. */
@@ -923,6 +1018,7 @@ public final class InheritanceVerifier {
   /** Configures an {@link InheritanceVerifier}. Not thread-safe; {@link #build()} validates. */
   public static final class Builder {
     private final List<String> labels = new ArrayList<>();
+    private final java.util.Set<String> labelSet = new java.util.HashSet<>();
     private final List<TokenScorer> scorers = new ArrayList<>();
     private DedupMode dedup = DedupMode.WINDOW_AND_TOKEN;
     private boolean excludePrompt = true;
@@ -957,9 +1053,19 @@ public final class InheritanceVerifier {
       return this;
     }
 
-    /** Where spilled tape files go (default {@code java.io.tmpdir}); they are deleted when done. */
+    /**
+     * Where spilled tape files go (default {@code java.io.tmpdir}), in a private subdirectory; they
+     * are deleted when the run ends, however it ends. The directory is checked now, before any input
+     * is read (and created, owner-only, if missing): it must not be a symbolic link, must belong to
+     * the current user (or to root with the sticky bit, like {@code /tmp}) and must not be writable
+     * by others unless sticky.
+     *
+     * @throws IllegalArgumentException naming the directory and what is wrong with it
+     */
     public Builder spillDirectory(java.nio.file.Path dir) {
-      this.spillDirectory = Objects.requireNonNull(dir, "spillDirectory");
+      Objects.requireNonNull(dir, "spillDirectory");
+      SpillTape.checkDirectory(dir);
+      this.spillDirectory = dir;
       return this;
     }
 
@@ -977,7 +1083,7 @@ public final class InheritanceVerifier {
     public Builder scorer(String label, TokenScorer scorer) {
       Objects.requireNonNull(label, "label");
       Objects.requireNonNull(scorer, "scorer");
-      ReferenceFilter.require(!labels.contains(label), "scorer label \"%s\" is given twice", label);
+      ReferenceFilter.require(labelSet.add(label), "scorer label \"%s\" is given twice", label);
       labels.add(label);
       scorers.add(scorer);
       return this;

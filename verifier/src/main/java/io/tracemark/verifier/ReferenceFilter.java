@@ -151,8 +151,15 @@ public final class ReferenceFilter {
     return kept.size();
   }
 
-  /** Whether the window {@code tokens[from, from + h)} is in the filter. */
+  /**
+   * Whether the window {@code tokens[from, from + h)} is in the filter.
+   *
+   * @throws IllegalArgumentException if the window does not lie within {@code tokens}
+   */
   public boolean containsWindow(int[] tokens, int from) {
+    // from <= length - h cannot overflow: both sides are between -64 and Integer.MAX_VALUE
+    require(from >= 0 && from <= tokens.length - contextWidth, "window [%d, %d + h=%d) must lie within "
+        + "tokens.length=%d", from, from, contextWidth, tokens.length);
     return kept.contains(TupleHash.window(tokens, from, contextWidth));
   }
 

@@ -8,17 +8,42 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The part of a deduplication tape that no longer fits the memory budget: candidate tuples are
  * appended, in input order, to one of {@value #PARTITIONS} files chosen by fingerprint; afterwards
  * each file is deduplicated on its own (a fingerprint always lands in the same file, and the file
  * keeps the input order, so the first occurrence wins exactly as in memory). Not thread-safe.
+ *
+ * <p>The files live in a private directory (owner-only) made inside a spill directory that {@link
+ * #checkDirectory} accepts; each is created new, owner-only, without following a symbolic link.
+ * {@link #close()} deletes them, and a shutdown hook deletes the files of tapes still open when the
+ * JVM exits (Ctrl-C, SIGTERM).
  */
 final class SpillTape implements AutoCloseable {
   static final int PARTITIONS = 64;
+
+  private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+  private static final Set<SpillTape> OPEN = ConcurrentHashMap.newKeySet();
+  private static final AtomicBoolean HOOK = new AtomicBoolean();
+  /** Set when the JVM shuts down: no tape creates a file after its files were deleted. */
+  private static volatile boolean exiting;
 
   /** Receives the first occurrence of each spilled tuple. */
   interface Scorer {
@@ -30,15 +55,106 @@ final class SpillTape implements AutoCloseable {
   private final DataOutputStream[] out = new DataOutputStream[PARTITIONS];
   private final long[] counts = new long[PARTITIONS];
   private long spilled;
+  private boolean closed;
 
   SpillTape(Path parent, int h) {
     this.h = h;
+    checkDirectory(parent);
     try {
-      Files.createDirectories(parent);
-      this.dir = Files.createTempDirectory(parent, "tracemark-tape-");
+      this.dir = POSIX ? Files.createTempDirectory(parent, "tracemark-tape-",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")))
+          : Files.createTempDirectory(parent, "tracemark-tape-");
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a spill directory in " + parent, e);
+      throw failure("cannot create a directory in " + parent, e);
     }
+    if (HOOK.compareAndSet(false, true)) {
+      Runtime.getRuntime().addShutdownHook(new Thread(SpillTape::deleteOpenTapes, "tracemark-spill-cleanup"));
+    }
+    OPEN.add(this);
+  }
+
+  /**
+   * Checks (and creates, owner-only, if missing) a directory for spill files: it must not be a
+   * symbolic link, must be a writable directory, must belong to the current user (or to root with
+   * the sticky bit set, as {@code /tmp} does), and must not be writable by others unless sticky —
+   * otherwise another user could swap the tape's files for their own or read them.
+   *
+   * @throws IllegalArgumentException naming the directory and what is wrong with it
+   */
+  static void checkDirectory(Path dir) {
+    if (Files.isSymbolicLink(dir)) {
+      throw refused(dir, "is a symbolic link; give the directory it points to, if it is yours");
+    }
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      try {
+        if (POSIX) {
+          Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } else {
+          Files.createDirectories(dir);
+        }
+      } catch (IOException e) {
+        throw refused(dir, "cannot be created: " + reason(e));
+      }
+    }
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      throw refused(dir, "cannot be read: " + reason(e));
+    }
+    if (a.isSymbolicLink()) {
+      throw refused(dir, "is a symbolic link; give the directory it points to, if it is yours");
+    }
+    if (!a.isDirectory()) {
+      throw refused(dir, "is not a directory");
+    }
+    if (POSIX) {
+      try {
+        PosixFileAttributes p = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        Set<PosixFilePermission> perms = p.permissions();
+        int mode = (Integer) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        int owner = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        boolean sticky = (mode & 01000) != 0;
+        Integer me = currentUid();
+        if (me != null && owner != me && !(owner == 0 && sticky)) {
+          throw refused(dir, String.format(Locale.ROOT, "is owned by another user (uid %d, not %d); give a "
+              + "directory of your own", owner, me));
+        }
+        if (!sticky && (perms.contains(PosixFilePermission.GROUP_WRITE)
+            || perms.contains(PosixFilePermission.OTHERS_WRITE))) {
+          throw refused(dir, "is writable by other users and not sticky (mode " + PosixFilePermissions.toString(perms)
+              + "); give a directory only you can write");
+        }
+      } catch (IOException | UnsupportedOperationException | ClassCastException e) {
+        throw refused(dir, "cannot check its owner and permissions: " + reason(e));
+      }
+    }
+    if (!Files.isWritable(dir)) {
+      throw refused(dir, "is not writable");
+    }
+  }
+
+  /** The effective user id of this process (the owner of {@code /proc/self}), or null off Linux. */
+  private static Integer currentUid() {
+    try {
+      Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+      return uid instanceof Integer ? (Integer) uid : null;
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static IllegalArgumentException refused(Path dir, String reason) {
+    return new IllegalArgumentException("spill directory " + dir + " " + reason + " (--spill-dir)");
+  }
+
+  private static String reason(Exception e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replace('\n', ' ');
+  }
+
+  /** An I/O failure as an {@link UncheckedIOException} whose cause's message names the tape directory. */
+  private static UncheckedIOException failure(String what, IOException e) {
+    return new UncheckedIOException(new IOException("spilled dedup tape: " + what + ": " + reason(e), e));
   }
 
   static int partition(long unit) {
@@ -51,7 +167,10 @@ final class SpillTape implements AutoCloseable {
     try {
       DataOutputStream o = out[p];
       if (o == null) {
-        o = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file(p)), 1 << 15));
+        if (exiting) {
+          throw new IOException("the JVM is shutting down");
+        }
+        o = new DataOutputStream(new BufferedOutputStream(create(file(p)), 1 << 15));
         out[p] = o;
       }
       o.writeLong(unit);
@@ -62,12 +181,27 @@ final class SpillTape implements AutoCloseable {
       counts[p]++;
       spilled++;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the spilled dedup tape in " + dir, e);
+      throw failure("cannot write in " + dir, e);
     }
+  }
+
+  /** A new file, owner-only from its creation, never through a symbolic link. */
+  private static java.io.OutputStream create(Path file) throws IOException {
+    Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+        LinkOption.NOFOLLOW_LINKS);
+    FileAttribute<?>[] attributes = POSIX
+        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+        : new FileAttribute<?>[0];
+    return Channels.newOutputStream(Files.newByteChannel(file, options, attributes));
   }
 
   long spilled() {
     return spilled;
+  }
+
+  /** The private directory holding this tape's files. */
+  Path directory() {
+    return dir;
   }
 
   private Path file(int p) {
@@ -86,7 +220,8 @@ final class SpillTape implements AutoCloseable {
         out[p].close();
         out[p] = null;
         LongHashSet seen = new LongHashSet((int) Math.min(1 << 26, counts[p]));
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file(p)), 1 << 15))) {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(
+            Files.newInputStream(file(p), LinkOption.NOFOLLOW_LINKS), 1 << 15))) {
           for (long i = 0; i < counts[p]; i++) {
             long unit = in.readLong();
             int record = in.readInt();
@@ -105,28 +240,56 @@ final class SpillTape implements AutoCloseable {
         Files.deleteIfExists(file(p));
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the spilled dedup tape in " + dir, e);
+      throw failure("cannot read back " + dir, e);
     }
     return duplicates;
   }
 
+  /** Closes and deletes the tape's files and directory (idempotent). */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     for (int p = 0; p < PARTITIONS; p++) {
-      try {
-        if (out[p] != null) {
+      if (out[p] != null) {
+        try {
           out[p].close();
-          out[p] = null;
+        } catch (IOException e) {
+          // the file is deleted next
         }
-        Files.deleteIfExists(file(p));
-      } catch (IOException e) {
-        // best effort: the directory is temporary
+        out[p] = null;
       }
     }
-    try {
-      Files.deleteIfExists(dir);
-    } catch (IOException e) {
-      // best effort
+    deleteFiles();
+    OPEN.remove(this);
+  }
+
+  /** Deletes the files and the directory, best effort. */
+  private void deleteFiles() {
+    // a second pass catches a file a writer created while the first one ran
+    for (int pass = 0; pass < 2 && Files.exists(dir, LinkOption.NOFOLLOW_LINKS); pass++) {
+      for (int p = 0; p < PARTITIONS; p++) {
+        try {
+          Files.deleteIfExists(file(p));
+        } catch (IOException e) {
+          // best effort: nothing else can be done about it here
+        }
+      }
+      try {
+        Files.deleteIfExists(dir);
+      } catch (IOException e) {
+        // not empty yet: the next pass
+      }
+    }
+  }
+
+  /** At JVM exit: deletes the files of tapes that were not closed (the writers may still hold them open). */
+  private static void deleteOpenTapes() {
+    exiting = true;
+    for (SpillTape t : OPEN) {
+      t.deleteFiles();
     }
   }
 }

@@ -27,7 +27,8 @@ final class GreenListDetector implements Detector {
 
   @Override
   public DetectionResult detect(int[] tokens, int offset, int length) {
-    Checks.require(offset >= 0 && length >= 0 && offset + length <= tokens.length,
+    // offset <= tokens.length - length cannot overflow once both are non-negative
+    Checks.require(offset >= 0 && length >= 0 && offset <= tokens.length - length,
         "offset=%d and length=%d must lie within tokens.length=%d", offset, length, tokens.length);
     scheme.checkRange(tokens, offset, length);
     int h = scheme.contextWidth();

@@ -9,19 +9,15 @@ import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
 import io.tracemark.core.keys.KeyFile;
 import io.tracemark.verifier.input.InputException;
-import io.tracemark.verifier.text.TextNormalizer;
+import io.tracemark.verifier.input.Inputs;
+import io.tracemark.verifier.text.TextPipeline;
 import io.tracemark.verifier.text.TextTokenizer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.zip.GZIPInputStream;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -84,6 +80,9 @@ final class DetectCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "no progress output")
   boolean quiet;
 
+  @CommandLine.Mixin
+  InputOptions inputOptions = new InputOptions();
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -112,26 +111,34 @@ final class DetectCommand implements Callable<Integer> {
       Common.checkKeyUse(file, sc.kgw, input.text != null ? tok.name() : null, vocab);
       key = file.key();
     }
+    long maxBytes = inputOptions.maxRecordBytes(cli);
     int[] tokens;
     String source;
     if (input.text != null) {
-      String text = readText(input.text);
-      tokens = tok.encode(normalize ? TextNormalizer.normalize(text) : text);
       source = input.text.equals("-") ? "stdin" : input.text;
+      try {
+        tokens = new TextPipeline(tok, normalize).encodeDocument(readInput(input.text, maxBytes));
+      } catch (TextPipeline.InvalidTextException e) {
+        throw new InputException(source + ": " + e.getMessage(), e);
+      }
     } else if (input.tokens != null) {
       tokens = parseIds("--tokens", input.tokens);
       source = "--tokens";
     } else {
-      tokens = parseIds(input.tokensFile.toString(), readText(input.tokensFile.toString()));
       source = input.tokensFile.toString();
+      try {
+        tokens = parseIds(source, TextPipeline.decodeDocument(readInput(source, maxBytes)));
+      } catch (TextPipeline.InvalidTextException e) {
+        throw new InputException(source + ": " + e.getMessage(), e);
+      }
     }
     if (tokens.length == 0) {
       throw new InputException(source + ": empty input (no tokens)");
     }
     for (int i = 0; i < tokens.length; i++) {
       if (tokens[i] < 0 || tokens[i] >= vocab) {
-        throw new InputException(Common.fmt("%s: token id at index %d must be between 0 and %d, was %d", source, i,
-            vocab - 1, tokens[i]));
+        throw new InputException(Common.fmt("%s: token id at index %d must be between 0 and %d, was %d (%s)", source,
+            i, vocab - 1, tokens[i], InputOptions.vocabularySource(cli, sc, vocabSize, tok, vocab)));
       }
     }
     if (sc.interop()) {
@@ -227,27 +234,33 @@ final class DetectCommand implements Callable<Integer> {
     o.println("caveat:        " + sc.profile.caveat());
   }
 
-  private String readText(String file) throws IOException {
-    byte[] bytes;
+  /**
+   * The bytes of a file or of stdin ("-"), gzip undone, at most {@code maxBytes} of them: the same
+   * checks and limits as every record {@code verify} reads.
+   */
+  private static byte[] readInput(String file, long maxBytes) throws IOException {
+    String where = file.equals("-") ? "stdin" : file;
+    InputStream raw;
     if (file.equals("-")) {
-      bytes = System.in.readAllBytes();
+      raw = System.in;
     } else {
       Path p = Path.of(file);
-      if (!Files.isRegularFile(p)) {
-        throw new InputException(file + ": no such file");
-      }
-      bytes = Files.readAllBytes(p);
-    }
-    if (bytes.length >= 2 && (bytes[0] & 0xff) == 0x1f && (bytes[1] & 0xff) == 0x8b) {
-      try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(bytes))) {
-        bytes = in.readAllBytes();
+      Inputs.requireReadableFile(p);
+      try {
+        raw = Files.newInputStream(p);
+      } catch (IOException e) {
+        throw Inputs.readError(where, e, false);
       }
     }
+    InputStream in = Inputs.decompressed(raw);
     try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
-      throw new InputException((file.equals("-") ? "stdin" : file) + ": invalid UTF-8");
+      return Inputs.readRecord(in, maxBytes, where);
+    } catch (IOException e) {
+      throw Inputs.readError(where, e, Inputs.isGzip(in));
+    } finally {
+      if (raw != System.in) {
+        in.close();
+      }
     }
   }
 

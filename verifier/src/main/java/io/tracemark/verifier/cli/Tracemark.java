@@ -60,14 +60,22 @@ public final class Tracemark implements Runnable {
       code = cli.execute(args);
     } catch (OutOfMemoryError oom) {
       // the work that filled the heap is unreachable by now, so one line can still be printed
-      e.println(String.format(java.util.Locale.ROOT, "tracemark: error: out of memory (maximum heap %,d MB); give the"
-          + " JVM more (java -Xmx...), or use fewer --control-keys or a smaller --tape-memory",
-          Runtime.getRuntime().maxMemory() >> 20));
-      code = INTERNAL;
+      e.println(outOfMemory(Runtime.getRuntime().maxMemory()));
+      code = INPUT;
     }
     o.flush();
     e.flush();
     return code;
+  }
+
+  /**
+   * The one line for a heap that ran out: the heap is the limit that was reached, and {@code -Xmx}
+   * is what changes it (every other bound has its own option and its own error before this).
+   */
+  static String outOfMemory(long maxHeapBytes) {
+    return String.format(java.util.Locale.ROOT, "tracemark: error: out of memory: the Java heap reached its maximum "
+        + "of %,d MB; run java with a larger -Xmx (e.g. java -Xmx%dg -jar tracemark.jar ...)", maxHeapBytes >> 20,
+        Math.max(2, 2 * ((maxHeapBytes + (1L << 30) - 1) >> 30)));
   }
 
   static CommandLine commandLine(PrintWriter out, PrintWriter err) {

@@ -14,6 +14,7 @@ import io.tracemark.verifier.ReferenceFilter;
 import io.tracemark.verifier.SuspectRecord;
 import io.tracemark.verifier.input.CorpusReader;
 import io.tracemark.verifier.input.Fields;
+import io.tracemark.verifier.input.InputException;
 import io.tracemark.verifier.input.InputFile;
 import io.tracemark.verifier.report.EvidenceReport;
 import io.tracemark.verifier.report.SigningKey;
@@ -124,7 +125,7 @@ final class VerifyCommand implements Callable<Integer> {
   Long tapeMemory;
 
   @Option(names = "--spill-dir", paramLabel = "DIR", description = "where the dedup tape spills (default: the "
-      + "temporary directory)")
+      + "temporary directory); yours, not a symbolic link, not writable by others unless sticky")
   Path spillDir;
 
   @Option(names = "--sign-key", paramLabel = "SIGNER.json", description = "Ed25519 signing key: writes report.sig")
@@ -139,6 +140,9 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Option(names = "--quiet", description = "no progress output")
   boolean quiet;
+
+  @CommandLine.Mixin
+  InputOptions inputOptions = new InputOptions();
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -179,12 +183,17 @@ final class VerifyCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(cli, Common.fmt("--threads must be between 1 and 256, was %d",
           workers));
     }
-    if (tenants != null && (tenants < 0 || tenants > 10_000)) {
-      throw new CommandLine.ParameterException(cli, Common.fmt("--tenants must be between 0 and 10000, was %d",
-          tenants));
+    if (tenants != null && (tenants < 0 || tenants > InheritanceVerifier.MAX_TENANTS)) {
+      throw new CommandLine.ParameterException(cli, Common.fmt("--tenants must be between 0 and %d, was %d",
+          InheritanceVerifier.MAX_TENANTS, tenants));
     }
     // refused now rather than after the whole corpus has been read
     EvidenceReport.checkOutputDirectory(out);
+    if (tapeMemory != null && (tapeMemory < 1 || tapeMemory > 1L << 30)) {
+      throw new CommandLine.ParameterException(cli, Common.fmt("--tape-memory must be between 1 and %d MB, was %d",
+          1L << 30, tapeMemory));
+    }
+    long maxRecordBytes = inputOptions.maxRecordBytes(cli);
     TextTokenizer tok = Common.tokenizer(cli, tokenizer);
     int vocab = Common.vocabulary(cli, sc, vocabSize, tok);
     WatermarkKey key = null;
@@ -200,11 +209,39 @@ final class VerifyCommand implements Callable<Integer> {
     }
     Fields fields = new Fields(idField, textField, tokensField, promptField, promptTokensField);
 
+    // everything that can be checked without reading the corpus is checked before it is read:
+    // the tenant count, the input paths, the spill directory
+    int tenantCount = sc.interop() ? 0 : tenants != null ? tenants : key.tenants();
+    if (tenants == null && tenantCount > InheritanceVerifier.MAX_TENANTS) {
+      throw new InputException(Common.fmt("%s: field \"tenants\" is over the limit of %,d tenant keys tested at once; "
+          + "give --tenants N (at most %,d) to test the first N", keyFile, InheritanceVerifier.MAX_TENANTS,
+          InheritanceVerifier.MAX_TENANTS));
+    }
+    String vocabularySource = InputOptions.vocabularySource(cli, sc, vocabSize, tok, vocab);
+    CorpusReader reader = new CorpusReader(suspect, fields, tok, vocab, normalize, policy).parallelism(workers)
+        .maxRecordBytes(maxRecordBytes).vocabularySource(vocabularySource);
+    CorpusReader ref = filter == null ? null : new CorpusReader(filter, fields, tok, vocab, normalize, policy)
+        .parallelism(workers).maxRecordBytes(maxRecordBytes).vocabularySource(vocabularySource);
+    warnNotRead(cli, reader, ref);
+    InheritanceVerifier.Builder builder;
+    if (sc.interop()) {
+      builder = InheritanceVerifier.builder().scorer(sc.profile.spec().family() + "-key", sc.profile.scorer())
+          .controlKeys(controlKeys, sc.controlScorers());
+    } else {
+      builder = tenantCount > 0 ? InheritanceVerifier.greenListTenants(key, tenantCount, sc.kgw, vocab)
+          : InheritanceVerifier.greenList(key, sc.kgw, vocab);
+    }
+    if (tapeMemory != null) {
+      builder.tapeMemoryBudget(tapeMemory << 20);
+    }
+    if (spillDir != null) {
+      builder.spillDirectory(spillDir);
+    }
+
     // the reference filter is built, and fixed, before the suspect corpus is read
     ReferenceFilter phi = null;
     List<InputFile> filterInputs = List.of();
-    if (filter != null) {
-      CorpusReader ref = new CorpusReader(filter, fields, tok, vocab, normalize, policy).parallelism(workers);
+    if (ref != null) {
       Iterable<int[]> texts = () -> new Iterator<>() {
         final Iterator<SuspectRecord> it = ref.iterator();
 
@@ -226,32 +263,11 @@ final class VerifyCommand implements Callable<Integer> {
       }
       filterInputs = ref.inputs();
     }
-
-    int tenantCount = sc.interop() ? 0 : tenants != null ? tenants : key.tenants();
-    InheritanceVerifier.Builder builder;
-    if (sc.interop()) {
-      builder = InheritanceVerifier.builder().scorer(sc.profile.spec().family() + "-key", sc.profile.scorer())
-          .controlKeys(controlKeys, sc.controlScorers());
-    } else {
-      builder = tenantCount > 0 ? InheritanceVerifier.greenListTenants(key, tenantCount, sc.kgw, vocab)
-          : InheritanceVerifier.greenList(key, sc.kgw, vocab);
-    }
     builder.controlKeys(controlKeys).alpha(alpha).dedup(mode).excludePromptWindows(!noPromptExclusion)
         .referenceFilter(phi).onBadRecord(policy).threads(workers);
     if (controlSeed != null) {
       builder.controlSeed(controlSeed);
     }
-    if (tapeMemory != null) {
-      if (tapeMemory < 1 || tapeMemory > 1L << 30) {
-        throw new CommandLine.ParameterException(cli, Common.fmt("--tape-memory must be between 1 and %d MB, was %d",
-            1L << 30, tapeMemory));
-      }
-      builder.tapeMemoryBudget(tapeMemory << 20);
-    }
-    if (spillDir != null) {
-      builder.spillDirectory(spillDir);
-    }
-    CorpusReader reader = new CorpusReader(suspect, fields, tok, vocab, normalize, policy).parallelism(workers);
     Progress progress = new Progress(cli.getErr(), quiet, reader.totalBytes(), reader::bytesRead);
     builder.progress(progress::update);
     InheritanceResult result;
@@ -275,9 +291,44 @@ final class VerifyCommand implements Callable<Integer> {
       ((ObjectNode) tree.get("scheme")).put("caveat", sc.profile.caveat());
       EvidenceReport.interopKeyNote(tree, commitment.salt(), commitment.warning());
     }
+    listNotRead(tree, reader, ref);
     EvidenceReport.write(out, tree, signer);
     print(cli.getOut(), tree, result);
     return Tracemark.OK;
+  }
+
+  /** Directory entries that are not read (hidden, symbolic links, not regular files), suspect first. */
+  private static List<InheritanceResult.SkippedRecord> notRead(CorpusReader suspect, CorpusReader filter) {
+    List<InheritanceResult.SkippedRecord> all = new ArrayList<>(suspect.notRead());
+    if (filter != null) {
+      all.addAll(filter.notRead());
+    }
+    return all;
+  }
+
+  /** Says on stderr, before anything is read, that some directory entries will not be: nothing is dropped silently. */
+  private static void warnNotRead(CommandLine cli, CorpusReader suspect, CorpusReader filter) {
+    List<InheritanceResult.SkippedRecord> all = notRead(suspect, filter);
+    if (!all.isEmpty()) {
+      cli.getErr().println(Common.fmt("tracemark verify: warning: %s not read (hidden, symbolic links or not "
+          + "regular files, e.g. %s: %s); the report lists them under inputs.not_read",
+          all.size() == 1 ? "1 directory entry is" : Common.fmt("%,d directory entries are", all.size()),
+          all.get(0).id(), all.get(0).reason()));
+    }
+  }
+
+  /** Lists the entries that were not read in the report, as {@code inputs.not_read}. */
+  private static void listNotRead(ObjectNode tree, CorpusReader suspect, CorpusReader filter) {
+    List<InheritanceResult.SkippedRecord> all = notRead(suspect, filter);
+    if (all.isEmpty()) {
+      return;
+    }
+    int fromSuspect = suspect.notRead().size();
+    ArrayNode list = ((ObjectNode) tree.get("inputs")).putArray("not_read");
+    for (int i = 0; i < all.size(); i++) {
+      list.addObject().put("path", all.get(i).id()).put("input", i < fromSuspect ? "suspect" : "filter")
+          .put("reason", all.get(i).reason());
+    }
   }
 
   private void print(PrintWriter o, ObjectNode tree, InheritanceResult r) throws Exception {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tracemark.api.WatermarkKey;
+import io.tracemark.core.keys.KeyFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -61,8 +62,8 @@ class InputHardeningCliTest {
   @BeforeAll
   static void key() throws IOException {
     keyFile = dir.resolve("key.json");
-    WatermarkKey.fromBytes(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
-        23, 24, 25, 26, 27, 28, 29, 30, 31, 32}).writeFile(keyFile);
+    KeyFiles.write(WatermarkKey.fromBytes(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18,
+        19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32}), keyFile);
   }
 
   static Path write(String name, String content) throws IOException {
@@ -202,7 +203,7 @@ class InputHardeningCliTest {
   @Test
   void aKeyFileClaimingMoreTenantsThanTheLimitIsRefusedBeforeReading() throws IOException {
     Path many = dir.resolve("million-tenants.json");
-    WatermarkKey.fromBytes(new byte[32]).withTenants(1_000_000).writeFile(many);
+    KeyFiles.write(WatermarkKey.fromBytes(new byte[32]).withTenants(1_000_000), many);
     Path bad = write("bad-for-tenants.jsonl", "{\"tokens\":[1,\n");
     Run r = run("verify", "--key", many.toString(), "--scheme", SPEC, "--vocab-size", "4000", "--suspect",
         bad.toString(), "--out", dir.resolve("o7t").toString());

@@ -3,6 +3,7 @@ package io.tracemark.verifier.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tracemark.api.WatermarkKey;
+import io.tracemark.core.keys.KeyFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +55,7 @@ class ProcessExitTest {
 
   Path key() throws IOException {
     Path key = dir.resolve("key.json");
-    WatermarkKey.fromBytes(new byte[32]).writeFile(key);
+    KeyFiles.write(WatermarkKey.fromBytes(new byte[32]), key);
     return key;
   }
 

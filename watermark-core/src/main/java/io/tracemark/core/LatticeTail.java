@@ -201,8 +201,9 @@ final class LatticeTail {
       return new Evaluation(lnPointMassAtMaximum(), Method.POINT_MASS, 4 * size * EPS, 0);
     }
     double thetaHat = d > mean(0) ? saddle(d) : 0;
-    // θ ≥ 1/σ keeps 1/(1 − e^{−θ−it}) no narrower than φ_θ; for σ < 1 the law sits on a few points
-    double theta = Math.max(thetaHat, 1 / Math.max(1, Math.sqrt(variance(0))));
+    // θ ≥ 2/σ keeps 1/(1 − e^{−θ−it}) about as wide as φ_θ (fewer nodes) while the integrand's
+    // absolute sum stays within a factor 3 of I; for σ < 2 the law sits on a few points
+    double theta = Math.max(thetaHat, 2 / Math.max(2, Math.sqrt(variance(0))));
     double sup = thetaSup();
     if (theta >= sup) {
       theta = 0.5 * (thetaHat + sup);
@@ -350,11 +351,21 @@ final class LatticeTail {
     return true;
   }
 
-  /** ln P(D = max): every component at its extreme (binomial only, since max is finite). */
+  /**
+   * ln P(D = max): every component at its extreme, all trials of the binomials with a positive step
+   * and zero for every component with a negative step (only binomials have a positive step when the
+   * maximum is finite).
+   */
   private double lnPointMassAtMaximum() {
     double s = 0;
     for (int c = 0; c < size; c++) {
-      s += trials[c] * (step[c] > 0 ? lnA[c] : lnB[c]);
+      if (step[c] > 0) {
+        s += trials[c] * lnA[c];
+      } else if (kind[c] == POISSON) {
+        s -= a[c];
+      } else {
+        s += trials[c] * lnB[c];
+      }
     }
     return s;
   }
@@ -414,8 +425,9 @@ final class LatticeTail {
           break;
         }
         default: {
+          // mean·e^τ rather than e^{ln mean + τ}: the rounding stays relative to the mean
           nla[c] = lnA[c] + tau;
-          na[c] = Math.exp(nla[c]);
+          na[c] = a[c] * Math.exp(tau);
           break;
         }
       }
@@ -483,7 +495,7 @@ final class LatticeTail {
           break;
         }
         default:
-          y = Math.exp(lnA[c] + tau);
+          y = a[c] * Math.exp(tau);
           break;
       }
       m += step[c] * y;
@@ -510,7 +522,7 @@ final class LatticeTail {
           break;
         }
         default:
-          y = Math.exp(lnA[c] + tau);
+          y = a[c] * Math.exp(tau);
           break;
       }
       v += (double) step[c] * step[c] * y;
@@ -568,7 +580,7 @@ final class LatticeTail {
     double oneMinusE = -Math.expm1(-theta);
     // I is about the tilted point mass at d over (1 − e^{−θ}); a posteriori checks correct a bad guess
     double lnIEstimate = -Math.log1p(sigma * Math.sqrt(2 * Math.PI)) - Math.log(oneMinusE);
-    double lnTolerance = Math.log(1e-17);
+    double lnTolerance = Math.log(1e-16);
     long work = 0;
     for (int attempt = 0; attempt < 4; attempt++) {
       double lnTarget = lnIEstimate + lnTolerance;
@@ -584,7 +596,7 @@ final class LatticeTail {
       double skipped = nodes.skipped > 0 ? Math.exp(-threshold) / oneMinusE : 0;
       double rounding = 2 * nodes.error / n + 2 * EPS * nodes.evaluated * nodes.absSum / n;
       double lower = t - alias - skipped - rounding;
-      if (!(lower > 0) || (alias + skipped) > 1e-6 * MAX_RELATIVE_ERROR * lower) {
+      if (!(lower > 0) || (alias + skipped) > 1e-4 * MAX_RELATIVE_ERROR * lower) {
         if (attempt < 3 && (alias + skipped > rounding || lower > 0)) {
           // the estimate of I was too high: aim lower
           double lnI = Math.log(Math.max(Double.MIN_NORMAL, lower > 0 ? lower : Math.abs(t)));
@@ -710,6 +722,7 @@ final class LatticeTail {
     double[] w = new double[size];
     double lipschitz = 0;
     double curvature = 0;
+    int maxStep = 0;
     for (int c = 0; c < size; c++) {
       switch (kind[c]) {
         case BINOMIAL:
@@ -724,7 +737,38 @@ final class LatticeTail {
       }
       lipschitz += w[c] * Math.abs((double) step[c]);
       curvature += w[c] * (double) step[c] * step[c];
+      maxStep = (int) Math.max(maxStep, Math.abs(step[c]));
     }
+    double wSum = 0;
+    for (double x : w) {
+      wSum += x;
+    }
+    if (2 * wSum < threshold && n / 2 > budget) {
+      // Q ≤ 2·Σw never reaches the threshold: every node would be evaluated
+      out.overBudget = true;
+      return out;
+    }
+    // sin and cos of half the angle j·t for each distinct |step| j
+    boolean[] used = new boolean[maxStep + 1];
+    int distinct = 0;
+    for (int c = 0; c < size; c++) {
+      int j = (int) Math.abs(step[c]);
+      if (!used[j]) {
+        used[j] = true;
+        distinct++;
+      }
+    }
+    int[] steps = new int[distinct];
+    for (int j = 0, i = 0; j <= maxStep; j++) {
+      if (used[j]) {
+        steps[i++] = j;
+      }
+    }
+    // Q needs only sin² and sin·cos, which a rotation recurrence over j = 1..maxStep gives to about
+    // maxStep·ε; the integrand itself always uses directly computed sines and cosines
+    boolean recurrence = maxStep <= 4 * distinct + 16;
+    double[] sinHalf = new double[maxStep + 1];
+    double[] cosHalf = new double[maxStep + 1];
     double h = TWO_PI / n;
     double eTheta = Math.exp(-theta);
     double oneMinusE = -Math.expm1(-theta);
@@ -734,23 +778,35 @@ final class LatticeTail {
     out.error = 4 * EPS * f0;
     out.evaluated = 1;
     long dm = Math.floorMod(d, n);
-    double[] halfSin = new double[size];
-    double[] halfCos = new double[size];
     long half = n / 2;
     long r = 1;
     while (r <= half) {
       double weight = (2 * r == n) ? 1 : 2;
+      if (recurrence) {
+        double s1 = Math.sin(r * (Math.PI / n));
+        double c1 = Math.cos(r * (Math.PI / n));
+        double sj = 0;
+        double cj = 1;
+        for (int j = 1; j <= maxStep; j++) {
+          double next = sj * c1 + cj * s1;
+          cj = cj * c1 - sj * s1;
+          sj = next;
+          sinHalf[j] = sj;
+          cosHalf[j] = cj;
+        }
+      } else {
+        exactHalfAngles(r, n, steps, sinHalf, cosHalf);
+      }
       double q = 0;
       double slope = 0;
       for (int c = 0; c < size; c++) {
-        long k = reduce(r * step[c], n);
-        double s = Math.sin(k * (Math.PI / n));
-        double co = Math.cos(k * (Math.PI / n));
-        halfSin[c] = s;
-        halfCos[c] = co;
-        q += w[c] * 2 * s * s;
-        slope += w[c] * step[c] * 2 * s * co;
+        int j = (int) Math.abs(step[c]);
+        double sn = sinHalf[j];
+        q += w[c] * 2 * sn * sn;
+        slope += w[c] * Math.abs((double) step[c]) * 2 * sn * cosHalf[j];
       }
+      // the rotation recurrence and the sums are accurate to far better than this margin
+      q *= 1 - 1e-9;
       if (q >= threshold) {
         // Q(t + x) ≥ Q(t) − B·x (Lipschitz) and ≥ Q(t) + Q'(t)·x − C·x²/2 (|Q''| ≤ C): skip the nodes
         // within the larger of the two distances at which a bound could reach the threshold
@@ -767,15 +823,18 @@ final class LatticeTail {
         out.overBudget = true;
         return out;
       }
+      if (recurrence) {
+        exactHalfAngles(r, n, steps, sinHalf, cosHalf);
+      }
       double re = 0;
       double im = 0;
       double reMag = 0;
       double imMag = 0;
       for (int c = 0; c < size; c++) {
-        double s = halfSin[c];
-        double s2 = s * s;
-        double co = halfCos[c];
-        double sinU = 2 * s * co;
+        int j = (int) Math.abs(step[c]);
+        double sn = step[c] < 0 ? -sinHalf[j] : sinHalf[j];
+        double s2 = sn * sn;
+        double sinU = 2 * sn * cosHalf[j];
         double cr;
         double ci;
         switch (kind[c]) {
@@ -818,6 +877,15 @@ final class LatticeTail {
       r++;
     }
     return out;
+  }
+
+  /** sin and cos of (r·j mod n)·π/n, the half-angle of step j at node r reduced to (−π/2, π/2]. */
+  private static void exactHalfAngles(long r, long n, int[] steps, double[] sinHalf, double[] cosHalf) {
+    for (int j : steps) {
+      long k = reduce(r * j, n);
+      sinHalf[j] = Math.sin(k * (Math.PI / n));
+      cosHalf[j] = Math.cos(k * (Math.PI / n));
+    }
   }
 
   /** x mod n in (−n/2, n/2]. */

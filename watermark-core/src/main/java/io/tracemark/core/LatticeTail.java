@@ -18,21 +18,22 @@ import java.util.Locale;
  *
  * where P_θ is the exponentially tilted law (each component stays in its family with tilted
  * parameters) and φ_θ its characteristic function. θ is the saddle point (tilted mean d), or at
- * least 1/σ so that the factor 1/(1 − e^{−θ−it}) stays as wide as φ_θ. The integrand is
+ * least 2/σ so that the factor 1/(1 − e^{−θ−it}) stays about as wide as φ_θ. The integrand is
  * 2π-periodic, so the N-point trapezoidal rule returns Σ_q a_{qN} where a_m = Σ_{j≥0} e^{−θj}
  * P_θ(D = d + m + j) ≥ 0 and a_0 = I: it never underestimates, and the excess is bounded by
  * Chernoff bounds of the tilted law. Only nodes where the integrand can matter are evaluated: with
  * Q(t) = Σ_c w_c (1 − cos(step_c·t)) ≤ −ln |φ_θ(t)| (w_c from ln(1 − x) ≤ −x and the concavity of
- * ln(1 + x)), Q is Lipschitz with constant B = Σ_c w_c |step_c|, so after a node where Q exceeds the
- * threshold the next ⌊(Q − threshold)/(B·2π/N)⌋ nodes are provably negligible and are skipped.
+ * ln(1 + x)), Q has the Lipschitz constant Σ_c w_c |step_c| and |Q''| ≤ Σ_c w_c step_c², so after a
+ * node where Q exceeds the threshold the nodes up to where either bound could reach it are provably
+ * negligible and are skipped.
  *
  * <p>Certificate: the aliasing bound, the skipped-node bound and a first-order rounding-error
- * estimate (phases of size Φ lose about ε·Φ) are added up; if the relative error of ln p exceeds
- * {@link #MAX_RELATIVE_ERROR}, a binomial-only problem is recomputed by direct convolution of the
- * tilted per-component binomials (nonnegative terms: relative accuracy whatever the lattice
- * structure; each component truncated to a Bernstein window with its dropped mass bounded), and
- * any other problem throws {@link ArithmeticException}. Rounding error exceeds the certificate only
- * when the lattice law is rough (gaps between reachable values) under a steep tilt.
+ * estimate (phases of size Φ lose about ε·Φ) are added up. A binomial-only problem is computed by
+ * direct convolution of the tilted per-component binomials instead when that is cheaper or when the
+ * Fourier certificate fails (nonnegative terms: relative accuracy whatever the lattice structure;
+ * each component truncated to a Bernstein window with its dropped mass bounded); any other
+ * uncertified problem throws {@link ArithmeticException}. Rounding error exceeds the certificate
+ * only when the lattice law is rough (gaps between reachable values) under a steep tilt.
  */
 final class LatticeTail {
   /** Largest accepted relative error of ln p (the public contract is 1e-9 on log10 p). */
@@ -44,11 +45,10 @@ final class LatticeTail {
 
   private static final double EPS = Math.ulp(1.0);
   private static final double TWO_PI = 2 * Math.PI;
-  private static final double LN_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
   /** Largest lattice period N: node products r·(d mod N) stay exact with the double-quotient trick. */
   private static final long MAX_NODES = 1L << 50;
   /** Work budget (multiply-adds) of the direct-convolution fallback. */
-  static final long CONVOLUTION_BUDGET = 4_000_000_000L;
+  static final long CONVOLUTION_BUDGET = 1_000_000_000L;
 
   /**
    * How a tail was computed (for tests and diagnostics): at the edge of the support, the point mass
@@ -67,9 +67,9 @@ final class LatticeTail {
   private final double[] a;
   /** binomial: 1 − π; negative binomial: p = 1 − q; Poisson: unused. */
   private final double[] b;
-  /** binomial: ln π; negative binomial: ln q. */
+  /** binomial: ln π; negative binomial: ln q; Poisson: ln mean. */
   private final double[] lnA;
-  /** binomial: ln(1 − π); negative binomial: ln p. */
+  /** binomial: ln(1 − π); negative binomial: ln p; Poisson: unused. */
   private final double[] lnB;
 
   private LatticeTail(int size, int[] kind, long[] step, long[] trials, double[] a, double[] b, double[] lnA,
@@ -156,6 +156,9 @@ final class LatticeTail {
 
   /** ln P(D ≥ d) with how it was computed; throws {@link ArithmeticException} if it cannot be certified. */
   Evaluation evaluate(long d) {
+    if (flipOffset() != 0) {
+      return flipped().evaluate(d - flipOffset());
+    }
     if (d <= minimum()) {
       return new Evaluation(0.0, Method.BOUND, 0, 0);
     }
@@ -165,7 +168,8 @@ final class LatticeTail {
     if (d <= mean(0)) {
       // P is about 1/2 or more: 1 − P(D ≤ d − 1), the lower tail l being the upper tail of −D; an
       // absolute error e of ln l moves ln p by e·l/(1 − l), at most 2e relative to |ln p| when l < 1/2
-      Evaluation lower = negate().upper(1 - d, 0.5 * MAX_RELATIVE_ERROR);
+      // (and about e when l is small)
+      Evaluation lower = negate().upper(1 - d, MAX_RELATIVE_ERROR);
       double l = Math.exp(lower.lnP());
       if (l < 0.5) {
         double lnP = Math.log1p(-l);
@@ -194,31 +198,42 @@ final class LatticeTail {
    * ln P(D ≥ d) for min < d ≤ max by a contour with θ > 0. The Fourier result is accepted when its
    * absolute error of ln p is at most {@code maxAbsolute} (or, if that is NaN, its relative error at
    * most {@link #MAX_RELATIVE_ERROR}); otherwise a binomial law is recomputed by direct convolution
-   * when that is affordable. The caller checks the returned certificate.
+   * when that is affordable, and the better certified result is returned. The caller checks it.
    */
   private Evaluation upper(long d, double maxAbsolute) {
     if (d == maximum()) {
       return new Evaluation(lnPointMassAtMaximum(), Method.POINT_MASS, 4 * size * EPS, 0);
     }
-    double thetaHat = d > mean(0) ? saddle(d) : 0;
-    // θ ≥ 2/σ keeps 1/(1 − e^{−θ−it}) about as wide as φ_θ (fewer nodes) while the integrand's
-    // absolute sum stays within a factor 3 of I; for σ < 2 the law sits on a few points
-    double theta = Math.max(thetaHat, 2 / Math.max(2, Math.sqrt(variance(0))));
+    double mean = mean(0);
+    double thetaHat = d > mean ? saddle(d) : 0;
+    // θ ≥ 2/σ_θ keeps 1/(1 − e^{−θ−it}) about as wide as φ_θ (fewer nodes) while the integrand's
+    // absolute sum stays within a factor 3 of I (for σ_θ < 2 the law sits on a few points); but no
+    // further than the tilt whose mean is E D + 2σ, so that a skewed D is not pushed far past d
+    double floor = 2 / Math.max(2, Math.sqrt(variance(thetaHat)));
+    double floorTarget = Math.min(Math.ceil(mean + 2 * Math.sqrt(variance(0))), maximum() - 1.0);
+    if (floorTarget > mean && floorTarget > d) {
+      floor = Math.min(floor, saddle((long) floorTarget));
+    }
+    double theta = Math.max(thetaHat, floor);
     double sup = thetaSup();
     if (theta >= sup) {
       theta = 0.5 * (thetaHat + sup);
     }
-    LatticeTail tilted = tilt(theta);
+    LatticeTail tilt = tilt(theta);
+    // the tilted law with every binomial of π > 1/2 written as its failures (D = offset + D'), so
+    // that phases and means stay of the size of the fluctuations, not of n
+    LatticeTail tilted = tilt.flipped();
+    long dt = d - tilt.flipOffset();
     double lnPrefactor = lnPrefactor(theta, d);
     // rounding of each term, plus parameters rounded by ε shifting the law by about ε·|E D|
     double prefactorError = 4 * EPS * (excessMagnitude(theta) + Math.abs(theta * meanMinus(d))
         + theta * meanMagnitude());
     boolean binomial = allBinomial();
-    long convolutionCost = binomial ? tilted.convolutionCost(1e-30) : Long.MAX_VALUE;
+    long convolutionCost = binomial ? tilted.convolutionCost(Math.log(1e-30)) : Long.MAX_VALUE;
     // a Fourier node costs about as much per component as 100 multiply-adds (sin, cos, atan2, log1p):
     // past that budget the direct convolution is cheaper
     long nodeBudget = convolutionCost == Long.MAX_VALUE ? Long.MAX_VALUE : convolutionCost / (100L * size) + 64;
-    Evaluation fourier = tilted.fourier(d, theta, lnPrefactor, prefactorError, nodeBudget);
+    Evaluation fourier = tilted.fourier(dt, theta, lnPrefactor, prefactorError, nodeBudget);
     if (fourier != null) {
       boolean accepted = Double.isNaN(maxAbsolute) ? fourier.relativeError() <= MAX_RELATIVE_ERROR
           : absoluteError(fourier) <= maxAbsolute;
@@ -226,16 +241,17 @@ final class LatticeTail {
         return fourier;
       }
     }
+    Evaluation direct;
     try {
-      return tilted.convolution(d, theta, lnPrefactor, prefactorError);
+      direct = tilted.convolution(dt, theta, lnPrefactor, prefactorError);
     } catch (ArithmeticException tooCostly) {
       if (fourier == null) {
         throw tooCostly;
       }
       return fourier;
     }
+    return fourier == null || direct.relativeError() <= fourier.relativeError() ? direct : fourier;
   }
-
 
   /**
    * K(θ) − θd, written as Σ_c [K_c(θ) − θ·E Y_c·step_c] + θ·(E D − d): each bracket is a sum of
@@ -390,6 +406,36 @@ final class LatticeTail {
       }
     }
     return inf;
+  }
+
+  /** Σ step·n over the binomials with π > 1/2: D = this offset + D' for the law of {@link #flipped}. */
+  private long flipOffset() {
+    long offset = 0;
+    for (int c = 0; c < size; c++) {
+      if (kind[c] == BINOMIAL && a[c] > 0.5) {
+        offset += step[c] * trials[c];
+      }
+    }
+    return offset;
+  }
+
+  /** The law with each binomial of π > 1/2 replaced by its failures n − X (step negated, π ↔ 1 − π). */
+  private LatticeTail flipped() {
+    long[] s = step.clone();
+    double[] na = a.clone();
+    double[] nb = b.clone();
+    double[] nla = lnA.clone();
+    double[] nlb = lnB.clone();
+    for (int c = 0; c < size; c++) {
+      if (kind[c] == BINOMIAL && a[c] > 0.5) {
+        s[c] = -step[c];
+        na[c] = b[c];
+        nb[c] = a[c];
+        nla[c] = lnB[c];
+        nlb[c] = lnA[c];
+      }
+    }
+    return new LatticeTail(size, kind, s, trials, na, nb, nla, nlb);
   }
 
   private LatticeTail negate() {
@@ -926,9 +972,9 @@ final class LatticeTail {
     }
   }
 
-  private Windows windows(double delta) {
+  private Windows windows(double lnDelta) {
     Windows w = new Windows(size);
-    double l = Math.log(2 / delta);
+    double l = Math.log(2) - lnDelta;
     for (int c = 0; c < size; c++) {
       double nn = trials[c];
       // P(|Y − nπ| ≥ R) ≤ 2 exp(−R² / (2(nπ(1−π) + R/3))) = δ at R = l/3 + sqrt(l²/9 + 2·l·nπ(1−π))
@@ -944,9 +990,9 @@ final class LatticeTail {
     return w;
   }
 
-  /** Multiply-adds of {@link #convolution} with windows of dropped mass δ (this law tilted). */
-  long convolutionCost(double delta) {
-    Windows w = windows(delta);
+  /** Multiply-adds of {@link #convolution} with windows of dropped mass e^{lnDelta} (this law tilted). */
+  long convolutionCost(double lnDelta) {
+    Windows w = windows(lnDelta);
     return w.width > Integer.MAX_VALUE - 16 ? Long.MAX_VALUE : w.cost;
   }
 
@@ -957,10 +1003,10 @@ final class LatticeTail {
    * per term and stage, whatever the lattice structure.
    */
   private Evaluation convolution(long d, double theta, double lnPrefactor, double prefactorError) {
-    double delta = 1e-30;
+    double lnDelta = Math.log(1e-30);
     long work = 0;
     for (int attempt = 0; attempt < 3; attempt++) {
-      Windows win = windows(delta);
+      Windows win = windows(lnDelta);
       if (win.cost > CONVOLUTION_BUDGET || win.width > Integer.MAX_VALUE - 16) {
         throw new ArithmeticException(String.format(Locale.ROOT,
             "lattice tail at d=%d: Fourier error not certified and direct convolution needs %d operations", d,
@@ -1020,13 +1066,15 @@ final class LatticeTail {
         }
       }
       double lnI = lnScale + best + Math.log(sum);
-      double relDropped = size * delta / Math.exp(lnI);
+      double relDropped = Math.exp(Math.log(size) + lnDelta - lnI);
+      // entries that underflowed (below 2^-1022 of a stage's maximum) add at most this much
+      double relUnderflow = Math.exp(Math.log((double) dist.length * size) - 708 + lnScale - lnI);
       if (!(relDropped <= 1e-14) && attempt < 2) {
-        delta = Math.max(Double.MIN_NORMAL, 1e-20 * Math.exp(lnI) / size);
+        lnDelta = lnI + Math.log(1e-20 / size);
         continue;
       }
       double lnP = lnPrefactor + lnI;
-      double absError = relDropped + 2 * EPS * (win.terms + dist.length) + prefactorError;
+      double absError = relDropped + relUnderflow + 2 * EPS * (win.terms + dist.length) + prefactorError;
       return new Evaluation(lnP, Method.CONVOLUTION, absError / Math.max(Math.abs(lnP), Double.MIN_NORMAL), work);
     }
     throw new AssertionError("unreachable");

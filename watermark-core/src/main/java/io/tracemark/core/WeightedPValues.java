@@ -16,8 +16,10 @@ package io.tracemark.core;
  * the tilted per-level binomials. The gamma sum is turned into a lattice tail first: with
  * m = min level and ρ = Σ n_l, S = m·Gamma(ρ + K) where K = Σ_l NegBin(n_l, m/l), so
  * P(S ≥ s) = P(K − Poisson(s/m) ≥ 1 − ρ). One populated level reduces exactly to
- * {@link PValues}. Accuracy: relative error of log10 p below 1e-9 (certified per call), for up to
- * 10^9 tuples and p far below 1e-100000.
+ * {@link PValues}. Accuracy: relative error of log10 p below 1e-9, certified per call (within 1e-15
+ * of p = 1, an absolute error of ln p below 1e-25), for up to 10^9 tuples and p far below
+ * 1e-100000; a call that cannot be certified throws {@link ArithmeticException} rather than
+ * return an uncertain value (no such input is known).
  */
 public final class WeightedPValues {
   private WeightedPValues() {}

@@ -76,6 +76,9 @@ class WeightedCalibrationTest {
       }
     }
     report("binomial", flagged);
+    System.out.printf(Locale.ROOT, "weighted binomial: lower bounds %d at 1e-2 (alpha' %.5f), %d at 1e-3 (alpha' %.6f)%n",
+        quantile(CORPORA, ALPHAS[0] - atoms[0], 0.001), ALPHAS[0] - atoms[0],
+        quantile(CORPORA, ALPHAS[1] - atoms[1], 0.001), ALPHAS[1] - atoms[1]);
     for (int a = 0; a < ALPHAS.length; a++) {
       double alphaLow = ALPHAS[a] - atoms[a];
       assertThat(flagged[a]).as("null corpora flagged at alpha=%s", ALPHAS[a])

@@ -608,6 +608,79 @@ class WeightedPValuesTest {
     }
   }
 
+  /**
+   * Seeded random level sets (1 to 64 levels, 1 to 10^9 tuples per level, γ from 10^-6 to 1 − 10^-6)
+   * at random s from far below the mean to far above it: every tail is certified (no exception),
+   * monotone in s, and between the one-level bounds P(X_top ≥ ⌈s/l_max⌉) ≤ P(S ≥ s) ≤ P(ΣX ≥ ⌈s/l_max⌉)
+   * (and the gamma analogues).
+   */
+  @Test
+  void randomConfigurationsAreCertifiedMonotoneAndWithinBounds() {
+    SplittableRandom r = new SplittableRandom(2026);
+    for (int config = 0; config < 60; config++) {
+      int top = 1 + r.nextInt(r.nextBoolean() ? 8 : 64);
+      long[] c = new long[top + 1];
+      int populated = 1 + r.nextInt(top);
+      int decades = r.nextInt(10);
+      for (int i = 0; i < populated; i++) {
+        c[1 + r.nextInt(top)] += 1 + (long) Math.floor(Math.pow(10, decades * r.nextDouble()));
+      }
+      double gamma;
+      switch (r.nextInt(4)) {
+        case 0: gamma = 0.5; break;
+        case 1: gamma = 0.25; break;
+        case 2: gamma = Math.pow(10, -1 - 5 * r.nextDouble()); break;
+        default: gamma = 1 - Math.pow(10, -1 - 5 * r.nextDouble()); break;
+      }
+      long n = 0;
+      long max = 0;
+      int high = 0;
+      for (int l = 1; l <= top; l++) {
+        n += c[l];
+        max += l * c[l];
+        if (c[l] > 0) {
+          high = l;
+        }
+      }
+      double mean = WeightedPValues.binomialMean(c, gamma);
+      double sd = Math.sqrt(WeightedPValues.binomialVariance(c, gamma));
+      java.util.TreeSet<Long> values = new java.util.TreeSet<>(java.util.List.of(1L, max, Math.max(1, max - 1)));
+      for (int i = 0; i < 12; i++) {
+        double z = r.nextInt(3) == 0 ? -60 + 120 * r.nextDouble() : r.nextBoolean() ? 3 * r.nextGaussian()
+            : 5 + 1000 * r.nextDouble();
+        long s = (long) Math.floor(mean + z * sd);
+        if (s >= 1 && s <= max) {
+          values.add(s);
+        }
+      }
+      double previous = 0;
+      for (long s : values) {
+        double p = WeightedPValues.log10BinomialUpperTail(c, s, gamma);
+        long k = -Math.floorDiv(-s, high);
+        String where = String.format("config %d: %s gamma=%s s=%d", config, java.util.Arrays.toString(c), gamma, s);
+        assertThat(p).as(where).isLessThanOrEqualTo(previous + 1e-12 * Math.abs(previous))
+            .isLessThanOrEqualTo(PValues.log10BinomialUpperTail(n, k, gamma) * (1 - 1e-9) + 1e-12)
+            .isGreaterThanOrEqualTo(PValues.log10BinomialUpperTail(c[high], k, gamma) * (1 + 1e-9) - 1e-12);
+        previous = p;
+      }
+      double gammaMean = WeightedPValues.gammaMean(c);
+      double gammaSd = Math.sqrt(WeightedPValues.gammaVariance(c));
+      previous = 0;
+      for (double z = -20; z < 3000; z = z < 5 ? z + 2.5 : z * 2.2) {
+        double s = gammaMean + z * gammaSd;
+        if (s <= 0) {
+          continue;
+        }
+        double p = WeightedPValues.log10GammaUpperTail(c, s);
+        String where = String.format("config %d: %s s=%s", config, java.util.Arrays.toString(c), s);
+        assertThat(p).as(where).isLessThanOrEqualTo(previous + 1e-12 * Math.abs(previous))
+            .isLessThanOrEqualTo(PValues.log10GammaUpperTail(n, s / high) * (1 - 1e-9) + 1e-12)
+            .isGreaterThanOrEqualTo(PValues.log10GammaUpperTail(c[high], s / high) * (1 + 1e-9) - 1e-12);
+        previous = p;
+      }
+    }
+  }
+
   // ------------------------------------------------------------------------------- edges, moments
 
   @Test

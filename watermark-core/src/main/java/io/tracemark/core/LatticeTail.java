@@ -17,15 +17,16 @@ import java.util.Locale;
  * </pre>
  *
  * where P_θ is the exponentially tilted law (each component stays in its family with tilted
- * parameters) and φ_θ its characteristic function. θ is the saddle point (tilted mean d), or at
- * least 2/σ so that the factor 1/(1 − e^{−θ−it}) stays about as wide as φ_θ. The integrand is
- * 2π-periodic, so the N-point trapezoidal rule returns Σ_q a_{qN} where a_m = Σ_{j≥0} e^{−θj}
- * P_θ(D = d + m + j) ≥ 0 and a_0 = I: it never underestimates, and the excess is bounded by
- * Chernoff bounds of the tilted law. Only nodes where the integrand can matter are evaluated: with
- * Q(t) = Σ_c w_c (1 − cos(step_c·t)) ≤ −ln |φ_θ(t)| (w_c from ln(1 − x) ≤ −x and the concavity of
- * ln(1 + x)), Q has the Lipschitz constant Σ_c w_c |step_c| and |Q''| ≤ Σ_c w_c step_c², so after a
- * node where Q exceeds the threshold the nodes up to where either bound could reach it are provably
- * negligible and are skipped.
+ * parameters) and φ_θ its characteristic function. θ is the saddle point (tilted mean d), or near
+ * the mean about 2/σ so that the factor 1/(1 − e^{−θ−it}) stays about as wide as φ_θ. Binomials
+ * with π > 1/2 are written as their failures, so phases and means stay of the size of the
+ * fluctuations. The integrand is 2π-periodic, so the N-point trapezoidal rule returns Σ_q a_{qN}
+ * where a_m = Σ_{j≥0} e^{−θj} P_θ(D = d + m + j) ≥ 0 and a_0 = I: it never underestimates, and the
+ * excess is bounded by Chernoff bounds of the tilted law. Only nodes where the integrand can
+ * matter are evaluated: with Q(t) = Σ_c w_c (1 − cos(step_c·t)) ≤ −ln |φ_θ(t)| (w_c from ln(1 − x)
+ * ≤ −x and the concavity of ln(1 + x)), Q has the Lipschitz constant Σ_c w_c |step_c| and |Q''| ≤
+ * Σ_c w_c step_c², so after a node where Q exceeds the threshold the nodes up to where either
+ * bound could reach it are provably negligible and are skipped.
  *
  * <p>Certificate: the aliasing bound, the skipped-node bound and a first-order rounding-error
  * estimate (phases of size Φ lose about ε·Φ) are added up. A binomial-only problem is computed by

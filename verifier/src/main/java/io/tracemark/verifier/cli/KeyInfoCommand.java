@@ -27,7 +27,8 @@ final class KeyInfoCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     String created = key.created().map(Object::toString).orElse(null);
     if (json) {
-      o.println(Common.fmt("{\"key_id\":\"%s\",\"commitment\":\"%s\",\"created\":%s,\"tenants\":%d}", key.keyId(),
+      o.println(Common.fmt("{\"schema_version\":%d,\"key_id\":\"%s\",\"commitment\":\"%s\",\"created\":%s,\"tenants\":%d}",
+          Json.SCHEMA_VERSION, key.keyId(),
           key.commitment(), created == null ? "null" : Json.quote(created), key.tenants()));
     } else {
       o.println("key id:     " + key.keyId());

@@ -45,8 +45,8 @@ final class KeygenCommand implements Callable<Integer> {
       SigningKey key = SigningKey.generate();
       Path pub = key.writeFiles(out);
       if (json) {
-        o.println(Common.fmt("{\"signing_key_id\":\"%s\",\"algorithm\":\"Ed25519\",\"secret_file\":%s,"
-            + "\"public_file\":%s}", key.keyId(), Json.quote(out.toString()), Json.quote(pub.toString())));
+        o.println(Common.fmt("{\"schema_version\":%d,\"signing_key_id\":\"%s\",\"algorithm\":\"Ed25519\",\"secret_file\":%s,"
+            + "\"public_file\":%s}", Json.SCHEMA_VERSION, key.keyId(), Json.quote(out.toString()), Json.quote(pub.toString())));
       } else {
         o.println("signing key id: " + key.keyId() + " (Ed25519)");
         o.println("secret key:     " + out + " (owner-only; keep it private)");
@@ -61,7 +61,8 @@ final class KeygenCommand implements Callable<Integer> {
     WatermarkKey key = WatermarkKey.generate().withTenants(tenants);
     key.writeFile(out);
     if (json) {
-      o.println(Common.fmt("{\"key_id\":\"%s\",\"commitment\":\"%s\",\"tenants\":%d,\"file\":%s}", key.keyId(),
+      o.println(Common.fmt("{\"schema_version\":%d,\"key_id\":\"%s\",\"commitment\":\"%s\",\"tenants\":%d,\"file\":%s}",
+          Json.SCHEMA_VERSION, key.keyId(),
           key.commitment(), tenants, Json.quote(out.toString())));
     } else {
       o.println("key id:     " + key.keyId());

@@ -15,15 +15,20 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code tracemark} command line. Exit codes: 0 the command ran (whatever the verdict), 2 usage
- * error, 3 input error (unreadable file, bad record, wrong key file…), 4 a report's signature does
- * not verify; 1 only for an internal error. Errors are one line on stderr, never a stack trace.
+ * The {@code tracemark} command line. Exit codes: 0 the command ran (whatever the verdict, unless
+ * {@code --fail-on-detect}), 2 usage error, 3 input error (unreadable file, bad record, wrong key
+ * file…), 4 a report's signature does not verify, 5 a watermark was detected and
+ * {@code --fail-on-detect} was given; 1 only for an internal error. Errors are one line on stderr,
+ * never a stack trace; a mistyped command or option gets the nearest known names. Without
+ * arguments it prints its usage and exits 0.
  */
 @Command(name = "tracemark", mixinStandardHelpOptions = true, versionProvider = Tracemark.VersionProvider.class,
     description = "Watermark keys, detection, and evidence that a suspect corpus or model inherits a watermark.",
     subcommands = {KeygenCommand.class, KeyInfoCommand.class, DetectCommand.class, VerifyCommand.class,
         ReportVerifyCommand.class, HelpCommand.class},
-    footer = {"", "Exit codes: 0 ran (whatever the verdict), 2 usage, 3 input error, 4 signature does not verify."})
+    footer = {"", "Exit codes: 0 ran (whatever the verdict), 1 internal error, 2 usage error,",
+        "  3 input error, 4 signature does not verify,", "  5 watermark detected (detect/verify --fail-on-detect).",
+        "Results go to stdout; progress, warnings and errors to stderr (docs/verifier.md)."})
 public final class Tracemark implements Runnable {
   /** The command ran. */
   public static final int OK = 0;
@@ -35,6 +40,8 @@ public final class Tracemark implements Runnable {
   public static final int INPUT = 3;
   /** A signature does not verify. */
   public static final int BAD_SIGNATURE = 4;
+  /** A watermark was detected and {@code --fail-on-detect} was given. */
+  public static final int DETECTED = 5;
 
   @picocli.CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -56,7 +63,13 @@ public final class Tracemark implements Runnable {
     CommandLine cli = commandLine(o, e);
     int code;
     try {
-      code = cli.execute(args);
+      if (args.length == 0) {
+        // asking for nothing is asking for help: the usage, on stdout, exit 0
+        cli.usage(o);
+        code = OK;
+      } else {
+        code = cli.execute(args);
+      }
     } catch (OutOfMemoryError oom) {
       // the work that filled the heap is unreachable by now, so one line can still be printed
       e.println(String.format(java.util.Locale.ROOT, "tracemark: error: out of memory (maximum heap %,d MB); give the"
@@ -74,9 +87,13 @@ public final class Tracemark implements Runnable {
     cli.setOut(out);
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
-    cli.setParameterExceptionHandler((ex, args) -> {
-      CommandLine c = ex.getCommandLine();
-      c.getErr().println(prefix(c) + ex.getMessage().replace('\n', ' '));
+    cli.setParameterExceptionHandler((error, args) -> {
+      CommandLine c = error.getCommandLine();
+      // a mistyped option is the cause of the "missing required option" that follows from it
+      CommandLine.ParameterException ex = error instanceof CommandLine.UnmatchedArgumentException
+          || c.getUnmatchedArguments().isEmpty() ? error
+          : new CommandLine.UnmatchedArgumentException(c, c.getUnmatchedArguments());
+      c.getErr().println(prefix(c) + message(ex) + suggestion(ex));
       String name = commandName(c);
       c.getErr().println("Try 'tracemark help" + (name.isEmpty() ? "" : " " + name) + "' for usage.");
       return USAGE;
@@ -87,6 +104,47 @@ public final class Tracemark implements Runnable {
       return code;
     });
     return cli;
+  }
+
+  /** The usage error's message; an unknown word where a command is expected is called an unknown command. */
+  static String message(CommandLine.ParameterException ex) {
+    if (ex instanceof CommandLine.UnmatchedArgumentException) {
+      CommandLine.UnmatchedArgumentException u = (CommandLine.UnmatchedArgumentException) ex;
+      java.util.List<String> unmatched = u.getUnmatched();
+      if (!u.isUnknownOption() && !unmatched.isEmpty() && !ex.getCommandLine().getSubcommands().isEmpty()
+          && !unmatched.get(0).startsWith("-")) {
+        return "unknown command '" + shown(unmatched.get(0)) + "'";
+      }
+      for (String arg : unmatched) {
+        if (arg.startsWith("-")) {
+          return "unknown option '" + shown(arg) + "'";
+        }
+      }
+    }
+    return ex.getMessage().replace('\n', ' ');
+  }
+
+  /** A value typed by the user, as echoed in a message: control characters escaped, at most 80 characters. */
+  static String shown(String value) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < value.length(); i++) {
+      char ch = value.charAt(i);
+      b.append(Character.isISOControl(ch) ? String.format(java.util.Locale.ROOT, "\\u%04x", (int) ch) : ch);
+    }
+    return b.length() <= 80 ? b.toString() : b.substring(0, 80) + "…";
+  }
+
+  /** "; did you mean ...?" for a mistyped command or option, else empty. */
+  static String suggestion(CommandLine.ParameterException ex) {
+    if (!(ex instanceof CommandLine.UnmatchedArgumentException)) {
+      return "";
+    }
+    java.util.List<String> s = ((CommandLine.UnmatchedArgumentException) ex).getSuggestions();
+    if (s == null || s.isEmpty()) {
+      return "";
+    }
+    java.util.List<String> shown = s.subList(0, Math.min(3, s.size()));
+    return "; did you mean " + String.join(" or ", shown) + "?";
   }
 
   private static String commandName(CommandLine c) {

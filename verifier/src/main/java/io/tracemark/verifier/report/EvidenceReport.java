@@ -245,7 +245,8 @@ public final class EvidenceReport {
     Files.createDirectories(dir);
     byte[] json = toBytes(tree);
     Files.write(dir.resolve(JSON_FILE), json);
-    Files.writeString(dir.resolve(HTML_FILE), HtmlReport.render(tree), StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve(HTML_FILE), HtmlReport.render(tree, signer == null ? null : signer.keyId()),
+        StandardCharsets.UTF_8);
     Path sig = dir.resolve(SIG_FILE);
     if (signer != null) {
       ObjectNode s = JSON.createObjectNode();

@@ -120,12 +120,24 @@ public final class Tracemark implements Runnable {
           return "unknown option '" + shown(arg) + "'";
         }
       }
+      java.util.List<String> words = new java.util.ArrayList<>();
+      for (String arg : unmatched.subList(0, Math.min(3, unmatched.size()))) {
+        words.add("'" + shown(arg) + "'");
+      }
+      return "unexpected argument" + (unmatched.size() > 1 ? "s " : " ") + String.join(", ", words)
+          + (unmatched.size() > 3 ? ", …" : "");
     }
     return ex.getMessage().replace('\n', ' ');
   }
 
-  /** A value typed by the user, as echoed in a message: control characters escaped, at most 80 characters. */
+  /**
+   * A value typed by the user, as echoed in a message: control characters escaped, at most 80
+   * characters, and nothing of a value that holds a key ({@code key=}, {@code hash-key=}).
+   */
   static String shown(String value) {
+    if (value.toLowerCase(java.util.Locale.ROOT).contains("key=")) {
+      return "(a value with a key parameter, not shown)";
+    }
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < value.length(); i++) {
       char ch = value.charAt(i);

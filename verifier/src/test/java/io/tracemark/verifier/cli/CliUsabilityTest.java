@@ -81,6 +81,17 @@ class CliUsabilityTest {
   }
 
   @Test
+  void echoedArgumentsAreEscapedAndNeverShowAKey() {
+    Run key = run("verify", "vllm:algorithm=gumbel,key=8675309");
+    assertThat(key.code()).isEqualTo(2);
+    assertThat(key.err()).contains("unexpected argument").doesNotContain("8675309");
+    Run control = run("verfy\u001b[31m");
+    assertThat(control.err()).contains("unknown command 'verfy\\u001b[31m'").doesNotContain("\u001b");
+    Run longWord = run("x".repeat(500));
+    assertThat(longWord.err().lines().findFirst().orElseThrow()).hasSizeLessThan(160).contains("…");
+  }
+
+  @Test
   void helpWorksEverywhere() {
     for (String[] args : List.of(new String[] {"help", "--help"}, new String[] {"help", "help"},
         new String[] {"help", "report-verify"}, new String[] {"report-verify", "--help"})) {

@@ -1,6 +1,5 @@
 package io.tracemark.examples;
 
-import com.knuddels.jtokkit.api.Encoding;
 import io.tracemark.api.GreenListSpec;
 import io.tracemark.api.GreenListWatermark;
 import io.tracemark.api.WatermarkKey;
@@ -15,6 +14,7 @@ import io.tracemark.examples.demo.Distillation;
 import io.tracemark.examples.lm.NGramModel;
 import io.tracemark.examples.lm.Tokenizers;
 import io.tracemark.examples.loop.SamplingLoop;
+import io.tracemark.verifier.text.TextTokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -206,14 +206,13 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-      int vocab = option(spec, "--tokenizer", () -> Tokenizers.vocabularySize(tokenizer));
+      TextTokenizer tok = option(spec, "--tokenizer", () -> Tokenizers.get(tokenizer));
       requireOption(spec, order >= 1 && order <= NGramModel.MAX_ORDER, "--order must be between 1 and %d, was %d",
           NGramModel.MAX_ORDER, order);
-      Encoding enc = Tokenizers.encoding(tokenizer);
       long t0 = System.nanoTime();
-      List<int[]> docs = Corpora.documents(corpus, enc, vocab);
+      List<int[]> docs = Corpora.documents(corpus, tok);
       long t1 = System.nanoTime();
-      NGramModel m = NGramModel.train(docs, order, vocab, tokenizer);
+      NGramModel m = NGramModel.train(docs, order, tok.vocabularySize(), tok.name());
       long t2 = System.nanoTime();
       m.save(out);
       spec.commandLine().getOut().printf(Locale.ROOT,
@@ -266,7 +265,7 @@ public final class Main implements Callable<Integer> {
       GreenListSpec s = key == null ? null
           : option(spec, "--scheme", () -> GreenListSpec.parse(scheme == null ? "kgw:gamma=0.25,delta=2,h=1" : scheme));
       NGramModel m = NGramModel.load(model);
-      Encoding enc = Tokenizers.encoding(m.tokenizer());
+      TextTokenizer enc = Tokenizers.get(m.tokenizer());
       SamplingLoop loop = SamplingLoop.of(m).withTemperature(temperature).withTopK(topK).withTopP(topP);
       String keyId = null;
       if (key != null) {
@@ -278,7 +277,7 @@ public final class Main implements Callable<Integer> {
       List<String> texts = Corpora.prompts(prompts);
       List<int[]> promptTokens = new ArrayList<>();
       for (String p : texts) {
-        promptTokens.add(Tokenizers.encode(enc, p));
+        promptTokens.add(enc.encode(p));
       }
       int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
       ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, n));
@@ -330,15 +329,14 @@ public final class Main implements Callable<Integer> {
       requireOption(spec, rho >= 0 && rho <= 1, "--rho must be in [0, 1], was %s", rho);
       requireOption(spec, order >= 1 && order <= NGramModel.MAX_ORDER, "--order must be between 1 and %d, was %d",
           NGramModel.MAX_ORDER, order);
-      int vocab = option(spec, "--tokenizer", () -> Tokenizers.vocabularySize(tokenizer));
-      Encoding enc = Tokenizers.encoding(tokenizer);
+      TextTokenizer tok = option(spec, "--tokenizer", () -> Tokenizers.get(tokenizer));
       List<int[]> teacher = new ArrayList<>();
-      for (Corpora.Record r : Corpora.records(teacherOutputs, enc, vocab)) {
+      for (Corpora.Record r : Corpora.records(teacherOutputs, tok)) {
         teacher.add(r.tokens());
       }
-      List<int[]> humanDocs = rho >= 1 ? List.of() : Corpora.documents(human, enc, vocab);
+      List<int[]> humanDocs = rho >= 1 ? List.of() : Corpora.documents(human, tok);
       Distillation.Mix mix = Distillation.mix(humanDocs, teacher, rho, teacherOutputs.toString());
-      NGramModel m = NGramModel.train(mix.documents(), order, vocab, tokenizer);
+      NGramModel m = NGramModel.train(mix.documents(), order, tok.vocabularySize(), tok.name());
       m.save(out);
       spec.commandLine().getOut().printf(Locale.ROOT,
           "trained order-%d student on %,d human + %,d teacher tokens (rho = %.4f); wrote %s%n", order,

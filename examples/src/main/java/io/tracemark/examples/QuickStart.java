@@ -1,6 +1,5 @@
 package io.tracemark.examples;
 
-import com.knuddels.jtokkit.api.Encoding;
 import io.tracemark.api.DetectionResult;
 import io.tracemark.api.GreenListSpec;
 import io.tracemark.api.GreenListWatermark;
@@ -12,6 +11,8 @@ import io.tracemark.core.Watermarks;
 import io.tracemark.examples.lm.BrownTokens;
 import io.tracemark.examples.lm.NGramModel;
 import io.tracemark.examples.lm.Tokenizers;
+import io.tracemark.verifier.report.Numbers;
+import io.tracemark.verifier.text.TextTokenizer;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,6 +28,11 @@ import java.util.SplittableRandom;
 public final class QuickStart {
   private QuickStart() {}
 
+  /** The scheme of the example. */
+  static final String SCHEME = "kgw:gamma=0.25,delta=2,h=1";
+  /** The significance level of its verdicts. */
+  static final double ALPHA = 1e-6;
+
   public static void main(String[] args) {
     run(new PrintWriter(System.out, true));
   }
@@ -35,30 +41,52 @@ public final class QuickStart {
   public static void run(PrintWriter out) {
     // 1. A model that returns next-token logits over the whole vocabulary (here the embedded
     //    n-gram model; with llama3.java, Jlama or DJL it is the forward pass).
-    Encoding enc = Tokenizers.encoding("cl100k_base");
-    int vocab = Tokenizers.vocabularySize("cl100k_base");
+    TextTokenizer tok = Tokenizers.get("cl100k_base");
+    int vocab = tok.vocabularySize();
     List<int[]> docs = new ArrayList<>();
-    for (BrownTokens.Doc d : BrownTokens.documents(enc)) {
+    for (BrownTokens.Doc d : BrownTokens.documents(tok)) {
       docs.add(d.tokens());
     }
-    NGramModel model = NGramModel.train(docs, 4, vocab, "cl100k_base");
+    NGramModel model = NGramModel.train(docs, 4, vocab, tok.name());
 
     // 2. A secret key and a scheme: one immutable, thread-safe object for every sequence.
     WatermarkKey key = WatermarkKey.generate();
-    GreenListWatermark watermark = Watermarks.greenList(key, GreenListSpec.parse("kgw:gamma=0.25,delta=2,h=1"), vocab);
+    GreenListWatermark watermark = Watermarks.greenList(key, GreenListSpec.parse(SCHEME), vocab);
 
-    int[] prompt = Tokenizers.encode(enc, "The committee said that");
+    int[] prompt = tok.encode("The committee said that");
     int[] marked = generate(model, watermark, prompt, 200, 1);
     int[] plain = generate(model, null, prompt, 200, 1);
 
-    // 3. Detection needs only the key and the tokens.
-    for (int[] tokens : new int[][] {marked, plain}) {
+    out.printf(Locale.ROOT, "Two texts from the same model, prompt and random seed; only the first was generated with "
+        + "the watermark%n(%s, key id %s; the key's bytes are never printed). Detection scores the generated "
+        + "tokens only,%nnot the prompt.%n%n", SCHEME, key.keyId());
+    String[] labels = {"[1] WATERMARKED (generated with the key)", "[2] NOT watermarked (same model, no key)"};
+    int[][] texts = {marked, plain};
+    for (int i = 0; i < texts.length; i++) {
+      int[] tokens = texts[i];
+      // 3. Detection needs only the key and the tokens.
       DetectionResult r = watermark.detector().detect(tokens, prompt.length, tokens.length - prompt.length);
-      out.printf(Locale.ROOT, "%s%n  -> %d tuples scored, green rate %.2f (gamma %.2f), log10 p = %.1f, z = %.1f%n%n",
-          Tokenizers.decode(enc, tokens, 0, Math.min(tokens.length, prompt.length + 40)) + " ...",
-          r.tuplesScored(), r.greenFraction(), r.gamma(), r.log10PValue(), r.z());
+      out.printf(Locale.ROOT, "%s:%n%s ...%n  -> %s tuples scored, green rate %s (gamma %s), log10 p = %s, z = %s: %s%n%n",
+          labels[i], tok.decode(Arrays.copyOf(tokens, Math.min(tokens.length, prompt.length + 40))),
+          Numbers.count(r.tuplesScored()), Numbers.fixed(r.greenFraction(), 2), Numbers.exact(r.gamma()),
+          Numbers.fixed(r.log10PValue(), 1), Numbers.fixed(r.z(), 1),
+          r.significantAt(ALPHA) ? "watermark DETECTED at alpha " + Numbers.exact(ALPHA)
+              : "not detected at alpha " + Numbers.exact(ALPHA));
     }
-    out.printf(Locale.ROOT, "key id %s (the key's bytes are never printed)%n", key.keyId());
+    for (String line : legend()) {
+      out.println(line);
+    }
+  }
+
+  /** What the numbers under each text mean. */
+  static List<String> legend() {
+    return List.of(
+        "How to read it:",
+        "  tuple       a (previous token, token) pair of the generated text; each distinct one is scored once",
+        "  green rate  share of scored tuples whose token the key puts on the green list of the previous token;",
+        "              gamma = 0.25 is the rate expected of any text written without the key",
+        "  log10 p     exact log10 of the chance of a green rate this high without the key: -20 means 1 in 10^20",
+        "  z           the same excess in standard deviations, for familiarity");
   }
 
   /** The sampling loop: logits, the engine's processors, the watermark last, then the draw. */

@@ -1,6 +1,5 @@
 package io.tracemark.examples;
 
-import com.knuddels.jtokkit.api.Encoding;
 import io.tracemark.api.GreenListSpec;
 import io.tracemark.api.GreenListWatermark;
 import io.tracemark.core.Watermarks;
@@ -8,6 +7,7 @@ import io.tracemark.examples.demo.Seeds;
 import io.tracemark.examples.lm.BrownTokens;
 import io.tracemark.examples.lm.NGramModel;
 import io.tracemark.examples.lm.Tokenizers;
+import io.tracemark.verifier.text.TextTokenizer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,13 +15,13 @@ import java.util.List;
 public final class TestModels {
   private TestModels() {}
 
-  public static final int VOCAB = Tokenizers.vocabularySize("cl100k_base");
+  public static final int VOCAB = Tokenizers.get("cl100k_base").vocabularySize();
   public static final GreenListSpec SPEC = GreenListSpec.parse("kgw:gamma=0.25,delta=2,h=1");
   private static List<BrownTokens.Doc> docs;
   private static NGramModel small;
 
-  public static synchronized Encoding encoding() {
-    return Tokenizers.encoding("cl100k_base");
+  public static TextTokenizer encoding() {
+    return Tokenizers.get("cl100k_base");
   }
 
   public static synchronized List<BrownTokens.Doc> brown() {
@@ -49,6 +49,6 @@ public final class TestModels {
   }
 
   public static int[] prompt(String text) {
-    return Tokenizers.encode(encoding(), text);
+    return encoding().encode(text);
   }
 }

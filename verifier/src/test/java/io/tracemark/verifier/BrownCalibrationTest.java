@@ -12,6 +12,7 @@ import io.tracemark.verifier.text.Tokenizers;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.math3.distribution.BinomialDistribution;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Each test is exact; the 500 are a binomial sample only with independent keys. This is also why
  * a corpus is scored with one global tape, never as a sum of per-document tests.
  */
+@Tag("slow")
 class BrownCalibrationTest {
 
   /** The central 99% interval of Binomial(n, p). */

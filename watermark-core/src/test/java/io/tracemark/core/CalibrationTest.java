@@ -10,12 +10,14 @@ import io.tracemark.api.GreenListWatermark;
 import io.tracemark.api.Seeding;
 import java.util.SplittableRandom;
 import org.apache.commons.math3.distribution.BinomialDistribution;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Under H0 (text independent of the key) the detector's p-values are exact: the fraction of
  * unwatermarked sequences with p < α must lie inside the 99 % binomial interval around α.
  */
+@Tag("slow")
 class CalibrationTest {
   static final double[] ALPHAS = {1e-2, 1e-3};
 

@@ -8,6 +8,7 @@ import io.tracemark.api.GreenListWatermark;
 import io.tracemark.api.Sampler;
 import io.tracemark.api.Samplers;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * lie in [2, 4]), with the ranks assigned to token ids by a fresh pseudo-random affine bijection
  * at each step; δ = 2, γ = 0.25; 200 sequences of 200 tokens. At least 95 % must reach p < 1e-6.
  */
+@Tag("slow")
 class PowerTest {
   static final int VOCAB = 32_000;
   static final double ZIPF = 1.5;

@@ -2,9 +2,8 @@ package io.tracemark.examples.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.knuddels.jtokkit.api.Encoding;
 import io.tracemark.examples.lm.BrownTokens;
-import io.tracemark.examples.lm.Tokenizers;
+import io.tracemark.verifier.text.TextTokenizer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -36,10 +35,10 @@ public final class Corpora {
   public record Record(String id, int[] promptTokens, int[] tokens) {}
 
   /** The documents of {@code source} as token arrays. */
-  public static List<int[]> documents(String source, Encoding encoding, int vocabularySize) {
+  public static List<int[]> documents(String source, TextTokenizer tokenizer) {
     if (source.equals("brown")) {
       List<int[]> out = new ArrayList<>();
-      for (BrownTokens.Doc d : BrownTokens.documents(encoding)) {
+      for (BrownTokens.Doc d : BrownTokens.documents(tokenizer)) {
         out.add(d.tokens());
       }
       return out;
@@ -64,11 +63,11 @@ public final class Corpora {
     List<int[]> out = new ArrayList<>();
     for (Path f : files) {
       if (f.getFileName().toString().endsWith(".jsonl")) {
-        for (Record r : records(f, encoding, vocabularySize)) {
+        for (Record r : records(f, tokenizer)) {
           out.add(r.tokens());
         }
       } else {
-        out.add(Tokenizers.encode(encoding, readText(f)));
+        out.add(tokenizer.encode(readText(f)));
       }
     }
     return out;
@@ -91,7 +90,7 @@ public final class Corpora {
    * from {@code prompt_tokens} (else {@code prompt}, tokenized, else none). Blank lines are
    * skipped; anything else that is not such a record is an error naming the file and line.
    */
-  public static List<Record> records(Path file, Encoding encoding, int vocabularySize) {
+  public static List<Record> records(Path file, TextTokenizer tokenizer) {
     List<Record> out = new ArrayList<>();
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       String line;
@@ -111,8 +110,8 @@ public final class Corpora {
           throw bad(file, lineNo, "a record must be a JSON object");
         }
         String id = node.hasNonNull("id") ? node.get("id").asText() : file.getFileName() + ":" + lineNo;
-        int[] tokens = tokens(file, lineNo, node, "tokens", "text", encoding, vocabularySize, true);
-        int[] prompt = tokens(file, lineNo, node, "prompt_tokens", "prompt", encoding, vocabularySize, false);
+        int[] tokens = tokens(file, lineNo, node, "tokens", "text", tokenizer, true);
+        int[] prompt = tokens(file, lineNo, node, "prompt_tokens", "prompt", tokenizer, false);
         out.add(new Record(id, prompt, tokens));
       }
     } catch (java.nio.file.NoSuchFileException e) {
@@ -129,7 +128,8 @@ public final class Corpora {
   }
 
   private static int[] tokens(Path file, int line, JsonNode node, String tokensField, String textField,
-      Encoding encoding, int vocabularySize, boolean required) {
+      TextTokenizer tokenizer, boolean required) {
+    int vocabularySize = tokenizer.vocabularySize();
     JsonNode t = node.get(tokensField);
     if (t != null && !t.isNull()) {
       if (!t.isArray()) {
@@ -154,7 +154,7 @@ public final class Corpora {
       if (!text.isTextual()) {
         throw bad(file, line, "field %s must be a string", textField);
       }
-      return Tokenizers.encode(encoding, text.asText());
+      return tokenizer.encode(text.asText());
     }
     if (required) {
       throw bad(file, line, "a record needs a %s array or a %s string", tokensField, textField);

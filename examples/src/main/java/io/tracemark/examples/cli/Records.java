@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.knuddels.jtokkit.api.Encoding;
 import io.tracemark.core.io.SafeFiles;
 import io.tracemark.examples.lm.Tokenizers;
+import io.tracemark.verifier.text.TextTokenizer;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -30,18 +31,18 @@ public final class Records {
    * @param promptTexts the prompts' text, or null to decode them from the prompt tokens
    * @param extra fields added to every record, in order (e.g. {@code key_id}, {@code scheme})
    */
-  public static void write(Path out, String idPrefix, Encoding encoding, List<String> promptTexts,
+  public static void write(Path out, String idPrefix, TextTokenizer tokenizer, List<String> promptTexts,
       List<int[]> promptTokens, List<int[]> answers, Map<String, String> extra) throws IOException {
-    write(out, idPrefix, encoding, promptTexts, promptTokens, answers, extra, "prompt", "text");
+    write(out, idPrefix, tokenizer, promptTexts, promptTokens, answers, extra, "prompt", "text");
   }
 
   /**
-   * As {@link #write(Path, String, Encoding, List, List, List, Map)} with other names for the two
+   * As {@link #write(Path, String, TextTokenizer, List, List, List, Map)} with other names for the two
    * text fields. The verifier prefers {@code text}/{@code prompt} over the token arrays when both
    * are present (and re-tokenizes, which need not give back the generated ids); naming them
    * {@code prompt_text}/{@code answer_text} makes it score exactly the generated tokens.
    */
-  public static void write(Path out, String idPrefix, Encoding encoding, List<String> promptTexts,
+  public static void write(Path out, String idPrefix, TextTokenizer tokenizer, List<String> promptTexts,
       List<int[]> promptTokens, List<int[]> answers, Map<String, String> extra, String promptField,
       String textField) throws IOException {
     // a temporary file beside it, forced and renamed: a crash never leaves a truncated file
@@ -55,10 +56,10 @@ public final class Records {
           g.writeStartObject();
           g.writeStringField("id", idPrefix + i);
           g.writeStringField(promptField,
-              promptTexts != null ? promptTexts.get(i) : Tokenizers.decode(encoding, p, 0, p.length));
+              promptTexts != null ? promptTexts.get(i) : tokenizer.decode(p));
           g.writeFieldName("prompt_tokens");
           g.writeArray(p, 0, p.length);
-          g.writeStringField(textField, Tokenizers.decode(encoding, a, 0, a.length));
+          g.writeStringField(textField, tokenizer.decode(a));
           g.writeFieldName("tokens");
           g.writeArray(a, 0, a.length);
           for (Map.Entry<String, String> e : extra.entrySet()) {

@@ -1,6 +1,5 @@
 package io.tracemark.examples.demo;
 
-import com.knuddels.jtokkit.api.Encoding;
 import io.tracemark.api.GreenListSpec;
 import io.tracemark.api.GreenListWatermark;
 import io.tracemark.api.WatermarkKey;
@@ -14,6 +13,8 @@ import io.tracemark.verifier.InheritanceResult;
 import io.tracemark.verifier.InheritanceVerifier;
 import io.tracemark.verifier.SuspectModel;
 import io.tracemark.verifier.SuspectRecord;
+import io.tracemark.verifier.report.Numbers;
+import io.tracemark.verifier.text.TextTokenizer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -157,10 +158,10 @@ public final class Demo {
   public static Result run(Config c, PrintWriter out) {
     long t0 = System.nanoTime();
     List<String> timings = new ArrayList<>();
-    out.printf(Locale.ROOT, "tracemark demo: seed %d, scheme %s, order-%d Kneser-Ney over cl100k_base, alpha %s%n",
-        c.seed(), c.spec().canonical(), c.order(), c.alpha());
-    Encoding enc = Tokenizers.encoding(Tokenizers.DEFAULT);
-    int vocab = Tokenizers.vocabularySize(Tokenizers.DEFAULT);
+    out.printf(Locale.ROOT, "tracemark demo: seed %d, scheme %s, order-%d Kneser-Ney over %s, alpha %s%n",
+        c.seed(), c.spec().canonical(), c.order(), Tokenizers.DEFAULT, Numbers.exact(c.alpha()));
+    TextTokenizer enc = Tokenizers.get(Tokenizers.DEFAULT);
+    int vocab = enc.vocabularySize();
     List<BrownTokens.Doc> docs = BrownTokens.documents(enc);
     Split split = split(docs);
     List<BrownTokens.Doc> ownerPromptDocs = split.ownerPromptDocs();
@@ -198,8 +199,9 @@ public final class Demo {
       InheritanceVerifier verifier = InheritanceVerifier.greenList(key, c.spec(), vocab).alpha(c.alpha())
           .controlKeys(c.controlKeys()).build();
       InheritanceResult teacherCheck = verifier.closedModel(records("owner", teacherAnswers, ownerPrompts));
-      out.printf(Locale.ROOT, "check: the teacher's own answers: %,d tuples, green rate %.3f, log10 p %.1f%n",
-          teacherCheck.tuplesScored(), teacherCheck.rate(), teacherCheck.log10P());
+      out.printf(Locale.ROOT, "check: the teacher's own answers: %s tuples, green rate %s, log10 p %s%n",
+          Numbers.count(teacherCheck.tuplesScored()), Numbers.fixed(teacherCheck.rate(), 3),
+          Numbers.fixed(teacherCheck.log10P(), 1));
 
       // The competitor collected the teacher's answers in some order; a student takes a prefix.
       List<int[]> collected = new ArrayList<>(teacherAnswers);
@@ -312,34 +314,61 @@ public final class Demo {
   }
 
   /** Tokenizes each text. */
-  public static List<int[]> encodeAll(Encoding enc, List<String> texts) {
+  public static List<int[]> encodeAll(TextTokenizer enc, List<String> texts) {
     List<int[]> out = new ArrayList<>(texts.size());
     for (String t : texts) {
-      out.add(Tokenizers.encode(enc, t));
+      out.add(enc.encode(t));
     }
     return out;
   }
 
   private static String phase(PrintWriter out, String what, long since) {
-    String line = String.format(Locale.ROOT, "%-90s %6.1f s", what, (System.nanoTime() - since) / 1e9);
+    String line = String.format(Locale.ROOT, "%-90s %6s s", what, Numbers.fixed((System.nanoTime() - since) / 1e9, 1));
     out.println(line);
     return line;
   }
 
-  /** Prints the ρ table and the smallest ρ caught. */
+  /** Prints the ρ table, its legend and the smallest ρ caught. */
   static void printTable(PrintWriter out, Config c, List<Row> rows) {
-    out.printf(Locale.ROOT, "%-5s %9s %9s | %-44s | %-44s%n", "", "student", "training",
-        "closed model (student's answers)", "reading mode (owner's text through student)");
-    out.printf(Locale.ROOT, "%-5s %9s %9s | %7s %7s %6s %9s %-8s | %7s %7s %6s %9s %-8s%n", "rho", "human",
-        "teacher", "tokens", "tuples", "green", "log10 p", "verdict", "tokens", "tuples", "green", "log10 p",
-        "verdict");
+    List<String> lines = new ArrayList<>();
+    lines.add(String.format(Locale.ROOT, "%-5s %9s %9s | %-46s | %-46s", "", "student", "training",
+        "closed model (student's answers)", "reading mode (owner's text through student)"));
+    lines.add(String.format(Locale.ROOT, "%-5s %9s %9s | %7s %7s %6s %9s %-9s | %7s %7s %6s %9s %-9s", "rho",
+        "human", "teacher", "tokens", "tuples", "green", "log10 p", "verdict", "tokens", "tuples", "green", "log10 p",
+        "verdict"));
     for (Row r : rows) {
-      out.printf(Locale.ROOT, "%-5s %9d %9d | %s | %s%n", rhoLabel(r.rho()), r.humanTokens(), r.teacherTokens(),
-          cells(r.closed()), cells(r.open()));
+      lines.add(String.format(Locale.ROOT, "%-5s %9s %9s | %s | %s", rhoLabel(r.rho()), Numbers.count(r.humanTokens()),
+          Numbers.count(r.teacherTokens()), cells(r.closed()), cells(r.open())));
     }
-    out.printf(Locale.ROOT, "(gamma = %s: the green rate expected without the watermark; verdict at alpha = %s, "
-        + "%d control keys)%n", c.spec().gamma(), c.alpha(), c.controlKeys());
+    lines.add("");
+    lines.addAll(legend(c));
+    lines.add("");
+    for (String line : lines) {
+      out.println(line.stripTrailing());
+    }
     out.println(smallestCaught(rows, c));
+  }
+
+  /** What the table's columns and marks mean, printed under it. */
+  static List<String> legend(Config c) {
+    return List.of(
+        "How to read it:",
+        "  rho           share of the student's training tokens that are the teacher's watermarked answers",
+        "                (0 = the innocent control, trained on human text only; 1 = on the teacher's answers only)",
+        "  human/teacher the student's training tokens: the competitor's own human text / the teacher's answers",
+        String.format(Locale.ROOT, "  closed model  the student is only queried: its answers to %d prompts are scored",
+            c.competitorPrompts()),
+        String.format(Locale.ROOT, "  reading mode  the student is open: %d of the owner's watermarked texts are fed to it",
+            c.readingTexts()),
+        "                and its top-1 predictions are scored",
+        "  tokens/tuples tokens read / distinct (window, token) tuples scored (a repeated tuple counts once)",
+        String.format(Locale.ROOT, "  green         share of scored tuples that are green; gamma = %s is expected without",
+            Numbers.exact(c.spec().gamma())),
+        "                the watermark",
+        "  log10 p       exact log10 of the p-value: -7.2 means a chance of 1 in 10^7.2",
+        String.format(Locale.ROOT, "  verdict       DETECTED when p < alpha = %s (with %d control keys); \"-\" means",
+            Numbers.exact(c.alpha()), c.controlKeys()),
+        "                not detected: no evidence at this alpha, which is not proof of innocence");
   }
 
   static String smallestCaught(List<Row> rows, Config c) {
@@ -373,7 +402,8 @@ public final class Demo {
   }
 
   private static String cells(InheritanceResult r) {
-    return String.format(Locale.ROOT, "%7d %7d %6.3f %9.1f %-8s", r.tokensRead(), r.tuplesScored(), r.rate(),
-        r.log10P(), r.verdict() == InheritanceResult.Verdict.DETECTED ? "DETECTED" : "-");
+    return String.format(Locale.ROOT, "%7s %7s %6s %9s %-9s", Numbers.count(r.tokensRead()),
+        Numbers.count(r.tuplesScored()), Numbers.fixed(r.rate(), 3), Numbers.fixed(r.log10P(), 1),
+        r.verdict() == InheritanceResult.Verdict.DETECTED ? "DETECTED" : "-");
   }
 }

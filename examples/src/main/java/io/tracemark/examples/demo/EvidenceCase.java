@@ -1,15 +1,15 @@
 package io.tracemark.examples.demo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.knuddels.jtokkit.api.Encoding;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
 import io.tracemark.core.keys.KeyFiles;
 import io.tracemark.examples.cli.Records;
-import io.tracemark.examples.lm.Tokenizers;
 import io.tracemark.verifier.input.InputFile;
 import io.tracemark.verifier.report.EvidenceReport;
+import io.tracemark.verifier.report.Numbers;
 import io.tracemark.verifier.report.SigningKey;
+import io.tracemark.verifier.text.TextTokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -36,7 +36,7 @@ final class EvidenceCase {
   static final String SIGNER_FILE = "signer.json";
   static final String SIGNER_PUB = "signer.pub";
 
-  static Path write(Demo.Config c, WatermarkKey key, Demo.Row row, List<int[]> prompts, Encoding enc,
+  static Path write(Demo.Config c, WatermarkKey key, Demo.Row row, List<int[]> prompts, TextTokenizer enc,
       PrintWriter out) {
     try {
       Path dir = c.outDir();
@@ -55,25 +55,52 @@ final class EvidenceCase {
       SigningKey signer = SigningKey.generate();
       Path pub = signer.writeFiles(dir.resolve(SIGNER_FILE));
       Path reportDir = dir.resolve("report-rho-" + label);
+      // the context tracemark verify records for the same files and options, so that the printed
+      // command recomputes this report exactly (only "created" differs)
       EvidenceReport.Context context = new EvidenceReport.Context(
           Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), c.spec().canonical(), Watermarks.FORMAT_VERSION,
-          Tokenizers.vocabularySize(Tokenizers.DEFAULT), key.keyId(), key.commitment(), null, 0,
-          Tokenizers.DEFAULT + " (token ids)", "none", "window+token", true, null, List.of(), "fail",
+          enc.vocabularySize(), key.keyId(), key.commitment(), key.created().map(Object::toString).orElse(null),
+          key.tenants(), enc.name(), "none", "window+token", true, null, List.of(), "fail",
           List.of(inputFile(answers, row.answers().size())), List.of(), 0);
       ObjectNode tree = EvidenceReport.toTree(context, row.closed());
       EvidenceReport.write(reportDir, tree, signer);
       out.printf(Locale.ROOT, "evidence for rho = %s (closed model): signed report %s%n", label,
           reportDir.resolve(EvidenceReport.JSON_FILE));
       out.printf(Locale.ROOT, "  HTML report:      %s%n", reportDir.resolve(EvidenceReport.HTML_FILE).toAbsolutePath());
-      out.printf(Locale.ROOT, "  check signature:  java -jar verifier/target/tracemark.jar report-verify %s "
-          + "--public-key %s%n", reportDir, pub);
-      out.printf(Locale.ROOT, "  recompute:        java -jar verifier/target/tracemark.jar verify --key %s "
-          + "--scheme %s --suspect %s --alpha %s --out %s%n", keyFile, c.spec().canonical(), answers, c.alpha(),
-          dir.resolve("recomputed"));
+      out.printf(Locale.ROOT, "  check signature:  %s%n", checkCommand(reportDir, pub));
+      out.printf(Locale.ROOT, "  recompute:        %s%n", recomputeCommand(c, keyFile, answers, dir.resolve("recomputed")));
       return reportDir;
     } catch (IOException e) {
       throw new UncheckedIOException("writing the evidence report: " + e.getMessage(), e);
     }
+  }
+
+  /** The launcher built next to the verifier's jar ({@code ./mvnw package} makes it). */
+  static final String TRACEMARK = "verifier/target/tracemark";
+
+  /** The command that checks the report's signature. */
+  static String checkCommand(Path reportDir, Path publicKey) {
+    return String.join(" ", TRACEMARK, "report-verify", shell(reportDir), "--public-key", shell(publicKey));
+  }
+
+  /** The {@code tracemark verify} command that recomputes the report from the files written. */
+  static String recomputeCommand(Demo.Config c, Path keyFile, Path answers, Path out) {
+    List<String> words = new java.util.ArrayList<>(List.of(TRACEMARK, "verify", "--key", shell(keyFile), "--scheme",
+        c.spec().canonical(), "--suspect", shell(answers), "--alpha", Numbers.exact(c.alpha())));
+    if (c.controlKeys() != DEFAULT_CONTROL_KEYS) {
+      words.addAll(List.of("--control-keys", Integer.toString(c.controlKeys())));
+    }
+    words.addAll(List.of("--out", shell(out)));
+    return String.join(" ", words);
+  }
+
+  /** The verifier's default number of control keys. */
+  static final int DEFAULT_CONTROL_KEYS = 100;
+
+  /** A path as one shell word: as is when it is plain, else in single quotes. */
+  static String shell(Path p) {
+    String s = p.toString();
+    return s.matches("[A-Za-z0-9_./:=,+-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
   }
 
   private static InputFile inputFile(Path file, long records) throws IOException {

@@ -1,7 +1,7 @@
 package io.tracemark.examples.lm;
 
-import com.knuddels.jtokkit.api.Encoding;
 import io.tracemark.verifier.corpus.BrownCorpus;
+import io.tracemark.verifier.text.TextTokenizer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,12 +19,12 @@ public final class BrownTokens {
    */
   public record Doc(String id, String category, List<String> paragraphs, int[] tokens) {}
 
-  /** Tokenizes all 500 documents with the given encoding. */
-  public static List<Doc> documents(Encoding encoding) {
+  /** Tokenizes all 500 documents with the given tokenizer. */
+  public static List<Doc> documents(TextTokenizer tokenizer) {
     List<BrownCorpus.Document> docs = BrownCorpus.documents();
     List<Doc> out = new ArrayList<>(docs.size());
     for (BrownCorpus.Document d : docs) {
-      out.add(new Doc(d.id(), d.category(), d.paragraphs(), Tokenizers.encode(encoding, d.text())));
+      out.add(new Doc(d.id(), d.category(), d.paragraphs(), tokenizer.encode(d.text())));
     }
     return List.copyOf(out);
   }

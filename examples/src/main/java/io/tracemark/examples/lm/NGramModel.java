@@ -16,8 +16,9 @@ import java.util.List;
  * </pre>
  * where h' drops the oldest token, c_k is the raw count at the highest order and the continuation
  * count N1+(• h w) (distinct left neighbours; a document start counts as one) below it, and the
- * recursion ends in a unigram level interpolated with the uniform distribution over the whole
- * vocabulary, so every token id has a positive probability. A context never seen with a
+ * recursion ends in a unigram level interpolated with the uniform distribution over the ids that
+ * stand for text (every id of the vocabulary but the few the encoding leaves unassigned), so every
+ * such id has a positive probability and the others probability 0. A context never seen with a
  * continuation passes its mass to the next lower order.
  *
  * <p>Logits are log-probabilities over the whole vocabulary. Unrolling the recursion, a token
@@ -160,7 +161,7 @@ public final class NGramModel implements LanguageModel {
     return vocabularySize;
   }
 
-  /** The name of the JTokkit encoding whose token ids the model uses. */
+  /** The name of the JTokkit encoding whose token ids the model uses ({@link Tokenizers}). */
   public String tokenizer() {
     return tokenizer;
   }
@@ -205,12 +206,18 @@ public final class NGramModel implements LanguageModel {
       types += c > 0 ? 1 : 0;
     }
     Checks.require(total > 0, "the model has no training tokens");
-    double floor = d1 * types / total / vocabularySize;
+    // the uniform level covers the ids that stand for text: an id without text is never emitted
+    boolean[] hasText = Tokenizers.hasText(tokenizer, vocabularySize);
+    int textIds = 0;
+    for (boolean t : hasText) {
+      textIds += t ? 1 : 0;
+    }
+    double floor = d1 * types / total / textIds;
     double[] lower = new double[vocabularySize]; // P_{k-1} of the entries of the level below
     for (int w = 0; w < vocabularySize; w++) {
-      double p = Math.max(unigramCounts[w] - d1, 0) / total + floor;
+      double p = Math.max(unigramCounts[w] - d1, 0) / total + (hasText[w] ? floor : 0);
       lower[w] = p;
-      logP1[w] = (float) Math.log(p);
+      logP1[w] = p > 0 ? (float) Math.log(p) : Float.NEGATIVE_INFINITY;
     }
     int[] suffixOfPrefix = null; // for level k: the level-(k-1) context id of each prefix's suffix
     for (int k = 2; k <= order; k++) {

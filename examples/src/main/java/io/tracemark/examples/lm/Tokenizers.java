@@ -1,21 +1,13 @@
 package io.tracemark.examples.lm;
 
-import com.knuddels.jtokkit.Encodings;
-import com.knuddels.jtokkit.api.Encoding;
-import com.knuddels.jtokkit.api.EncodingRegistry;
-import com.knuddels.jtokkit.api.EncodingType;
-import com.knuddels.jtokkit.api.IntArrayList;
-import io.tracemark.examples.Checks;
-import java.util.Locale;
+import io.tracemark.verifier.text.TextTokenizer;
 
 /**
- * The JTokkit encodings the embedded model can use, with their vocabulary sizes.
- *
- * <p>The vocabulary is the encoding's ordinary (BPE) tokens, ids {@code 0 … V − 1}: text is
- * encoded with {@code encodeOrdinary}, so special tokens never occur. JTokkit does not expose the
- * size, so it is recorded here (and checked by a test: id V − 1 decodes, id V does not). One
- * number is used everywhere — model, watermark scheme and detector — because a green list is a
- * function of the vocabulary size.
+ * The tokenizers of the embedded model: the verifier's registry
+ * ({@link io.tracemark.verifier.text.Tokenizers}), so that model, watermark, demo and
+ * {@code tracemark verify} use one vocabulary size per encoding — one past the largest token id,
+ * special tokens included (100,277 for {@code cl100k_base}), because a green list and a report are
+ * functions of it. Text is encoded without special tokens.
  */
 public final class Tokenizers {
   private Tokenizers() {}
@@ -23,55 +15,41 @@ public final class Tokenizers {
   /** The default encoding. */
   public static final String DEFAULT = "cl100k_base";
 
-  private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
+  /**
+   * The JTokkit encoding of that name ({@code r50k_base}, {@code p50k_base}, {@code p50k_edit},
+   * {@code cl100k_base}, {@code o200k_base}).
+   *
+   * @throws IllegalArgumentException naming the choices when the name is not one of them
+   */
+  public static TextTokenizer get(String name) {
+    return io.tracemark.verifier.text.Tokenizers.jtokkit(name.trim());
+  }
 
-  /** The number of ordinary token ids of the named encoding. */
-  public static int vocabularySize(String name) {
-    switch (normalize(name)) {
-      case "r50k_base":
-        return 50_257;
-      case "p50k_base":
-      case "p50k_edit":
-        return 50_281;
-      case "cl100k_base":
-        return 100_256;
-      case "o200k_base":
-        return 199_998;
-      default:
-        throw unknown(name);
+  /**
+   * Which ids in {@code [0, n)} stand for text: every id the encoding decodes. The other ids of
+   * the range (cl100k_base leaves 16 unassigned, such as 100,256) are never emitted by the
+   * embedded model. A name that is not an encoding (models of a toy vocabulary in tests) has every
+   * id.
+   */
+  static boolean[] hasText(String name, int n) {
+    boolean[] out = new boolean[n];
+    TextTokenizer tok;
+    try {
+      tok = get(name);
+    } catch (IllegalArgumentException e) {
+      java.util.Arrays.fill(out, true);
+      return out;
     }
-  }
-
-  /** The JTokkit encoding of that name. */
-  public static Encoding encoding(String name) {
-    String n = normalize(name);
-    vocabularySize(n);
-    return REGISTRY.getEncoding(EncodingType.fromName(n).orElseThrow(() -> unknown(name)));
-  }
-
-  /** Encodes {@code text} without special tokens. */
-  public static int[] encode(Encoding encoding, String text) {
-    return encoding.encodeOrdinary(text).toArray();
-  }
-
-  /** Decodes {@code tokens[from, to)}. */
-  public static String decode(Encoding encoding, int[] tokens, int from, int to) {
-    IntArrayList list = new IntArrayList(Math.max(1, to - from));
-    for (int i = from; i < to; i++) {
-      list.add(tokens[i]);
+    int[] one = new int[1];
+    for (int id = 0; id < n; id++) {
+      one[0] = id;
+      try {
+        tok.decode(one);
+        out[id] = true;
+      } catch (RuntimeException e) {
+        out[id] = false; // JTokkit has no bytes for this id
+      }
     }
-    return encoding.decode(list);
-  }
-
-  private static String normalize(String name) {
-    if (name == null) {
-      throw new NullPointerException("tokenizer");
-    }
-    return name.trim().toLowerCase(Locale.ROOT);
-  }
-
-  private static IllegalArgumentException unknown(String name) {
-    return Checks.illegal("tokenizer must be one of r50k_base, p50k_base, p50k_edit, cl100k_base, o200k_base, was \"%s\"",
-        name);
+    return out;
   }
 }

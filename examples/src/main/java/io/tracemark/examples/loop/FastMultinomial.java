@@ -11,7 +11,7 @@ import java.util.random.RandomGenerator;
  * the exponentials of repeated logit values without changing the draw. The draw is exact (up to
  * the rounding of {@code Math.exp}, as for any sampler); it is not bit-for-bit the draw of
  * {@link io.tracemark.api.Samplers#multinomial}, whose running sum rounds differently. At
- * V = 100,256 the draw costs far more than the embedded model's logits.
+ * V = 100,277 the draw costs far more than the embedded model's logits.
  *
  * <p>Not thread-safe: one instance per sequence (it owns its scratch array and generator).
  */

@@ -10,7 +10,7 @@ import java.util.Arrays;
  * {@link io.tracemark.api.Samplers#topP} does, but without sorting the candidates. Tokens are
  * bucketed by their distance below the largest logit (1/16 nat per bucket); the buckets are
  * scanned from the top until the mass reaches p, and only the values of the crossing bucket are
- * sorted. {@code Samplers.topP} sorts every token above (1 − p)/V, which on a 100,256-token
+ * sorted. {@code Samplers.topP} sorts every token above (1 − p)/V, which on a 100,277-token
  * vocabulary with an n-gram model's flat tail is tens of thousands of tokens per step.
  *
  * <p>The result equals {@code Samplers.topP}'s up to the rounding of the running mass (the cutoff

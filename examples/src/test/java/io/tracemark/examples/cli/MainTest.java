@@ -81,8 +81,8 @@ class MainTest {
 
     // the records the verifier would read: marked detected, plain not
     var wm = io.tracemark.core.Watermarks.greenList(k, TestModels.SPEC, TestModels.VOCAB);
-    List<Corpora.Record> m = Corpora.records(marked, TestModels.encoding(), TestModels.VOCAB);
-    List<Corpora.Record> p = Corpora.records(plain, TestModels.encoding(), TestModels.VOCAB);
+    List<Corpora.Record> m = Corpora.records(marked, TestModels.encoding());
+    List<Corpora.Record> p = Corpora.records(plain, TestModels.encoding());
     for (int i = 0; i < 3; i++) {
       assertThat(wm.detector().detect(m.get(i).tokens()).log10PValue()).isLessThan(-6);
       assertThat(wm.detector().detect(p.get(i).tokens()).log10PValue()).isGreaterThan(-3);
@@ -141,7 +141,7 @@ class MainTest {
     assertThat(run("distill", "--human", "brown", "--teacher-outputs", bad.toString(), "--rho", "1", "--out",
         dir.resolve("s.tmlm").toString())).isEqualTo(3);
     assertThat(err.strip())
-        .isEqualTo("tracemark-examples distill: error: " + bad + ":2: tokens[1] must be between 0 and 100255, was -5");
+        .isEqualTo("tracemark-examples distill: error: " + bad + ":2: tokens[1] must be between 0 and 100276, was -5");
 
     Files.writeString(bad, "{\"tokens\": [1, 2, 3]}\nnot json\n");
     assertThat(run("distill", "--human", "brown", "--teacher-outputs", bad.toString(), "--rho", "1", "--out",

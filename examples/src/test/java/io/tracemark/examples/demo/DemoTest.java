@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,6 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The demo's statistical claims at a reduced budget: the teacher's answers are detected, the
  * innocent control (ρ = 0) is not flagged under several keys, and the whole scenario runs.
  */
+@Tag("slow")
 class DemoTest {
   static final GreenListSpec SPEC = TestModels.SPEC;
   static Demo.Split split;
@@ -113,16 +115,57 @@ class DemoTest {
     assertThat(out).contains("report-verify").contains("report.html");
     // the owner's key file is there for the recompute command, never its bytes in the output
     assertThat(KeyFiles.read(dir.resolve("owner-key.json")).keyId()).isEqualTo(r.keyId());
-    // the tracemark CLI recomputes the same numbers from the files the demo wrote
+    // the table explains itself
+    assertThat(out).contains(String.join(System.lineSeparator(), Demo.legend(c)));
+    assertThat(Demo.legend(c)).anyMatch(l -> l.startsWith("  rho ")).anyMatch(l -> l.startsWith("  human/teacher "))
+        .anyMatch(l -> l.startsWith("  closed model ")).anyMatch(l -> l.startsWith("  reading mode "))
+        .anyMatch(l -> l.contains("\"-\" means")).anyMatch(l -> l.contains("alpha = 1e-6 (with 10 control keys)"));
+  }
+
+  /**
+   * The "recompute" command the demo prints, run as printed (in-process), writes the demo's report
+   * again: every field equal, vocabulary size and tokenizer included, but the creation time.
+   */
+  @Test
+  void thePrintedRecomputeCommandReproducesTheReportExactly() throws java.io.IOException {
+    Demo.Config c = new Demo.Config(7, 3, SPEC, 120, 40, 48, 40, 50, 1.0, 1e-6, 10, new double[] {1.0}, 2, dir);
+    java.io.StringWriter text = new java.io.StringWriter();
+    Demo.Result r = Demo.run(c, new java.io.PrintWriter(text, true));
+    String command = text.toString().lines().filter(l -> l.trim().startsWith("recompute:")).findFirst().orElseThrow()
+        .trim().substring("recompute:".length()).trim();
+    List<String> words = words(command);
+    assertThat(words.subList(0, 2)).containsExactly("verifier/target/tracemark", "verify");
     ByteArrayOutputStream cliOut = new ByteArrayOutputStream();
+    ByteArrayOutputStream cliErr = new ByteArrayOutputStream();
     int code = io.tracemark.verifier.cli.Tracemark.run(new PrintStream(cliOut, true, StandardCharsets.UTF_8),
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "verify", "--key",
-        dir.resolve("owner-key.json").toString(), "--scheme", SPEC.canonical(), "--suspect",
-        dir.resolve("student-rho-1.00-answers.jsonl").toString(), "--alpha", "1e-6", "--control-keys", "10",
-        "--out", dir.resolve("recomputed").toString(), "--json");
-    assertThat(code).isZero();
-    var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(cliOut.toString(StandardCharsets.UTF_8));
-    assertThat(json.get("tuples_scored").asLong()).isEqualTo(full.closed().tuplesScored());
-    assertThat(json.get("log10_p").asDouble()).isEqualTo(full.closed().log10P());
+        new PrintStream(cliErr, true, StandardCharsets.UTF_8), words.subList(1, words.size()).toArray(new String[0]));
+    assertThat(code).as(cliErr.toString(StandardCharsets.UTF_8)).isZero();
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    var demo = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(
+        r.reportDir().resolve("report.json").toFile());
+    var again = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(
+        dir.resolve("recomputed").resolve("report.json").toFile());
+    assertThat(demo.path("scheme").path("vocabulary_size").asInt()).isEqualTo(100_277);
+    assertThat(demo.path("options").path("tokenizer").asText()).isEqualTo("cl100k_base");
+    demo.remove("created");
+    again.remove("created");
+    assertThat(again).isEqualTo(demo);
+    // the signature command as printed
+    String check = text.toString().lines().filter(l -> l.trim().startsWith("check signature:")).findFirst()
+        .orElseThrow().trim().substring("check signature:".length()).trim();
+    List<String> checkWords = words(check);
+    assertThat(io.tracemark.verifier.cli.Tracemark.run(new PrintStream(new ByteArrayOutputStream(), true,
+        StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        checkWords.subList(1, checkWords.size()).toArray(new String[0]))).isZero();
+  }
+
+  /** Splits a printed shell command into words (plain words and single-quoted ones). */
+  static List<String> words(String command) {
+    List<String> out = new java.util.ArrayList<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("'((?:[^']|'\\\\'')*)'|(\\S+)").matcher(command);
+    while (m.find()) {
+      out.add(m.group(1) != null ? m.group(1).replace("'\\''", "'") : m.group(2));
+    }
+    return out;
   }
 }

@@ -148,8 +148,8 @@ class IntegrationsTest {
     GreenListWatermark other = io.tracemark.core.Watermarks.greenList(io.tracemark.examples.demo.Seeds.demoKey(1),
         TestModels.SPEC, 1000);
     assertThatThrownBy(() -> new BatchedLoop(model, other))
-        .hasMessage("scheme vocabulary size 1000 must equal the model's 100256");
+        .hasMessage("scheme vocabulary size 1000 must equal the model's 100277");
     assertThatThrownBy(() -> new WatermarkedJlamaModel(model, other))
-        .hasMessage("scheme vocabulary size 1000 must equal the model's 100256");
+        .hasMessage("scheme vocabulary size 1000 must equal the model's 100277");
   }
 }

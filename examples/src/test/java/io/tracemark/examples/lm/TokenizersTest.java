@@ -3,61 +3,61 @@ package io.tracemark.examples.lm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.knuddels.jtokkit.api.Encoding;
-import com.knuddels.jtokkit.api.IntArrayList;
-import io.tracemark.api.GreenListSpec;
-import io.tracemark.api.GreenListWatermark;
-import io.tracemark.core.Watermarks;
-import io.tracemark.examples.demo.Seeds;
-import java.util.SplittableRandom;
+import io.tracemark.verifier.text.TextTokenizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class TokenizersTest {
 
-  /** The recorded size is the encoding's: id V − 1 decodes, id V does not (it is unused or special). */
+  /**
+   * One vocabulary rule for the model, the demo and {@code tracemark verify}: the verifier's
+   * registry, one past the largest id with special tokens included.
+   */
   @ParameterizedTest
-  @ValueSource(strings = {"r50k_base", "cl100k_base"})
-  void vocabularySizeIsTheEncodingsOrdinaryTokens(String name) {
-    Encoding enc = Tokenizers.encoding(name);
-    int v = Tokenizers.vocabularySize(name);
-    IntArrayList last = new IntArrayList();
-    last.add(v - 1);
-    assertThat(enc.decodeBytes(last)).isNotEmpty();
-    IntArrayList past = new IntArrayList();
-    past.add(v);
-    boolean decodes;
-    try {
-      decodes = enc.decodeBytes(past).length > 0 && !enc.decode(past).startsWith("<|");
-    } catch (RuntimeException e) {
-      decodes = false;
+  @CsvSource({"r50k_base, 50257", "cl100k_base, 100277", "o200k_base, 200019"})
+  void theExamplesUseTheVerifiersVocabulary(String name, int vocabulary) {
+    TextTokenizer tok = Tokenizers.get(name);
+    assertThat(tok.vocabularySize()).isEqualTo(vocabulary)
+        .isEqualTo(io.tracemark.verifier.text.Tokenizers.byNameOrPath(name).vocabularySize());
+    assertThat(tok.name()).isEqualTo(name);
+  }
+
+  /** cl100k_base leaves 16 ids without text (100,256 and 100,261 to 100,275); the model never emits them. */
+  @Test
+  void idsWithoutTextAreKnown() {
+    boolean[] text = Tokenizers.hasText("cl100k_base", 100_277);
+    int without = 0;
+    for (boolean t : text) {
+      without += t ? 0 : 1;
     }
-    assertThat(decodes).as("id %d decodes to an ordinary token", v).isFalse();
+    assertThat(without).isEqualTo(16);
+    assertThat(text[100_255]).isTrue();
+    assertThat(text[100_256]).isFalse();
+    assertThat(text[100_257]).as("<|endoftext|>").isTrue();
+    assertThat(text[100_275]).isFalse();
+    assertThat(Tokenizers.hasText("toy", 10)).containsOnly(true);
+  }
+
+  @Test
+  void theModelGivesIdsWithoutTextProbabilityZero() {
+    NGramModel m = NGramModel.train(java.util.List.of(new int[] {1, 2, 3, 1, 2, 4}), 2, 100_277, "cl100k_base");
+    float[] logits = new float[100_277];
+    m.nextTokenLogits(new int[] {2}, 1, logits);
+    assertThat(logits[100_256]).isEqualTo(Float.NEGATIVE_INFINITY);
+    assertThat(logits[100_270]).isEqualTo(Float.NEGATIVE_INFINITY);
+    assertThat(logits[100_257]).isFinite();
+    assertThat(logits[5]).isFinite();
+    double sum = 0;
+    for (float l : logits) {
+      sum += Math.exp(l);
+    }
+    assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-3));
   }
 
   @Test
   void unknownTokenizerNamesTheChoices() {
-    assertThatThrownBy(() -> Tokenizers.vocabularySize("gpt9"))
-        .hasMessageStartingWith("tokenizer must be one of r50k_base").hasMessageEndingWith("was \"gpt9\"");
-  }
-
-  /**
-   * The verifier records cl100k_base as 100,277 ids (special tokens included); this module uses the
-   * 100,256 ordinary ones. Green lists do not depend on the vocabulary size (the PRF's per-token tag
-   * depends on the key and the id only), so text generated here is scored identically there.
-   */
-  @Test
-  void greenListsDoNotDependOnTheVocabularySize() {
-    GreenListSpec spec = GreenListSpec.parse("kgw:gamma=0.25,delta=2,h=1");
-    GreenListWatermark a = Watermarks.greenList(Seeds.demoKey(5), spec, 100_256);
-    GreenListWatermark b = Watermarks.greenList(Seeds.demoKey(5), spec, 100_277);
-    SplittableRandom r = new SplittableRandom(1);
-    int[] t = new int[2];
-    for (int i = 0; i < 10_000; i++) {
-      t[0] = r.nextInt(100_256);
-      t[1] = r.nextInt(100_256);
-      assertThat(a.isGreen(t, 1)).isEqualTo(b.isGreen(t, 1));
-    }
+    assertThatThrownBy(() -> Tokenizers.get("gpt9")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("tokenizer must be one of").hasMessageEndingWith("was \"gpt9\"");
   }
 }

@@ -7,6 +7,7 @@ import io.tracemark.core.keys.KeyFile;
 import io.tracemark.core.keys.KeyFiles;
 import io.tracemark.core.keys.KeyUse;
 import io.tracemark.verifier.input.InputException;
+import io.tracemark.verifier.report.Numbers;
 import io.tracemark.verifier.report.SigningKey;
 import io.tracemark.verifier.text.TextTokenizer;
 import io.tracemark.verifier.text.Tokenizers;
@@ -136,20 +137,11 @@ final class Common {
     return String.format(Locale.ROOT, format, args);
   }
 
-  /** A p-value for people: the double, or 10^log10p when the double underflows. */
-  static String pValue(double p, double log10p) {
-    return p > 0 ? num(p) : "10^" + num(log10p);
-  }
-
-  /** A double as JSON-friendly text in reports printed to the terminal. */
-  static String num(double v) {
-    if (Double.isNaN(v) || Double.isInfinite(v)) {
-      return Double.toString(v);
-    }
-    double a = Math.abs(v);
-    if (v == 0 || (a >= 1e-3 && a < 1e7)) {
-      return fmt("%.6g", v).replaceAll("(\\.\\d*?)0+$", "$1").replaceAll("\\.$", "");
-    }
-    return fmt("%.4e", v);
+  /**
+   * A vocabulary size for people: the count, or {@code any} for a profile that takes every id
+   * (vLLM without {@code vocab=}).
+   */
+  static String vocabularyText(int vocab) {
+    return vocab == Integer.MAX_VALUE ? "any" : Numbers.count(vocab);
   }
 }

@@ -11,6 +11,8 @@ import io.tracemark.core.keys.KeyFile;
 import io.tracemark.verifier.input.InputException;
 import io.tracemark.verifier.input.Inputs;
 import io.tracemark.verifier.text.TextPipeline;
+import io.tracemark.verifier.report.Numbers;
+import io.tracemark.verifier.text.TextNormalizer;
 import io.tracemark.verifier.text.TextTokenizer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,14 +76,18 @@ final class DetectCommand implements Callable<Integer> {
       + "(default: a warning)")
   boolean strictKeyPermissions;
 
-  @Option(names = "--json", description = "print one JSON object")
+  @Option(names = "--json", description = "print one JSON object (first field schema_version)")
   boolean json;
 
-  @Option(names = "--quiet", description = "no progress output")
+  @Option(names = "--quiet", description = "print no result (the exit code tells it with --fail-on-detect); "
+      + "warnings and errors still go to stderr")
   boolean quiet;
 
   @CommandLine.Mixin
   InputOptions inputOptions = new InputOptions();
+
+  @Option(names = "--fail-on-detect", description = "exit 5 when the watermark is detected (for pipelines)")
+  boolean failOnDetect;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -89,6 +95,9 @@ final class DetectCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CommandLine cli = spec.commandLine();
+    if (json && quiet) {
+      throw new CommandLine.ParameterException(cli, "--json and --quiet are mutually exclusive");
+    }
     Scheme sc = Scheme.parse(cli, scheme);
     sc.checkKeyOption(cli, keyFile != null);
     DedupMode mode = null;
@@ -142,8 +151,7 @@ final class DetectCommand implements Callable<Integer> {
       }
     }
     if (sc.interop()) {
-      printInterop(cli.getOut(), sc, tokens, mode, vocab, tok);
-      return Tracemark.OK;
+      return exit(printInterop(cli.getOut(), sc, tokens, mode, vocab, tok));
     }
     GreenListSpec s = sc.kgw;
     GreenListWatermark wm = Watermarks.greenList(key, s, vocab);
@@ -151,7 +159,7 @@ final class DetectCommand implements Callable<Integer> {
     boolean detected = r.significantAt(alpha);
     PrintWriter o = cli.getOut();
     if (json) {
-      ObjectNode n = Json.MAPPER.createObjectNode();
+      ObjectNode n = Json.object();
       n.put("tokens_read", r.tokensRead());
       n.put("tuples_scored", r.tuplesScored());
       n.put("green", r.green());
@@ -167,20 +175,29 @@ final class DetectCommand implements Callable<Integer> {
       n.put("tokenizer", input.text != null ? tok.name() : "none (token ids)");
       n.put("vocabulary_size", vocab);
       n.put("dedup", mode.label());
-      o.println(Json.MAPPER.writeValueAsString(n));
-    } else {
-      o.println("scheme:        " + s.canonical() + " (key " + key.keyId() + ", vocabulary " + vocab + ")");
-      o.println("tokens read:   " + r.tokensRead());
-      o.println("tuples scored: " + r.tuplesScored() + " (dedup " + mode.label() + ")");
-      o.println("green:         " + r.green() + " (" + Common.num(r.greenFraction()) + " vs gamma " + s.gamma() + ")");
-      o.println("z:             " + Common.num(r.z()));
-      o.println("p-value:       " + Common.pValue(r.pValue(), r.log10PValue()) + " (log10 p = " + Common.num(r.log10PValue()) + ")");
-      o.println("verdict:       " + (detected ? "watermark DETECTED" : "not detected") + " at alpha " + alpha);
+      o.println(Json.line(n));
+    } else if (!quiet) {
+      o.println("scheme:        " + s.canonical() + " (key " + key.keyId() + ", vocabulary "
+          + Common.vocabularyText(vocab) + ")");
+      o.println("tokens read:   " + Numbers.count(r.tokensRead()));
+      o.println("tuples scored: " + Numbers.count(r.tuplesScored()) + " (dedup " + mode.label() + ")");
+      o.println("green:         " + Numbers.count(r.green()) + " (" + Numbers.human(r.greenFraction()) + " vs gamma "
+          + Numbers.exact(s.gamma()) + ")");
+      o.println("z:             " + Numbers.human(r.z()));
+      o.println("p-value:       " + Numbers.pValue(r.pValue(), r.log10PValue()) + " (log10 p = "
+          + Numbers.human(r.log10PValue()) + ")");
+      o.println("verdict:       " + (detected ? "watermark DETECTED" : "not detected") + " at alpha "
+          + Numbers.exact(alpha));
     }
-    return Tracemark.OK;
+    return exit(detected);
   }
 
-  private void printInterop(PrintWriter o, Scheme sc, int[] tokens, DedupMode mode, int vocab, TextTokenizer tok)
+  /** The exit code of a run that produced a verdict. */
+  private int exit(boolean detected) {
+    return detected && failOnDetect ? Tracemark.DETECTED : Tracemark.OK;
+  }
+
+  private boolean printInterop(PrintWriter o, Scheme sc, int[] tokens, DedupMode mode, int vocab, TextTokenizer tok)
       throws IOException {
     io.tracemark.core.interop.InteropResult r = mode == null ? sc.profile.detect(tokens)
         : sc.profile.detect(tokens, 0, tokens.length, mode);
@@ -189,7 +206,7 @@ final class DetectCommand implements Callable<Integer> {
     boolean binomial = r.statistic() == io.tracemark.api.TokenScorer.Statistic.BINOMIAL;
     double fraction = r.tuplesScored() == 0 ? 0.0 : (binomial ? r.green() : r.score()) / r.tuplesScored();
     if (json) {
-      ObjectNode n = Json.MAPPER.createObjectNode();
+      ObjectNode n = Json.object();
       n.put("tokens_read", r.tokensRead());
       n.put("tuples_scored", r.tuplesScored());
       n.put("green", r.green());
@@ -213,25 +230,37 @@ final class DetectCommand implements Callable<Integer> {
       n.put("verdict", detected ? "detected" : "not_detected");
       n.put("scheme", sc.display());
       n.put("tokenizer", input.text != null ? tok.name() : "none (token ids)");
-      n.put("vocabulary_size", vocab);
+      if (vocab == Integer.MAX_VALUE) {
+        n.putNull("vocabulary_size"); // the profile takes any id
+      } else {
+        n.put("vocabulary_size", vocab);
+      }
       n.put("dedup", used.label());
       n.put("caveat", sc.profile.caveat());
-      o.println(Json.MAPPER.writeValueAsString(n));
-      return;
+      o.println(Json.line(n));
+      return detected;
     }
-    o.println("scheme:        " + sc.display() + " (vocabulary " + vocab + ")");
-    o.println("tokens read:   " + r.tokensRead());
-    o.println("tuples scored: " + r.tuplesScored() + " (dedup " + used.label() + ")");
+    if (quiet) {
+      return detected;
+    }
+    o.println("scheme:        " + sc.display() + " (vocabulary " + Common.vocabularyText(vocab) + ")");
+    o.println("tokens read:   " + Numbers.count(r.tokensRead()));
+    o.println("tuples scored: " + Numbers.count(r.tuplesScored()) + " (dedup " + used.label() + ")");
     if (binomial) {
-      o.println("green:         " + r.green() + " (" + Common.num(fraction) + " vs gamma " + Common.num(r.gamma()) + ")");
+      o.println("green:         " + Numbers.count(r.green()) + " (" + Numbers.human(fraction) + " vs gamma "
+          + Numbers.exact(r.gamma()) + ")");
     } else {
-      o.println("score:         " + Common.num(r.score()) + " (mean " + Common.num(fraction) + " vs 1 under H0)");
+      o.println("score:         " + Numbers.human(r.score()) + " (mean " + Numbers.human(fraction)
+          + " vs 1 under H0)");
     }
-    o.println("z:             " + Common.num(r.z()));
-    o.println("p-value:       " + Common.pValue(r.pValue(), r.log10PValue()) + " (log10 p = "
-        + Common.num(r.log10PValue()) + "; the reference's own p-value: " + Common.num(r.referencePValue()) + ")");
-    o.println("verdict:       " + (detected ? "watermark DETECTED" : "not detected") + " at alpha " + alpha);
+    o.println("z:             " + Numbers.human(r.z()));
+    o.println("p-value:       " + Numbers.pValue(r.pValue(), r.log10PValue()) + " (log10 p = "
+        + Numbers.human(r.log10PValue()) + "; the reference's own p-value: " + Numbers.human(r.referencePValue())
+        + ")");
+    o.println("verdict:       " + (detected ? "watermark DETECTED" : "not detected") + " at alpha "
+        + Numbers.exact(alpha));
     o.println("caveat:        " + sc.profile.caveat());
+    return detected;
   }
 
   /**

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code tracemark help [schemes|COMMAND]}. */
-@Command(name = "help", description = "Shows usage of a command, or 'help schemes' for scheme specifications.")
+@Command(name = "help", mixinStandardHelpOptions = true, description = "Shows usage of a command, or 'help schemes' for scheme specifications.")
 final class HelpCommand implements Callable<Integer> {
   @Parameters(arity = "0..1", paramLabel = "TOPIC", description = "schemes, or a command name")
   String topic;

@@ -36,8 +36,8 @@ final class KeyInfoCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     String created = key.created().map(Object::toString).orElse(null);
     if (json) {
-      o.println(Common.fmt("{\"key_id\":\"%s\",\"commitment\":\"%s\",\"created\":%s,\"tenants\":%d,\"scheme\":%s,"
-          + "\"tokenizer\":%s,\"vocabulary_size\":%s}", key.keyId(), key.commitment(),
+      o.println(Common.fmt("{\"schema_version\":%d,\"key_id\":\"%s\",\"commitment\":\"%s\",\"created\":%s,"
+          + "\"tenants\":%d,\"scheme\":%s,\"tokenizer\":%s,\"vocabulary_size\":%s}", Json.SCHEMA_VERSION, key.keyId(), key.commitment(),
           created == null ? "null" : Json.quote(created), key.tenants(),
           Json.quote(use.scheme() == null ? KeyFiles.ANY : use.scheme().canonical()),
           Json.quote(use.tokenizer() == null ? KeyFiles.ANY : use.tokenizer()),

@@ -66,8 +66,8 @@ final class KeygenCommand implements Callable<Integer> {
       Path pub = key.writeFiles(out);
       String access = access(out);
       if (json) {
-        o.println(Common.fmt("{\"signing_key_id\":\"%s\",\"algorithm\":\"Ed25519\",\"secret_file\":%s,"
-            + "\"owner_only\":%s,\"public_file\":%s}", key.keyId(), Json.quote(out.toString()),
+        o.println(Common.fmt("{\"schema_version\":%d,\"signing_key_id\":\"%s\",\"algorithm\":\"Ed25519\","
+            + "\"secret_file\":%s,\"owner_only\":%s,\"public_file\":%s}", Json.SCHEMA_VERSION, key.keyId(), Json.quote(out.toString()),
             SafeFiles.ownerOnly(out), Json.quote(pub.toString())));
       } else {
         o.println("signing key id: " + key.keyId() + " (Ed25519)");
@@ -86,8 +86,9 @@ final class KeygenCommand implements Callable<Integer> {
     String access = access(out);
     String madeFor = Common.describeUse(use);
     if (json) {
-      o.println(Common.fmt("{\"key_id\":\"%s\",\"commitment\":\"%s\",\"tenants\":%d,\"scheme\":%s,\"tokenizer\":%s,"
-          + "\"vocabulary_size\":%s,\"file\":%s,\"owner_only\":%s}", key.keyId(), key.commitment(), tenants,
+      o.println(Common.fmt("{\"schema_version\":%d,\"key_id\":\"%s\",\"commitment\":\"%s\",\"tenants\":%d,"
+          + "\"scheme\":%s,\"tokenizer\":%s,\"vocabulary_size\":%s,\"file\":%s,\"owner_only\":%s}", Json.SCHEMA_VERSION,
+          key.keyId(), key.commitment(), tenants,
           Json.quote(use.scheme() == null ? KeyFiles.ANY : use.scheme().canonical()),
           Json.quote(use.tokenizer() == null ? KeyFiles.ANY : use.tokenizer()),
           use.vocabularySize() == 0 ? Json.quote(KeyFiles.ANY) : Integer.toString(use.vocabularySize()),

@@ -21,6 +21,10 @@ final class ReportVerifyCommand implements Callable<Integer> {
   @Option(names = "--public-key", required = true, paramLabel = "SIGNER.pub", description = "the signer's public key")
   Path publicKey;
 
+  @Option(names = "--json", description = "print one JSON object (first field schema_version), also when the "
+      + "signature does not verify")
+  boolean json;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -31,6 +35,19 @@ final class ReportVerifyCommand implements Callable<Integer> {
     }
     SigningKey.PublicKey key = SigningKey.PublicKey.readFile(publicKey);
     EvidenceReport.Check check = EvidenceReport.verify(dir, key);
+    if (json) {
+      com.fasterxml.jackson.databind.node.ObjectNode n = Json.object();
+      n.put("valid", check.valid());
+      n.put("reason", check.reason());
+      n.put("report", dir.resolve(EvidenceReport.JSON_FILE).toString());
+      n.put("public_key_id", key.keyId());
+      spec.commandLine().getOut().println(Json.line(n));
+      if (!check.valid()) {
+        spec.commandLine().getErr().println("tracemark report-verify: error: " + check.reason());
+        return Tracemark.BAD_SIGNATURE;
+      }
+      return Tracemark.OK;
+    }
     if (!check.valid()) {
       throw new Tracemark.SignatureFailure(check.reason());
     }

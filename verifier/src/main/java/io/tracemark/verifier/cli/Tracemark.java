@@ -16,15 +16,20 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code tracemark} command line. Exit codes: 0 the command ran (whatever the verdict), 2 usage
- * error, 3 input error (unreadable file, bad record, wrong key file…), 4 a report's signature does
- * not verify; 1 only for an internal error. Errors are one line on stderr, never a stack trace.
+ * The {@code tracemark} command line. Exit codes: 0 the command ran (whatever the verdict, unless
+ * {@code --fail-on-detect}), 2 usage error, 3 input error (unreadable file, bad record, wrong key
+ * file…), 4 a report's signature does not verify, 5 a watermark was detected and
+ * {@code --fail-on-detect} was given; 1 only for an internal error. Errors are one line on stderr,
+ * never a stack trace; a mistyped command or option gets the nearest known names. Without
+ * arguments it prints its usage and exits 0.
  */
 @Command(name = "tracemark", mixinStandardHelpOptions = true, versionProvider = Tracemark.VersionProvider.class,
     description = "Watermark keys, detection, and evidence that a suspect corpus or model inherits a watermark.",
     subcommands = {KeygenCommand.class, KeyInfoCommand.class, DetectCommand.class, VerifyCommand.class,
         ReportVerifyCommand.class, HelpCommand.class},
-    footer = {"", "Exit codes: 0 ran (whatever the verdict), 2 usage, 3 input error, 4 signature does not verify."})
+    footer = {"", "Exit codes: 0 ran (whatever the verdict), 1 internal error, 2 usage error,",
+        "  3 input error, 4 signature does not verify,", "  5 watermark detected (detect/verify --fail-on-detect).",
+        "Results go to stdout; progress, warnings and errors to stderr (docs/verifier.md)."})
 public final class Tracemark implements Runnable {
   /** The command ran. */
   public static final int OK = 0;
@@ -36,6 +41,8 @@ public final class Tracemark implements Runnable {
   public static final int INPUT = 3;
   /** A signature does not verify. */
   public static final int BAD_SIGNATURE = 4;
+  /** A watermark was detected and {@code --fail-on-detect} was given. */
+  public static final int DETECTED = 5;
 
   @picocli.CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -57,7 +64,13 @@ public final class Tracemark implements Runnable {
     CommandLine cli = commandLine(o, e);
     int code;
     try {
-      code = cli.execute(args);
+      if (args.length == 0) {
+        // asking for nothing is asking for help: the usage, on stdout, exit 0
+        cli.usage(o);
+        code = OK;
+      } else {
+        code = cli.execute(args);
+      }
     } catch (OutOfMemoryError oom) {
       // the work that filled the heap is unreachable by now, so one line can still be printed
       e.println(outOfMemory(Runtime.getRuntime().maxMemory()));
@@ -83,9 +96,13 @@ public final class Tracemark implements Runnable {
     cli.setOut(out);
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
-    cli.setParameterExceptionHandler((ex, args) -> {
-      CommandLine c = ex.getCommandLine();
-      c.getErr().println(prefix(c) + Checks.escapeControls(ex.getMessage().replace('\n', ' ')));
+    cli.setParameterExceptionHandler((error, args) -> {
+      CommandLine c = error.getCommandLine();
+      // a mistyped option is the cause of the "missing required option" that follows from it
+      CommandLine.ParameterException ex = error instanceof CommandLine.UnmatchedArgumentException
+          || c.getUnmatchedArguments().isEmpty() ? error
+          : new CommandLine.UnmatchedArgumentException(c, c.getUnmatchedArguments());
+      c.getErr().println(prefix(c) + Checks.escapeControls(message(ex)) + suggestion(ex));
       String name = commandName(c);
       c.getErr().println("Try 'tracemark help" + (name.isEmpty() ? "" : " " + name) + "' for usage.");
       return USAGE;
@@ -96,6 +113,54 @@ public final class Tracemark implements Runnable {
       return code;
     });
     return cli;
+  }
+
+  /** The usage error's message; an unknown word where a command is expected is called an unknown command. */
+  static String message(CommandLine.ParameterException ex) {
+    if (ex instanceof CommandLine.UnmatchedArgumentException) {
+      CommandLine.UnmatchedArgumentException u = (CommandLine.UnmatchedArgumentException) ex;
+      java.util.List<String> unmatched = u.getUnmatched();
+      if (!u.isUnknownOption() && !unmatched.isEmpty() && !ex.getCommandLine().getSubcommands().isEmpty()
+          && !unmatched.get(0).startsWith("-")) {
+        return "unknown command " + shown(unmatched.get(0));
+      }
+      for (String arg : unmatched) {
+        if (arg.startsWith("-")) {
+          return "unknown option " + shown(arg);
+        }
+      }
+      java.util.List<String> words = new java.util.ArrayList<>();
+      for (String arg : unmatched.subList(0, Math.min(3, unmatched.size()))) {
+        words.add(shown(arg));
+      }
+      return "unexpected argument" + (unmatched.size() > 1 ? "s " : " ") + String.join(", ", words)
+          + (unmatched.size() > 3 ? ", …" : "");
+    }
+    return ex.getMessage().replace('\n', ' ');
+  }
+
+  /**
+   * A value typed by the user, as echoed in a message: control characters escaped, at most 80
+   * characters, and nothing of a value that holds a key ({@code key=}, {@code hash-key=}).
+   */
+  static String shown(String value) {
+    if (value.toLowerCase(java.util.Locale.ROOT).contains("key=")) {
+      return "(a value with a key parameter, not shown)";
+    }
+    return Checks.quote(value);
+  }
+
+  /** "; did you mean ...?" for a mistyped command or option, else empty. */
+  static String suggestion(CommandLine.ParameterException ex) {
+    if (!(ex instanceof CommandLine.UnmatchedArgumentException)) {
+      return "";
+    }
+    java.util.List<String> s = ((CommandLine.UnmatchedArgumentException) ex).getSuggestions();
+    if (s == null || s.isEmpty()) {
+      return "";
+    }
+    java.util.List<String> shown = s.subList(0, Math.min(3, s.size()));
+    return "; did you mean " + String.join(" or ", shown) + "?";
   }
 
   private static String commandName(CommandLine c) {

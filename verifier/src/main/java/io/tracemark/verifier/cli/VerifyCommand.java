@@ -17,6 +17,7 @@ import io.tracemark.verifier.input.Fields;
 import io.tracemark.verifier.input.InputException;
 import io.tracemark.verifier.input.InputFile;
 import io.tracemark.verifier.report.EvidenceReport;
+import io.tracemark.verifier.report.Numbers;
 import io.tracemark.verifier.report.SigningKey;
 import io.tracemark.verifier.text.TextNormalizer;
 import io.tracemark.verifier.text.TextTokenizer;
@@ -135,14 +136,18 @@ final class VerifyCommand implements Callable<Integer> {
       + "others can read (default: a warning)")
   boolean strictKeyPermissions;
 
-  @Option(names = "--json", description = "print one JSON object")
+  @Option(names = "--json", description = "print one JSON object (first field schema_version)")
   boolean json;
 
-  @Option(names = "--quiet", description = "no progress output")
+  @Option(names = "--quiet", description = "no progress and no summary (the report has the result; the exit "
+      + "code tells it with --fail-on-detect); warnings and errors still go to stderr")
   boolean quiet;
 
   @CommandLine.Mixin
   InputOptions inputOptions = new InputOptions();
+
+  @Option(names = "--fail-on-detect", description = "exit 5 when the watermark is detected (for pipelines)")
+  boolean failOnDetect;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -150,6 +155,9 @@ final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CommandLine cli = spec.commandLine();
+    if (json && quiet) {
+      throw new CommandLine.ParameterException(cli, "--json and --quiet are mutually exclusive");
+    }
     Scheme sc = Scheme.parse(cli, scheme);
     sc.checkKeyOption(cli, keyFile != null);
     if (sc.interop() && (tenants != null || vocabSize != null)) {
@@ -268,7 +276,8 @@ final class VerifyCommand implements Callable<Integer> {
     if (controlSeed != null) {
       builder.controlSeed(controlSeed);
     }
-    Progress progress = new Progress(cli.getErr(), quiet, reader.totalBytes(), reader::bytesRead);
+    Progress progress = new Progress(cli.getErr(), !quiet && Progress.stderrIsTerminal(), reader.totalBytes(),
+        reader::bytesRead, reader::tokensSeen);
     builder.progress(progress::update);
     InheritanceResult result;
     try (reader) {
@@ -293,8 +302,12 @@ final class VerifyCommand implements Callable<Integer> {
     }
     listNotRead(tree, reader, ref);
     EvidenceReport.write(out, tree, signer);
+    for (String f : result.flags()) {
+      cli.getErr().println("tracemark verify: warning: " + f);
+    }
     print(cli.getOut(), tree, result);
-    return Tracemark.OK;
+    return failOnDetect && result.verdict() == InheritanceResult.Verdict.DETECTED ? Tracemark.DETECTED
+        : Tracemark.OK;
   }
 
   /** Directory entries that are not read (hidden, symbolic links, not regular files), suspect first. */
@@ -333,7 +346,7 @@ final class VerifyCommand implements Callable<Integer> {
 
   private void print(PrintWriter o, ObjectNode tree, InheritanceResult r) throws Exception {
     if (json) {
-      ObjectNode n = Json.MAPPER.createObjectNode();
+      ObjectNode n = Json.object();
       ObjectNode st = (ObjectNode) tree.get("statistics");
       n.put("tokens_read", r.tokensRead());
       n.put("tuples_scored", r.tuplesScored());
@@ -356,34 +369,37 @@ final class VerifyCommand implements Callable<Integer> {
       r.flags().forEach(flags::add);
       n.put("report", out.resolve(EvidenceReport.JSON_FILE).toString());
       n.put("signed", signKey != null);
-      o.println(Json.MAPPER.writeValueAsString(n));
+      o.println(Json.line(n));
       return;
     }
-    o.println("records:       " + tree.get("inputs").get("records").asLong() + " (" + tree.get("skipped").get("count")
-        .asLong() + " skipped)");
-    o.println("tokens read:   " + r.tokensRead());
-    o.println("tuples scored: " + r.tuplesScored());
-    if (r.statistic() == io.tracemark.api.TokenScorer.Statistic.BINOMIAL) {
-      o.println("green:         " + Common.num(r.score()) + " (" + Common.num(r.rate()) + " vs gamma "
-          + Common.num(r.gamma()) + ")");
-    } else {
-      o.println("score:         " + Common.num(r.score()) + " (mean " + Common.num(r.rate()) + " vs 1 under H0)");
+    if (quiet) {
+      return;
     }
-    o.println("z:             " + Common.num(r.z()));
-    o.println("p-value:       " + Common.pValue(r.pValue(), r.log10P()) + " (log10 p = " + Common.num(r.log10P()) + ")");
+    o.println("records:       " + Numbers.count(tree.get("inputs").get("records").asLong()) + " ("
+        + Numbers.count(tree.get("skipped").get("count").asLong()) + " skipped)");
+    o.println("tokens read:   " + Numbers.count(r.tokensRead()));
+    o.println("tuples scored: " + Numbers.count(r.tuplesScored()));
+    if (r.statistic() == io.tracemark.api.TokenScorer.Statistic.BINOMIAL) {
+      o.println("green:         " + Numbers.human(r.score()) + " (" + Numbers.human(r.rate()) + " vs gamma "
+          + Numbers.exact(r.gamma()) + ")");
+    } else {
+      o.println("score:         " + Numbers.human(r.score()) + " (mean " + Numbers.human(r.rate())
+          + " vs 1 under H0)");
+    }
+    o.println("z:             " + Numbers.human(r.z()));
+    o.println("p-value:       " + Numbers.pValue(r.pValue(), r.log10P()) + " (log10 p = " + Numbers.human(r.log10P())
+        + ")");
     if (r.keys().size() > 1) {
-      o.println("best key:      " + r.best().label() + " (Holm-adjusted log10 p = " + Common.num(r.log10PAdjusted())
-          + " over " + r.keys().size() + " keys)");
+      o.println("best key:      " + r.best().label() + " (Holm-adjusted log10 p = " + Numbers.human(r.log10PAdjusted())
+          + " over " + Numbers.count(r.keys().size()) + " keys)");
     }
     if (r.controls().count() > 0) {
-      o.println("controls:      rank " + r.controls().bestKeyRank() + " of " + (r.controls().count() + 1)
-          + "; " + r.controls().flaggedAtAlpha() + " of " + r.controls().count() + " control keys significant");
+      o.println("controls:      rank " + Numbers.count(r.controls().bestKeyRank()) + " of "
+          + Numbers.count(r.controls().count() + 1L) + "; " + Numbers.count(r.controls().flaggedAtAlpha()) + " of "
+          + Numbers.count(r.controls().count()) + " control keys significant");
     }
     o.println("verdict:       " + (r.verdict() == InheritanceResult.Verdict.DETECTED ? "watermark DETECTED"
-        : "not detected") + " at alpha " + r.alpha());
-    for (String f : r.flags()) {
-      o.println("warning:       " + f);
-    }
+        : "not detected") + " at alpha " + Numbers.exact(r.alpha()));
     List<String> files = new ArrayList<>(List.of(EvidenceReport.JSON_FILE, EvidenceReport.HTML_FILE));
     if (signKey != null) {
       files.add(EvidenceReport.SIG_FILE);

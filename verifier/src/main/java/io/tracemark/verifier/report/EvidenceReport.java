@@ -273,7 +273,7 @@ public final class EvidenceReport {
    */
   public static void write(Path dir, ObjectNode tree, SigningKey signer) throws IOException {
     byte[] json = toBytes(tree);
-    byte[] html = HtmlReport.render(tree).getBytes(StandardCharsets.UTF_8);
+    byte[] html = HtmlReport.render(tree, signer == null ? null : signer.keyId()).getBytes(StandardCharsets.UTF_8);
     byte[] sig = signer == null ? null : signatureFile(signer.keyId(), signer.sign(json));
     SafeFiles.publish(dir, List.of(new SafeFiles.Output(JSON_FILE, json), new SafeFiles.Output(HTML_FILE, html),
         new SafeFiles.Output(SIG_FILE, sig)));

@@ -9,94 +9,132 @@ import java.util.Locale;
  * Renders {@code report.json} as one self-contained HTML page: inline CSS and SVG only, no
  * script, no external resource (a Content-Security-Policy of {@code default-src 'none'} makes the
  * browser refuse any request). Everything shown is read from the JSON tree, so the page says
- * exactly what the signed JSON says.
+ * exactly what the signed JSON says; only the signer's key id comes from outside it.
+ *
+ * <p>The page opens with a plain-language summary (verdict, what the p-value means, what the test
+ * shows and does not show, the signature, a glossary), then the numbers and four charts. Charts
+ * scale with the page (SVG {@code viewBox}, width 100%), and wide tables scroll inside their box,
+ * so the page fits a phone's 390 px as well as a desktop. Numbers use {@link Numbers}.
  */
 final class HtmlReport {
   private HtmlReport() {}
 
   private static final int W = 640;
   private static final int H = 260;
-  private static final int L = 60;
+  private static final int L = 64;
   private static final int R = 20;
   private static final int T = 20;
   private static final int B = 40;
 
+  /** Renders a report whose signer is not known (rendered as "not signed"). */
   static String render(JsonNode r) {
-    StringBuilder b = new StringBuilder(32_768);
+    return render(r, null);
+  }
+
+  /**
+   * Renders the page.
+   *
+   * @param signerKeyId the key id of the Ed25519 key that signs {@code report.json}, or null when
+   *     the report is not signed
+   */
+  static String render(JsonNode r, String signerKeyId) {
+    StringBuilder b = new StringBuilder(49_152);
     JsonNode stats = r.path("statistics");
     b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
         .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n")
         .append("<title>tracemark evidence report</title>\n<style>\n")
-        .append("body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#222}")
-        .append("table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.2em .5em;")
-        .append("text-align:left;font-size:.9em}code{font-size:.9em;word-break:break-all}")
+        .append("body{font-family:sans-serif;max-width:60em;margin:1em auto;padding:0 1em;color:#222;line-height:1.4}")
+        .append("h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.5em}")
+        .append(".wide{overflow-x:auto}table{border-collapse:collapse;margin:.5em 0}")
+        .append("td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;font-size:.9em;vertical-align:top}")
+        .append("code{font-size:.9em;word-break:break-all}")
         .append(".detected{color:#a00}.not_detected{color:#060}.flag{background:#fff3cd;padding:.5em}")
-        .append("svg{background:#fafafa;border:1px solid #ddd}svg text{font-size:11px;font-family:sans-serif}\n")
+        .append(".plain{background:#f4f6fa;border:1px solid #d8deea;padding:.2em 1em;border-radius:4px}")
+        .append(".verdict{font-size:1.15em}dt{font-weight:bold}dd{margin:0 0 .4em 1.2em}")
+        .append("svg.chart{display:block;width:100%;max-width:").append(W).append("px;height:auto;")
+        .append("background:#fafafa;border:1px solid #ddd}svg text{font-size:12px;font-family:sans-serif}\n")
         .append("</style>\n</head>\n<body>\n");
-    String verdict = r.path("verdict").asText();
     b.append("<h1>tracemark evidence report</h1>\n");
-    b.append("<p>Verdict at &alpha; = ").append(num(r.path("alpha").asDouble())).append(": <strong class=\"")
-        .append(esc(verdict)).append("\">").append(verdict.equals("detected") ? "watermark DETECTED" : "not detected")
-        .append("</strong> (").append(esc(r.path("mode").asText())).append(")</p>\n");
+    plainLanguage(b, r, signerKeyId);
     for (JsonNode f : r.path("flags")) {
       b.append("<p class=\"flag\">&#9888; ").append(esc(f.asText())).append("</p>\n");
     }
-    b.append("<h2>Summary</h2>\n<table>\n");
-    row(b, "tokens read", stats.path("tokens_read").asText());
-    row(b, "tuples scored", stats.path("tuples_scored").asText());
-    row(b, "green (score sum)", num(stats.path("green").asDouble()));
-    row(b, "green fraction vs &gamma;", num(stats.path("green_fraction").asDouble()) + " vs "
-        + (stats.path("gamma").isNull() ? "n/a" : num(stats.path("gamma").asDouble())));
-    row(b, "z", num(stats.path("z").asDouble()));
-    row(b, "log10 p (exact)", num(stats.path("log10_p").asDouble()));
-    row(b, "log10 p (Holm-adjusted)", num(stats.path("log10_p_adjusted").asDouble()));
+    b.append("<h2>Summary</h2>\n<div class=\"wide\"><table>\n");
+    row(b, "verdict", "<strong class=\"" + esc(r.path("verdict").asText()) + "\">" + verdictText(r) + "</strong> at "
+        + "&alpha; = " + Numbers.exact(r.path("alpha").asDouble()) + " (" + esc(modeText(r)) + ")");
+    row(b, "records", Numbers.count(r.path("inputs").path("records").asLong()));
+    row(b, "tokens read", Numbers.count(stats.path("tokens_read").asLong()));
+    row(b, "tuples scored", Numbers.count(stats.path("tuples_scored").asLong()));
+    row(b, binomial(r) ? "green tuples" : "score sum", Numbers.human(stats.path("green").asDouble()));
+    row(b, binomial(r) ? "green fraction vs &gamma;" : "mean score vs 1",
+        Numbers.human(stats.path("green_fraction").asDouble()) + " vs "
+            + (stats.path("gamma").isNull() ? "1" : Numbers.exact(stats.path("gamma").asDouble())));
+    row(b, "z", Numbers.human(stats.path("z").asDouble()));
+    row(b, "p-value", Numbers.pValue(stats.path("p_value").asDouble(), stats.path("log10_p").asDouble()));
+    row(b, "log10 p (exact)", Numbers.human(stats.path("log10_p").asDouble()));
+    row(b, "log10 p (Holm-adjusted)", Numbers.human(stats.path("log10_p_adjusted").asDouble()));
     row(b, "best key", esc(stats.path("best_key").asText()));
     JsonNode controls = r.path("controls");
     if (controls.path("count").asInt() > 0) {
-      row(b, "rank among control keys", controls.path("best_key_rank").asText() + " of "
-          + (controls.path("count").asInt() + 1) + " (empirical p " + num(controls.path("empirical_p").asDouble()) + ")");
+      row(b, "rank among control keys", Numbers.count(controls.path("best_key_rank").asLong()) + " of "
+          + Numbers.count(controls.path("count").asLong() + 1) + " (empirical p "
+          + Numbers.human(controls.path("empirical_p").asDouble()) + ")");
     }
-    b.append("</table>\n");
+    b.append("</table></div>\n");
 
-    b.append("<h2>Cumulative evidence</h2>\n<p>log10 p of the best key against tuples scored; the dashed line is "
-        + "log10 &alpha;.</p>\n");
+    b.append("<h2>Cumulative evidence</h2>\n<p>log10 p of the best key against tuples scored, as the corpus was "
+        + "read; the dashed line is log10 &alpha;. Evidence that builds steadily comes from many records; a jump "
+        + "points to a few.</p>\n");
     curveChart(b, r);
-    b.append("<h2>Green rate</h2>\n<p>Cumulative green rate against &gamma; with its 99% band under H0.</p>\n");
-    rateChart(b, r);
+    if (binomial(r)) {
+      b.append("<h2>Green rate</h2>\n<p>Cumulative green rate against &gamma; (dashed) with its 99% band under "
+          + "chance (shaded).</p>\n");
+      rateChart(b, r);
+    }
     if (controls.path("count").asInt() > 0) {
-      b.append("<h2>Control-key null</h2>\n<p>log10 p of ").append(controls.path("count").asInt())
-          .append(" random control keys on the same tuples (histogram); the red line marks the real key.</p>\n");
+      b.append("<h2>Control-key null</h2>\n<p>&minus;log10 p of ").append(Numbers.count(controls.path("count")
+          .asLong())).append(" random control keys on the same tuples (histogram): what chance alone gives on this "
+          + "corpus. The red line marks the real key.</p>\n");
       nullChart(b, r);
     }
+    b.append("<h2>Per-record contributions</h2>\n");
+    recordsChart(b, r);
 
-    b.append("<h2>Keys</h2>\n<table>\n<tr><th>key</th><th>tuples</th><th>green</th><th>fraction</th><th>z</th><th>log10 p</th>")
-        .append("<th>Holm log10 p</th><th>control rank</th><th>significant</th></tr>\n");
+    b.append("<h2>Keys</h2>\n<div class=\"wide\"><table>\n<tr><th>key</th><th>tuples</th><th>green</th>")
+        .append("<th>fraction</th><th>z</th><th>log10 p</th><th>Holm log10 p</th><th>control rank</th>")
+        .append("<th>significant</th></tr>\n");
     for (JsonNode k : r.path("keys")) {
       b.append("<tr><td>").append(esc(k.path("label").asText())).append("</td><td>")
-          .append(k.path("tuples_scored").asText()).append("</td><td>")
-          .append(num(k.path("green").asDouble())).append("</td><td>").append(num(k.path("green_fraction").asDouble()))
-          .append("</td><td>").append(num(k.path("z").asDouble())).append("</td><td>")
-          .append(num(k.path("log10_p").asDouble())).append("</td><td>")
-          .append(num(k.path("log10_p_adjusted").asDouble())).append("</td><td>")
-          .append(k.path("control_rank").asText()).append("</td><td>").append(k.path("significant").asText())
-          .append("</td></tr>\n");
+          .append(Numbers.count(k.path("tuples_scored").asLong())).append("</td><td>")
+          .append(Numbers.human(k.path("green").asDouble())).append("</td><td>")
+          .append(Numbers.human(k.path("green_fraction").asDouble())).append("</td><td>")
+          .append(Numbers.human(k.path("z").asDouble())).append("</td><td>")
+          .append(Numbers.human(k.path("log10_p").asDouble())).append("</td><td>")
+          .append(Numbers.human(k.path("log10_p_adjusted").asDouble())).append("</td><td>")
+          .append(Numbers.count(k.path("control_rank").asLong())).append("</td><td>")
+          .append(k.path("significant").asBoolean() ? "yes" : "no").append("</td></tr>\n");
     }
-    b.append("</table>\n");
+    b.append("</table></div>\n");
 
-    b.append("<h2>Most contributing records</h2>\n<table>\n<tr><th>record</th><th>tokens</th><th>tuples scored</th>")
-        .append("<th>green</th><th>excess</th><th>log10 p</th></tr>\n");
+    b.append("<h2>Most contributing records</h2>\n<div class=\"wide\"><table>\n<tr><th>record</th><th>tokens</th>")
+        .append("<th>tuples scored</th><th>green</th><th>excess</th><th>log10 p</th></tr>\n");
     for (JsonNode t : r.path("top_records")) {
-      b.append("<tr><td>").append(esc(t.path("id").asText())).append("</td><td>").append(t.path("tokens").asText())
-          .append("</td><td>").append(t.path("tuples_scored").asText()).append("</td><td>")
-          .append(num(t.path("green").asDouble())).append("</td><td>").append(num(t.path("excess").asDouble()))
-          .append("</td><td>").append(num(t.path("log10_p").asDouble())).append("</td></tr>\n");
+      b.append("<tr><td>").append(esc(t.path("id").asText())).append("</td><td>")
+          .append(Numbers.count(t.path("tokens").asLong())).append("</td><td>")
+          .append(Numbers.count(t.path("tuples_scored").asLong())).append("</td><td>")
+          .append(Numbers.human(t.path("green").asDouble())).append("</td><td>")
+          .append(Numbers.human(t.path("excess").asDouble())).append("</td><td>")
+          .append(Numbers.human(t.path("log10_p").asDouble())).append("</td></tr>\n");
     }
-    b.append("</table>\n");
+    b.append("</table></div>\n");
 
-    b.append("<h2>Scheme, key and options</h2>\n<table>\n");
+    b.append("<h2>Scheme, key and options</h2>\n<div class=\"wide\"><table>\n");
     JsonNode scheme = r.path("scheme");
+    long vocab = scheme.path("vocabulary_size").asLong();
     row(b, "scheme", "<code>" + esc(scheme.path("spec").asText()) + "</code> (format "
-        + esc(scheme.path("format_version").asText()) + ", vocabulary " + scheme.path("vocabulary_size").asText() + ")");
+        + esc(scheme.path("format_version").asText()) + ", vocabulary "
+        + (vocab == Integer.MAX_VALUE ? "any" : Numbers.count(vocab)) + ")");
     if (scheme.has("caveat")) {
       row(b, "caveat", esc(scheme.path("caveat").asText()));
     }
@@ -104,44 +142,158 @@ final class HtmlReport {
     row(b, "key id", "<code>" + esc(key.path("key_id").asText()) + "</code>");
     row(b, "key commitment", "<code>" + esc(key.path("commitment").asText()) + "</code>");
     JsonNode opts = r.path("options");
-    opts.properties().forEach(e -> row(b, esc(e.getKey()), esc(e.getValue().isNull() ? "none" : e.getValue().asText())));
-    b.append("</table>\n");
+    opts.properties().forEach(e -> row(b, esc(e.getKey().replace('_', ' ')),
+        esc(e.getValue().isNull() ? "none" : e.getValue().asText())));
+    b.append("</table></div>\n");
 
-    b.append("<h2>Inputs</h2>\n<p>").append(r.path("inputs").path("records").asText()).append(" records.</p>\n");
-    b.append("<table>\n<tr><th>file</th><th>SHA-256</th><th>bytes</th><th>records</th></tr>\n");
+    b.append("<h2>Inputs</h2>\n<p>").append(Numbers.count(r.path("inputs").path("records").asLong()))
+        .append(" records.</p>\n");
+    b.append("<div class=\"wide\"><table>\n<tr><th>file</th><th>SHA-256</th><th>bytes</th><th>records</th></tr>\n");
     for (String group : new String[] {"files", "filter_files"}) {
       for (JsonNode f : r.path("inputs").path(group)) {
         b.append("<tr><td>").append(group.equals("filter_files") ? "[filter] " : "").append(esc(f.path("path").asText()))
             .append("</td><td><code>").append(esc(f.path("sha256").asText())).append("</code></td><td>")
-            .append(f.path("bytes").asText()).append("</td><td>").append(f.path("records").asText())
-            .append("</td></tr>\n");
+            .append(Numbers.count(f.path("bytes").asLong())).append("</td><td>")
+            .append(Numbers.count(f.path("records").asLong())).append("</td></tr>\n");
       }
     }
-    b.append("</table>\n");
+    b.append("</table></div>\n");
     JsonNode skipped = r.path("skipped");
-    b.append("<h2>Skipped records</h2>\n<p>").append(skipped.path("count").asText()).append(" skipped.</p>\n");
+    b.append("<h2>Skipped records</h2>\n<p>").append(Numbers.count(skipped.path("count").asLong()))
+        .append(" skipped.</p>\n");
     if (skipped.path("records").size() > 0) {
-      b.append("<table>\n<tr><th>record</th><th>reason</th></tr>\n");
+      b.append("<div class=\"wide\"><table>\n<tr><th>record</th><th>reason</th></tr>\n");
       for (JsonNode s : skipped.path("records")) {
         b.append("<tr><td>").append(esc(s.path("id").asText())).append("</td><td>").append(esc(s.path("reason").asText()))
             .append("</td></tr>\n");
       }
-      b.append("</table>\n");
+      b.append("</table></div>\n");
     }
     JsonNode counts = r.path("counts");
-    b.append("<h2>Positions not scored</h2>\n<table>\n");
-    counts.properties().forEach(e -> row(b, esc(e.getKey().replace('_', ' ')), e.getValue().asText()));
-    b.append("</table>\n<h2>Environment</h2>\n<table>\n");
+    b.append("<h2>Positions not scored</h2>\n<div class=\"wide\"><table>\n");
+    counts.properties().forEach(e -> row(b, esc(e.getKey().replace('_', ' ')), Numbers.count(e.getValue().asLong())));
+    b.append("</table></div>\n<h2>Environment</h2>\n<div class=\"wide\"><table>\n");
     row(b, "tool", esc(r.path("tool").path("name").asText() + " " + r.path("tool").path("version").asText()));
     if (r.has("created")) {
       row(b, "created", esc(r.path("created").asText()));
     }
     r.path("environment").properties().forEach(e -> row(b, esc(e.getKey().replace('_', ' ')),
         esc(e.getValue().asText())));
-    b.append("</table>\n<p>This page renders <code>report.json</code>; the signature (<code>report.sig</code>) covers "
-        + "the JSON bytes. Check it with <code>tracemark report-verify DIR --public-key SIGNER.pub</code>.</p>\n");
+    b.append("</table></div>\n<p>This page renders <code>report.json</code>; the signature (<code>report.sig</code>) "
+        + "covers the JSON bytes, not this page. Check it with <code>tracemark report-verify DIR --public-key "
+        + "SIGNER.pub</code>.</p>\n");
     b.append("</body>\n</html>\n");
     return b.toString();
+  }
+
+  // ------------------------------------------------------------------ plain language
+
+  private static void plainLanguage(StringBuilder b, JsonNode r, String signerKeyId) {
+    JsonNode stats = r.path("statistics");
+    boolean detected = r.path("verdict").asText().equals("detected");
+    String alpha = Numbers.exact(r.path("alpha").asDouble());
+    b.append("<section class=\"plain\" id=\"plain-language\">\n");
+    b.append("<p class=\"verdict\"><strong class=\"").append(detected ? "detected" : "not_detected").append("\">")
+        .append(verdictText(r)).append("</strong> ");
+    if (detected) {
+      b.append("The suspect text is not independent of the owner's watermark key: it agrees with the key far more "
+          + "often than text written without the key does");
+    } else {
+      b.append("There is no evidence at this error rate that the suspect text depends on the owner's watermark "
+          + "key");
+    }
+    b.append(" (").append(esc(modeText(r))).append(", error rate &alpha; = ").append(alpha).append(").</p>\n");
+    double log10p = stats.path("log10_p_adjusted").asDouble();
+    b.append("<p>").append(chance(log10p));
+    if (binomial(r)) {
+      b.append(" ").append(Numbers.human(stats.path("green").asDouble())).append(" of ")
+          .append(Numbers.count(stats.path("tuples_scored").asLong())).append(" scored tuples are green (")
+          .append(percent(stats.path("green_fraction").asDouble())).append("), where chance gives ")
+          .append(percent(stats.path("gamma").asDouble())).append(".");
+    }
+    JsonNode controls = r.path("controls");
+    if (controls.path("count").asInt() > 0) {
+      b.append(" Among ").append(Numbers.count(controls.path("count").asLong())).append(" random control keys the "
+          + "real key ranks ").append(Numbers.count(controls.path("best_key_rank").asLong())).append(" of ")
+          .append(Numbers.count(controls.path("count").asLong() + 1)).append(".");
+    }
+    b.append("</p>\n");
+    b.append("<p><strong>What this shows.</strong> At the stated error rate, that the scored text was produced under "
+        + "the watermark, or by something that learned from text produced under it (for example a model trained on "
+        + "the owner's outputs). The control keys show what chance alone gives on this same corpus; the key's "
+        + "commitment, published in advance, shows the key was fixed before the corpus was collected.</p>\n");
+    b.append("<p><strong>What it does not show.</strong> Who made the copy or trained the model; how much was "
+        + "copied (a tiny p-value can come from a little verbatim copying: see the per-record chart); and a "
+        + "large p-value does not prove innocence: a weak watermark, heavy paraphrase, too little text or the "
+        + "wrong tokenizer all give large p-values. &ldquo;Not detected&rdquo; means &ldquo;no evidence at this "
+        + "&alpha;&rdquo;, nothing more.</p>\n");
+    b.append("<p id=\"signature\"><strong>Signature.</strong> ");
+    if (signerKeyId != null) {
+      b.append("Signed: <code>report.sig</code> is an Ed25519 signature over the exact bytes of "
+          + "<code>report.json</code> by signing key id <code>").append(esc(signerKeyId)).append("</code>. Check it "
+          + "with <code>tracemark report-verify DIR --public-key SIGNER.pub</code> before relying on these "
+          + "numbers.");
+    } else {
+      b.append("Not signed: nothing shows that <code>report.json</code> is unchanged since tracemark wrote it "
+          + "(sign with <code>tracemark verify --sign-key</code>).");
+    }
+    b.append(" Owner key id <code>").append(esc(r.path("key").path("key_id").asText())).append("</code>; the key "
+        + "itself is never in a report.</p>\n");
+    b.append("<details id=\"glossary\" open><summary>Glossary</summary>\n<dl>\n");
+    term(b, "tuple", "a (window, token) pair: the h tokens before a position and the token at it. Each distinct "
+        + "tuple is scored once over the whole corpus, so repeated text does not count twice.");
+    term(b, "green", "a token the key puts on the green list of its window. Without the key, a token is green "
+        + "with probability &gamma;, whatever the text.");
+    term(b, "&gamma; (gamma)", "the green fraction of the vocabulary: the green rate expected of text written "
+        + "without the key.");
+    term(b, "p-value, log10 p", "the probability of a result at least this strong by chance, computed exactly; "
+        + "log10 p = &minus;342.6 means p = 10^-342.6.");
+    term(b, "Holm", "the Holm&ndash;Bonferroni correction: when several keys (tenants) are tested at once, each "
+        + "p-value is adjusted so that the error rate &alpha; holds for the whole family.");
+    term(b, "control keys", "random keys the owner could not have used, scored on the same tuples; they show what "
+        + "chance gives on this corpus.");
+    term(b, "closed model", "the suspect model is only queried: its answers (with their prompts) are scored as "
+        + "text, and windows that occur in a record's prompt are not scored.");
+    term(b, "reading mode", "for an open suspect model: the owner's watermarked text is fed to it and its top-1 "
+        + "predictions are scored, which shows what it learned from that text.");
+    b.append("</dl>\n</details>\n</section>\n");
+  }
+
+  private static void term(StringBuilder b, String name, String definitionHtml) {
+    b.append("<dt>").append(name).append("</dt><dd>").append(definitionHtml).append("</dd>\n");
+  }
+
+  /** "p &lt; 10^-342: the chance of this by luck is about 1 in 10^342", or "p = 0.28: … about 1 in 4". */
+  static String chance(double log10p) {
+    if (!Double.isFinite(log10p)) {
+      return log10p < 0 ? "p = 0: the chance of this by luck is nil." : "p = 1: no evidence.";
+    }
+    if (log10p <= -4) {
+      long k = (long) Math.floor(-log10p);
+      return "p &lt; 10^-" + k + ": the chance of this by luck is about 1 in 10^" + k + ".";
+    }
+    double p = Math.pow(10, log10p);
+    long odds = Math.max(1, Math.round(1 / p));
+    return "p = " + Numbers.human(Double.parseDouble(String.format(Locale.ROOT, "%.2g", p)))
+        + ": the chance of this by luck is about 1 in " + Numbers.count(odds) + ".";
+  }
+
+  private static String percent(double fraction) {
+    return Numbers.fixed(100 * fraction, 1) + "%";
+  }
+
+  private static String verdictText(JsonNode r) {
+    return r.path("verdict").asText().equals("detected") ? "Watermark DETECTED." : "Not detected.";
+  }
+
+  private static String modeText(JsonNode r) {
+    String mode = r.path("mode").asText();
+    return mode.equals("closed-model") ? "closed model: the suspect's outputs scored as text"
+        : mode.equals("reading-mode") ? "reading mode: the owner's text read through the suspect model" : mode;
+  }
+
+  private static boolean binomial(JsonNode r) {
+    return !r.path("statistics").path("gamma").isNull();
   }
 
   private static void row(StringBuilder b, String name, String valueHtml) {
@@ -153,8 +305,9 @@ final class HtmlReport {
   private static void curveChart(StringBuilder b, JsonNode r) {
     JsonNode curve = r.path("curve");
     double alphaLine = Math.log10(r.path("alpha").asDouble());
+    boolean hasAlpha = Double.isFinite(alphaLine);
     double maxX = 1;
-    double minY = Math.min(alphaLine, -1);
+    double minY = hasAlpha ? Math.min(alphaLine, -1) : -1;
     for (JsonNode p : curve) {
       maxX = Math.max(maxX, p.get(0).asDouble());
       double y = p.get(2).asDouble();
@@ -162,18 +315,23 @@ final class HtmlReport {
         minY = Math.min(minY, y);
       }
     }
-    final double fx = maxX;
-    final double fy = minY * 1.05;
-    svgOpen(b, "cumulative log10 p against tuples scored");
-    axes(b, "tuples scored", "log10 p", 0, fx, fy, 0);
+    double[] xt = Numbers.ticks(0, maxX, 4);
+    double[] yt = Numbers.ticks(minY, 0, 4);
+    double x1 = xt[xt.length - 1];
+    double y0 = yt[0];
+    svgOpen(b, "curve", H, "cumulative log10 p against tuples scored");
+    axes(b, H, "tuples scored", "log10 p", xt, yt);
     List<String> pts = new ArrayList<>();
     for (JsonNode p : curve) {
       double y = p.get(2).asDouble();
-      pts.add(x(p.get(0).asDouble(), 0, fx) + "," + y(Double.isFinite(y) ? y : fy, fy, 0));
+      pts.add(pt(x(p.get(0).asDouble(), 0, x1), y(Double.isFinite(y) ? y : y0, y0, 0, H)));
     }
     polyline(b, pts, "#1f5fa8");
-    line(b, L, y(alphaLine, fy, 0), W - R, y(alphaLine, fy, 0), "#c00", true);
-    text(b, W - R - 4, y(alphaLine, fy, 0) - 4, "end", "log10 α = " + num(alphaLine));
+    if (hasAlpha) {
+      double ay = y(alphaLine, y0, 0, H);
+      line(b, L, ay, W - R, ay, "#c00", true, null);
+      text(b, W - R - 4, ay - 4, "end", "log10 α = " + Numbers.human(alphaLine));
+    }
     b.append("</svg>\n");
   }
 
@@ -181,7 +339,7 @@ final class HtmlReport {
     JsonNode curve = r.path("curve");
     JsonNode g = r.path("statistics").path("gamma");
     if (g.isNull() || curve.size() == 0) {
-      b.append("<p>(no binomial statistic or nothing scored)</p>\n");
+      b.append("<p>(nothing scored)</p>\n");
       return;
     }
     double gamma = g.asDouble();
@@ -195,32 +353,34 @@ final class HtmlReport {
       lo = Math.min(lo, rate);
       hi = Math.max(hi, rate);
     }
-    // band at the first point is the widest; clamp the axis to [0, 1]
+    // the band at the first point is the widest; the axis stays inside [0, 1]
     double firstN = curve.get(0).get(0).asDouble();
     double half0 = 2.576 * Math.sqrt(gamma * (1 - gamma) / firstN);
-    double y0 = Math.max(0, Math.min(lo, gamma - half0) - 0.02);
-    double y1 = Math.min(1, Math.max(hi, gamma + half0) + 0.02);
-    final double fx = maxX;
-    svgOpen(b, "green rate against gamma with 99% band");
-    axes(b, "tuples scored", "green rate", 0, fx, y0, y1);
-    StringBuilder band = new StringBuilder();
+    double[] xt = Numbers.ticks(0, maxX, 4);
+    double[] yt = Numbers.ticks(Math.max(0, Math.min(lo, gamma - half0)), Math.min(1, Math.max(hi, gamma + half0)), 4);
+    double x1 = xt[xt.length - 1];
+    double y0 = yt[0];
+    double y1 = yt[yt.length - 1];
+    svgOpen(b, "rate", H, "green rate against gamma with its 99% band under chance");
+    axes(b, H, "tuples scored", "green rate", xt, yt);
     List<String> upper = new ArrayList<>();
     List<String> lower = new ArrayList<>();
     for (JsonNode p : curve) {
       double n = p.get(0).asDouble();
       double half = 2.576 * Math.sqrt(gamma * (1 - gamma) / n);
-      upper.add(x(n, 0, fx) + "," + y(Math.min(y1, gamma + half), y0, y1));
-      lower.add(0, x(n, 0, fx) + "," + y(Math.max(y0, gamma - half), y0, y1));
+      upper.add(pt(x(n, 0, x1), y(Math.min(y1, gamma + half), y0, y1, H)));
+      lower.add(0, pt(x(n, 0, x1), y(Math.max(y0, gamma - half), y0, y1, H)));
     }
-    upper.forEach(s -> band.append(s).append(' '));
-    lower.forEach(s -> band.append(s).append(' '));
-    b.append("<polygon points=\"").append(band.toString().trim()).append("\" fill=\"#cfe3cf\" stroke=\"none\"/>\n");
-    line(b, L, y(gamma, y0, y1), W - R, y(gamma, y0, y1), "#060", true);
-    text(b, W - R - 4, y(gamma, y0, y1) - 4, "end", "γ = " + num(gamma));
+    List<String> band = new ArrayList<>(upper);
+    band.addAll(lower);
+    b.append("<polygon points=\"").append(String.join(" ", band)).append("\" fill=\"#cfe3cf\" stroke=\"none\"/>\n");
+    double gy = y(gamma, y0, y1, H);
+    line(b, L, gy, W - R, gy, "#060", true, null);
+    text(b, W - R - 4, gy - 4, "end", "γ = " + Numbers.exact(gamma));
     List<String> pts = new ArrayList<>();
     for (JsonNode p : curve) {
       double n = p.get(0).asDouble();
-      pts.add(x(n, 0, fx) + "," + y(p.get(1).asDouble() / n, y0, y1));
+      pts.add(pt(x(n, 0, x1), y(p.get(1).asDouble() / n, y0, y1, H)));
     }
     polyline(b, pts, "#1f5fa8");
     b.append("</svg>\n");
@@ -229,70 +389,146 @@ final class HtmlReport {
   private static void nullChart(StringBuilder b, JsonNode r) {
     JsonNode cp = r.path("controls").path("log10_p");
     double real = r.path("statistics").path("log10_p").asDouble();
-    double min = Double.isFinite(real) ? real : -1;
+    double max = Double.isFinite(real) ? -real : 1;
     for (JsonNode v : cp) {
-      min = Math.min(min, v.asDouble());
+      max = Math.max(max, -v.asDouble());
     }
-    min = Math.min(min, -1);
+    max = Math.max(max, 1);
+    double[] xt = Numbers.ticks(0, max, 4);
+    double xmax = xt[xt.length - 1];
     int bins = 30;
     int[] counts = new int[bins];
     for (JsonNode v : cp) {
-      int i = (int) Math.min(bins - 1, Math.floor((v.asDouble() / min) * bins));
+      int i = (int) Math.min(bins - 1, Math.floor(-v.asDouble() / xmax * bins));
       counts[Math.max(0, i)]++;
     }
     int maxCount = 1;
     for (int c : counts) {
       maxCount = Math.max(maxCount, c);
     }
-    // x axis runs from 0 (right) to min (left): plot -log10 p left to right for readability
-    double xmax = -min;
-    svgOpen(b, "histogram of control keys' -log10 p with the real key marked");
-    axes(b, "−log10 p", "control keys", 0, xmax, 0, maxCount);
+    double[] yt = Numbers.ticks(0, maxCount, Math.min(4, maxCount));
+    double ymax = yt[yt.length - 1];
+    svgOpen(b, "controls", H, "histogram of the control keys' -log10 p with the real key marked");
+    axes(b, H, "−log10 p", "control keys", xt, yt);
     for (int i = 0; i < bins; i++) {
       if (counts[i] == 0) {
         continue;
       }
-      double a = xmax * i / bins;
-      double c = xmax * (i + 1) / bins;
-      double xa = x(a, 0, xmax);
-      double xc = x(c, 0, xmax);
-      double top = y(counts[i], 0, maxCount);
+      double xa = x(xmax * i / bins, 0, xmax);
+      double xc = x(xmax * (i + 1) / bins, 0, xmax);
+      double top = y(counts[i], 0, ymax, H);
       b.append(String.format(Locale.ROOT,
           "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#8aa9cc\"/>\n", xa, top,
           Math.max(1, xc - xa - 1), (H - B) - top));
     }
     double rx = x(Double.isFinite(real) ? -real : xmax, 0, xmax);
-    line(b, rx, T, rx, H - B, "#c00", false);
-    text(b, rx - 4, T + 12, "end", "real key: log10 p = " + num(real));
+    line(b, rx, T, rx, H - B, "#c00", false, "real-key");
+    boolean right = rx > (L + W - R) / 2.0;
+    text(b, right ? rx - 4 : rx + 4, T + 12, right ? "end" : "start",
+        "real key: log10 p = " + Numbers.human(real));
     b.append("</svg>\n");
   }
 
-  private static void svgOpen(StringBuilder b, String title) {
-    b.append(String.format(Locale.ROOT,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">"
-            + "<title>%s</title>\n", W, H, W, H, esc(title)));
+  /** Horizontal bars of the top records' excess (green tuples above what chance gives), with their share. */
+  private static void recordsChart(StringBuilder b, JsonNode r) {
+    JsonNode top = r.path("top_records");
+    JsonNode stats = r.path("statistics");
+    if (top.size() == 0) {
+      b.append("<p>(no record scored)</p>\n");
+      return;
+    }
+    double expected = binomial(r) ? stats.path("gamma").asDouble() * stats.path("tuples_scored").asDouble()
+        : stats.path("tuples_scored").asDouble();
+    double total = stats.path("green").asDouble() - expected;
+    double shown = 0;
+    double lo = 0;
+    double hi = 0;
+    for (JsonNode t : top) {
+      double e = t.path("excess").asDouble();
+      shown += e;
+      lo = Math.min(lo, e);
+      hi = Math.max(hi, e);
+    }
+    b.append("<p>Excess of each of the ").append(Numbers.count(top.size())).append(" most contributing records: ")
+        .append(binomial(r) ? "green tuples above the &gamma; share of its tuples" : "score above its tuple count")
+        .append(". ");
+    if (total > 0) {
+      b.append("Together they hold ").append(percent(Math.min(1, shown / total))).append(" of the corpus's total "
+          + "excess of ").append(Numbers.human(total)).append(" over ")
+          .append(Numbers.count(r.path("inputs").path("records").asLong())).append(" records: a share near 100% "
+          + "means a few records carry the evidence (copying); a small share means it is spread thinly over many "
+          + "(as after distillation).");
+    }
+    b.append("</p>\n");
+    int lw = 150; // room for record ids on the left
+    int rowH = 18;
+    int h = T + rowH * top.size() + B;
+    double[] xt = Numbers.ticks(lo, hi <= lo ? lo + 1 : hi, 4);
+    double a = xt[0];
+    double c = xt[xt.length - 1];
+    svgOpen(b, "records", h, "excess of the most contributing records");
+    double zero = lw + (W - R - lw) * (0 - a) / (c - a);
+    for (double t : xt) {
+      double tx = lw + (W - R - lw) * (t - a) / (c - a);
+      line(b, tx, T, tx, h - B, "#e4e4e4", false, null);
+      text(b, tx, h - B + 14, "middle", Numbers.tick(t, xt.length > 1 ? xt[1] - xt[0] : 1));
+    }
+    line(b, zero, T, zero, h - B, "#444", false, null);
+    text(b, (lw + W - R) / 2.0, h - 6, "middle", binomial(r) ? "excess green tuples" : "excess score");
+    int i = 0;
+    for (JsonNode t : top) {
+      double e = t.path("excess").asDouble();
+      double ex = lw + (W - R - lw) * (e - a) / (c - a);
+      double yTop = T + rowH * i + 3;
+      String id = t.path("id").asText();
+      b.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"#8aa9cc\">"
+          + "<title>%s: excess %s, log10 p %s</title></rect>\n", Math.min(zero, ex), yTop,
+          Math.max(1, Math.abs(ex - zero)), rowH - 6, esc(id), esc(Numbers.human(e)),
+          esc(Numbers.human(t.path("log10_p").asDouble()))));
+      text(b, lw - 6, yTop + rowH - 8, "end", id.length() > 20 ? id.substring(0, 19) + "…" : id);
+      i++;
+    }
+    b.append("</svg>\n");
   }
 
-  private static void axes(StringBuilder b, String xLabel, String yLabel, double x0, double x1, double y0, double y1) {
-    line(b, L, H - B, W - R, H - B, "#444", false);
-    line(b, L, T, L, H - B, "#444", false);
-    for (int i = 0; i <= 4; i++) {
-      double xv = x0 + (x1 - x0) * i / 4;
-      double yv = y0 + (y1 - y0) * i / 4;
-      text(b, x(xv, x0, x1), H - B + 14, "middle", num(xv));
-      text(b, L - 4, y(yv, y0, y1) + 4, "end", num(yv));
+  private static void svgOpen(StringBuilder b, String id, int height, String title) {
+    b.append(String.format(Locale.ROOT,
+        "<svg class=\"chart\" id=\"chart-%s\" viewBox=\"0 0 %d %d\" width=\"100%%\" role=\"img\">"
+            + "<title>%s</title>\n", id, W, height, esc(title)));
+  }
+
+  private static void axes(StringBuilder b, int height, String xLabel, String yLabel, double[] xt, double[] yt) {
+    double x0 = xt[0];
+    double x1 = xt[xt.length - 1];
+    double y0 = yt[0];
+    double y1 = yt[yt.length - 1];
+    double xStep = xt.length > 1 ? xt[1] - xt[0] : 1;
+    double yStep = yt.length > 1 ? yt[1] - yt[0] : 1;
+    for (double v : yt) {
+      double py = y(v, y0, y1, height);
+      line(b, L, py, W - R, py, "#e4e4e4", false, null);
+      text(b, L - 4, py + 4, "end", Numbers.tick(v, yStep));
     }
-    text(b, (L + W - R) / 2.0, H - 6, "middle", xLabel);
+    for (double v : xt) {
+      text(b, x(v, x0, x1), height - B + 14, "middle", Numbers.tick(v, xStep));
+    }
+    line(b, L, height - B, W - R, height - B, "#444", false, null);
+    line(b, L, T, L, height - B, "#444", false, null);
+    text(b, (L + W - R) / 2.0, height - 6, "middle", xLabel);
     b.append(String.format(Locale.ROOT, "<text x=\"12\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 12 %.1f)\">%s</text>\n",
-        (T + H - B) / 2.0, (T + H - B) / 2.0, esc(yLabel)));
+        (T + height - B) / 2.0, (T + height - B) / 2.0, esc(yLabel)));
   }
 
   private static double x(double v, double x0, double x1) {
     return L + (W - L - R) * (x1 == x0 ? 0 : (v - x0) / (x1 - x0));
   }
 
-  private static double y(double v, double y0, double y1) {
-    return (H - B) - (H - B - T) * (y1 == y0 ? 0 : (v - y0) / (y1 - y0));
+  private static double y(double v, double y0, double y1, int height) {
+    return (height - B) - (height - B - T) * (y1 == y0 ? 0 : (v - y0) / (y1 - y0));
+  }
+
+  private static String pt(double x, double y) {
+    return String.format(Locale.ROOT, "%.1f,%.1f", x, y);
   }
 
   private static void polyline(StringBuilder b, List<String> pts, String color) {
@@ -303,32 +539,16 @@ final class HtmlReport {
         .append(String.join(" ", pts)).append("\"/>\n");
   }
 
-  private static void line(StringBuilder b, double x1, double y1, double x2, double y2, String color, boolean dashed) {
-    b.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"%s/>\n",
-        x1, y1, x2, y2, color, dashed ? " stroke-dasharray=\"5,4\"" : ""));
+  private static void line(StringBuilder b, double x1, double y1, double x2, double y2, String color, boolean dashed,
+      String id) {
+    b.append(String.format(Locale.ROOT, "<line%s x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"%s/>\n",
+        id == null ? "" : " id=\"" + id + "\"", x1, y1, x2, y2, color,
+        dashed ? " stroke-dasharray=\"5,4\"" : id != null ? " stroke-width=\"2\"" : ""));
   }
 
   private static void text(StringBuilder b, double x, double y, String anchor, String s) {
     b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">%s</text>\n", x, y, anchor,
         esc(s)));
-  }
-
-  static String num(double v) {
-    if (Double.isNaN(v)) {
-      return "NaN";
-    }
-    if (Double.isInfinite(v)) {
-      return v > 0 ? "∞" : "−∞";
-    }
-    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-      return Long.toString((long) v);
-    }
-    double a = Math.abs(v);
-    if (a >= 1e-3 && a < 1e6) {
-      String f = String.format(Locale.ROOT, "%.4g", v);
-      return f.indexOf('.') < 0 ? f : f.replaceAll("0+$", "").replaceAll("\\.$", "");
-    }
-    return String.format(Locale.ROOT, "%.3e", v);
   }
 
   static String esc(String s) {

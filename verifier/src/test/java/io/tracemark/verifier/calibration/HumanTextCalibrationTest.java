@@ -2,9 +2,6 @@ package io.tracemark.verifier.calibration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.knuddels.jtokkit.Encodings;
-import com.knuddels.jtokkit.api.Encoding;
-import com.knuddels.jtokkit.api.EncodingType;
 import io.tracemark.api.DedupMode;
 import io.tracemark.api.DetectionResult;
 import io.tracemark.api.Detector;
@@ -13,11 +10,14 @@ import io.tracemark.api.Seeding;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
 import io.tracemark.verifier.corpus.BrownCorpus;
+import io.tracemark.verifier.text.TextTokenizer;
+import io.tracemark.verifier.text.Tokenizers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.apache.commons.math3.distribution.BinomialDistribution;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,15 +26,16 @@ import org.junit.jupiter.api.Test;
  * (20,000 sequences). With deduplication the fraction with p < α must lie inside the 99 %
  * binomial interval around α for α = 1e-2 and 1e-3.
  */
+@Tag("slow")
 class HumanTextCalibrationTest {
   @Test
   void brownCorpusIsCalibratedUnderManyKeys() {
-    Encoding enc = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
-    int vocab = 100_256;
+    TextTokenizer enc = Tokenizers.jtokkit("cl100k_base");
+    int vocab = enc.vocabularySize();
     List<int[]> docs = new ArrayList<>();
     long tokens = 0;
     for (BrownCorpus.Document d : BrownCorpus.documents()) {
-      int[] ids = enc.encodeOrdinary(d.text()).toArray();
+      int[] ids = enc.encode(d.text());
       docs.add(ids);
       tokens += ids.length;
     }

@@ -357,6 +357,8 @@ public final class CorpusReader implements Iterable<SuspectRecord>, AutoCloseabl
     private OpenFile current;
     private final ArrayDeque<Future<List<Parsed>>> inFlight = new ArrayDeque<>();
     private final ExecutorService pool;
+    /** The pool's threads, joined by {@link #shutdown()}: a terminated pool may still have threads on their way out. */
+    private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Iterator<Parsed> ready = Collections.emptyIterator();
     private SuspectRecord next;
     private boolean rawDone;
@@ -371,6 +373,7 @@ public final class CorpusReader implements Iterable<SuspectRecord>, AutoCloseabl
         this.pool = Executors.newFixedThreadPool(parallelism, r -> {
           Thread t = new Thread(r, "tracemark-read-" + id + "-" + n.getAndIncrement());
           t.setDaemon(true);
+          threads.add(t);
           return t;
         });
       }
@@ -448,6 +451,15 @@ public final class CorpusReader implements Iterable<SuspectRecord>, AutoCloseabl
           }
         } catch (InterruptedException e) {
           interrupted = true;
+        }
+      }
+      for (Thread t : threads) {
+        while (t.isAlive()) {
+          try {
+            t.join();
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
         }
       }
       if (interrupted) {

@@ -1,5 +1,6 @@
 package io.tracemark.verifier;
 
+import io.tracemark.api.Checks;
 import io.tracemark.core.LongHashSet;
 import io.tracemark.api.DedupMode;
 import io.tracemark.api.GreenListSpec;
@@ -155,7 +156,7 @@ public final class InheritanceVerifier {
    */
   public static Builder greenListTenants(WatermarkKey master, int tenants, GreenListSpec spec, int vocabularySize) {
     Objects.requireNonNull(master, "master");
-    ReferenceFilter.require(tenants >= 1 && tenants <= MAX_TENANTS, "tenants must be between 1 and %d, was %d",
+    Checks.require(tenants >= 1 && tenants <= MAX_TENANTS, "tenants must be between 1 and %d, was %d",
         MAX_TENANTS, tenants);
     Builder b = greenList(master, spec, vocabularySize);
     b.labelSet.remove(b.labels.get(0));
@@ -424,7 +425,7 @@ public final class InheritanceVerifier {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(ownerTexts, "ownerTexts");
     int modelVocab = model.vocabularySize();
-    ReferenceFilter.require(modelVocab >= 1, "model vocabularySize must be >= 1, was %d", modelVocab);
+    Checks.require(modelVocab >= 1, "model vocabularySize must be >= 1, was %d", modelVocab);
     float[] logits = new float[modelVocab];
     int[] scratch = new int[h + 1];
     Meta meta = new Meta();
@@ -1047,7 +1048,7 @@ public final class InheritanceVerifier {
      * {@link TapeMemoryExceededException}.
      */
     public Builder tapeMemoryBudget(long bytes) {
-      ReferenceFilter.require(bytes >= 1024, "tapeMemoryBudget must be >= 1024 bytes, was %d", bytes);
+      Checks.require(bytes >= 1024, "tapeMemoryBudget must be >= 1024 bytes, was %d", bytes);
       this.tapeMemoryBudget = bytes;
       this.tapeMemoryBudgetSet = true;
       return this;
@@ -1074,7 +1075,7 @@ public final class InheritanceVerifier {
      * between workers by fingerprint; counts and binomial results do not depend on the number.
      */
     public Builder threads(int count) {
-      ReferenceFilter.require(count >= 1 && count <= 256, "threads must be between 1 and 256, was %d", count);
+      Checks.require(count >= 1 && count <= 256, "threads must be between 1 and 256, was %d", count);
       this.threads = count;
       return this;
     }
@@ -1083,7 +1084,7 @@ public final class InheritanceVerifier {
     public Builder scorer(String label, TokenScorer scorer) {
       Objects.requireNonNull(label, "label");
       Objects.requireNonNull(scorer, "scorer");
-      ReferenceFilter.require(labelSet.add(label), "scorer label \"%s\" is given twice", label);
+      Checks.require(labelSet.add(label), "scorer label \"%s\" is given twice", label);
       labels.add(label);
       scorers.add(scorer);
       return this;
@@ -1112,9 +1113,9 @@ public final class InheritanceVerifier {
      * derived from the control seed ({@link #controlKey}); 0 disables the controls.
      */
     public Builder controlKeys(int count, Function<WatermarkKey, ? extends TokenScorer> factory) {
-      ReferenceFilter.require(count >= 0 && count <= 100_000, "control keys must be between 0 and 100000, was %d",
+      Checks.require(count >= 0 && count <= 100_000, "control keys must be between 0 and 100000, was %d",
           count);
-      ReferenceFilter.require(count == 0 || factory != null, "control keys need a factory when count > 0");
+      Checks.require(count == 0 || factory != null, "control keys need a factory when count > 0");
       this.controlCount = count;
       this.controlFactory = factory;
       return this;
@@ -1133,7 +1134,7 @@ public final class InheritanceVerifier {
 
     /** The significance level, in (0, 1) (default {@value #DEFAULT_ALPHA}). */
     public Builder alpha(double alpha) {
-      ReferenceFilter.require(alpha > 0 && alpha < 1, "alpha must be in (0, 1), was %s", alpha);
+      Checks.require(alpha > 0 && alpha < 1, "alpha must be in (0, 1), was %s", alpha);
       this.alpha = alpha;
       return this;
     }
@@ -1146,7 +1147,7 @@ public final class InheritanceVerifier {
 
     /** How many most-contributing records the result lists (default 20). */
     public Builder topRecords(int count) {
-      ReferenceFilter.require(count >= 0, "topRecords must be >= 0, was %d", count);
+      Checks.require(count >= 0, "topRecords must be >= 0, was %d", count);
       this.topRecords = count;
       return this;
     }
@@ -1159,7 +1160,7 @@ public final class InheritanceVerifier {
 
     /** Validates that all scorers (and controls) share h, vocabulary and statistic, and builds. */
     public InheritanceVerifier build() {
-      ReferenceFilter.require(!scorers.isEmpty(), "at least one scorer is required");
+      Checks.require(!scorers.isEmpty(), "at least one scorer is required");
       TokenScorer first = scorers.get(0);
       List<TokenScorer> all = new ArrayList<>(scorers);
       for (int i = 0; i < controlCount; i++) {
@@ -1168,18 +1169,18 @@ public final class InheritanceVerifier {
       for (int i = 1; i < all.size(); i++) {
         TokenScorer s = all.get(i);
         String what = i < scorers.size() ? "scorer \"" + labels.get(i) + "\"" : "control scorer " + (i - scorers.size());
-        ReferenceFilter.require(s.contextWidth() == first.contextWidth(), "%s has h=%d but the first scorer has h=%d",
+        Checks.require(s.contextWidth() == first.contextWidth(), "%s has h=%d but the first scorer has h=%d",
             what, s.contextWidth(), first.contextWidth());
-        ReferenceFilter.require(s.vocabularySize() == first.vocabularySize(),
+        Checks.require(s.vocabularySize() == first.vocabularySize(),
             "%s has vocabularySize=%d but the first scorer has %d", what, s.vocabularySize(), first.vocabularySize());
-        ReferenceFilter.require(s.statistic() == first.statistic(), "%s has statistic %s but the first scorer has %s",
+        Checks.require(s.statistic() == first.statistic(), "%s has statistic %s but the first scorer has %s",
             what, s.statistic(), first.statistic());
-        ReferenceFilter.require(s.statistic() != TokenScorer.Statistic.BINOMIAL
+        Checks.require(s.statistic() != TokenScorer.Statistic.BINOMIAL
             || Double.compare(s.gamma(), first.gamma()) == 0, "%s has gamma=%s but the first scorer has %s", what,
             s.gamma(), first.gamma());
       }
       if (filter != null) {
-        ReferenceFilter.require(filter.contextWidth() == first.contextWidth(),
+        Checks.require(filter.contextWidth() == first.contextWidth(),
             "reference filter has h=%d but the scorers have h=%d", filter.contextWidth(), first.contextWidth());
       }
       return new InheritanceVerifier(this, all.toArray(new TokenScorer[0]));

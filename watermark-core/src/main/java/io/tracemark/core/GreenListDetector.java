@@ -1,5 +1,6 @@
 package io.tracemark.core;
 
+import io.tracemark.api.Checks;
 import io.tracemark.api.DedupMode;
 import io.tracemark.api.DetectionResult;
 import io.tracemark.api.Detector;
@@ -7,10 +8,10 @@ import io.tracemark.api.PositionMask;
 
 /** Scores one sequence; deduplication state is per call, so the detector is thread-safe. */
 final class GreenListDetector implements Detector {
-  private static final byte NO_CONTEXT = (byte) PositionMask.State.NO_CONTEXT.ordinal();
-  private static final byte DUPLICATE = (byte) PositionMask.State.DUPLICATE.ordinal();
-  private static final byte GREEN = (byte) PositionMask.State.GREEN.ordinal();
-  private static final byte RED = (byte) PositionMask.State.RED.ordinal();
+  private static final byte NO_CONTEXT = PositionMask.State.NO_CONTEXT.code();
+  private static final byte DUPLICATE = PositionMask.State.DUPLICATE.code();
+  private static final byte GREEN = PositionMask.State.GREEN.code();
+  private static final byte RED = PositionMask.State.RED.code();
 
   private final GreenListScheme scheme;
   private final DedupMode dedup;

@@ -1,5 +1,6 @@
 package io.tracemark.core;
 
+import io.tracemark.api.Checks;
 import io.tracemark.api.DedupMode;
 import io.tracemark.api.Detector;
 import io.tracemark.api.GreenListSpec;

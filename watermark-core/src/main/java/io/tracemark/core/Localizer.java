@@ -1,5 +1,6 @@
 package io.tracemark.core;
 
+import io.tracemark.api.Checks;
 import io.tracemark.api.DetectionResult;
 import io.tracemark.api.PositionMask;
 import io.tracemark.api.TokenScorer.Statistic;

@@ -1,5 +1,7 @@
 package io.tracemark.core;
 
+import io.tracemark.api.Checks;
+
 /**
  * Finds a NaN in a logits array fast enough to run on every generation step.
  *

@@ -1,5 +1,6 @@
 package io.tracemark.core;
 
+import io.tracemark.api.Checks;
 import java.util.Locale;
 
 /**

@@ -1,5 +1,7 @@
 package io.tracemark.core;
 
+import io.tracemark.api.Checks;
+
 /**
  * Exact upper tails, in log space, of weighted statistics S = Σ levelᵢ·scoreᵢ over distinct scored
  * tuples with key-independent integer levels (see {@link WeightGrid}). Stateless and thread-safe.

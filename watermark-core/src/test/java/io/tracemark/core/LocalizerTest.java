@@ -20,12 +20,12 @@ import org.junit.jupiter.api.Test;
  * guarantee, the mapping back to token offsets, the edge cases and bad input.
  */
 class LocalizerTest {
-  static final byte GREEN = (byte) PositionMask.State.GREEN.ordinal();
-  static final byte RED = (byte) PositionMask.State.RED.ordinal();
+  static final byte GREEN = PositionMask.State.GREEN.code();
+  static final byte RED = PositionMask.State.RED.code();
   static final byte[] UNSCORED = {
-    (byte) PositionMask.State.NO_CONTEXT.ordinal(),
-    (byte) PositionMask.State.DUPLICATE.ordinal(),
-    (byte) PositionMask.State.EXCLUDED.ordinal()};
+    PositionMask.State.NO_CONTEXT.code(),
+    PositionMask.State.DUPLICATE.code(),
+    PositionMask.State.EXCLUDED.code()};
 
   /** A mask of Bernoulli(rate) greens with a fraction {@code unscored} of positions not scored. */
   static byte[] states(SplittableRandom r, int length, double rate, double unscored) {

@@ -1,10 +1,10 @@
 package io.tracemark.examples.demo;
 
+import io.tracemark.api.Checks;
 import io.tracemark.api.GreenListSpec;
 import io.tracemark.api.GreenListWatermark;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
-import io.tracemark.examples.Checks;
 import io.tracemark.examples.lm.BrownTokens;
 import io.tracemark.examples.lm.NGramModel;
 import io.tracemark.examples.lm.Tokenizers;

@@ -1,8 +1,8 @@
 package io.tracemark.examples.engines;
 
 import io.tracemark.api.BiasScheme;
+import io.tracemark.api.Checks;
 import io.tracemark.api.Sampler;
-import io.tracemark.examples.Checks;
 import io.tracemark.examples.lm.LanguageModel;
 import io.tracemark.examples.loop.FastMultinomial;
 import io.tracemark.examples.loop.WatermarkSession;

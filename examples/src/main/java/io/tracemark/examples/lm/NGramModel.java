@@ -1,6 +1,6 @@
 package io.tracemark.examples.lm;
 
-import io.tracemark.examples.Checks;
+import io.tracemark.api.Checks;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.tracemark.examples.loop;
 
+import io.tracemark.api.Checks;
 import io.tracemark.api.LogitsProcessor;
-import io.tracemark.examples.Checks;
 import java.util.Arrays;
 
 /**

@@ -1,9 +1,9 @@
 package io.tracemark.examples.loop;
 
 import io.tracemark.api.BiasScheme;
+import io.tracemark.api.Checks;
 import io.tracemark.api.LogitsProcessor;
 import io.tracemark.api.Samplers;
-import io.tracemark.examples.Checks;
 import io.tracemark.examples.lm.LanguageModel;
 import java.util.ArrayList;
 import java.util.Arrays;

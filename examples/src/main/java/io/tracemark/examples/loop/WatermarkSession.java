@@ -1,7 +1,7 @@
 package io.tracemark.examples.loop;
 
 import io.tracemark.api.BiasScheme;
-import io.tracemark.examples.Checks;
+import io.tracemark.api.Checks;
 import java.util.Arrays;
 
 /**

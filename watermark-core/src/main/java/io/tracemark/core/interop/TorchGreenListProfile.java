@@ -189,7 +189,7 @@ final class TorchGreenListProfile implements InteropProfile {
     int len = length;
     int skipped = 0;
     if (bosTokenId >= 0 && len > 0 && tokens[start] == bosTokenId) {
-      states[0] = (byte) PositionMask.State.EXCLUDED.ordinal();
+      states[0] = PositionMask.State.EXCLUDED.code();
       start++;
       len--;
       skipped = 1;
@@ -201,7 +201,7 @@ final class TorchGreenListProfile implements InteropProfile {
     // the references refuse sequences with fewer than h + 1 tokens; nothing is scored then
     int first = len - h < 1 ? len : n - 1;
     for (int i = 0; i < Math.min(first, len); i++) {
-      states[skipped + i] = (byte) PositionMask.State.NO_CONTEXT.ordinal();
+      states[skipped + i] = PositionMask.State.NO_CONTEXT.code();
     }
     int[] scored = new int[Math.max(0, len - first)];
     int m = 0;
@@ -214,7 +214,7 @@ final class TorchGreenListProfile implements InteropProfile {
       if (fresh) {
         scored[m++] = end;
       } else {
-        states[skipped + i] = (byte) PositionMask.State.DUPLICATE.ordinal();
+        states[skipped + i] = PositionMask.State.DUPLICATE.code();
       }
     }
     boolean[] green = new boolean[m];
@@ -222,7 +222,7 @@ final class TorchGreenListProfile implements InteropProfile {
     long greenCount = 0;
     for (int j = 0; j < m; j++) {
       int end = scored[j];
-      states[end - offset] = (byte) (green[j] ? PositionMask.State.GREEN : PositionMask.State.RED).ordinal();
+      states[end - offset] = (green[j] ? PositionMask.State.GREEN : PositionMask.State.RED).code();
       if (green[j]) {
         greenCount++;
       }

@@ -142,7 +142,7 @@ final class VllmGumbelProfile implements InteropProfile {
     for (int i = 0; i < length; i++) {
       int end = w + i; // index of the token in padded
       if (seen != null && !seen.add(dedup == DedupMode.WINDOW ? end - 1 : end)) {
-        states[i] = (byte) PositionMask.State.DUPLICATE.ordinal();
+        states[i] = PositionMask.State.DUPLICATE.code();
         continue;
       }
       int t = padded[end];
@@ -166,7 +166,7 @@ final class VllmGumbelProfile implements InteropProfile {
       if (high) {
         green++;
       }
-      states[i] = (byte) (high ? PositionMask.State.GREEN : PositionMask.State.RED).ordinal();
+      states[i] = (high ? PositionMask.State.GREEN : PositionMask.State.RED).code();
     }
     double referenceP = n == 0 ? 1.0 : referencePValue(score, n);
     double log10p = n == 0 ? 0.0 : PValues.log10GammaUpperTail(n, exactSum);

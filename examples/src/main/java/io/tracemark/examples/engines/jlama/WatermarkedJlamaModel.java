@@ -1,7 +1,7 @@
 package io.tracemark.examples.engines.jlama;
 
 import io.tracemark.api.BiasScheme;
-import io.tracemark.examples.Checks;
+import io.tracemark.api.Checks;
 import io.tracemark.examples.lm.LanguageModel;
 import io.tracemark.examples.loop.WatermarkSession;
 

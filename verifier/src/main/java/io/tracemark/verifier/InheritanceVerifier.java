@@ -1,19 +1,17 @@
 package io.tracemark.verifier;
 
 import io.tracemark.api.Checks;
-import io.tracemark.core.LongHashSet;
 import io.tracemark.api.DedupMode;
 import io.tracemark.api.GreenListSpec;
 import io.tracemark.api.TokenScorer;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.PValues;
-import io.tracemark.core.TupleHash;
 import io.tracemark.core.Watermarks;
+import io.tracemark.core.internal.Digests;
+import io.tracemark.core.internal.LongHashSet;
+import io.tracemark.core.internal.UnitFingerprints;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -170,14 +168,8 @@ public final class InheritanceVerifier {
 
   /** The control key of index {@code i} for {@code seed}: SHA-256 of a domain tag, seed and index. */
   public static WatermarkKey controlKey(long seed, int index) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update("tracemark/control-key/v1\0".getBytes(StandardCharsets.US_ASCII));
-      sha.update(ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putLong(seed).putInt(index).array());
-      return WatermarkKey.fromBytes(sha.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 unavailable", e);
-    }
+    return WatermarkKey.fromBytes(Digests.sha256("tracemark/control-key/v1\0",
+        ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putLong(seed).putInt(index).array()));
   }
 
   /** Labels of the tested keys, in order. */
@@ -443,7 +435,7 @@ public final class InheritanceVerifier {
       int index = meta.add(id, text.length);
       w.noContext += Math.min(h, text.length);
       for (int pos = h; pos < text.length; pos++) {
-        long window = TupleHash.window(text, pos - h, h);
+        long window = UnitFingerprints.window(text, pos - h, h);
         if (filter != null && !filter.containsFingerprint(window)) {
           w.excludedFilter++;
           continue;
@@ -586,13 +578,13 @@ public final class InheritanceVerifier {
         int[] prompt = record.promptUnsafe();
         promptUnits = new LongCountMap(prompt.length);
         if (h == 0) {
-          long empty = TupleHash.window(prompt, 0, 0);
+          long empty = UnitFingerprints.window(prompt, 0, 0);
           for (int t : prompt) {
-            promptUnits.increment(TupleHash.tupleFromWindow(empty, t));
+            promptUnits.increment(UnitFingerprints.tupleFromWindow(empty, t));
           }
         } else {
           for (int j = h; j <= prompt.length; j++) {
-            promptUnits.increment(TupleHash.window(prompt, j - h, h));
+            promptUnits.increment(UnitFingerprints.window(prompt, j - h, h));
           }
         }
       }
@@ -603,19 +595,19 @@ public final class InheritanceVerifier {
           }
           continue;
         }
-        long window = TupleHash.window(seq, pos - h, h);
+        long window = UnitFingerprints.window(seq, pos - h, h);
         long unit = 0;
         if (tape != null) {
           unit = scorers[0].unitFingerprint(seq, pos, dedup);
         }
         if (parts > 1) {
-          long p = tape != null ? unit : TupleHash.tupleFromWindow(window, seq[pos]);
+          long p = tape != null ? unit : UnitFingerprints.tupleFromWindow(window, seq[pos]);
           if (partition(p, parts) != part) {
             continue;
           }
         }
         if (promptUnits != null
-            && promptUnits.contains(h == 0 ? TupleHash.tupleFromWindow(window, seq[pos]) : window)) {
+            && promptUnits.contains(h == 0 ? UnitFingerprints.tupleFromWindow(window, seq[pos]) : window)) {
           excludedPrompt++;
           continue;
         }
@@ -721,8 +713,8 @@ public final class InheritanceVerifier {
 
     /** The key-independent unit of the position, as the raw tape of key-dependent schemes keeps it. */
     private long rawUnit(int[] tokens, int pos) {
-      long raw = TupleHash.window(tokens, pos - h, h);
-      return dedup == DedupMode.WINDOW ? raw : TupleHash.tupleFromWindow(raw, tokens[pos]);
+      long raw = UnitFingerprints.window(tokens, pos - h, h);
+      return dedup == DedupMode.WINDOW ? raw : UnitFingerprints.tupleFromWindow(raw, tokens[pos]);
     }
 
     /** Scores the position under each key whose own tape has not seen its unit (key-dependent units). */

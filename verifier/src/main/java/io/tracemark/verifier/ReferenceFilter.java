@@ -1,7 +1,7 @@
 package io.tracemark.verifier;
 
 import io.tracemark.api.Checks;
-import io.tracemark.core.TupleHash;
+import io.tracemark.core.internal.UnitFingerprints;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -72,7 +72,7 @@ public final class ReferenceFilter {
       Objects.requireNonNull(text, "reference text");
       // the window before position i is text[i-h, i), for i in [h, length)
       for (int i = h; i < text.length; i++) {
-        counts.increment(TupleHash.window(text, i - h, h));
+        counts.increment(UnitFingerprints.window(text, i - h, h));
         windows++;
       }
     }
@@ -161,7 +161,7 @@ public final class ReferenceFilter {
     // from <= length - h cannot overflow: both sides are between -64 and Integer.MAX_VALUE
     Checks.require(from >= 0 && from <= tokens.length - contextWidth, "window [%d, %d + h=%d) must lie within "
         + "tokens.length=%d", from, from, contextWidth, tokens.length);
-    return kept.contains(TupleHash.window(tokens, from, contextWidth));
+    return kept.contains(UnitFingerprints.window(tokens, from, contextWidth));
   }
 
   boolean containsFingerprint(long windowFingerprint) {

@@ -1,6 +1,6 @@
 package io.tracemark.verifier;
 
-import io.tracemark.core.LongHashSet;
+import io.tracemark.core.internal.LongHashSet;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;

@@ -2,10 +2,11 @@ package io.tracemark.verifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tracemark.api.DedupMode;
 import io.tracemark.api.TokenScorer;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.PValues;
-import io.tracemark.core.TupleHash;
+import io.tracemark.core.internal.UnitFingerprints;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,7 @@ class GammaSumScorerTest {
     }
 
     double u(int[] tokens, int position) {
-      long x = TupleHash.tuple(tokens, position - 1, 1, tokens[position]) ^ seed;
+      long x = UnitFingerprints.tuple(tokens, position - 1, 1, tokens[position]) ^ seed;
       x = (x ^ (x >>> 33)) * 0xff51afd7ed558ccdL;
       x = (x ^ (x >>> 33)) * 0xc4ceb9fe1a85ec53L;
       x ^= x >>> 33;
@@ -54,6 +55,17 @@ class GammaSumScorerTest {
     @Override
     public double score(int[] tokens, int position) {
       return -Math.log1p(-u(tokens, position));
+    }
+
+    @Override
+    public long unitFingerprint(int[] tokens, int position, DedupMode mode) {
+      return mode == DedupMode.WINDOW ? UnitFingerprints.window(tokens, position - 1, 1)
+          : UnitFingerprints.tuple(tokens, position - 1, 1, tokens[position]);
+    }
+
+    @Override
+    public boolean keyDependentUnits() {
+      return false;
     }
   }
 

@@ -93,6 +93,11 @@ class VerifierCleanupTest {
         }
         return WM.unitFingerprint(tokens, position, mode);
       }
+
+      @Override
+      public boolean keyDependentUnits() {
+        return WM.keyDependentUnits();
+      }
     };
   }
 

@@ -48,22 +48,11 @@ public interface TokenScorer {
    * The fingerprint of the pseudo-random input that decides the score at {@code position}: two
    * positions with equal fingerprints have the same score, so a verifier scores each fingerprint
    * once. {@link DedupMode#WINDOW_AND_TOKEN} fingerprints (window, token); {@link DedupMode#WINDOW}
-   * the window alone. The default fingerprints the h tokens before the position with
-   * {@link UnitFingerprints}, which does not depend on the key.
+   * the window alone.
    *
    * @throws IllegalArgumentException for {@link DedupMode#NONE}, which has no units
    */
-  default long unitFingerprint(int[] tokens, int position, DedupMode mode) {
-    int h = contextWidth();
-    switch (mode) {
-      case WINDOW:
-        return UnitFingerprints.window(tokens, position - h, h);
-      case WINDOW_AND_TOKEN:
-        return UnitFingerprints.tuple(tokens, position - h, h, tokens[position]);
-      default:
-        throw new IllegalArgumentException("dedup mode NONE has no unit fingerprint");
-    }
-  }
+  long unitFingerprint(int[] tokens, int position, DedupMode mode);
 
   /**
    * Whether {@link #unitFingerprint} depends on the key. It does when the scheme seeds from a
@@ -71,7 +60,5 @@ public interface TokenScorer {
    * share a seed, and only the key tells which. A verifier testing several keys must then keep one
    * deduplication tape per key.
    */
-  default boolean keyDependentUnits() {
-    return false;
-  }
+  boolean keyDependentUnits();
 }

@@ -5,6 +5,7 @@ import io.tracemark.api.DedupMode;
 import io.tracemark.api.DetectionResult;
 import io.tracemark.api.Detector;
 import io.tracemark.api.PositionMask;
+import io.tracemark.core.internal.LongHashSet;
 
 /** Scores one sequence; deduplication state is per call, so the detector is thread-safe. */
 final class GreenListDetector implements Detector {

@@ -6,8 +6,9 @@ import io.tracemark.api.Detector;
 import io.tracemark.api.GreenListSpec;
 import io.tracemark.api.GreenListWatermark;
 import io.tracemark.api.Seeding;
-import io.tracemark.api.UnitFingerprints;
 import io.tracemark.api.WatermarkKey;
+import io.tracemark.core.internal.Mix;
+import io.tracemark.core.internal.UnitFingerprints;
 
 /**
  * The keyed green-list watermark, format v1 (see {@link PrfV1}). Immutable and thread-safe.
@@ -178,7 +179,7 @@ final class GreenListScheme implements GreenListWatermark {
     for (int j = 0; j < n; j++) {
       int t = top[j];
       long seed = prf.seedSelf(header, minTag, t);
-      if (PrfV1.green(PrfV1.fmix64(prf.tag(t) ^ seed), threshold63)) {
+      if (PrfV1.green(Mix.fmix64(prf.tag(t) ^ seed), threshold63)) {
         logits[t] += delta;
       }
     }
@@ -278,7 +279,7 @@ final class GreenListScheme implements GreenListWatermark {
     long seed = spec.seeding() == Seeding.SELF
         ? prf.seedSelf(header, prf.minTag(tokens, position - h, h), t)
         : prf.seedLeft(header, tokens, position - h, h);
-    return PrfV1.green(PrfV1.fmix64(prf.tag(t) ^ seed), threshold63);
+    return PrfV1.green(Mix.fmix64(prf.tag(t) ^ seed), threshold63);
   }
 
   /**
@@ -288,15 +289,13 @@ final class GreenListScheme implements GreenListWatermark {
    */
   @Override
   public long unitFingerprint(int[] tokens, int position, DedupMode mode) {
-    if (spec.seeding() != Seeding.SELF) {
-      return GreenListWatermark.super.unitFingerprint(tokens, position, mode);
-    }
-    long min = PrfV1.fmix64(prf.minTag(tokens, position - h, h));
+    long window = spec.seeding() == Seeding.SELF ? Mix.fmix64(prf.minTag(tokens, position - h, h))
+        : UnitFingerprints.window(tokens, position - h, h);
     switch (mode) {
       case WINDOW:
-        return min;
+        return window;
       case WINDOW_AND_TOKEN:
-        return UnitFingerprints.tupleFromWindow(min, tokens[position]);
+        return UnitFingerprints.tupleFromWindow(window, tokens[position]);
       default:
         throw Checks.illegal("dedup mode NONE has no unit fingerprint");
     }

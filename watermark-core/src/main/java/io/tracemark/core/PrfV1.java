@@ -1,6 +1,8 @@
 package io.tracemark.core;
 
 import io.tracemark.api.WatermarkKey;
+import io.tracemark.core.internal.Mix;
+import io.tracemark.core.internal.SipHash24;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -59,22 +61,7 @@ final class PrfV1 {
   }
 
   long tag(int token) {
-    return mix64(kt + (token + 1L) * GOLDEN);
-  }
-
-  static long mix64(long z) {
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
-  }
-
-  static long fmix64(long k) {
-    k ^= k >>> 33;
-    k *= 0xff51afd7ed558ccdL;
-    k ^= k >>> 33;
-    k *= 0xc4ceb9fe1a85ec53L;
-    k ^= k >>> 33;
-    return k;
+    return Mix.splitMix64(kt + (token + 1L) * GOLDEN);
   }
 
   /** Green test on a per-token value. */

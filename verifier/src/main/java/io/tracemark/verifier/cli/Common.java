@@ -2,7 +2,7 @@ package io.tracemark.verifier.cli;
 
 import io.tracemark.api.Checks;
 import io.tracemark.api.GreenListSpec;
-import io.tracemark.core.io.SafeFiles;
+import io.tracemark.core.internal.SafeFiles;
 import io.tracemark.core.keys.KeyFile;
 import io.tracemark.core.keys.KeyFiles;
 import io.tracemark.core.keys.KeyUse;

@@ -2,8 +2,8 @@ package io.tracemark.verifier.cli;
 
 import io.tracemark.api.GreenListSpec;
 import io.tracemark.api.WatermarkKey;
+import io.tracemark.core.internal.SafeFiles;
 import io.tracemark.core.interop.InteropProfiles;
-import io.tracemark.core.io.SafeFiles;
 import io.tracemark.core.keys.KeyFiles;
 import io.tracemark.core.keys.KeyUse;
 import io.tracemark.verifier.report.SigningKey;

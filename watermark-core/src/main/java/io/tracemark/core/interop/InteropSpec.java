@@ -1,16 +1,14 @@
 package io.tracemark.core.interop;
 
 import io.tracemark.api.SchemeSpec;
+import io.tracemark.core.internal.Digests;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The immutable specification of an interoperability profile: its family ({@code lmw}, {@code hf},
@@ -32,8 +30,7 @@ public final class InteropSpec implements SchemeSpec {
 
   /** The length of a commitment salt in bytes. */
   public static final int SALT_LENGTH = 32;
-  private static final byte[] COMMIT_DOMAIN =
-      "tracemark/interop-commitment/v1\0".getBytes(StandardCharsets.US_ASCII);
+  private static final String COMMIT_DOMAIN = "tracemark/interop-commitment/v1\0";
 
   InteropSpec(String family, Map<String, String> parameters, String keyParameter, boolean smallKeySpace) {
     this.family = family;
@@ -74,14 +71,8 @@ public final class InteropSpec implements SchemeSpec {
     if (smallKeySpace) {
       return Optional.empty();
     }
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(salt, "HmacSHA256"));
-      mac.update(COMMIT_DOMAIN);
-      return Optional.of(HexFormat.of().formatHex(mac.doFinal(canonical().getBytes(StandardCharsets.UTF_8))));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable", e);
-    }
+    return Optional.of(HexFormat.of().formatHex(
+        Digests.hmacSha256(salt, COMMIT_DOMAIN, canonical().getBytes(StandardCharsets.UTF_8))));
   }
 
   /** What a reader of a report must know about this family's key: how guessable it is. */

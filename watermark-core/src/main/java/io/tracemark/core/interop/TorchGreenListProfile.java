@@ -6,8 +6,9 @@ import io.tracemark.api.PositionMask;
 import io.tracemark.api.SamplingScheme;
 import io.tracemark.api.SchemeSpec;
 import io.tracemark.api.TokenScorer;
-import io.tracemark.api.UnitFingerprints;
 import io.tracemark.core.PValues;
+import io.tracemark.core.internal.Mix;
+import io.tracemark.core.internal.UnitFingerprints;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -491,10 +492,7 @@ final class TorchGreenListProfile implements InteropProfile {
 
   /** A 64-bit fingerprint of a 32-bit seed (SplitMix64 finalizer of a domain-tagged value). */
   static long seedFingerprint(int seed) {
-    long z = (seed & 0xFFFFFFFFL) ^ 0x544D_4950_5345_4544L; // "TMIPSEED"
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
+    return Mix.splitMix64((seed & 0xFFFFFFFFL) ^ 0x544D_4950_5345_4544L); // "TMIPSEED"
   }
 
   /** The generation side: adds δ to the green logits as the reference's logits processor does. */

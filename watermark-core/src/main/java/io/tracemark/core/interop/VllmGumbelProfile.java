@@ -7,6 +7,7 @@ import io.tracemark.api.SamplingScheme;
 import io.tracemark.api.SchemeSpec;
 import io.tracemark.api.TokenScorer;
 import io.tracemark.core.PValues;
+import io.tracemark.core.internal.UnitFingerprints;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -248,6 +249,24 @@ final class VllmGumbelProfile implements InteropProfile {
       prfB.contextState(tokens, position - w, w, state);
       double sB = -Math.log1p(-(double) PhiloxPrf.uniform(prfB.word(state, t, out)));
       return exactScore(sA * (1 - alpha) + sB * alpha);
+    }
+
+    /** The unit is the window (and token): the Philox input is the window itself, whatever the key. */
+    @Override
+    public long unitFingerprint(int[] tokens, int position, DedupMode mode) {
+      switch (mode) {
+        case WINDOW:
+          return UnitFingerprints.window(tokens, position - w, w);
+        case WINDOW_AND_TOKEN:
+          return UnitFingerprints.tuple(tokens, position - w, w, tokens[position]);
+        default:
+          throw new IllegalArgumentException("dedup mode NONE has no unit fingerprint");
+      }
+    }
+
+    @Override
+    public boolean keyDependentUnits() {
+      return false;
     }
 
     @Override

@@ -3,7 +3,7 @@ package io.tracemark.core.keys;
 import io.tracemark.api.Checks;
 import io.tracemark.api.GreenListSpec;
 import io.tracemark.api.WatermarkKey;
-import io.tracemark.core.io.SafeFiles;
+import io.tracemark.core.internal.SafeFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package io.tracemark.core.io;
+package io.tracemark.core.internal;
 
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
@@ -59,7 +59,8 @@ import java.util.Set;
  * refused ({@link #checkOutputDirectory}); renaming replaces a link rather than writing through it.
  *
  * <p>On a failure the class removes only files it created itself (it checks the file is still the
- * one it created before removing it), and the error names the path. Stateless and thread-safe.
+ * one it created before removing it), and the error names the path. Stateless and thread-safe. Not
+ * API: the one owner-only and atomic file writer of tracemark's modules, which may change.
  */
 public final class SafeFiles {
   private SafeFiles() {}

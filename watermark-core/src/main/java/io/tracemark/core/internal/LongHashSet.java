@@ -1,11 +1,11 @@
-package io.tracemark.core;
+package io.tracemark.core.internal;
 
 /**
  * An open-addressing set of longs (linear probing, power-of-two table, load ≤ 1/2), used for the
  * deduplication tapes of the detector and the corpus verifier. Written here because neither
  * Guava nor the JDK has a primitive long set, and boxing every fingerprint would dominate the
  * cost of detection. 0 marks empty slots and is tracked by a flag, so every long value is exact.
- * Not thread-safe.
+ * Not thread-safe. Not API: an implementation helper of tracemark's modules, which may change.
  */
 public final class LongHashSet {
   private long[] table;
@@ -30,7 +30,7 @@ public final class LongHashSet {
       size++;
       return true;
     }
-    int i = (int) (PrfV1.fmix64(value) & mask);
+    int i = (int) (Mix.fmix64(value) & mask);
     while (true) {
       long v = table[i];
       if (v == 0) {
@@ -52,7 +52,7 @@ public final class LongHashSet {
     if (value == 0) {
       return hasZero;
     }
-    int i = (int) (PrfV1.fmix64(value) & mask);
+    int i = (int) (Mix.fmix64(value) & mask);
     while (true) {
       long v = table[i];
       if (v == 0) {
@@ -88,7 +88,7 @@ public final class LongHashSet {
     mask = table.length - 1;
     for (long v : old) {
       if (v != 0) {
-        int i = (int) (PrfV1.fmix64(v) & mask);
+        int i = (int) (Mix.fmix64(v) & mask);
         while (table[i] != 0) {
           i = (i + 1) & mask;
         }

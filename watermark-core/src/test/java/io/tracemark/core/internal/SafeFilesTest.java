@@ -1,4 +1,4 @@
-package io.tracemark.core.io;
+package io.tracemark.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,12 +1,13 @@
-package io.tracemark.api;
+package io.tracemark.core.internal;
 
 /**
  * Unkeyed 64-bit fingerprints of scoring units, for deduplication. They do not depend on the
  * watermark key, so one deduplication tape serves every key (and every control key) tested on a
  * corpus, for schemes whose score depends on the whole window (see
- * {@link TokenScorer#keyDependentUnits()}). Two distinct units collide with probability about
+ * {@link io.tracemark.api.TokenScorer#keyDependentUnits()}). Two distinct units collide with probability about
  * 2^-64; over 10^9 distinct units the chance of any collision is below 3 %, and a collision can
- * only drop a unit, never add one.
+ * only drop a unit, never add one. Stateless and thread-safe. Not API: an implementation helper of
+ * tracemark's modules, which may change.
  */
 public final class UnitFingerprints {
   private UnitFingerprints() {}
@@ -19,7 +20,7 @@ public final class UnitFingerprints {
   public static long window(int[] tokens, int from, int h) {
     long x = WINDOW_SEED + h;
     for (int j = from; j < from + h; j++) {
-      x = mix64(x + (tokens[j] & 0xFFFFFFFFL) * GOLDEN);
+      x = Mix.splitMix64(x + (tokens[j] & 0xFFFFFFFFL) * GOLDEN);
     }
     return x;
   }
@@ -32,18 +33,6 @@ public final class UnitFingerprints {
   /** Fingerprint of a tuple from its window fingerprint (or any 64-bit window value) and its token. */
   public static long tupleFromWindow(long windowFingerprint, int token) {
     long k = windowFingerprint ^ TUPLE_SEED ^ ((token & 0xFFFFFFFFL) * 0xC2B2AE3D27D4EB4FL);
-    k ^= k >>> 33;
-    k *= 0xff51afd7ed558ccdL;
-    k ^= k >>> 33;
-    k *= 0xc4ceb9fe1a85ec53L;
-    k ^= k >>> 33;
-    return k;
-  }
-
-  /** The SplitMix64 finalizer. */
-  static long mix64(long z) {
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
+    return Mix.fmix64(k);
   }
 }

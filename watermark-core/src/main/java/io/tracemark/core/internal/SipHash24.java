@@ -1,12 +1,12 @@
-package io.tracemark.core;
+package io.tracemark.core.internal;
 
 /**
  * SipHash-2-4 (Aumasson and Bernstein) over the two message shapes the PRF needs, without
- * allocating. Hand-written because Guava's {@code Hashing.sipHash24} allocates a hasher per call,
+ * allocating. Not API: an implementation helper of the core module, which may change. Hand-written because Guava's {@code Hashing.sipHash24} allocates a hasher per call,
  * which costs more than the hash itself on the per-token detection path; the tests check this
  * implementation against Guava and the reference test vectors.
  */
-final class SipHash24 {
+public final class SipHash24 {
   private SipHash24() {}
 
   private static final long C0 = 0x736f6d6570736575L;
@@ -15,7 +15,7 @@ final class SipHash24 {
   private static final long C3 = 0x7465646279746573L;
 
   /** SipHash-2-4 of an 8-byte header followed by {@code count} ints (4 bytes LE each). */
-  static long hashHeaderAndInts(long k0, long k1, long header, int[] ints, int from, int count) {
+  public static long hashHeaderAndInts(long k0, long k1, long header, int[] ints, int from, int count) {
     long v0 = k0 ^ C0;
     long v1 = k1 ^ C1;
     long v2 = k0 ^ C2;
@@ -47,7 +47,7 @@ final class SipHash24 {
   }
 
   /** SipHash-2-4 of two 8-byte words followed by one int (20 bytes). */
-  static long hashThreeWords(long k0, long k1, long w0, long w1, int tail) {
+  public static long hashThreeWords(long k0, long k1, long w0, long w1, int tail) {
     long v0 = k0 ^ C0;
     long v1 = k1 ^ C1;
     long v2 = k0 ^ C2;
@@ -67,7 +67,7 @@ final class SipHash24 {
   }
 
   /** SipHash-2-4 of arbitrary bytes (for tests and non-hot paths). */
-  static long hashBytes(long k0, long k1, byte[] data) {
+  public static long hashBytes(long k0, long k1, byte[] data) {
     long v0 = k0 ^ C0;
     long v1 = k1 ^ C1;
     long v2 = k0 ^ C2;

@@ -8,6 +8,7 @@ import io.tracemark.api.Sampler;
 import io.tracemark.api.Samplers;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
+import io.tracemark.core.keys.Keys;
 import io.tracemark.examples.lm.BrownTokens;
 import io.tracemark.examples.lm.NGramModel;
 import io.tracemark.examples.lm.Tokenizers;
@@ -50,7 +51,7 @@ public final class QuickStart {
     NGramModel model = NGramModel.train(docs, 4, vocab, tok.name());
 
     // 2. A secret key and a scheme: one immutable, thread-safe object for every sequence.
-    WatermarkKey key = WatermarkKey.generate();
+    WatermarkKey key = Keys.generate();
     GreenListWatermark watermark = Watermarks.greenList(key, GreenListSpec.parse(SCHEME), vocab);
 
     int[] prompt = tok.encode("The committee said that");

@@ -10,6 +10,7 @@ import io.tracemark.core.Watermarks;
 import io.tracemark.core.internal.Digests;
 import io.tracemark.core.internal.LongHashSet;
 import io.tracemark.core.internal.UnitFingerprints;
+import io.tracemark.core.keys.Keys;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -161,7 +162,7 @@ public final class InheritanceVerifier {
     b.labels.set(0, "master");
     b.labelSet.add("master");
     for (int i = 0; i < tenants; i++) {
-      b.scorer("tenant-" + i, Watermarks.greenList(master.tenant(i), spec, vocabularySize));
+      b.scorer("tenant-" + i, Watermarks.greenList(Keys.tenant(master, i), spec, vocabularySize));
     }
     return b;
   }

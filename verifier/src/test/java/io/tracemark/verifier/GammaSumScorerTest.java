@@ -7,6 +7,7 @@ import io.tracemark.api.TokenScorer;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.PValues;
 import io.tracemark.core.internal.UnitFingerprints;
+import io.tracemark.core.keys.Keys;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,7 @@ class GammaSumScorerTest {
   /** score = −ln(1 − u), u a keyed uniform of (window, token); tokens whose u is large are "preferred". */
   record ExpScorer(long seed) implements TokenScorer {
     static ExpScorer of(WatermarkKey key) {
-      return new ExpScorer(ByteBuffer.wrap(key.derive("test/exp-scorer", 8)).getLong());
+      return new ExpScorer(ByteBuffer.wrap(Keys.derive(key, "test/exp-scorer", 8)).getLong());
     }
 
     double u(int[] tokens, int position) {

@@ -8,6 +8,7 @@ import io.tracemark.api.GreenListSpec;
 import io.tracemark.api.GreenListWatermark;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
+import io.tracemark.core.keys.Keys;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -103,7 +104,7 @@ class InheritanceVerifierTest {
   @Test
   void tenantsAreTestedTogetherWithHolmAndTheLeakingTenantIsNamed() {
     WatermarkKey master = WatermarkKey.fromBytes(bytes(5));
-    GreenListWatermark tenant2 = Watermarks.greenList(master.tenant(2), SPEC, VOCAB);
+    GreenListWatermark tenant2 = Watermarks.greenList(Keys.tenant(master, 2), SPEC, VOCAB);
     InheritanceResult r = InheritanceVerifier.greenListTenants(master, 4, SPEC, VOCAB).controlKeys(20).alpha(1e-3)
         .build().closedModel(records(tenant2, 6, 100, 300));
     assertThat(r.keys()).extracting(InheritanceResult.KeyResult::label)

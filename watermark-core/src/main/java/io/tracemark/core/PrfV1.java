@@ -3,6 +3,7 @@ package io.tracemark.core;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.internal.Mix;
 import io.tracemark.core.internal.SipHash24;
+import io.tracemark.core.keys.Keys;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -41,7 +42,7 @@ final class PrfV1 {
   final long kt;
 
   PrfV1(WatermarkKey key) {
-    byte[] sub = key.derive(PURPOSE, 32);
+    byte[] sub = Keys.derive(key, PURPOSE, 32);
     ByteBuffer b = ByteBuffer.wrap(sub).order(ByteOrder.LITTLE_ENDIAN);
     this.k0 = b.getLong(0);
     this.k1 = b.getLong(8);

@@ -5,6 +5,7 @@ import io.tracemark.api.DetectionResult;
 import io.tracemark.api.GreenListSpec;
 import io.tracemark.api.GreenListWatermark;
 import io.tracemark.api.WatermarkKey;
+import io.tracemark.core.keys.Keys;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -72,8 +73,8 @@ final class GoldenVectors {
 
   /** keys.csv: name,key_id,commitment,tenant0_key_id,tenant7_key_id,prf_subkey. */
   static String keyRow(String name, WatermarkKey key) {
-    return String.join(",", name, key.keyId(), key.commitment(), key.tenant(0).keyId(), key.tenant(7).keyId(),
-        HexFormat.of().formatHex(key.derive(PrfV1.PURPOSE, 32)));
+    return String.join(",", name, key.keyId(), key.commitment(), Keys.tenant(key, 0).keyId(), Keys.tenant(key, 7).keyId(),
+        HexFormat.of().formatHex(Keys.derive(key, PrfV1.PURPOSE, 32)));
   }
 
   /** The seed inputs: (key, seeding, h, context[, token]). */

@@ -2,10 +2,10 @@ package io.tracemark.verifier.cli;
 
 import io.tracemark.api.Checks;
 import io.tracemark.api.GreenListSpec;
+import io.tracemark.api.KeyUse;
 import io.tracemark.core.internal.SafeFiles;
 import io.tracemark.core.keys.KeyFile;
 import io.tracemark.core.keys.KeyFiles;
-import io.tracemark.core.keys.KeyUse;
 import io.tracemark.verifier.input.InputException;
 import io.tracemark.verifier.report.Numbers;
 import io.tracemark.verifier.report.SigningKey;
@@ -86,9 +86,9 @@ final class Common {
     if (use.isAny()) {
       return "any scheme, tokenizer and vocabulary";
     }
-    return "scheme " + (use.scheme() == null ? KeyFiles.ANY : use.scheme().canonical()) + ", tokenizer "
-        + (use.tokenizer() == null ? KeyFiles.ANY : Checks.quote(use.tokenizer())) + ", vocabulary size "
-        + (use.vocabularySize() == 0 ? KeyFiles.ANY : Integer.toString(use.vocabularySize()));
+    return "scheme " + (use.scheme() == null ? KeyUse.ANY_VALUE : use.scheme().canonical()) + ", tokenizer "
+        + (use.tokenizer() == null ? KeyUse.ANY_VALUE : Checks.quote(use.tokenizer())) + ", vocabulary size "
+        + (use.vocabularySize() == 0 ? KeyUse.ANY_VALUE : Integer.toString(use.vocabularySize()));
   }
 
   /** A warning line on stderr, named by the command. */

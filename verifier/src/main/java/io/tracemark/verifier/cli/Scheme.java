@@ -6,6 +6,7 @@ import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.interop.InteropProfile;
 import io.tracemark.core.interop.InteropProfiles;
 import io.tracemark.core.interop.InteropSpec;
+import io.tracemark.core.keys.Keys;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.Optional;
@@ -59,7 +60,7 @@ final class Scheme {
 
   /** A scorer for a control key derived from a (random) tracemark key. */
   Function<WatermarkKey, TokenScorer> controlScorers() {
-    return k -> profile.withKey(ByteBuffer.wrap(k.derive("tracemark/interop-control-key", 8)).getLong()).scorer();
+    return k -> profile.withKey(ByteBuffer.wrap(Keys.derive(k, "tracemark/interop-control-key", 8)).getLong()).scorer();
   }
 
   /**

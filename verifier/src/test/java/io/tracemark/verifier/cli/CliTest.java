@@ -11,6 +11,7 @@ import io.tracemark.api.Samplers;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
 import io.tracemark.core.keys.KeyFiles;
+import io.tracemark.core.keys.Keys;
 import io.tracemark.verifier.report.EvidenceReport;
 import io.tracemark.verifier.report.SigningKey;
 import java.io.ByteArrayOutputStream;
@@ -427,7 +428,7 @@ class CliTest {
   void tenantKeysAreTestedTogetherAndTheLeakingTenantIsNamed() throws IOException {
     Path master = dir.resolve("master.json");
     KeyFiles.write(fixedKey("master").withTenants(5), master);
-    GreenListWatermark tenant3 = Watermarks.greenList(KeyFiles.read(master).tenant(3),
+    GreenListWatermark tenant3 = Watermarks.greenList(Keys.tenant(KeyFiles.read(master), 3),
         GreenListSpec.parse(SPEC), VOCAB);
     Path suspect = jsonl("tenant.jsonl", records(tenant3, 6, 700));
     Run r = run("verify", "--key", master.toString(), "--scheme", SPEC, "--vocab-size", "4000", "--suspect",

@@ -1,15 +1,13 @@
-package io.tracemark.core.keys;
+package io.tracemark.api;
 
-import io.tracemark.api.GreenListSpec;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
- * What a watermark key was made for, as its key file records it: the scheme, the tokenizer and
- * the vocabulary size, each possibly "any" (null, or 0 for the size). Detection with another
- * green list, tokenizer or vocabulary finds nothing even in watermarked text, so the commands
- * refuse a run that contradicts the record instead of reporting "not detected". Immutable.
+ * What a watermark key was made for: the scheme, the tokenizer and the vocabulary size, each
+ * possibly "any" (null, or 0 for the size). Detection with another green list, tokenizer or
+ * vocabulary finds nothing even in watermarked text, so the commands refuse a run that contradicts
+ * the record instead of reporting "not detected". Immutable.
  *
  * @param scheme the scheme, or null for any; only the parameters that decide which tokens are
  *     green (gamma, h, seeding) are compared, since delta and candidates shape generation only
@@ -20,22 +18,21 @@ public record KeyUse(GreenListSpec scheme, String tokenizer, int vocabularySize)
   /** No record: the key may be used with any scheme, tokenizer and vocabulary. */
   public static final KeyUse ANY = new KeyUse(null, null, 0);
 
+  /** The word that stands for "any" in a key file's {@code scheme}, {@code tokenizer} and {@code vocabulary_size}. */
+  public static final String ANY_VALUE = "any";
+
   /** The longest tokenizer name a key file may record. */
   public static final int MAX_TOKENIZER_NAME = 200;
 
   /** Checks the fields. */
   public KeyUse {
     if (tokenizer != null) {
-      if (tokenizer.isBlank() || tokenizer.length() > MAX_TOKENIZER_NAME || tokenizer.equals(KeyFiles.ANY)
-          || tokenizer.chars().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT)) {
-        throw new IllegalArgumentException(String.format(Locale.ROOT, "tokenizer name must be 1 to %d printable "
-            + "characters other than \"%s\"", MAX_TOKENIZER_NAME, KeyFiles.ANY));
-      }
+      Checks.require(!tokenizer.isBlank() && tokenizer.length() <= MAX_TOKENIZER_NAME && !tokenizer.equals(ANY_VALUE)
+          && tokenizer.chars().noneMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT),
+          "tokenizer name must be 1 to %d printable characters other than \"%s\"", MAX_TOKENIZER_NAME, ANY_VALUE);
     }
-    if (vocabularySize != 0 && vocabularySize < 2) {
-      throw new IllegalArgumentException(String.format(Locale.ROOT,
-          "vocabulary size must be >= 2 (or 0 for any), was %d", vocabularySize));
-    }
+    Checks.require(vocabularySize == 0 || vocabularySize >= 2, "vocabulary size must be >= 2 (or 0 for any), was %d",
+        vocabularySize);
   }
 
   /** Whether nothing is recorded. */

@@ -4,11 +4,11 @@ import io.tracemark.api.DetectionResult;
 import io.tracemark.api.GreenListSpec;
 import io.tracemark.api.GreenListWatermark;
 import io.tracemark.api.LogitsProcessor;
-import io.tracemark.api.Sampler;
-import io.tracemark.api.Samplers;
+import io.tracemark.api.TokenSampler;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
 import io.tracemark.core.keys.Keys;
+import io.tracemark.core.sampling.Samplers;
 import io.tracemark.examples.lm.BrownTokens;
 import io.tracemark.examples.lm.NGramModel;
 import io.tracemark.examples.lm.Tokenizers;
@@ -95,7 +95,7 @@ public final class QuickStart {
     int[] tokens = Arrays.copyOf(prompt, prompt.length + newTokens);
     float[] logits = new float[model.vocabularySize()];
     LogitsProcessor topK = Samplers.topK(50);
-    Sampler draw = Samplers.multinomial(new SplittableRandom(seed));
+    TokenSampler draw = Samplers.multinomial(new SplittableRandom(seed));
     for (int n = prompt.length; n < tokens.length; n++) {
       model.nextTokenLogits(tokens, n, logits);
       topK.process(logits);

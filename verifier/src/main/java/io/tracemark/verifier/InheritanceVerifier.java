@@ -3,6 +3,7 @@ package io.tracemark.verifier;
 import io.tracemark.api.Checks;
 import io.tracemark.api.DedupMode;
 import io.tracemark.api.GreenListSpec;
+import io.tracemark.api.LogitsModel;
 import io.tracemark.api.TokenScorer;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.PValues;
@@ -414,7 +415,7 @@ public final class InheritanceVerifier {
    * tape across all texts, as in the closed-model test; the reference filter applies if set. The
    * model is called from the calling thread only.
    */
-  public InheritanceResult readingMode(SuspectModel model, Iterable<int[]> ownerTexts) {
+  public InheritanceResult readingMode(LogitsModel model, Iterable<int[]> ownerTexts) {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(ownerTexts, "ownerTexts");
     int modelVocab = model.vocabularySize();

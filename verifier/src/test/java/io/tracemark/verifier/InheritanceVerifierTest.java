@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tracemark.api.DedupMode;
 import io.tracemark.api.GreenListSpec;
 import io.tracemark.api.GreenListWatermark;
+import io.tracemark.api.LogitsModel;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
 import io.tracemark.core.keys.Keys;
@@ -308,7 +309,7 @@ class InheritanceVerifierTest {
   }
 
   /** A greedy bigram "student" trained on a corpus: predicts the most frequent follower of the last token. */
-  static SuspectModel bigramStudent(List<int[]> corpus) {
+  static LogitsModel bigramStudent(List<int[]> corpus) {
     int[][] counts = new int[VOCAB][];
     for (int[] t : corpus) {
       for (int i = 1; i < t.length; i++) {
@@ -318,7 +319,7 @@ class InheritanceVerifierTest {
         counts[t[i - 1]][t[i]]++;
       }
     }
-    return new SuspectModel() {
+    return new LogitsModel() {
       @Override
       public int vocabularySize() {
         return VOCAB;

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tracemark.api.GreenListSpec;
 import io.tracemark.api.GreenListWatermark;
-import io.tracemark.api.Sampler;
-import io.tracemark.api.Samplers;
+import io.tracemark.api.TokenSampler;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
 import io.tracemark.core.keys.KeyFiles;
+import io.tracemark.core.sampling.Samplers;
 import io.tracemark.verifier.corpus.BrownCorpus;
 import io.tracemark.verifier.text.TextTokenizer;
 import io.tracemark.verifier.text.Tokenizers;
@@ -120,7 +120,7 @@ final class SampleCorpusGenerator {
     int[] seq = new int[p.length + length];
     System.arraycopy(p, 0, seq, 0, p.length);
     float[] logits = new float[logUnigram.length];
-    Sampler sampler = Samplers.multinomial(random);
+    TokenSampler sampler = Samplers.multinomial(random);
     for (int n = p.length; n < seq.length; n++) {
       Map<Integer, Integer> next = bigrams.getOrDefault(seq[n - 1], Map.of());
       double count = 0;

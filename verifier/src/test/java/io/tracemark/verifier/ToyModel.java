@@ -1,8 +1,8 @@
 package io.tracemark.verifier;
 
 import io.tracemark.api.BiasScheme;
-import io.tracemark.api.Sampler;
-import io.tracemark.api.Samplers;
+import io.tracemark.api.TokenSampler;
+import io.tracemark.core.sampling.Samplers;
 import java.util.SplittableRandom;
 
 /** A seeded random "language model" for tests: Zipf-shaped logits with per-step noise. */
@@ -15,7 +15,7 @@ final class ToyModel {
    */
   static int[] generate(BiasScheme scheme, int[] context, int n, int vocab, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
-    Sampler sampler = Samplers.multinomial(random);
+    TokenSampler sampler = Samplers.multinomial(random);
     int[] tokens = new int[context.length + n];
     System.arraycopy(context, 0, tokens, 0, context.length);
     float[] logits = new float[vocab];

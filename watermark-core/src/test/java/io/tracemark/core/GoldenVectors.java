@@ -169,7 +169,7 @@ final class GoldenVectors {
           logits[t] = (float) r.nextGaussian();
         }
         wm.apply(tokens, n, logits);
-        tokens[n] = io.tracemark.api.Samplers.greedy().sample(logits);
+        tokens[n] = io.tracemark.core.sampling.Samplers.greedy().sample(logits);
       }
       rows.add(new String[] {key, specs[0], "1000", "window+token", join(tokens)});
     }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tracemark.api.DetectionResult;
 import io.tracemark.api.GreenListSpec;
 import io.tracemark.api.GreenListWatermark;
-import io.tracemark.api.Sampler;
-import io.tracemark.api.Samplers;
+import io.tracemark.api.TokenSampler;
+import io.tracemark.core.sampling.Samplers;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,7 +32,7 @@ class PowerTest {
       profile[rank] = (float) (-ZIPF * Math.log(rank + 1));
     }
     GreenListWatermark wm = Watermarks.greenList(GreenListSchemeTest.key(h), GreenListSpec.of(0.25, 2, h), VOCAB);
-    Sampler draw = Samplers.multinomial(r.split());
+    TokenSampler draw = Samplers.multinomial(r.split());
     int sequences = 200;
     int length = 200;
     int reached = 0;

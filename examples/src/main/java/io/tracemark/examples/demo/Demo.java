@@ -3,6 +3,7 @@ package io.tracemark.examples.demo;
 import io.tracemark.api.Checks;
 import io.tracemark.api.GreenListSpec;
 import io.tracemark.api.GreenListWatermark;
+import io.tracemark.api.LogitsModel;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
 import io.tracemark.examples.lm.BrownTokens;
@@ -11,7 +12,6 @@ import io.tracemark.examples.lm.Tokenizers;
 import io.tracemark.examples.loop.SamplingLoop;
 import io.tracemark.verifier.InheritanceResult;
 import io.tracemark.verifier.InheritanceVerifier;
-import io.tracemark.verifier.SuspectModel;
 import io.tracemark.verifier.SuspectRecord;
 import io.tracemark.verifier.report.Numbers;
 import io.tracemark.verifier.text.TextTokenizer;
@@ -284,8 +284,8 @@ public final class Demo {
   }
 
   /** The embedded model as the verifier's open-model callback. */
-  public static SuspectModel suspect(NGramModel model) {
-    return new SuspectModel() {
+  public static LogitsModel suspect(NGramModel model) {
+    return new LogitsModel() {
       @Override
       public int vocabularySize() {
         return model.vocabularySize();

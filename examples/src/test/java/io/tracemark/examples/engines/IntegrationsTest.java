@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tracemark.api.DetectionResult;
 import io.tracemark.api.GreenListWatermark;
-import io.tracemark.api.Samplers;
+import io.tracemark.core.sampling.Samplers;
 import io.tracemark.examples.TestModels;
 import io.tracemark.examples.engines.djl.DjlStyleGenerator;
 import io.tracemark.examples.engines.djl.WatermarkHook;
@@ -13,7 +13,7 @@ import io.tracemark.examples.engines.jlama.JlamaStyleModel;
 import io.tracemark.examples.engines.jlama.WatermarkedJlamaModel;
 import io.tracemark.examples.engines.llama3.ArrayFloatTensor;
 import io.tracemark.examples.engines.llama3.FloatTensor;
-import io.tracemark.examples.engines.llama3.Sampler;
+import io.tracemark.examples.engines.llama3.Llama3Sampler;
 import io.tracemark.examples.engines.llama3.WatermarkingSampler;
 import io.tracemark.examples.lm.NGramModel;
 import java.util.Arrays;
@@ -45,7 +45,7 @@ class IntegrationsTest {
   }
 
   /** llama3.java's generation loop: forward into state.logits, then sampler.sampleToken. */
-  int[] llamaLoop(int[] p, Sampler sampler, boolean arrayBacked) {
+  int[] llamaLoop(int[] p, Llama3Sampler sampler, boolean arrayBacked) {
     int[] tokens = Arrays.copyOf(p, p.length + NEW);
     float[] values = new float[model.vocabularySize()];
     FloatTensor logits = arrayBacked ? new ArrayFloatTensor(values) : new FloatTensor() {
@@ -78,10 +78,10 @@ class IntegrationsTest {
   @Test
   void llama3SamplerWrapperTracksTheContext() {
     int[] expected = referenceGreedy(prompt);
-    WatermarkingSampler s = WatermarkingSampler.wrap(wm, prompt, Sampler.ARGMAX);
+    WatermarkingSampler s = WatermarkingSampler.wrap(wm, prompt, Llama3Sampler.ARGMAX);
     assertThat(llamaLoop(prompt, s, true)).containsExactly(expected);
     assertThat(s.context()).containsExactly(expected);
-    assertThat(llamaLoop(prompt, WatermarkingSampler.wrap(wm, prompt, Sampler.ARGMAX), false))
+    assertThat(llamaLoop(prompt, WatermarkingSampler.wrap(wm, prompt, Llama3Sampler.ARGMAX), false))
         .containsExactly(expected);
   }
 

@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tracemark.api.GreenListSpec;
 import io.tracemark.api.GreenListWatermark;
-import io.tracemark.api.Sampler;
-import io.tracemark.api.Samplers;
+import io.tracemark.api.TokenSampler;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
 import io.tracemark.core.keys.KeyFiles;
 import io.tracemark.core.keys.Keys;
+import io.tracemark.core.sampling.Samplers;
 import io.tracemark.verifier.report.EvidenceReport;
 import io.tracemark.verifier.report.SigningKey;
 import java.io.ByteArrayOutputStream;
@@ -82,7 +82,7 @@ class CliTest {
 
   static int[] watermarked(GreenListWatermark wm, int n, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
-    Sampler sampler = Samplers.multinomial(random);
+    TokenSampler sampler = Samplers.multinomial(random);
     int[] tokens = new int[n];
     float[] logits = new float[VOCAB];
     for (int i = 0; i < n; i++) {

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tracemark.api.BiasScheme;
-import io.tracemark.api.Sampler;
-import io.tracemark.api.Samplers;
+import io.tracemark.api.TokenSampler;
 import io.tracemark.core.interop.InteropProfile;
 import io.tracemark.core.interop.InteropProfiles;
+import io.tracemark.core.sampling.Samplers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +30,7 @@ class InteropCliTest {
 
   static int[] generate(BiasScheme bias, int n, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
-    Sampler sampler = Samplers.multinomial(random);
+    TokenSampler sampler = Samplers.multinomial(random);
     int[] tokens = new int[n];
     tokens[0] = random.nextInt(4000);
     float[] logits = new float[4000];

@@ -1,4 +1,4 @@
-package io.tracemark.examples.loop;
+package io.tracemark.core.sampling;
 
 import io.tracemark.api.Checks;
 import io.tracemark.api.LogitsProcessor;
@@ -6,18 +6,18 @@ import java.util.Arrays;
 
 /**
  * Nucleus (top-p) truncation in linear time: keeps the smallest set of highest-probability tokens
- * whose probability reaches p and masks the rest with −∞, as
- * {@link io.tracemark.api.Samplers#topP} does, but without sorting the candidates. Tokens are
- * bucketed by their distance below the largest logit (1/16 nat per bucket); the buckets are
- * scanned from the top until the mass reaches p, and only the values of the crossing bucket are
- * sorted. {@code Samplers.topP} sorts every token above (1 − p)/V, which on a 100,277-token
- * vocabulary with an n-gram model's flat tail is tens of thousands of tokens per step.
+ * whose probability reaches p and masks the rest with −∞ (tokens tied with the last one kept are
+ * kept too), without sorting the candidates and without allocating per call. Tokens are bucketed
+ * by their distance below the largest logit (1/16 nat per bucket); the buckets are scanned from
+ * the top until the mass reaches p, and only the values of the crossing bucket are sorted. A
+ * sorting nucleus sorts every token above (1 − p)/V, which on a 100,277-token vocabulary with an
+ * n-gram model's flat tail is tens of thousands of tokens per step.
  *
- * <p>The result equals {@code Samplers.topP}'s up to the rounding of the running mass (the cutoff
- * can differ only when the mass before a token is within rounding of p). Immutable and
- * thread-safe (scratch space is per thread).
+ * <p>The kept set equals a sorting nucleus's up to the rounding of the running mass (the cutoff
+ * can differ only when the mass before a token is within rounding of p; the tests compare with
+ * one). Immutable and thread-safe (scratch space is per thread).
  */
-public final class FastTopP implements LogitsProcessor {
+final class TopP implements LogitsProcessor {
   private static final int BUCKETS = 4096;
   private static final float PER_NAT = 16f;
 
@@ -34,7 +34,7 @@ public final class FastTopP implements LogitsProcessor {
   }
 
   /** Nucleus truncation at {@code p} in (0, 1]. */
-  public FastTopP(double p) {
+  TopP(double p) {
     Checks.require(p > 0 && p <= 1, "top-p must be in (0, 1], was %s", p);
     this.p = p;
   }
@@ -80,8 +80,8 @@ public final class FastTopP implements LogitsProcessor {
         break;
       }
     }
-    // rounding may leave the mass just short of p: then the whole crossing bucket stays, as
-    // Samplers.topP keeps everything when its running mass never reaches p
+    // rounding may leave the mass just short of p: then the whole crossing bucket stays, as a
+    // sorting nucleus keeps everything when its running mass never reaches p
     for (int j = 0; j < n; j++) {
       if (logits[ids[j]] < cutoff) {
         logits[ids[j]] = Float.NEGATIVE_INFINITY;
@@ -163,6 +163,6 @@ public final class FastTopP implements LogitsProcessor {
 
   @Override
   public String toString() {
-    return "FastTopP[p=" + p + "]";
+    return "TopP[p=" + p + "]";
   }
 }

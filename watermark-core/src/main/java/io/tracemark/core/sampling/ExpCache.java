@@ -1,4 +1,4 @@
-package io.tracemark.examples.loop;
+package io.tracemark.core.sampling;
 
 import java.util.Arrays;
 

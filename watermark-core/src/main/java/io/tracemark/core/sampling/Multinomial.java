@@ -1,37 +1,36 @@
-package io.tracemark.examples.loop;
+package io.tracemark.core.sampling;
 
 import io.tracemark.api.Checks;
-import io.tracemark.api.Sampler;
 import java.util.random.RandomGenerator;
 
 /**
- * An exact draw from softmax(logits) with at most one exponential per token instead of two: it
- * exponentiates once into a scratch array, keeping sums of blocks of 512 tokens, and then finds
- * the block and the token where the cumulative sum passes the uniform. An {@link ExpCache} skips
- * the exponentials of repeated logit values without changing the draw. The draw is exact (up to
- * the rounding of {@code Math.exp}, as for any sampler); it is not bit-for-bit the draw of
- * {@link io.tracemark.api.Samplers#multinomial}, whose running sum rounds differently. At
- * V = 100,277 the draw costs far more than the embedded model's logits.
+ * The multinomial draw of tracemark: an exact draw from softmax(logits) with one uniform, by
+ * inversion of the cumulative sum in token order. It exponentiates once into a scratch array,
+ * keeping sums of blocks of 512 tokens, and then finds the block and the token where the
+ * cumulative sum passes the uniform, so each token costs at most one exponential; an
+ * {@link ExpCache} skips the exponentials of repeated logit values (an n-gram model's backoff
+ * floor) without changing the draw. At V = 100,277 the draw costs far more than a small model's
+ * logits, which is why it is written this way.
  *
- * <p>Not thread-safe: one instance per sequence (it owns its scratch array and generator).
+ * <p>Not thread-safe: one instance per sequence or per thread (it owns its scratch arrays); the
+ * generator is the caller's.
  */
-public final class FastMultinomial implements Sampler {
-  private final RandomGenerator random;
+public final class Multinomial {
   private static final int BLOCK = 512;
   private final ExpCache cache = new ExpCache();
   private double[] weights = new double[0];
   private double[] blockSums = new double[0];
 
-  /** A sampler drawing its uniforms from {@code random}. */
-  public FastMultinomial(RandomGenerator random) {
-    if (random == null) {
-      throw new NullPointerException("random");
-    }
-    this.random = random;
-  }
+  /** A draw with empty scratch space (it grows to the vocabulary on first use). */
+  public Multinomial() {}
 
-  @Override
-  public int sample(float[] logits) {
+  /**
+   * Draws a token from softmax(logits) with one uniform of {@code random}; {@code -Infinity}
+   * logits have probability 0.
+   *
+   * @throws IllegalArgumentException if a logit is NaN, or the largest logit is not finite
+   */
+  public int draw(float[] logits, RandomGenerator random) {
     int v = logits.length;
     if (weights.length != v) {
       weights = new double[v];

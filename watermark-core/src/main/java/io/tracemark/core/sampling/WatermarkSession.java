@@ -1,13 +1,13 @@
-package io.tracemark.examples.loop;
+package io.tracemark.core.sampling;
 
 import io.tracemark.api.BiasScheme;
 import io.tracemark.api.Checks;
 import java.util.Arrays;
 
 /**
- * The per-sequence state a watermark needs in an engine that does not hand the context to its
- * sampler: the tokens so far. One scheme object serves every sequence; each sequence gets its own
- * session.
+ * The per-sequence state a bias watermark needs in an engine that does not hand the context to its
+ * sampler (llama3.java, Jlama, DJL): the tokens so far. One scheme object serves every sequence;
+ * each sequence gets its own session.
  *
  * <pre>{@code
  * WatermarkSession s = new WatermarkSession(scheme, promptTokens);

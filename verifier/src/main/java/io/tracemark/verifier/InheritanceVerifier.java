@@ -2,8 +2,9 @@ package io.tracemark.verifier;
 
 import io.tracemark.api.Checks;
 import io.tracemark.api.DedupMode;
-import io.tracemark.api.GreenListSpec;
+import io.tracemark.api.KgwSpec;
 import io.tracemark.api.LogitsModel;
+import io.tracemark.api.NullDistribution;
 import io.tracemark.api.TokenScorer;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.PValues;
@@ -33,7 +34,7 @@ import java.util.function.LongConsumer;
  * "Watermarking Makes Language Models Radioactive").
  *
  * <pre>{@code
- * InheritanceVerifier verifier = InheritanceVerifier.greenList(key, GreenListSpec.parse("kgw:gamma=0.25,h=1"), 100_277)
+ * InheritanceVerifier verifier = InheritanceVerifier.greenList(key, KgwSpec.parse("kgw:gamma=0.25,h=1"), 100_277)
  *     .alpha(1e-3)
  *     .build();
  * InheritanceResult r = verifier.closedModel(records);      // the suspect's outputs
@@ -96,8 +97,7 @@ public final class InheritanceVerifier {
   private final java.nio.file.Path spillDirectory;
   private final int h;
   private final int vocabularySize;
-  private final TokenScorer.Statistic statistic;
-  private final double gamma;
+  private final NullDistribution law;
 
   private InheritanceVerifier(Builder b, TokenScorer[] scorers) {
     this.labels = List.copyOf(b.labels);
@@ -130,8 +130,7 @@ public final class InheritanceVerifier {
     TokenScorer first = scorers[0];
     this.h = first.contextWidth();
     this.vocabularySize = first.vocabularySize();
-    this.statistic = first.statistic();
-    this.gamma = first.gamma();
+    this.law = first.nullDistribution();
   }
 
   /** A builder with nothing set; add at least one scorer. */
@@ -143,18 +142,18 @@ public final class InheritanceVerifier {
    * A builder for the green-list scheme of {@code key}: the key (labelled with its key id) as the
    * scorer, and {@value #DEFAULT_CONTROL_KEYS} control keys of the same scheme.
    */
-  public static Builder greenList(WatermarkKey key, GreenListSpec spec, int vocabularySize) {
+  public static Builder greenList(WatermarkKey key, KgwSpec spec, int vocabularySize) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(spec, "spec");
-    return builder().scorer(key.keyId(), Watermarks.greenList(key, spec, vocabularySize))
-        .controlKeys(DEFAULT_CONTROL_KEYS, k -> Watermarks.greenList(k, spec, vocabularySize));
+    return builder().scorer(key.keyId(), Watermarks.create(key, spec, vocabularySize).scorer())
+        .controlKeys(DEFAULT_CONTROL_KEYS, k -> Watermarks.create(k, spec, vocabularySize).scorer());
   }
 
   /**
    * A builder testing every tenant key derived from {@code master} ({@code tenant-0} …) and the
    * master itself ({@code master}), Holm-corrected, with control keys of the same scheme.
    */
-  public static Builder greenListTenants(WatermarkKey master, int tenants, GreenListSpec spec, int vocabularySize) {
+  public static Builder greenListTenants(WatermarkKey master, int tenants, KgwSpec spec, int vocabularySize) {
     Objects.requireNonNull(master, "master");
     Checks.require(tenants >= 1 && tenants <= MAX_TENANTS, "tenants must be between 1 and %d, was %d",
         MAX_TENANTS, tenants);
@@ -163,7 +162,7 @@ public final class InheritanceVerifier {
     b.labels.set(0, "master");
     b.labelSet.add("master");
     for (int i = 0; i < tenants; i++) {
-      b.scorer("tenant-" + i, Watermarks.greenList(Keys.tenant(master, i), spec, vocabularySize));
+      b.scorer("tenant-" + i, Watermarks.create(Keys.tenant(master, i), spec, vocabularySize).scorer());
     }
     return b;
   }
@@ -923,8 +922,7 @@ public final class InheritanceVerifier {
     }
     InheritanceResult.Counts counts = new InheritanceResult.Counts(noContext, duplicates, excludedPrompt,
         excludedFilter, outsideVocabulary, meta.skippedCount);
-    return new InheritanceResult(mode, statistic, statistic == TokenScorer.Statistic.BINOMIAL ? gamma : Double.NaN,
-        meta.recordsRead, meta.tokensRead, scored, bestResult.score(), bestResult.rate(), bestResult.z(),
+    return new InheritanceResult(mode, law, meta.recordsRead, meta.tokensRead, scored, bestResult.score(), bestResult.rate(), bestResult.z(),
         bestResult.log10P(), bestResult.log10PAdjusted(), alpha,
         detected ? InheritanceResult.Verdict.DETECTED : InheritanceResult.Verdict.NOT_DETECTED, keyResults, best,
         controls, curve, top, counts, meta.skipped, flags);
@@ -959,27 +957,15 @@ public final class InheritanceVerifier {
   }
 
   private double expected(long n) {
-    return statistic == TokenScorer.Statistic.BINOMIAL ? gamma * n : n;
+    return law.mean() * n;
   }
 
   private double log10P(long n, double sum) {
-    if (n == 0) {
-      return 0.0;
-    }
-    if (statistic == TokenScorer.Statistic.BINOMIAL) {
-      return PValues.log10BinomialUpperTail(n, Math.round(sum), gamma);
-    }
-    return PValues.log10GammaUpperTail(n, sum);
+    return PValues.log10UpperTail(law, n, sum);
   }
 
   private double z(long n, double sum) {
-    if (n == 0) {
-      return 0.0;
-    }
-    if (statistic == TokenScorer.Statistic.BINOMIAL) {
-      return PValues.zScore(n, Math.round(sum), gamma);
-    }
-    return (sum - n) / Math.sqrt(n);
+    return PValues.zScore(law, n, sum);
   }
 
   /** Holm–Bonferroni step-down adjustment in log10 space, capped at 0 (p = 1), monotone. */
@@ -1152,7 +1138,7 @@ public final class InheritanceVerifier {
       return this;
     }
 
-    /** Validates that all scorers (and controls) share h, vocabulary and statistic, and builds. */
+    /** Validates that all scorers (and controls) share h, vocabulary and null distribution, and builds. */
     public InheritanceVerifier build() {
       Checks.require(!scorers.isEmpty(), "at least one scorer is required");
       TokenScorer first = scorers.get(0);
@@ -1167,11 +1153,9 @@ public final class InheritanceVerifier {
             what, s.contextWidth(), first.contextWidth());
         Checks.require(s.vocabularySize() == first.vocabularySize(),
             "%s has vocabularySize=%d but the first scorer has %d", what, s.vocabularySize(), first.vocabularySize());
-        Checks.require(s.statistic() == first.statistic(), "%s has statistic %s but the first scorer has %s",
-            what, s.statistic(), first.statistic());
-        Checks.require(s.statistic() != TokenScorer.Statistic.BINOMIAL
-            || Double.compare(s.gamma(), first.gamma()) == 0, "%s has gamma=%s but the first scorer has %s", what,
-            s.gamma(), first.gamma());
+        Checks.require(s.nullDistribution().equals(first.nullDistribution()),
+            "%s has null distribution %s but the first scorer has %s", what, s.nullDistribution(),
+            first.nullDistribution());
       }
       if (filter != null) {
         Checks.require(filter.contextWidth() == first.contextWidth(),

@@ -3,6 +3,7 @@ package io.tracemark.verifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tracemark.api.DedupMode;
+import io.tracemark.api.NullDistribution;
 import io.tracemark.api.TokenScorer;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.PValues;
@@ -44,13 +45,8 @@ class GammaSumScorerTest {
     }
 
     @Override
-    public Statistic statistic() {
-      return Statistic.GAMMA_SUM;
-    }
-
-    @Override
-    public double gamma() {
-      return Double.NaN;
+    public NullDistribution nullDistribution() {
+      return new NullDistribution.GammaSum();
     }
 
     @Override
@@ -101,8 +97,7 @@ class GammaSumScorerTest {
     InheritanceVerifier v = InheritanceVerifier.builder().scorer("exp", scorer).controlKeys(100, ExpScorer::of)
         .alpha(0.05).build();
     InheritanceResult marked = v.closedModel(corpus(scorer, 20, 1));
-    assertThat(marked.statistic()).isEqualTo(TokenScorer.Statistic.GAMMA_SUM);
-    assertThat(marked.gamma()).isNaN();
+    assertThat(marked.nullDistribution()).isEqualTo(new NullDistribution.GammaSum());
     assertThat(marked.verdict()).isEqualTo(InheritanceResult.Verdict.DETECTED);
     assertThat(marked.log10P()).isEqualTo(PValues.log10GammaUpperTail(marked.tuplesScored(), marked.score()));
     assertThat(marked.controls().bestKeyRank()).isEqualTo(1);

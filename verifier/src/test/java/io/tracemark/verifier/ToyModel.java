@@ -2,6 +2,7 @@ package io.tracemark.verifier;
 
 import io.tracemark.api.BiasScheme;
 import io.tracemark.api.TokenSampler;
+import io.tracemark.api.Watermark;
 import io.tracemark.core.sampling.Samplers;
 import java.util.SplittableRandom;
 
@@ -35,5 +36,15 @@ final class ToyModel {
 
   static int[] generate(BiasScheme scheme, int n, int vocab, long seed) {
     return generate(scheme, new int[0], n, vocab, seed);
+  }
+
+  /** {@link #generate(BiasScheme, int, int, long)} with the bias of a green-list watermark (none when null). */
+  static int[] generate(Watermark watermark, int n, int vocab, long seed) {
+    return generate(watermark == null ? null : watermark.bias().orElseThrow(), n, vocab, seed);
+  }
+
+  /** {@link #generate(BiasScheme, int[], int, int, long)} with the bias of a green-list watermark (none when null). */
+  static int[] generate(Watermark watermark, int[] context, int n, int vocab, long seed) {
+    return generate(watermark == null ? null : watermark.bias().orElseThrow(), context, n, vocab, seed);
   }
 }

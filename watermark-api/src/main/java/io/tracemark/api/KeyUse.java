@@ -14,7 +14,7 @@ import java.util.List;
  * @param tokenizer the tokenizer's name (e.g. {@code cl100k_base}), or null for any
  * @param vocabularySize the vocabulary size, or 0 for any
  */
-public record KeyUse(GreenListSpec scheme, String tokenizer, int vocabularySize) {
+public record KeyUse(KgwSpec scheme, String tokenizer, int vocabularySize) {
   /** No record: the key may be used with any scheme, tokenizer and vocabulary. */
   public static final KeyUse ANY = new KeyUse(null, null, 0);
 
@@ -49,7 +49,7 @@ public record KeyUse(GreenListSpec scheme, String tokenizer, int vocabularySize)
    * @param runTokenizer the run's tokenizer name, or null when the run reads token ids only
    * @param runVocabularySize the run's vocabulary size
    */
-  public List<String> mismatches(GreenListSpec runScheme, String runTokenizer, int runVocabularySize) {
+  public List<String> mismatches(KgwSpec runScheme, String runTokenizer, int runVocabularySize) {
     List<String> out = new ArrayList<>();
     if (scheme != null) {
       List<String> differ = new ArrayList<>();

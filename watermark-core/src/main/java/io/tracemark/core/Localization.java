@@ -1,7 +1,7 @@
 package io.tracemark.core;
 
 import io.tracemark.api.Checks;
-import io.tracemark.api.TokenScorer.Statistic;
+import io.tracemark.api.NullDistribution;
 import java.util.List;
 
 /**
@@ -15,7 +15,7 @@ import java.util.List;
  * any of them is at most α is at most α.
  *
  * @param method what was tried, e.g. {@code winmax} or {@code cover(min-length=16,ratio=1.4142135623730951,stride-divisor=4)}
- * @param statistic the null distribution of one unit's score
+ * @param nullDistribution the law of one unit's score under H0
  * @param tokensRead positions in the document
  * @param unitsScored scored units (the positions the windows run over)
  * @param globalScore the whole document's green count or score sum
@@ -24,7 +24,7 @@ import java.util.List;
  * @param regions the best region first, then further regions disjoint from all before them, each the
  *     best window not overlapping those; a single empty region {@code [0, 0)} when nothing was scored
  */
-public record Localization(String method, Statistic statistic, long tokensRead, long unitsScored, double globalScore,
+public record Localization(String method, NullDistribution nullDistribution, long tokensRead, long unitsScored, double globalScore,
     double globalLog10P, long windowsTried, List<Region> regions) {
 
   /** Copies {@code regions}. */

@@ -1,9 +1,9 @@
 package io.tracemark.core;
 
 import io.tracemark.api.Checks;
-import io.tracemark.api.DetectionResult;
+import io.tracemark.api.Detection;
+import io.tracemark.api.NullDistribution;
 import io.tracemark.api.PositionMask;
-import io.tracemark.api.TokenScorer.Statistic;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -111,13 +111,19 @@ public final class Localizer {
   }
 
   /**
-   * Localises the green counts of a binomial detection: its mask and γ.
+   * Localises the green counts of a detection whose units are Bernoulli(γ) under H0
+   * ({@link NullDistribution.Binomial}): its mask and γ.
    *
-   * @throws NullPointerException if the result has no mask
+   * @throws IllegalArgumentException for a detection of score sums, whose per-position scores the
+   *     detection does not keep (use {@link #localizeGammaSum})
    */
-  public Localization localize(DetectionResult result) {
-    Objects.requireNonNull(result, "result");
-    return localizeBinomial(Objects.requireNonNull(result.mask(), "result.mask()"), result.gamma());
+  public Localization localize(Detection detection) {
+    Objects.requireNonNull(detection, "detection");
+    if (!(detection.nullDistribution() instanceof NullDistribution.Binomial)) {
+      throw Checks.illegal("localize needs green counts, this detection has %s scores: use localizeGammaSum with "
+          + "the per-position scores", detection.nullDistribution().label());
+    }
+    return localizeBinomial(detection.mask(), ((NullDistribution.Binomial) detection.nullDistribution()).gamma());
   }
 
   /**
@@ -141,7 +147,7 @@ public final class Localizer {
         n++;
       }
     }
-    return scan(Statistic.BINOMIAL, tokens, positions, prefix, n, new BinomialTail(gamma));
+    return scan(new NullDistribution.Binomial(gamma), tokens, positions, prefix, n, new BinomialTail(gamma));
   }
 
   /**
@@ -179,7 +185,7 @@ public final class Localizer {
         prefix[++n] = sum;
       }
     }
-    return scan(Statistic.GAMMA_SUM, tokens, positions, prefix, n, GammaTail.INSTANCE);
+    return scan(new NullDistribution.GammaSum(), tokens, positions, prefix, n, GammaTail.INSTANCE);
   }
 
   /** The windows tried on a document of {@code units} scored units. */
@@ -355,7 +361,7 @@ public final class Localizer {
    * at least its score (its p-value is then at least that length's) or its lower bound exceeds
    * the best p-value so far.
    */
-  private Localization scan(Statistic statistic, int tokens, int[] positions, double[] prefix, int n, Tail tail) {
+  private Localization scan(NullDistribution law, int tokens, int[] positions, double[] prefix, int n, Tail tail) {
     WindowPlan plan = plan(n);
     long windows = plan.windows();
     double globalLog10 = n == 0 ? 0.0 : tail.ln(n, prefix[n]) / LN10;
@@ -415,7 +421,7 @@ public final class Localizer {
         blocked = block(blocked, n, start, length);
       }
     }
-    return new Localization(toString(), statistic, tokens, n, n == 0 ? 0.0 : prefix[n], globalLog10, windows, found);
+    return new Localization(toString(), law, tokens, n, n == 0 ? 0.0 : prefix[n], globalLog10, windows, found);
   }
 
   /**

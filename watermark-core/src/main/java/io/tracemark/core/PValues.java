@@ -1,8 +1,7 @@
 package io.tracemark.core;
 
 import io.tracemark.api.Checks;
-import io.tracemark.api.DetectionResult;
-import io.tracemark.api.PositionMask;
+import io.tracemark.api.NullDistribution;
 import org.apache.commons.math3.special.Gamma;
 
 /**
@@ -224,11 +223,34 @@ public final class PValues {
     return (k - n * p) / Math.sqrt(n * p * (1 - p));
   }
 
-  /** Builds a {@link DetectionResult} from counts with the exact binomial p-value. */
-  public static DetectionResult result(long tokensRead, long scored, long green, double gamma, PositionMask mask) {
-    double log10p = log10BinomialUpperTail(scored, green, gamma);
-    double fraction = scored == 0 ? 0.0 : (double) green / scored;
-    return new DetectionResult(tokensRead, scored, green, gamma, fraction, zScore(scored, green, gamma),
-        Math.pow(10, log10p), log10p, mask);
+  /**
+   * log10 P(S ≥ score) for the sum S of {@code n} independent unit scores with the law {@code law}:
+   * the binomial upper tail of the green count {@code round(score)}, or the gamma upper tail
+   * Q(n, score). 0 (p = 1) when nothing was scored.
+   */
+  public static double log10UpperTail(NullDistribution law, long n, double score) {
+    Checks.require(n >= 0, "n must be >= 0, was %d", n);
+    if (n == 0) {
+      return 0.0;
+    }
+    if (law instanceof NullDistribution.Binomial) {
+      return log10BinomialUpperTail(n, Math.round(score), ((NullDistribution.Binomial) law).gamma());
+    }
+    return log10GammaUpperTail(n, score);
+  }
+
+  /**
+   * The sum {@code score} of {@code n} unit scores standardised by the law's null mean and
+   * variance, for familiarity only: {@link #zScore(long, long, double)} for green counts,
+   * (score − n) / √n for Exp(1) scores; 0 when nothing was scored.
+   */
+  public static double zScore(NullDistribution law, long n, double score) {
+    if (n == 0) {
+      return 0.0;
+    }
+    if (law instanceof NullDistribution.Binomial) {
+      return zScore(n, Math.round(score), ((NullDistribution.Binomial) law).gamma());
+    }
+    return (score - n) / Math.sqrt(n);
   }
 }

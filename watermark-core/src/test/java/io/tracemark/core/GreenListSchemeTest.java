@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tracemark.api.DedupMode;
-import io.tracemark.api.DetectionResult;
-import io.tracemark.api.GreenListSpec;
-import io.tracemark.api.GreenListWatermark;
+import io.tracemark.api.Detection;
+import io.tracemark.api.KgwSpec;
 import io.tracemark.api.PositionMask;
 import io.tracemark.api.Seeding;
 import io.tracemark.api.WatermarkKey;
@@ -48,7 +47,7 @@ class GreenListSchemeTest {
       int h = r.nextInt(6);
       double gamma = 0.01 + 0.98 * r.nextDouble();
       float delta = 0.5f + r.nextInt(4);
-      GreenListWatermark wm = Watermarks.greenList(key(r.nextLong()), GreenListSpec.of(gamma, delta, h), vocab);
+      KgwWatermark wm = new KgwWatermark(key(r.nextLong()), KgwSpec.of(gamma, delta, h), vocab);
       int[] tokens = randomTokens(r, h + 1, vocab);
       float[] logits = new float[vocab];
       for (int i = 0; i < vocab; i++) {
@@ -78,8 +77,8 @@ class GreenListSchemeTest {
       int vocab = 50 + r.nextInt(5000);
       int h = 1 + r.nextInt(4);
       int candidates = 1 + r.nextInt(60);
-      GreenListSpec spec = new GreenListSpec(0.25, 2, h, Seeding.SELF, candidates);
-      GreenListWatermark wm = Watermarks.greenList(key(r.nextLong()), spec, vocab);
+      KgwSpec spec = new KgwSpec(0.25, 2, h, Seeding.SELF, candidates);
+      KgwWatermark wm = new KgwWatermark(key(r.nextLong()), spec, vocab);
       int[] tokens = randomTokens(r, h + 1, vocab);
       float[] logits = new float[vocab];
       for (int i = 0; i < vocab; i++) {
@@ -103,7 +102,7 @@ class GreenListSchemeTest {
 
   @Test
   void maskedTokensStayMaskedAndShortContextIsLeftAlone() {
-    GreenListWatermark wm = Watermarks.greenList(key(1), GreenListSpec.of(0.5, 3, 2), 100);
+    KgwWatermark wm = new KgwWatermark(key(1), KgwSpec.of(0.5, 3, 2), 100);
     float[] logits = new float[100];
     Arrays.fill(logits, Float.NEGATIVE_INFINITY);
     logits[7] = 1;
@@ -120,7 +119,7 @@ class GreenListSchemeTest {
 
   @Test
   void badInputGivesClearErrors() {
-    GreenListWatermark wm = Watermarks.greenList(key(1), GreenListSpec.of(0.25, 2, 1), 100);
+    KgwWatermark wm = new KgwWatermark(key(1), KgwSpec.of(0.25, 2, 1), 100);
     assertThatThrownBy(() -> wm.apply(new int[] {1}, 1, new float[99]))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("logits length must equal the vocabulary size 100, was 99");
@@ -136,18 +135,18 @@ class GreenListSchemeTest {
     assertThatThrownBy(() -> wm.detector().detect(new int[] {1, 2, 300}))
         .hasMessage("token id at position 2 must be between 0 and 99, was 300");
     assertThatThrownBy(() -> wm.isGreen(new int[] {1, 2}, 0)).hasMessageContaining("position must be between h=1");
-    assertThatThrownBy(() -> Watermarks.greenList(key(1), GreenListSpec.of(0.25, 2, 1), 1))
+    assertThatThrownBy(() -> new KgwWatermark(key(1), KgwSpec.of(0.25, 2, 1), 1))
         .hasMessage("vocabularySize must be >= 2, was 1");
-    assertThatThrownBy(() -> GreenListSpec.of(1.5, 2, 1)).hasMessage("gamma must be in (0, 1), was 1.5");
-    assertThatThrownBy(() -> GreenListSpec.of(0.25, -2, 1)).hasMessage("delta must be finite and >= 0, was -2.0");
-    assertThatThrownBy(() -> GreenListSpec.of(0.25, 2, -1)).hasMessageContaining("was -1");
+    assertThatThrownBy(() -> KgwSpec.of(1.5, 2, 1)).hasMessage("gamma must be in (0, 1), was 1.5");
+    assertThatThrownBy(() -> KgwSpec.of(0.25, -2, 1)).hasMessage("delta must be finite and >= 0, was -2.0");
+    assertThatThrownBy(() -> KgwSpec.of(0.25, 2, -1)).hasMessageContaining("was -1");
   }
 
   @Test
   void emptyAndTooShortSequencesScoreNothing() {
-    GreenListWatermark wm = Watermarks.greenList(key(1), GreenListSpec.of(0.25, 2, 4), 100);
+    KgwWatermark wm = new KgwWatermark(key(1), KgwSpec.of(0.25, 2, 4), 100);
     for (int[] tokens : new int[][] {{}, {1}, {1, 2, 3, 4}}) {
-      DetectionResult r = wm.detector().detect(tokens);
+      Detection r = wm.detector().detect(tokens);
       assertThat(r.scoredAnything()).isFalse();
       assertThat(r.tokensRead()).isEqualTo(tokens.length);
       assertThat(r.log10PValue()).isEqualTo(0.0);
@@ -159,12 +158,12 @@ class GreenListSchemeTest {
 
   @Test
   void dedupModesScoreDistinctUnitsOnly() {
-    GreenListWatermark wm = Watermarks.greenList(key(2), GreenListSpec.of(0.25, 2, 1), 100);
+    KgwWatermark wm = new KgwWatermark(key(2), KgwSpec.of(0.25, 2, 1), 100);
     int[] repetitive = new int[400];
     for (int i = 0; i < repetitive.length; i++) {
       repetitive[i] = i % 4; // windows 0,1,2,3 each followed by one token: 4 distinct tuples
     }
-    DetectionResult byTuple = wm.detector(DedupMode.WINDOW_AND_TOKEN).detect(repetitive);
+    Detection byTuple = wm.detector(DedupMode.WINDOW_AND_TOKEN).detect(repetitive);
     assertThat(byTuple.tuplesScored()).isEqualTo(4);
     assertThat(byTuple.mask().state(5)).isEqualTo(PositionMask.State.DUPLICATE);
     assertThat(byTuple.mask().state(0)).isEqualTo(PositionMask.State.NO_CONTEXT);
@@ -178,9 +177,9 @@ class GreenListSchemeTest {
   @Test
   void maskCountsMatchTheResult() {
     SplittableRandom r = new SplittableRandom(5);
-    GreenListWatermark wm = Watermarks.greenList(key(5), GreenListSpec.of(0.3, 2, 3), 1000);
+    KgwWatermark wm = new KgwWatermark(key(5), KgwSpec.of(0.3, 2, 3), 1000);
     int[] tokens = randomTokens(r, 5000, 50);
-    DetectionResult res = wm.detector().detect(tokens);
+    Detection res = wm.detector().detect(tokens);
     long green = 0;
     long scored = 0;
     for (int i = 0; i < tokens.length; i++) {
@@ -197,8 +196,8 @@ class GreenListSchemeTest {
 
   @Test
   void oneSchemeFromEightThreadsGivesTheSingleThreadResults() throws Exception {
-    GreenListWatermark left = Watermarks.greenList(key(9), GreenListSpec.of(0.25, 2, 2), 32_000);
-    GreenListWatermark self = Watermarks.greenList(key(9), new GreenListSpec(0.25, 2, 2, Seeding.SELF, 20), 32_000);
+    KgwWatermark left = new KgwWatermark(key(9), KgwSpec.of(0.25, 2, 2), 32_000);
+    KgwWatermark self = new KgwWatermark(key(9), new KgwSpec(0.25, 2, 2, Seeding.SELF, 20), 32_000);
     SplittableRandom r = new SplittableRandom(9);
     List<int[]> inputs = new ArrayList<>();
     List<float[]> logits = new ArrayList<>();
@@ -231,7 +230,7 @@ class GreenListSchemeTest {
     }
   }
 
-  private static String work(GreenListWatermark left, GreenListWatermark self, int[] tokens, float[] logits) {
+  private static String work(KgwWatermark left, KgwWatermark self, int[] tokens, float[] logits) {
     float[] a = logits.clone();
     float[] b = logits.clone();
     left.apply(tokens, 150, a);
@@ -247,7 +246,7 @@ class GreenListSchemeTest {
     String hex = HexFormat.of().formatHex(secret);
     String hexUpper = hex.toUpperCase(java.util.Locale.ROOT);
     String b64 = Base64.getEncoder().encodeToString(secret);
-    GreenListWatermark wm = Watermarks.greenList(k, GreenListSpec.of(0.25, 2, 1), 100);
+    KgwWatermark wm = new KgwWatermark(k, KgwSpec.of(0.25, 2, 1), 100);
     List<String> texts = new ArrayList<>();
     texts.add(k.toString());
     texts.add(wm.toString());
@@ -279,8 +278,8 @@ class GreenListSchemeTest {
       long seed = r.nextLong();
       long threshold = PrfV1.threshold63(r.nextDouble());
       float delta = (float) (r.nextDouble() * 4);
-      GreenListScheme.biasAll(a, tags, seed, threshold, delta);
-      GreenListScheme.biasAllTwoPass(b, new long[vocab], tags, seed, threshold, Float.floatToRawIntBits(delta));
+      KgwWatermark.biasAll(a, tags, seed, threshold, delta);
+      KgwWatermark.biasAllTwoPass(b, new long[vocab], tags, seed, threshold, Float.floatToRawIntBits(delta));
       for (int t = 0; t < vocab; t++) {
         assertThat(Float.floatToRawIntBits(b[t])).as("token %d", t).isEqualTo(Float.floatToRawIntBits(a[t]));
       }

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.tracemark.api.DedupMode;
-import io.tracemark.api.DetectionResult;
-import io.tracemark.api.GreenListSpec;
+import io.tracemark.api.Detection;
+import io.tracemark.api.KgwSpec;
+import io.tracemark.api.NullDistribution;
 import io.tracemark.api.PositionMask;
-import io.tracemark.api.TokenScorer.Statistic;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -203,7 +203,7 @@ class LocalizerTest {
       PositionMask mask = new PositionMask(s);
       List<Window> cover = naiveCover(n, 16, Math.sqrt(2), 4, naiveLengths(n, 16, Math.sqrt(2)));
       Localization c = Localizer.cover().localizeGammaSum(mask, scores);
-      assertThat(c.statistic()).isEqualTo(Statistic.GAMMA_SUM);
+      assertThat(c.nullDistribution()).isEqualTo(new NullDistribution.GammaSum());
       assertThat(c.windowsTried()).isEqualTo(cover.size());
       double coverBest = n == 0 ? 0.0 : naiveBestGamma(s, scores, cover);
       assertBest(c, coverBest, bonferroni(coverBest, cover.size()));
@@ -452,11 +452,11 @@ class LocalizerTest {
   @Test
   void globalMatchesTheDetectorOnTheSameMask() {
     SplittableRandom r = new SplittableRandom(16);
-    DetectionResult res = Watermarks.greenList(GreenListSchemeTest.key(5), GreenListSpec.of(0.25, 2, 1), 1000)
+    Detection res = new KgwWatermark(GreenListSchemeTest.key(5), KgwSpec.of(0.25, 2, 1), 1000)
         .detector(DedupMode.WINDOW_AND_TOKEN).detect(r.ints(3000, 0, 1000).toArray());
     for (Localizer localizer : new Localizer[] {Localizer.cover(), Localizer.winMax()}) {
       Localization loc = localizer.localize(res);
-      assertThat(loc.statistic()).isEqualTo(Statistic.BINOMIAL);
+      assertThat(loc.nullDistribution()).isEqualTo(new NullDistribution.Binomial(0.25));
       assertThat(loc.unitsScored()).isEqualTo(res.tuplesScored());
       assertThat(loc.globalScore()).isEqualTo(res.green());
       assertThat(loc.globalLog10P()).isEqualTo(res.log10PValue());

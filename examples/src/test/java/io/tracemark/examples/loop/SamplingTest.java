@@ -2,8 +2,8 @@ package io.tracemark.examples.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tracemark.api.DetectionResult;
-import io.tracemark.api.GreenListWatermark;
+import io.tracemark.api.Detection;
+import io.tracemark.api.Watermark;
 import io.tracemark.examples.TestModels;
 import io.tracemark.examples.lm.NGramModel;
 import java.util.SplittableRandom;
@@ -14,22 +14,22 @@ class SamplingTest {
   @Test
   void generationWithTheKeyIsDetectedAndWithoutItIsNot() {
     NGramModel model = TestModels.small();
-    GreenListWatermark wm = TestModels.watermark(3);
+    Watermark wm = TestModels.watermark(3);
     int[] prompt = TestModels.prompt("It was the first time that");
     SamplingLoop plainLoop = SamplingLoop.of(model).withTopK(100);
-    SamplingLoop markedLoop = plainLoop.withWatermark(wm);
+    SamplingLoop markedLoop = plainLoop.withWatermark(wm.bias().orElseThrow());
     for (long seed = 1; seed <= 3; seed++) {
       int[] marked = markedLoop.generate(prompt, 300, new SplittableRandom(seed));
       int[] plain = plainLoop.generate(prompt, 300, new SplittableRandom(seed));
       assertThat(marked).startsWith(prompt).hasSize(prompt.length + 300);
-      DetectionResult m = wm.detector().detect(marked, prompt.length, 300);
-      DetectionResult p = wm.detector().detect(plain, prompt.length, 300);
+      Detection m = wm.detector().detect(marked, prompt.length, 300);
+      Detection p = wm.detector().detect(plain, prompt.length, 300);
       assertThat(m.log10PValue()).as("watermarked, seed %d", seed).isLessThan(-8);
       assertThat(p.log10PValue()).as("plain, seed %d", seed).isGreaterThan(-3);
       assertThat(m.greenFraction()).isGreaterThan(0.4);
     }
     // nucleus sampling too
-    SamplingLoop nucleus = SamplingLoop.of(model).withTopP(0.9).withWatermark(wm);
+    SamplingLoop nucleus = SamplingLoop.of(model).withTopP(0.9).withWatermark(wm.bias().orElseThrow());
     assertThat(wm.detector().detect(nucleus.generate(prompt, 150, new SplittableRandom(5)), prompt.length, 150)
         .log10PValue()).isLessThan(-4);
   }

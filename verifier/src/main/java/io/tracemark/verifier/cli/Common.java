@@ -1,8 +1,8 @@
 package io.tracemark.verifier.cli;
 
 import io.tracemark.api.Checks;
-import io.tracemark.api.GreenListSpec;
 import io.tracemark.api.KeyUse;
+import io.tracemark.api.KgwSpec;
 import io.tracemark.core.internal.SafeFiles;
 import io.tracemark.core.keys.KeyFile;
 import io.tracemark.core.keys.KeyFiles;
@@ -72,7 +72,7 @@ final class Common {
    *
    * @param tokenizer the run's tokenizer name, or null when the run reads token ids only
    */
-  static void checkKeyUse(KeyFile file, GreenListSpec scheme, String tokenizer, int vocabulary) {
+  static void checkKeyUse(KeyFile file, KgwSpec scheme, String tokenizer, int vocabulary) {
     List<String> mismatches = file.use().mismatches(scheme, tokenizer, vocabulary);
     if (!mismatches.isEmpty()) {
       throw new InputException(file.path() + ": the key was made for another " + String.join(", another ",
@@ -98,15 +98,6 @@ final class Common {
         + Checks.escapeControls(message));
   }
 
-  /** Parses a scheme specification; errors are usage errors of --scheme. */
-  static GreenListSpec parseScheme(picocli.CommandLine cli, String text) {
-    try {
-      return GreenListSpec.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new picocli.CommandLine.ParameterException(cli, "--scheme: " + e.getMessage());
-    }
-  }
-
   /** Refuses a significance level outside (0, 1) as a usage error. */
   static void requireAlpha(picocli.CommandLine cli, double alpha) {
     if (!(alpha > 0 && alpha < 1)) {
@@ -123,9 +114,12 @@ final class Common {
     }
   }
 
-  /** The vocabulary size: the interop profile's, else {@code --vocab-size}, else the tokenizer's. */
+  /**
+   * The vocabulary size: an interop scheme's own ({@code vocab=}, or every id for vLLM without
+   * one), else {@code --vocab-size}, else the tokenizer's.
+   */
   static int vocabulary(picocli.CommandLine cli, Scheme sc, Integer vocabSize, TextTokenizer tok) {
-    int vocab = sc.interop() ? sc.profile.scorer().vocabularySize()
+    int vocab = sc.interop() ? sc.spec.vocabularySize().orElse(Integer.MAX_VALUE)
         : vocabSize != null ? vocabSize : tok.vocabularySize();
     if (vocab < 2) {
       throw new picocli.CommandLine.ParameterException(cli, fmt("--vocab-size must be >= 2, was %d", vocab));

@@ -1,10 +1,9 @@
 package io.tracemark.verifier.cli;
 
-import io.tracemark.api.GreenListSpec;
 import io.tracemark.api.KeyUse;
+import io.tracemark.api.KgwSpec;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.internal.SafeFiles;
-import io.tracemark.core.interop.InteropProfiles;
 import io.tracemark.core.keys.KeyFiles;
 import io.tracemark.core.keys.Keys;
 import io.tracemark.verifier.report.SigningKey;
@@ -108,13 +107,14 @@ final class KeygenCommand implements Callable<Integer> {
 
   /** What the options say the key is for. */
   private KeyUse use(CommandLine cli) {
-    GreenListSpec s = null;
+    KgwSpec s = null;
     if (scheme != null) {
-      if (InteropProfiles.isInteropSpec(scheme)) {
+      Scheme sc = Scheme.parse(cli, scheme);
+      if (sc.interop()) {
         throw new CommandLine.ParameterException(cli, "--scheme: a watermark key is for kgw: schemes (interop "
             + "profiles carry their key in the SPEC)");
       }
-      s = Common.parseScheme(cli, scheme);
+      s = sc.kgw();
     }
     String tokName = null;
     int vocab = 0;

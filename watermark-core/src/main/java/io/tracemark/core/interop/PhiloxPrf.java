@@ -18,7 +18,6 @@ import java.nio.ByteBuffer;
  * <p>Immutable and thread-safe.
  */
 final class PhiloxPrf {
-  static final String VERSION = "philox4x32-10-v1";
   private static final int M0 = 0xD2511F53;
   private static final int M1 = 0xCD9E8D57;
   private static final int W0 = 0x9E3779B9;

@@ -1,8 +1,8 @@
 package io.tracemark.core.keys;
 
 import io.tracemark.api.Checks;
-import io.tracemark.api.GreenListSpec;
 import io.tracemark.api.KeyUse;
+import io.tracemark.api.KgwSpec;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.internal.SafeFiles;
 import java.io.IOException;
@@ -188,11 +188,11 @@ public final class KeyFiles {
   }
 
   private static KeyUse use(Path path, Map<String, String> f) {
-    GreenListSpec scheme = null;
+    KgwSpec scheme = null;
     String s = f.get("scheme");
     if (s != null && !s.equals(KeyUse.ANY_VALUE)) {
       try {
-        scheme = GreenListSpec.parse(s);
+        scheme = KgwSpec.parse(s);
       } catch (IllegalArgumentException e) {
         throw bad(path, "field \"scheme\" is not a kgw scheme specification or \"%s\"", KeyUse.ANY_VALUE);
       }

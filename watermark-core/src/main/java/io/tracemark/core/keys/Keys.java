@@ -1,12 +1,16 @@
 package io.tracemark.core.keys;
 
 import io.tracemark.api.Checks;
+import io.tracemark.api.InteropSpec;
 import io.tracemark.api.WatermarkKey;
+import io.tracemark.core.internal.Digests;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Objects;
+import java.util.Optional;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.params.HKDFParameters;
@@ -93,5 +97,29 @@ public final class Keys {
     byte[] out = new byte[length];
     hkdf.generateBytes(out, 0, length);
     return out;
+  }
+
+  /** The length of an interop commitment's salt in bytes. */
+  public static final int COMMITMENT_SALT_LENGTH = 32;
+
+  /**
+   * A public commitment to another system's specification, key included, under a random public
+   * {@code salt} of {@value #COMMITMENT_SALT_LENGTH} bytes: HMAC-SHA256 keyed by the salt over a
+   * domain tag and the canonical text (that is, HKDF-Extract), in hex. Whoever later learns the key
+   * and the salt can check it; the salt makes a table of precomputed digests useless, but it does
+   * not stop a search over candidate keys: the commitment hides the key only as well as the key is
+   * random. Empty for the families whose key space is small enough to search outright
+   * ({@link InteropSpec#guessableKey()}: lmw, hf), where any digest of the key would give it away.
+   */
+  public static Optional<String> commitment(InteropSpec spec, byte[] salt) {
+    Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(salt, "salt");
+    Checks.require(salt.length == COMMITMENT_SALT_LENGTH, "salt must be %d bytes, was %d", COMMITMENT_SALT_LENGTH,
+        salt.length);
+    if (spec.guessableKey()) {
+      return Optional.empty();
+    }
+    return Optional.of(HexFormat.of().formatHex(Digests.hmacSha256(salt, "tracemark/interop-commitment/v1\0",
+        spec.canonical().getBytes(StandardCharsets.UTF_8))));
   }
 }

@@ -3,8 +3,8 @@ package io.tracemark.core.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tracemark.api.GreenListSpec;
 import io.tracemark.api.KeyUse;
+import io.tracemark.api.KgwSpec;
 import io.tracemark.api.WatermarkKey;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -38,7 +38,7 @@ class KeyFilesTest {
   @Test
   void aKeyFileRoundTripsOwnerOnlyWithWhatTheKeyIsFor(@TempDir Path dir) throws IOException {
     WatermarkKey key = Keys.generate().withTenants(5);
-    KeyUse use = new KeyUse(GreenListSpec.parse("kgw:gamma=0.5,h=2"), "cl100k_base", 100_277);
+    KeyUse use = new KeyUse(KgwSpec.parse("kgw:gamma=0.5,h=2"), "cl100k_base", 100_277);
     Path file = dir.resolve("sub/key.json");
     KeyFiles.write(key.withUse(use), file);
     KeyFile read = KeyFiles.readFile(file);

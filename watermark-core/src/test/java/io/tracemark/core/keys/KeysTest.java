@@ -3,9 +3,12 @@ package io.tracemark.core.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tracemark.api.InteropSpec;
 import io.tracemark.api.KeyUse;
+import io.tracemark.api.SchemeSpec;
 import io.tracemark.api.WatermarkKey;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -112,5 +115,34 @@ class KeysTest {
     assertThat(a).isNotEqualTo(b);
     assertThat(a.created()).isPresent();
     assertThat(a.use()).isEqualTo(KeyUse.ANY);
+  }
+
+  @Test
+  void guessableKeysGetNoCommitment() {
+    for (String spec : new String[] {"lmw:seeding=lefthash,vocab=50257,hash-key=8675309", "hf:vocab=50257,hash-key=8675309"}) {
+      assertThat(Keys.commitment((InteropSpec) SchemeSpec.parse(spec), new byte[32])).as(spec).isEmpty();
+    }
+  }
+
+  @Test
+  void aVllmCommitmentIsSaltedCheckableAndNotTheUnsaltedDigest() throws Exception {
+    InteropSpec s = (InteropSpec) SchemeSpec.parse("vllm:algorithm=gumbel,key=8675309");
+    byte[] salt = new byte[32];
+    new SplittableRandom(3).nextBytes(salt);
+    String c = Keys.commitment(s, salt).orElseThrow();
+    assertThat(c).hasSize(64).matches("[0-9a-f]+");
+    assertThat(Keys.commitment(s, salt)).contains(c);
+    byte[] other = salt.clone();
+    other[0] ^= 1;
+    assertThat(Keys.commitment(s, other).orElseThrow()).isNotEqualTo(c);
+    // whoever learns the key and has the salt checks the commitment: HMAC-SHA256(salt, domain || canonical)
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(salt, "HmacSHA256"));
+    mac.update("tracemark/interop-commitment/v1\0".getBytes(StandardCharsets.US_ASCII));
+    assertThat(HexFormat.of().formatHex(mac.doFinal(s.canonical().getBytes(StandardCharsets.UTF_8)))).isEqualTo(c);
+    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    sha.update("tracemark/interop-spec-commitment/v1\0".getBytes(StandardCharsets.US_ASCII));
+    assertThat(HexFormat.of().formatHex(sha.digest(s.canonical().getBytes(StandardCharsets.UTF_8)))).isNotEqualTo(c);
+    assertThatThrownBy(() -> Keys.commitment(s, new byte[16])).hasMessage("salt must be 32 bytes, was 16");
   }
 }

@@ -1,24 +1,19 @@
-package io.tracemark.core.interop;
+package io.tracemark.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Interop SPECs: no message echoes a key, the commitment is salted or withheld, the grammar is strict. */
-class InteropSpecSecrecyTest {
+/** SPECs that hold a key: no message echoes it, whatever is wrong; the grammar is strict. */
+class SpecSecrecyTest {
   static final String KEY = "8675309123";
   static final String OTHER_KEY = "1111111111";
 
@@ -81,7 +76,7 @@ class InteropSpecSecrecyTest {
     int errors = 0;
     for (String spec : specs) {
       try {
-        InteropProfiles.parse(spec);
+        SchemeSpec.parse(spec);
       } catch (IllegalArgumentException e) {
         errors++;
         for (String f : forbidden) {
@@ -94,68 +89,48 @@ class InteropSpecSecrecyTest {
 
   @Test
   void theMessagesStillNameTheParameterAndTheProblem() {
-    assertThatThrownBy(() -> InteropProfiles.parse("vllm:algorithm=gumbel,key=" + KEY + "x"))
+    assertThatThrownBy(() -> SchemeSpec.parse("vllm:algorithm=gumbel,key=" + KEY + "x"))
         .hasMessage("key must be an integer between 0 and 18446744073709551615 (the value is not shown: it is a key)");
-    assertThatThrownBy(() -> InteropProfiles.parse("lmw:seeding=ff-additive_prf-1-False-" + KEY + ",hash-key="
+    assertThatThrownBy(() -> SchemeSpec.parse("lmw:seeding=ff-additive_prf-1-False-" + KEY + ",hash-key="
         + OTHER_KEY + ",vocab=50257")).hasMessageStartingWith("hash-key differs from the key part of seeding");
-    assertThatThrownBy(() -> InteropProfiles.parse("lmw:seeding=ff-additive_prf-1-False-" + KEY + "-9,vocab=5"))
+    assertThatThrownBy(() -> SchemeSpec.parse("lmw:seeding=ff-additive_prf-1-False-" + KEY + "-9,vocab=5"))
         .hasMessage("seeding ff-<prf>-<h>-<True|False>[-<key>] must have 4 or 5 parts, was "
             + "\"ff-additive_prf-1-False-***-***\"");
-    assertThatThrownBy(() -> InteropProfiles.parse("vllm:algorithm=gumbel," + KEY))
+    assertThatThrownBy(() -> SchemeSpec.parse("vllm:algorithm=gumbel," + KEY))
         .hasMessage("vllm parameter 2 (counting from 1) must be name=value");
   }
 
   @Test
   void anEmptySpecAnAliasGivenTwiceAndNumbersThatAreNotPlainDecimalsAreErrors() {
-    assertThatThrownBy(() -> InteropProfiles.parse("")).hasMessageContaining("must start with one of");
-    assertThatThrownBy(() -> InteropProfiles.parse("lmw:")).hasMessage("lmw: needs its parameters, e.g. "
+    assertThatThrownBy(() -> SchemeSpec.parse("")).hasMessageStartingWith("scheme is empty");
+    assertThatThrownBy(() -> SchemeSpec.parse("lmw:")).hasMessage("lmw: needs its parameters, e.g. "
         + "lmw:seeding=lefthash,vocab=50257");
-    assertThatThrownBy(() -> InteropProfiles.parse("vllm:  ")).hasMessageContaining("vllm: needs its parameters");
-    assertThatThrownBy(() -> InteropProfiles.parse("hf:vocab=50257,gamma=0.25,greenlist-ratio=0.25"))
+    assertThatThrownBy(() -> SchemeSpec.parse("vllm:  ")).hasMessageContaining("vllm: needs its parameters");
+    assertThatThrownBy(() -> SchemeSpec.parse("hf:vocab=50257,gamma=0.25,greenlist-ratio=0.25"))
         .hasMessageContaining("are the same, give one");
-    assertThatThrownBy(() -> InteropProfiles.parse("lmw:seeding=lefthash,seeding-scheme=lefthash,vocab=50257"))
+    assertThatThrownBy(() -> SchemeSpec.parse("lmw:seeding=lefthash,seeding-scheme=lefthash,vocab=50257"))
         .hasMessageContaining("are the same, give one");
     for (String bad : new String[] {"0.25f", "0x1p-2", "2.5e-1", "NaN", "Infinity"}) {
-      assertThatThrownBy(() -> InteropProfiles.parse("lmw:seeding=lefthash,vocab=50257,gamma=" + bad)).as(bad)
+      assertThatThrownBy(() -> SchemeSpec.parse("lmw:seeding=lefthash,vocab=50257,gamma=" + bad)).as(bad)
           .hasMessageStartingWith("gamma must be a plain decimal number");
-      assertThatThrownBy(() -> InteropProfiles.parse("hf:vocab=50257,delta=" + bad)).as(bad)
+      assertThatThrownBy(() -> SchemeSpec.parse("hf:vocab=50257,delta=" + bad)).as(bad)
           .hasMessageStartingWith("delta must be a plain decimal number");
-      assertThatThrownBy(() -> InteropProfiles.parse("vllm:algorithm=dual_key_gumbel,key=1,alpha=" + bad)).as(bad)
+      assertThatThrownBy(() -> SchemeSpec.parse("vllm:algorithm=dual_key_gumbel,key=1,alpha=" + bad)).as(bad)
           .hasMessageStartingWith("alpha must be a plain decimal number");
     }
-    assertThatThrownBy(() -> InteropProfiles.parse("hf:vocab=5e4")).hasMessage("vocab must be an integer, was \"5e4\"");
-    assertThatThrownBy(() -> InteropProfiles.parse("vllm:key=1,context-width=+0x4"))
+    assertThatThrownBy(() -> SchemeSpec.parse("hf:vocab=5e4")).hasMessage("vocab must be an integer, was \"5e4\"");
+    assertThatThrownBy(() -> SchemeSpec.parse("vllm:key=1,context-width=+0x4"))
         .hasMessage("context-width must be an integer, was \"+0x4\"");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"lmw:seeding=lefthash,vocab=50257,hash-key=8675309", "hf:vocab=50257,hash-key=8675309"})
-  void enumerableKeysGetNoCommitmentAndAWarning(String spec) {
-    InteropSpec s = InteropProfiles.parse(spec).spec();
-    assertThat(s.commitment(new byte[32])).isEmpty();
+  void enumerableKeysAreSaidToBeGuessable(String spec) {
+    InteropSpec s = (InteropSpec) SchemeSpec.parse(spec);
+    assertThat(s.guessableKey()).isTrue();
     assertThat(s.keyWarning()).contains("guessable").contains("no commitment").doesNotContain("8675309");
-  }
-
-  @Test
-  void aVllmCommitmentIsSaltedCheckableAndNotTheUnsaltedDigest() throws Exception {
-    InteropSpec s = InteropProfiles.parse("vllm:algorithm=gumbel,key=8675309").spec();
-    byte[] salt = new byte[32];
-    new SplittableRandom(3).nextBytes(salt);
-    String c = s.commitment(salt).orElseThrow();
-    assertThat(c).hasSize(64).matches("[0-9a-f]+");
-    assertThat(s.commitment(salt)).contains(c);
-    byte[] other = salt.clone();
-    other[0] ^= 1;
-    assertThat(s.commitment(other).orElseThrow()).isNotEqualTo(c);
-    // whoever learns the key and has the salt checks the commitment: HMAC-SHA256(salt, domain || canonical)
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(salt, "HmacSHA256"));
-    mac.update("tracemark/interop-commitment/v1\0".getBytes(StandardCharsets.US_ASCII));
-    assertThat(HexFormat.of().formatHex(mac.doFinal(s.canonical().getBytes(StandardCharsets.UTF_8)))).isEqualTo(c);
-    MessageDigest sha = MessageDigest.getInstance("SHA-256");
-    sha.update("tracemark/interop-spec-commitment/v1\0".getBytes(StandardCharsets.US_ASCII));
-    assertThat(HexFormat.of().formatHex(sha.digest(s.canonical().getBytes(StandardCharsets.UTF_8)))).isNotEqualTo(c);
-    assertThat(s.keyWarning()).contains("64-bit").contains("picked by hand");
-    assertThatThrownBy(() -> s.commitment(new byte[16])).hasMessageContaining("32 bytes");
+    InteropSpec v = (InteropSpec) SchemeSpec.parse("vllm:algorithm=gumbel,key=8675309");
+    assertThat(v.guessableKey()).isFalse();
+    assertThat(v.keyWarning()).contains("64-bit").contains("picked by hand").doesNotContain("8675309");
   }
 }

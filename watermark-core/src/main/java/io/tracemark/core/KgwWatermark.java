@@ -1,20 +1,32 @@
 package io.tracemark.core;
 
+import io.tracemark.api.BiasScheme;
 import io.tracemark.api.Checks;
 import io.tracemark.api.DedupMode;
 import io.tracemark.api.Detector;
-import io.tracemark.api.GreenListSpec;
-import io.tracemark.api.GreenListWatermark;
+import io.tracemark.api.KgwSpec;
+import io.tracemark.api.NullDistribution;
+import io.tracemark.api.SamplingScheme;
 import io.tracemark.api.Seeding;
+import io.tracemark.api.TokenScorer;
+import io.tracemark.api.Watermark;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.internal.Mix;
 import io.tracemark.core.internal.UnitFingerprints;
+import java.util.Optional;
 
 /**
- * The keyed green-list watermark, format v1 (see {@link PrfV1}). Immutable and thread-safe.
+ * tracemark's keyed green-list watermark (family {@code kgw}), format v1 (see {@link PrfV1}): the
+ * generation side ({@link #apply}) and the per-token membership that detection uses
+ * ({@link #isGreen}) in one object, which is its own {@link BiasScheme} and {@link TokenScorer}.
+ * The two agree exactly: after {@code apply}, token {@code t} received the bias iff
+ * {@code isGreen} says so for the same context and token. A step with fewer than h tokens of
+ * context is left unbiased, as detection does not score such positions either. Immutable and
+ * thread-safe.
  */
-final class GreenListScheme implements GreenListWatermark {
-  private final GreenListSpec spec;
+final class KgwWatermark implements Watermark, BiasScheme, TokenScorer {
+  private final KgwSpec spec;
+  private final NullDistribution nullDistribution;
   private final int vocabularySize;
   private final PrfV1 prf;
   private volatile long[] tagTable;
@@ -47,9 +59,10 @@ final class GreenListScheme implements GreenListWatermark {
     return Runtime.version().feature() >= 20;
   }
 
-  GreenListScheme(WatermarkKey key, GreenListSpec spec, int vocabularySize) {
+  KgwWatermark(WatermarkKey key, KgwSpec spec, int vocabularySize) {
     Checks.require(vocabularySize >= 2, "vocabularySize must be >= 2, was %d", vocabularySize);
     this.spec = spec;
+    this.nullDistribution = spec.nullDistribution();
     this.vocabularySize = vocabularySize;
     this.prf = new PrfV1(key);
     this.threshold63 = PrfV1.threshold63(spec.gamma());
@@ -85,7 +98,7 @@ final class GreenListScheme implements GreenListWatermark {
   }
 
   @Override
-  public GreenListSpec spec() {
+  public KgwSpec spec() {
     return spec;
   }
 
@@ -101,6 +114,34 @@ final class GreenListScheme implements GreenListWatermark {
 
   long threshold63() {
     return threshold63;
+  }
+
+  /** Itself: the green-list membership of every position. */
+  @Override
+  public TokenScorer scorer() {
+    return this;
+  }
+
+  /** Itself: δ added to the green logits. */
+  @Override
+  public Optional<BiasScheme> bias() {
+    return Optional.of(this);
+  }
+
+  /** Empty: a green list biases the logits and leaves the draw to the engine. */
+  @Override
+  public Optional<SamplingScheme> sampling() {
+    return Optional.empty();
+  }
+
+  @Override
+  public DedupMode defaultDedup() {
+    return spec.defaultDedup();
+  }
+
+  @Override
+  public NullDistribution nullDistribution() {
+    return nullDistribution;
   }
 
   // ------------------------------------------------------------------ generation
@@ -265,12 +306,24 @@ final class GreenListScheme implements GreenListWatermark {
 
   // ------------------------------------------------------------------ detection
 
-  @Override
-  public boolean isGreen(int[] tokens, int position) {
+  /**
+   * Whether {@code tokens[position]} is in the green list of its context, the h tokens before it
+   * (with self seeding, also the token itself). O(1) in the vocabulary size.
+   *
+   * @throws IllegalArgumentException if {@code position < h}, or a token id involved is outside
+   *     the vocabulary
+   */
+  boolean isGreen(int[] tokens, int position) {
     Checks.require(position >= h && position < tokens.length,
         "position must be between h=%d and %d, was %d", h, tokens.length - 1, position);
     checkTokens(tokens, position - h, h + 1);
     return greenUnchecked(tokens, position);
+  }
+
+  /** 1 if {@link #isGreen} holds at {@code position}, else 0. */
+  @Override
+  public double score(int[] tokens, int position) {
+    return isGreen(tokens, position) ? 1.0 : 0.0;
   }
 
   /** Membership without range checks; the caller has validated {@code tokens[position-h, position]}. */
@@ -320,7 +373,7 @@ final class GreenListScheme implements GreenListWatermark {
     if (dedup == null) {
       throw new NullPointerException("dedup");
     }
-    return new GreenListDetector(this, dedup);
+    return new KgwDetector(this, dedup);
   }
 
   @Override
@@ -330,6 +383,6 @@ final class GreenListScheme implements GreenListWatermark {
 
   @Override
   public String toString() {
-    return "GreenListWatermark[" + spec.canonical() + ", vocab=" + vocabularySize + ", key=" + keyId + "]";
+    return "KgwWatermark[" + spec.canonical() + ", vocab=" + vocabularySize + ", key=" + keyId + "]";
   }
 }

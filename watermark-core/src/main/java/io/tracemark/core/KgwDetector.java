@@ -2,22 +2,23 @@ package io.tracemark.core;
 
 import io.tracemark.api.Checks;
 import io.tracemark.api.DedupMode;
-import io.tracemark.api.DetectionResult;
+import io.tracemark.api.Detection;
 import io.tracemark.api.Detector;
 import io.tracemark.api.PositionMask;
 import io.tracemark.core.internal.LongHashSet;
+import java.util.OptionalDouble;
 
-/** Scores one sequence; deduplication state is per call, so the detector is thread-safe. */
-final class GreenListDetector implements Detector {
+/** Scores one sequence of a kgw watermark; deduplication state is per call, so the detector is thread-safe. */
+final class KgwDetector implements Detector {
   private static final byte NO_CONTEXT = PositionMask.State.NO_CONTEXT.code();
   private static final byte DUPLICATE = PositionMask.State.DUPLICATE.code();
   private static final byte GREEN = PositionMask.State.GREEN.code();
   private static final byte RED = PositionMask.State.RED.code();
 
-  private final GreenListScheme scheme;
+  private final KgwWatermark scheme;
   private final DedupMode dedup;
 
-  GreenListDetector(GreenListScheme scheme, DedupMode dedup) {
+  KgwDetector(KgwWatermark scheme, DedupMode dedup) {
     this.scheme = scheme;
     this.dedup = dedup;
   }
@@ -27,8 +28,21 @@ final class GreenListDetector implements Detector {
     return dedup;
   }
 
+  /** 1: one SipHash per token is fast enough on one thread. */
   @Override
-  public DetectionResult detect(int[] tokens, int offset, int length) {
+  public int parallelism() {
+    return 1;
+  }
+
+  /** This detector: it runs on the calling thread. */
+  @Override
+  public Detector withParallelism(int threads) {
+    Checks.require(threads >= 1, "parallelism must be at least 1, was %d", threads);
+    return this;
+  }
+
+  @Override
+  public Detection detect(int[] tokens, int offset, int length) {
     // offset <= tokens.length - length cannot overflow once both are non-negative
     Checks.require(offset >= 0 && length >= 0 && offset <= tokens.length - length,
         "offset=%d and length=%d must lie within tokens.length=%d", offset, length, tokens.length);
@@ -58,6 +72,8 @@ final class GreenListDetector implements Detector {
         states[i] = RED;
       }
     }
-    return PValues.result(length, scored, green, scheme.spec().gamma(), new PositionMask(states));
+    double gamma = scheme.spec().gamma();
+    return new Detection(length, scored, green, green, scheme.nullDistribution(), PValues.zScore(scored, green, gamma),
+        PValues.log10BinomialUpperTail(scored, green, gamma), new PositionMask(states), OptionalDouble.empty());
   }
 }

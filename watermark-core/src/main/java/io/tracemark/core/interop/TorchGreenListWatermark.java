@@ -1,21 +1,27 @@
 package io.tracemark.core.interop;
 
 import io.tracemark.api.BiasScheme;
+import io.tracemark.api.Checks;
 import io.tracemark.api.DedupMode;
+import io.tracemark.api.Detection;
+import io.tracemark.api.Detector;
+import io.tracemark.api.HfSpec;
+import io.tracemark.api.InteropSpec;
+import io.tracemark.api.LmwSpec;
+import io.tracemark.api.NullDistribution;
 import io.tracemark.api.PositionMask;
 import io.tracemark.api.SamplingScheme;
-import io.tracemark.api.SchemeSpec;
 import io.tracemark.api.TokenScorer;
+import io.tracemark.api.Watermark;
 import io.tracemark.core.PValues;
 import io.tracemark.core.internal.Mix;
 import io.tracemark.core.internal.UnitFingerprints;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.LongFunction;
-import java.util.random.RandomGenerator;
 
 /**
  * A green-list watermark whose green lists are PyTorch CPU {@code torch.randperm} draws seeded from
@@ -27,23 +33,67 @@ import java.util.random.RandomGenerator;
  * token is decided by following that token through the shuffle and stopping as soon as its place
  * is final; the tokens of all positions of a text that share a seed are followed together, in one
  * pass of the shuffle.
+ *
+ * <p>The two references differ in a few conventions, which {@link Flavor} carries; everything else
+ * is shared.
  */
-final class TorchGreenListProfile implements InteropProfile {
-  /** Which reference's detector and generator conventions apply. */
+final class TorchGreenListWatermark implements Watermark {
+  /** What differs between the two references' generators and detectors. */
   enum Flavor {
-    /** lm-watermarking: 41 self-seeding candidates, short contexts are an error, normal-tail p. */
-    LMW(41),
-    /** transformers: 40 candidates, short contexts skip the bias, closed-form approximate p. */
-    HF(40);
+    /** lm-watermarking: 41 self-seeding candidates, a short context is an error, normal-tail p. */
+    LMW(41) {
+      @Override
+      int contextNeeded(int h, boolean selfSalt) {
+        return selfSalt ? h - 1 : h;
+      }
 
+      @Override
+      boolean skipsShortContext() {
+        return false;
+      }
+
+      @Override
+      double referencePValue(double z) {
+        return ReferenceStats.normalSurvival(z);
+      }
+    },
+    /** transformers: 40 candidates, a short context leaves the logits alone, closed-form approximate p. */
+    HF(40) {
+      @Override
+      int contextNeeded(int h, boolean selfSalt) {
+        return h;
+      }
+
+      @Override
+      boolean skipsShortContext() {
+        return true;
+      }
+
+      @Override
+      double referencePValue(double z) {
+        return ReferenceStats.hfPValue(z);
+      }
+    };
+
+    /** How many of the highest logits self-seeded generation tests for membership. */
     final int candidates;
 
     Flavor(int candidates) {
       this.candidates = candidates;
     }
+
+    /** The context tokens generation needs before it can bias a step. */
+    abstract int contextNeeded(int h, boolean selfSalt);
+
+    /** Whether a step with a shorter context is left unbiased (true) or refused (false). */
+    abstract boolean skipsShortContext();
+
+    /** The reference detector's own p-value of a z-score. */
+    abstract double referencePValue(double z);
   }
 
   private final InteropSpec spec;
+  private final NullDistribution nullDistribution;
   private final Flavor flavor;
   private final int vocab;
   private final double gamma;
@@ -52,18 +102,16 @@ final class TorchGreenListProfile implements InteropProfile {
   private final boolean selfSalt;
   private final TorchPrf.SeedFunction prf;
   private final TorchRandperm perm;
-  private final DedupMode referenceDedup;
   private final int bosTokenId;
-  private final LongFunction<InteropProfile> rekey;
   private final ThreadLocal<Scratch> scratch;
   private final GreenListCache greenCache;
-  private final Scorer scorer = new Scorer();
-  private final Bias bias = new Bias();
+  private final RandpermScorer scorer = new RandpermScorer();
+  private final RandpermBias bias = new RandpermBias();
 
-  TorchGreenListProfile(InteropSpec spec, Flavor flavor, int vocab, double gamma, double delta, int h,
-      boolean selfSalt, TorchPrf.SeedFunction prf, DedupMode referenceDedup, int bosTokenId,
-      LongFunction<InteropProfile> rekey) {
+  private TorchGreenListWatermark(InteropSpec spec, Flavor flavor, int vocab, double gamma, double delta, int h,
+      boolean selfSalt, TorchPrf.SeedFunction prf, int bosTokenId) {
     this.spec = spec;
+    this.nullDistribution = spec.nullDistribution();
     this.flavor = flavor;
     this.vocab = vocab;
     this.gamma = gamma;
@@ -73,17 +121,31 @@ final class TorchGreenListProfile implements InteropProfile {
     this.prf = prf;
     // Python: greenlist_size = int(vocab_size * gamma)
     this.perm = new TorchRandperm(vocab, (int) (vocab * gamma));
-    this.referenceDedup = referenceDedup;
     this.bosTokenId = bosTokenId;
-    this.rekey = rekey;
     this.scratch = ThreadLocal.withInitial(() -> new Scratch(perm, h, Math.min(flavor.candidates, vocab)));
     this.greenCache = new GreenListCache(Math.max(16, (int) (CACHE_BYTES / (8L * ((vocab + 63) >>> 6)))));
+  }
+
+  /** lm-watermarking's watermark of {@code spec}. */
+  static TorchGreenListWatermark of(LmwSpec spec) {
+    return new TorchGreenListWatermark(spec, Flavor.LMW, spec.vocab(), spec.gamma(), spec.delta(), spec.width(),
+        spec.selfSalt(), TorchPrf.lmw(spec.prf(), spec.hashKey()), spec.bosTokenId().orElse(-1));
+  }
+
+  /** transformers' watermark of {@code spec}. */
+  static TorchGreenListWatermark of(HfSpec spec) {
+    long key = spec.hashKey();
+    TorchPrf.SeedFunction prf = spec.selfHash()
+        ? TorchPrf.anchoredMinhash(key, TorchRandperm.full(key, TorchPrf.TABLE_SIZE))
+        : TorchPrf.hfLefthash(key);
+    return new TorchGreenListWatermark(spec, Flavor.HF, spec.vocab(), spec.gamma(), spec.delta(), spec.width(),
+        spec.selfHash(), prf, spec.bosTokenId().orElse(-1));
   }
 
   /** Memory the per-position scorer may spend on cached green lists of recurring contexts. */
   static final long CACHE_BYTES = 32L << 20;
 
-  /** Per-thread working memory of the generation side and of {@link Scorer#score}. */
+  /** Per-thread working memory of the generation side and of {@link RandpermScorer#score}. */
   private static final class Scratch {
     final TorchMt19937 rng = new TorchMt19937();
     final long[] block = new long[TorchMt19937.blockSize()];
@@ -109,14 +171,15 @@ final class TorchGreenListProfile implements InteropProfile {
     return spec;
   }
 
-  /** The caveat of every PyTorch-randperm profile. */
-  static final String GPU_CAVEAT = "green lists are reproduced for generation on a CPU only (torch.Generator on"
-      + " \"cpu\"); text generated with this watermark on a GPU (CUDA generator) cannot be detected, and a"
-      + " non-significant result on such text says nothing";
-
   @Override
-  public String caveat() {
-    return GPU_CAVEAT;
+  public int vocabularySize() {
+    return vocab;
+  }
+
+  /** {@code lmw-key} or {@code hf-key}: the key is in the specification. */
+  @Override
+  public String keyId() {
+    return spec.family() + "-key";
   }
 
   @Override
@@ -125,29 +188,64 @@ final class TorchGreenListProfile implements InteropProfile {
   }
 
   @Override
-  public Optional<BiasScheme> biasScheme() {
+  public Optional<BiasScheme> bias() {
     return Optional.of(bias);
   }
 
   @Override
-  public Optional<SamplingScheme> samplingScheme() {
+  public Optional<SamplingScheme> sampling() {
     return Optional.empty();
   }
 
   @Override
-  public DedupMode referenceDedup() {
-    return referenceDedup;
+  public DedupMode defaultDedup() {
+    return spec.defaultDedup();
   }
 
+  /** A detector on all available processors (see {@link Detector#withParallelism}). */
   @Override
-  public InteropProfile withKey(long key) {
-    return rekey.apply(key);
+  public Detector detector(DedupMode dedup) {
+    if (dedup == null) {
+      throw new NullPointerException("dedup");
+    }
+    return new RandpermDetector(dedup, Runtime.getRuntime().availableProcessors());
   }
 
-  @Override
-  public InteropProfile withRandomKey(RandomGenerator rng) {
-    // the references' keys are positive integers (a prime by default); any 31-bit value is of that form
-    return withKey(rng.nextLong(1, 1L << 31));
+  /** The reference detector with one deduplication, splitting its shuffle passes over threads. */
+  private final class RandpermDetector implements Detector {
+    private final DedupMode dedup;
+    private final int parallelism;
+
+    RandpermDetector(DedupMode dedup, int parallelism) {
+      this.dedup = dedup;
+      this.parallelism = parallelism;
+    }
+
+    @Override
+    public Detection detect(int[] tokens, int offset, int length) {
+      return TorchGreenListWatermark.this.detect(tokens, offset, length, dedup, parallelism);
+    }
+
+    @Override
+    public DedupMode dedup() {
+      return dedup;
+    }
+
+    @Override
+    public int parallelism() {
+      return parallelism;
+    }
+
+    @Override
+    public Detector withParallelism(int threads) {
+      Checks.require(threads >= 1, "parallelism must be at least 1, was %d", threads);
+      return threads == parallelism ? this : new RandpermDetector(dedup, threads);
+    }
+
+    @Override
+    public String toString() {
+      return "Detector[" + spec.redacted() + ", dedup " + dedup.label() + ", parallelism " + parallelism + "]";
+    }
   }
 
   /** n: tokens per scored n-gram (h + 1 for left seeding, h for self seeding). */
@@ -163,23 +261,14 @@ final class TorchGreenListProfile implements InteropProfile {
     }
   }
 
-  /** Splits the shuffle passes of a long text over all available processors. */
-  @Override
-  public InteropResult detect(int[] tokens, int offset, int length, DedupMode dedup) {
-    return detect(tokens, offset, length, dedup, Runtime.getRuntime().availableProcessors());
-  }
-
-  @Override
-  public InteropResult detect(int[] tokens, int offset, int length, DedupMode dedup, int parallelism) {
-    if (parallelism < 1) {
-      throw new IllegalArgumentException(String.format(Locale.ROOT,
-          "parallelism must be at least 1, was %d", parallelism));
-    }
+  /**
+   * Scores {@code tokens[offset, offset + length)} as the reference detector does with
+   * {@code dedup}, on at most {@code parallelism} threads; the z-score and reference p-value are the
+   * reference's formulas applied to the counts. The result does not depend on the parallelism.
+   */
+  Detection detect(int[] tokens, int offset, int length, DedupMode dedup, int parallelism) {
     if (tokens == null) {
       throw new NullPointerException("tokens");
-    }
-    if (dedup == null) {
-      throw new NullPointerException("dedup");
     }
     if (offset < 0 || length < 0 || offset > tokens.length - length) {
       throw new IllegalArgumentException(String.format(Locale.ROOT,
@@ -235,11 +324,11 @@ final class TorchGreenListProfile implements InteropProfile {
       referenceP = 1.0;
     } else {
       z = ReferenceStats.kgwZ(greenCount, m, gamma);
-      referenceP = flavor == Flavor.LMW ? ReferenceStats.normalSurvival(z) : ReferenceStats.hfPValue(z);
+      referenceP = flavor.referencePValue(z);
     }
     double log10p = PValues.log10BinomialUpperTail(m, greenCount, gamma);
-    return new InteropResult(length, m, TokenScorer.Statistic.BINOMIAL, greenCount, greenCount, gamma, z, referenceP,
-        log10p, new PositionMask(states));
+    return new Detection(length, m, greenCount, greenCount, nullDistribution, z, log10p, new PositionMask(states),
+        OptionalDouble.of(referenceP));
   }
 
   /**
@@ -397,7 +486,7 @@ final class TorchGreenListProfile implements InteropProfile {
   }
 
   /** Per-position scoring: 1 if green, else 0. */
-  private final class Scorer implements TokenScorer {
+  private final class RandpermScorer implements TokenScorer {
     @Override
     public int contextWidth() {
       return ngram() - 1;
@@ -409,13 +498,8 @@ final class TorchGreenListProfile implements InteropProfile {
     }
 
     @Override
-    public Statistic statistic() {
-      return Statistic.BINOMIAL;
-    }
-
-    @Override
-    public double gamma() {
-      return gamma;
+    public NullDistribution nullDistribution() {
+      return nullDistribution;
     }
 
     /** Checks the position and the token ids of its n-gram; returns where the n-gram starts. */
@@ -496,7 +580,7 @@ final class TorchGreenListProfile implements InteropProfile {
   }
 
   /** The generation side: adds δ to the green logits as the reference's logits processor does. */
-  private final class Bias implements BiasScheme {
+  private final class RandpermBias implements BiasScheme {
     @Override
     public void apply(int[] tokens, int length, float[] logits) {
       if (logits.length != vocab) {
@@ -507,9 +591,9 @@ final class TorchGreenListProfile implements InteropProfile {
         throw new IllegalArgumentException(String.format(Locale.ROOT,
             "length must be between 0 and %d, was %d", tokens.length, length));
       }
-      int needed = selfSalt && flavor == Flavor.LMW ? h - 1 : h;
+      int needed = flavor.contextNeeded(h, selfSalt);
       if (length < needed) {
-        if (flavor == Flavor.HF) {
+        if (flavor.skipsShortContext()) {
           return; // transformers logs a warning and leaves the scores alone
         }
         throw new IllegalArgumentException(String.format(Locale.ROOT,
@@ -557,7 +641,7 @@ final class TorchGreenListProfile implements InteropProfile {
     }
 
     @Override
-    public SchemeSpec spec() {
+    public InteropSpec spec() {
       return spec;
     }
 
@@ -594,6 +678,6 @@ final class TorchGreenListProfile implements InteropProfile {
 
   @Override
   public String toString() {
-    return "InteropProfile[" + spec.redacted() + "]";
+    return "Watermark[" + spec.redacted() + "]";
   }
 }

@@ -1,17 +1,22 @@
 package io.tracemark.core.interop;
 
 import io.tracemark.api.BiasScheme;
+import io.tracemark.api.Checks;
 import io.tracemark.api.DedupMode;
+import io.tracemark.api.Detection;
+import io.tracemark.api.Detector;
+import io.tracemark.api.NullDistribution;
 import io.tracemark.api.PositionMask;
 import io.tracemark.api.SamplingScheme;
-import io.tracemark.api.SchemeSpec;
 import io.tracemark.api.TokenScorer;
+import io.tracemark.api.VllmSpec;
+import io.tracemark.api.Watermark;
 import io.tracemark.core.PValues;
 import io.tracemark.core.internal.UnitFingerprints;
+import io.tracemark.core.sampling.Multinomial;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.LongFunction;
+import java.util.OptionalDouble;
 import java.util.random.RandomGenerator;
 
 /**
@@ -24,13 +29,14 @@ import java.util.random.RandomGenerator;
  * {@code deduplicate-contexts} is on (vLLM's default), and sums −ln(1 − u). The dual-key scheme
  * draws with key B (derived with domain "key_b") with probability α and with key A ("key_a")
  * otherwise; its detector sums (1 − α)·s_A + α·s_B and approximates the tail by a gamma law matched
- * to the variance, as vLLM does.
+ * to the variance, as vLLM does. Immutable and thread-safe.
  */
-final class VllmGumbelProfile implements InteropProfile {
+final class VllmGumbelWatermark implements Watermark {
   /** vLLM searches this many most recent positions for a repeated context before sampling. */
   static final int DEDUP_HISTORY = 8192;
 
-  private final InteropSpec spec;
+  private final VllmSpec spec;
+  private final NullDistribution nullDistribution;
   private final boolean dual;
   private final double alpha;
   private final int w;
@@ -38,32 +44,47 @@ final class VllmGumbelProfile implements InteropProfile {
   private final boolean dedupContexts;
   private final PhiloxPrf prfA;
   private final PhiloxPrf prfB;
-  private final LongFunction<InteropProfile> rekey;
-  private final Scorer scorer = new Scorer();
-  private final Sampler sampler = new Sampler();
+  private final GumbelScorer scorer = new GumbelScorer();
+  private final GumbelSampling sampling = new GumbelSampling();
+  private final GumbelDetector[] detectors = new GumbelDetector[DedupMode.values().length];
+  /** Per-thread multinomial draw for contexts that are not watermarked. */
+  private final ThreadLocal<Multinomial> draws = ThreadLocal.withInitial(Multinomial::new);
 
-  VllmGumbelProfile(InteropSpec spec, long key, boolean dual, double alpha, int w, int vocab, boolean dedupContexts,
-      LongFunction<InteropProfile> rekey) {
+  /**
+   * @param vocab token ids lie in [0, vocab): the specification's {@code vocab}, or any bound the
+   *     caller gives when it has none ({@link Integer#MAX_VALUE}: every non-negative id)
+   */
+  VllmGumbelWatermark(VllmSpec spec, int vocab) {
+    Checks.require(vocab >= 1, "vocabularySize must be >= 1, was %d", vocab);
     this.spec = spec;
-    this.dual = dual;
-    this.alpha = alpha;
-    this.w = w;
+    this.nullDistribution = spec.nullDistribution();
+    this.dual = spec.algorithm() == VllmSpec.Algorithm.DUAL_KEY_GUMBEL;
+    this.alpha = spec.alpha();
+    this.w = spec.contextWidth();
     this.vocab = vocab;
-    this.dedupContexts = dedupContexts;
+    this.dedupContexts = spec.deduplicateContexts();
+    long key = spec.key();
     this.prfA = new PhiloxPrf(dual ? PhiloxPrf.deriveKey(key, "key_a") : key);
     this.prfB = dual ? new PhiloxPrf(PhiloxPrf.deriveKey(key, "key_b")) : null;
-    this.rekey = rekey;
+    for (DedupMode m : DedupMode.values()) {
+      detectors[m.ordinal()] = new GumbelDetector(m);
+    }
   }
 
   @Override
-  public InteropSpec spec() {
+  public VllmSpec spec() {
     return spec;
   }
 
-  /** vLLM's Philox PRF is device-independent; detection needs the output tokens without the prompt. */
   @Override
-  public String caveat() {
-    return "score the generated (output) tokens only: vLLM's watermark context excludes the prompt";
+  public int vocabularySize() {
+    return vocab;
+  }
+
+  /** {@code vllm-key}: the key is in the specification. */
+  @Override
+  public String keyId() {
+    return spec.family() + "-key";
   }
 
   @Override
@@ -72,28 +93,61 @@ final class VllmGumbelProfile implements InteropProfile {
   }
 
   @Override
-  public Optional<BiasScheme> biasScheme() {
+  public Optional<BiasScheme> bias() {
     return Optional.empty();
   }
 
   @Override
-  public Optional<SamplingScheme> samplingScheme() {
-    return Optional.of(sampler);
+  public Optional<SamplingScheme> sampling() {
+    return Optional.of(sampling);
   }
 
   @Override
-  public DedupMode referenceDedup() {
-    return dedupContexts ? DedupMode.WINDOW : DedupMode.NONE;
+  public DedupMode defaultDedup() {
+    return spec.defaultDedup();
   }
 
   @Override
-  public InteropProfile withKey(long key) {
-    return rekey.apply(key);
+  public Detector detector(DedupMode dedup) {
+    if (dedup == null) {
+      throw new NullPointerException("dedup");
+    }
+    return detectors[dedup.ordinal()];
   }
 
-  @Override
-  public InteropProfile withRandomKey(RandomGenerator rng) {
-    return withKey(rng.nextLong());
+  /** vLLM's detector with one deduplication; one Philox evaluation per token is fast enough on one thread. */
+  private final class GumbelDetector implements Detector {
+    private final DedupMode dedup;
+
+    GumbelDetector(DedupMode dedup) {
+      this.dedup = dedup;
+    }
+
+    @Override
+    public Detection detect(int[] tokens, int offset, int length) {
+      return VllmGumbelWatermark.this.detect(tokens, offset, length, dedup);
+    }
+
+    @Override
+    public DedupMode dedup() {
+      return dedup;
+    }
+
+    @Override
+    public int parallelism() {
+      return 1;
+    }
+
+    @Override
+    public Detector withParallelism(int threads) {
+      Checks.require(threads >= 1, "parallelism must be at least 1, was %d", threads);
+      return this;
+    }
+
+    @Override
+    public String toString() {
+      return "Detector[" + spec.redacted() + ", dedup " + dedup.label() + "]";
+    }
   }
 
   /** Copies the context of position {@code pos} of {@code tokens[start, …)} into {@code ctx}, −1 padded. */
@@ -112,8 +166,8 @@ final class VllmGumbelProfile implements InteropProfile {
     }
   }
 
-  @Override
-  public InteropResult detect(int[] tokens, int offset, int length, DedupMode dedup) {
+  /** Scores {@code tokens[offset, offset + length)} as vLLM's detector does with {@code dedup}. */
+  Detection detect(int[] tokens, int offset, int length, DedupMode dedup) {
     if (tokens == null) {
       throw new NullPointerException("tokens");
     }
@@ -170,10 +224,10 @@ final class VllmGumbelProfile implements InteropProfile {
       states[i] = (high ? PositionMask.State.GREEN : PositionMask.State.RED).code();
     }
     double referenceP = n == 0 ? 1.0 : referencePValue(score, n);
-    double log10p = n == 0 ? 0.0 : PValues.log10GammaUpperTail(n, exactSum);
-    double z = n == 0 ? 0.0 : (exactSum - n) / Math.sqrt(n);
-    return new InteropResult(length, n, TokenScorer.Statistic.GAMMA_SUM, green, score, Double.NaN, z, referenceP,
-        log10p, new PositionMask(states));
+    double log10p = PValues.log10UpperTail(nullDistribution, n, exactSum);
+    double z = PValues.zScore(nullDistribution, n, exactSum);
+    return new Detection(length, n, green, score, nullDistribution, z, log10p, new PositionMask(states),
+        OptionalDouble.of(referenceP));
   }
 
   /** vLLM's {@code _get_p_value}. */
@@ -208,7 +262,7 @@ final class VllmGumbelProfile implements InteropProfile {
   }
 
   /** Per-position score: −ln(1 − u), or its exact dual-key transform. */
-  private final class Scorer implements TokenScorer {
+  private final class GumbelScorer implements TokenScorer {
     @Override
     public int contextWidth() {
       return w;
@@ -220,13 +274,8 @@ final class VllmGumbelProfile implements InteropProfile {
     }
 
     @Override
-    public Statistic statistic() {
-      return Statistic.GAMMA_SUM;
-    }
-
-    @Override
-    public double gamma() {
-      return Double.NaN;
+    public NullDistribution nullDistribution() {
+      return nullDistribution;
     }
 
     @Override
@@ -280,12 +329,12 @@ final class VllmGumbelProfile implements InteropProfile {
    * context (clamped to the smallest normal float). Reads {@code tokens[0, length)} as the output
    * so far (no prompt). With {@code deduplicate-contexts} (vLLM's default "single_turn"), a context
    * already seen among the last 8192 output positions is sampled without watermark, from
-   * softmax(logits); the dual-key scheme routes to key B with probability α. Both random draws use
-   * {@link ThreadLocalRandom}.
+   * softmax(logits); the dual-key scheme routes to key B with probability α. Both random draws come
+   * from the caller's generator.
    */
-  private final class Sampler implements SamplingScheme {
+  private final class GumbelSampling implements SamplingScheme {
     @Override
-    public int sample(int[] tokens, int length, float[] logits) {
+    public int sample(int[] tokens, int length, float[] logits, RandomGenerator random) {
       if (logits.length > vocab) {
         throw new IllegalArgumentException(String.format(Locale.ROOT,
             "logits.length must be at most vocab %d, was %d", vocab, logits.length));
@@ -297,9 +346,9 @@ final class VllmGumbelProfile implements InteropProfile {
       int[] ctx = new int[w];
       context(tokens, 0, length, ctx);
       if (dedupContexts && repeated(tokens, length, ctx)) {
-        return multinomial(logits, ThreadLocalRandom.current());
+        return draws.get().draw(logits, random);
       }
-      PhiloxPrf prf = dual && ThreadLocalRandom.current().nextDouble() < alpha ? prfB : prfA;
+      PhiloxPrf prf = dual && random.nextDouble() < alpha ? prfB : prfA;
       return argmaxWithNoise(prf, ctx, logits);
     }
 
@@ -320,7 +369,7 @@ final class VllmGumbelProfile implements InteropProfile {
     }
 
     @Override
-    public SchemeSpec spec() {
+    public VllmSpec spec() {
       return spec;
     }
   }
@@ -353,28 +402,8 @@ final class VllmGumbelProfile implements InteropProfile {
     return prfB;
   }
 
-  static int multinomial(float[] logits, RandomGenerator rng) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (float l : logits) {
-      max = Math.max(max, l);
-    }
-    double total = 0;
-    for (float l : logits) {
-      total += Math.exp(l - max);
-    }
-    double r = rng.nextDouble() * total;
-    double acc = 0;
-    for (int i = 0; i < logits.length; i++) {
-      acc += Math.exp(logits[i] - max);
-      if (r < acc) {
-        return i;
-      }
-    }
-    return logits.length - 1;
-  }
-
   @Override
   public String toString() {
-    return "InteropProfile[" + spec.redacted() + "]";
+    return "Watermark[" + spec.redacted() + "]";
   }
 }

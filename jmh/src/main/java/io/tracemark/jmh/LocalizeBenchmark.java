@@ -1,8 +1,8 @@
 package io.tracemark.jmh;
 
 import io.tracemark.api.PositionMask;
-import io.tracemark.core.Localization;
-import io.tracemark.core.Localizer;
+import io.tracemark.core.stats.Localization;
+import io.tracemark.core.stats.Localizer;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

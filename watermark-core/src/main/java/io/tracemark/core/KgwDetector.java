@@ -6,6 +6,7 @@ import io.tracemark.api.Detection;
 import io.tracemark.api.Detector;
 import io.tracemark.api.PositionMask;
 import io.tracemark.core.internal.LongHashSet;
+import io.tracemark.core.stats.PValues;
 import java.util.OptionalDouble;
 
 /** Scores one sequence of a kgw watermark; deduplication state is per call, so the detector is thread-safe. */

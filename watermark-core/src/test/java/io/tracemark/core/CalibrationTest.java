@@ -42,7 +42,7 @@ class CalibrationTest {
         case 1: spec = KgwSpec.of(0.5, 2, 4); break;
         default: spec = new KgwSpec(0.25, 2, 2, Seeding.SELF, 40); break;
       }
-      KgwWatermark wm = new KgwWatermark(GreenListSchemeTest.key(r.nextLong()), spec, vocab);
+      KgwWatermark wm = new KgwWatermark(KgwWatermarkTest.key(r.nextLong()), spec, vocab);
       Detector d = wm.detector(DedupMode.WINDOW_AND_TOKEN);
       for (int s = 0; s < perKey; s++) {
         // a low-entropy stream (Zipf-like over 2,000 tokens) so that some tuples repeat
@@ -81,7 +81,7 @@ class CalibrationTest {
     int[] flaggedNone = new int[ALPHAS.length];
     int[] flaggedDedup = new int[ALPHAS.length];
     for (int s = 0; s < sequences; s++) {
-      KgwWatermark wm = new KgwWatermark(GreenListSchemeTest.key(r.nextLong()), KgwSpec.of(0.25, 2, 1), 1000);
+      KgwWatermark wm = new KgwWatermark(KgwWatermarkTest.key(r.nextLong()), KgwSpec.of(0.25, 2, 1), 1000);
       // boilerplate: a 12-token phrase repeated 25 times with a few random tokens between repeats
       int[] phrase = new int[12];
       for (int i = 0; i < phrase.length; i++) {

@@ -30,7 +30,7 @@ class PowerTest {
     for (int rank = 0; rank < VOCAB; rank++) {
       profile[rank] = (float) (-ZIPF * Math.log(rank + 1));
     }
-    KgwWatermark wm = new KgwWatermark(GreenListSchemeTest.key(h), KgwSpec.of(0.25, 2, h), VOCAB);
+    KgwWatermark wm = new KgwWatermark(KgwWatermarkTest.key(h), KgwSpec.of(0.25, 2, h), VOCAB);
     TokenSampler draw = Samplers.multinomial(r.split());
     int sequences = 200;
     int length = 200;

@@ -14,6 +14,7 @@ import io.tracemark.api.TokenScorer;
 import io.tracemark.api.Watermark;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
+import io.tracemark.core.stats.PValues;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -174,7 +175,7 @@ class InteropWatermarksTest {
     int[] tokens = new SplittableRandom(9).ints(500, 0, 1000).toArray();
     Detection r = p.detector().detect(tokens);
     assertThat(r.log10PValue()).isCloseTo(
-        io.tracemark.core.PValues.log10BinomialUpperTail(r.tuplesScored(), r.green(), 0.25), within(1e-15));
+        io.tracemark.core.stats.PValues.log10BinomialUpperTail(r.tuplesScored(), r.green(), 0.25), within(1e-15));
     assertThat(r.score()).isEqualTo(r.green());
     assertThat(r.nullDistribution()).isEqualTo(new NullDistribution.Binomial(0.25));
     assertThat(r.referencePValue()).isPresent();

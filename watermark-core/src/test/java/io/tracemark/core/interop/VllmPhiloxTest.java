@@ -8,7 +8,7 @@ import io.tracemark.api.Detection;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** Known answers from vLLM's own tests (quoted in issue 5). */
+/** Known answers from vLLM's own tests of its Philox watermark PRF. */
 class VllmPhiloxTest {
   static final int[] GOLDEN_TOKENS = Arrays.stream(("46,24,45,80,14,26,22,124,21,45,16,30,5,89,0,10,27,70,80,62,1,11,"
       + "117,53,10,45,94,37,43,22,78,49,119,9,22,118,82,75,32,24,84,27,122,66,78,64,124,17,91,12,51,15,75,64,127,"

@@ -1,4 +1,4 @@
-package io.tracemark.core;
+package io.tracemark.core.stats;
 
 import java.util.Arrays;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.tracemark.core;
+package io.tracemark.core.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,6 +9,8 @@ import io.tracemark.api.Detection;
 import io.tracemark.api.KgwSpec;
 import io.tracemark.api.NullDistribution;
 import io.tracemark.api.PositionMask;
+import io.tracemark.api.WatermarkKey;
+import io.tracemark.core.Watermarks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -452,7 +454,12 @@ class LocalizerTest {
   @Test
   void globalMatchesTheDetectorOnTheSameMask() {
     SplittableRandom r = new SplittableRandom(16);
-    Detection res = new KgwWatermark(GreenListSchemeTest.key(5), KgwSpec.of(0.25, 2, 1), 1000)
+    byte[] secret = new byte[32];
+    SplittableRandom k = new SplittableRandom(5);
+    for (int i = 0; i < 32; i++) {
+      secret[i] = (byte) k.nextInt();
+    }
+    Detection res = Watermarks.create(WatermarkKey.fromBytes(secret), KgwSpec.of(0.25, 2, 1), 1000)
         .detector(DedupMode.WINDOW_AND_TOKEN).detect(r.ints(3000, 0, 1000).toArray());
     for (Localizer localizer : new Localizer[] {Localizer.cover(), Localizer.winMax()}) {
       Localization loc = localizer.localize(res);

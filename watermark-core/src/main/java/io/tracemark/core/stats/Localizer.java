@@ -1,4 +1,4 @@
-package io.tracemark.core;
+package io.tracemark.core.stats;
 
 import io.tracemark.api.Checks;
 import io.tracemark.api.Detection;

@@ -20,7 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
-class GreenListSchemeTest {
+class KgwWatermarkTest {
   static WatermarkKey key(long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     byte[] b = new byte[32];

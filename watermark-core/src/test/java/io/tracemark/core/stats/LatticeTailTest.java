@@ -1,4 +1,4 @@
-package io.tracemark.core;
+package io.tracemark.core.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,7 +1,7 @@
 package io.tracemark.examples;
 
-import io.tracemark.api.GreenListSpec;
-import io.tracemark.api.GreenListWatermark;
+import io.tracemark.api.KgwSpec;
+import io.tracemark.api.Watermark;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
 import io.tracemark.core.keys.KeyFiles;
@@ -165,7 +165,7 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
       Demo.Config d = Demo.Config.defaults(seed);
-      GreenListSpec s = option(spec, "--scheme", () -> GreenListSpec.parse(scheme));
+      KgwSpec s = option(spec, "--scheme", () -> KgwSpec.parse(scheme));
       requireOption(spec, alpha > 0 && alpha < 1, "--alpha must be in (0, 1), was %s", alpha);
       requireOption(spec, topK >= 0, "--top-k must be >= 0, was %d", topK);
       Demo.Config c = option(spec, "demo", () -> new Demo.Config(seed, order, s, ownerPrompts, competitorPrompts,
@@ -262,16 +262,16 @@ public final class Main implements Callable<Integer> {
       requireOption(spec, topK >= 0, "--top-k must be >= 0, was %d", topK);
       requireOption(spec, topP > 0 && topP <= 1, "--top-p must be in (0, 1], was %s", topP);
       requireOption(spec, threads == null || threads >= 1, "--threads must be >= 1, was %s", threads);
-      GreenListSpec s = key == null ? null
-          : option(spec, "--scheme", () -> GreenListSpec.parse(scheme == null ? "kgw:gamma=0.25,delta=2,h=1" : scheme));
+      KgwSpec s = key == null ? null
+          : option(spec, "--scheme", () -> KgwSpec.parse(scheme == null ? "kgw:gamma=0.25,delta=2,h=1" : scheme));
       NGramModel m = NGramModel.load(model);
       TextTokenizer enc = Tokenizers.get(m.tokenizer());
       SamplingLoop loop = SamplingLoop.of(m).withTemperature(temperature).withTopK(topK).withTopP(topP);
       String keyId = null;
       if (key != null) {
         WatermarkKey k = KeyFiles.read(key);
-        GreenListWatermark wm = Watermarks.greenList(k, s, m.vocabularySize());
-        loop = loop.withWatermark(wm);
+        Watermark wm = Watermarks.create(k, s, m.vocabularySize());
+        loop = loop.withWatermark(wm.bias().orElseThrow());
         keyId = k.keyId();
       }
       List<String> texts = Corpora.prompts(prompts);

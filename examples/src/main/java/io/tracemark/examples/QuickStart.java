@@ -1,13 +1,16 @@
 package io.tracemark.examples;
 
-import io.tracemark.api.DetectionResult;
-import io.tracemark.api.GreenListSpec;
-import io.tracemark.api.GreenListWatermark;
+import io.tracemark.api.BiasScheme;
+import io.tracemark.api.Detection;
+import io.tracemark.api.KgwSpec;
 import io.tracemark.api.LogitsProcessor;
-import io.tracemark.api.Sampler;
-import io.tracemark.api.Samplers;
+import io.tracemark.api.NullDistribution;
+import io.tracemark.api.TokenSampler;
+import io.tracemark.api.Watermark;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
+import io.tracemark.core.keys.Keys;
+import io.tracemark.core.sampling.Samplers;
 import io.tracemark.examples.lm.BrownTokens;
 import io.tracemark.examples.lm.NGramModel;
 import io.tracemark.examples.lm.Tokenizers;
@@ -50,8 +53,8 @@ public final class QuickStart {
     NGramModel model = NGramModel.train(docs, 4, vocab, tok.name());
 
     // 2. A secret key and a scheme: one immutable, thread-safe object for every sequence.
-    WatermarkKey key = WatermarkKey.generate();
-    GreenListWatermark watermark = Watermarks.greenList(key, GreenListSpec.parse(SCHEME), vocab);
+    WatermarkKey key = Keys.generate();
+    Watermark watermark = Watermarks.create(key, KgwSpec.parse(SCHEME), vocab);
 
     int[] prompt = tok.encode("The committee said that");
     int[] marked = generate(model, watermark, prompt, 200, 1);
@@ -65,10 +68,10 @@ public final class QuickStart {
     for (int i = 0; i < texts.length; i++) {
       int[] tokens = texts[i];
       // 3. Detection needs only the key and the tokens.
-      DetectionResult r = watermark.detector().detect(tokens, prompt.length, tokens.length - prompt.length);
+      Detection r = watermark.detector().detect(tokens, prompt.length, tokens.length - prompt.length);
       out.printf(Locale.ROOT, "%s:%n%s ...%n  -> %s tuples scored, green rate %s (gamma %s), log10 p = %s, z = %s: %s%n%n",
           labels[i], tok.decode(Arrays.copyOf(tokens, Math.min(tokens.length, prompt.length + 40))),
-          Numbers.count(r.tuplesScored()), Numbers.fixed(r.greenFraction(), 2), Numbers.exact(r.gamma()),
+          Numbers.count(r.tuplesScored()), Numbers.fixed(r.greenFraction(), 2), Numbers.exact(((NullDistribution.Binomial) r.nullDistribution()).gamma()),
           Numbers.fixed(r.log10PValue(), 1), Numbers.fixed(r.z(), 1),
           r.significantAt(ALPHA) ? "watermark DETECTED at alpha " + Numbers.exact(ALPHA)
               : "not detected at alpha " + Numbers.exact(ALPHA));
@@ -90,16 +93,17 @@ public final class QuickStart {
   }
 
   /** The sampling loop: logits, the engine's processors, the watermark last, then the draw. */
-  static int[] generate(NGramModel model, GreenListWatermark watermark, int[] prompt, int newTokens, long seed) {
+  static int[] generate(NGramModel model, Watermark watermark, int[] prompt, int newTokens, long seed) {
     int[] tokens = Arrays.copyOf(prompt, prompt.length + newTokens);
     float[] logits = new float[model.vocabularySize()];
     LogitsProcessor topK = Samplers.topK(50);
-    Sampler draw = Samplers.multinomial(new SplittableRandom(seed));
+    TokenSampler draw = Samplers.multinomial(new SplittableRandom(seed));
+    BiasScheme bias = watermark == null ? null : watermark.bias().orElseThrow();
     for (int n = prompt.length; n < tokens.length; n++) {
       model.nextTokenLogits(tokens, n, logits);
       topK.process(logits);
-      if (watermark != null) {
-        watermark.apply(tokens, n, logits);
+      if (bias != null) {
+        bias.apply(tokens, n, logits);
       }
       tokens[n] = draw.sample(logits);
     }

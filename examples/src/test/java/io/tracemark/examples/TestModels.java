@@ -1,7 +1,7 @@
 package io.tracemark.examples;
 
-import io.tracemark.api.GreenListSpec;
-import io.tracemark.api.GreenListWatermark;
+import io.tracemark.api.KgwSpec;
+import io.tracemark.api.Watermark;
 import io.tracemark.core.Watermarks;
 import io.tracemark.examples.demo.Seeds;
 import io.tracemark.examples.lm.BrownTokens;
@@ -16,7 +16,7 @@ public final class TestModels {
   private TestModels() {}
 
   public static final int VOCAB = Tokenizers.get("cl100k_base").vocabularySize();
-  public static final GreenListSpec SPEC = GreenListSpec.parse("kgw:gamma=0.25,delta=2,h=1");
+  public static final KgwSpec SPEC = KgwSpec.parse("kgw:gamma=0.25,delta=2,h=1");
   private static List<BrownTokens.Doc> docs;
   private static NGramModel small;
 
@@ -44,8 +44,8 @@ public final class TestModels {
   }
 
   /** The green-list watermark of the demo key of {@code seed}. */
-  public static GreenListWatermark watermark(long seed) {
-    return Watermarks.greenList(Seeds.demoKey(seed), SPEC, VOCAB);
+  public static Watermark watermark(long seed) {
+    return Watermarks.create(Seeds.demoKey(seed), SPEC, VOCAB);
   }
 
   public static int[] prompt(String text) {

@@ -1,7 +1,7 @@
 package io.tracemark.jmh;
 
-import io.tracemark.api.GreenListSpec;
-import io.tracemark.api.GreenListWatermark;
+import io.tracemark.api.BiasScheme;
+import io.tracemark.api.KgwSpec;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
 import java.util.SplittableRandom;
@@ -38,7 +38,7 @@ public class ApplyBenchmark {
   @Param({"1", "4"})
   public int contextWidth;
 
-  private GreenListWatermark watermark;
+  private BiasScheme watermark;
   private float[] pristine;
   private float[] work;
   private int[][] contexts;
@@ -51,7 +51,8 @@ public class ApplyBenchmark {
     for (int i = 0; i < 32; i++) {
       secret[i] = (byte) r.nextInt();
     }
-    watermark = Watermarks.greenList(WatermarkKey.fromBytes(secret), GreenListSpec.of(0.25, 2, contextWidth), vocabSize);
+    watermark = Watermarks.create(WatermarkKey.fromBytes(secret), KgwSpec.of(0.25, 2, contextWidth), vocabSize)
+        .bias().orElseThrow();
     pristine = new float[vocabSize];
     for (int i = 0; i < vocabSize; i++) {
       pristine[i] = (float) r.nextGaussian();

@@ -1,9 +1,9 @@
 package io.tracemark.jmh;
 
 import io.tracemark.api.DedupMode;
-import io.tracemark.api.DetectionResult;
+import io.tracemark.api.Detection;
 import io.tracemark.api.Detector;
-import io.tracemark.api.GreenListSpec;
+import io.tracemark.api.KgwSpec;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
 import java.util.SplittableRandom;
@@ -52,7 +52,7 @@ public class DetectBenchmark {
     for (int i = 0; i < 32; i++) {
       secret[i] = (byte) r.nextInt();
     }
-    detector = Watermarks.greenList(WatermarkKey.fromBytes(secret), GreenListSpec.of(0.25, 2, contextWidth), 50_257)
+    detector = Watermarks.create(WatermarkKey.fromBytes(secret), KgwSpec.of(0.25, 2, contextWidth), 50_257)
         .detector(DedupMode.parse(dedup));
     tokens = new int[LENGTH];
     for (int i = 0; i < LENGTH; i++) {
@@ -62,7 +62,7 @@ public class DetectBenchmark {
 
   @Benchmark
   @OperationsPerInvocation(LENGTH)
-  public DetectionResult detect() {
+  public Detection detect() {
     return detector.detect(tokens);
   }
 }

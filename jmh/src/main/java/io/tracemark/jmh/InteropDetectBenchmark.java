@@ -1,8 +1,10 @@
 package io.tracemark.jmh;
 
-import io.tracemark.core.interop.InteropProfile;
-import io.tracemark.core.interop.InteropProfiles;
-import io.tracemark.core.interop.InteropResult;
+import io.tracemark.api.Detection;
+import io.tracemark.api.Detector;
+import io.tracemark.api.InteropSpec;
+import io.tracemark.api.SchemeSpec;
+import io.tracemark.core.Watermarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,12 +71,14 @@ public class InteropDetectBenchmark {
   @Param({""})
   public String tokensFile;
 
-  private InteropProfile profile;
+  private Detector detector;
   private int[] tokens;
 
   @Setup
   public void setUp() throws IOException {
-    profile = InteropProfiles.parse(SPECS.get(profileName));
+    // the reference detector's semantics (its default deduplication), as the CLI runs it
+    detector = Watermarks.create((InteropSpec) SchemeSpec.parse(SPECS.get(profileName))).detector()
+        .withParallelism(parallelism);
     if (tokensFile.isEmpty()) {
       tokens = zipfTokens(length, 50257, 20261128L);
     } else {
@@ -113,7 +117,7 @@ public class InteropDetectBenchmark {
 
   /** The reference detector's semantics (its default deduplication), as the CLI runs it. */
   @Benchmark
-  public InteropResult detect() {
-    return profile.detect(tokens, 0, tokens.length, profile.referenceDedup(), parallelism);
+  public Detection detect() {
+    return detector.detect(tokens, 0, tokens.length);
   }
 }

@@ -1,8 +1,8 @@
 package io.tracemark.jmh;
 
 import io.tracemark.api.PositionMask;
-import io.tracemark.core.Localization;
-import io.tracemark.core.Localizer;
+import io.tracemark.core.stats.Localization;
+import io.tracemark.core.stats.Localizer;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -59,10 +59,10 @@ public class LocalizeBenchmark {
     for (int i = 0; i < tokens; i++) {
       boolean block = i >= blockFrom && i < blockFrom + 400;
       if (r.nextDouble() < 0.05) {
-        states[i] = (byte) PositionMask.State.DUPLICATE.ordinal();
+        states[i] = PositionMask.State.DUPLICATE.code();
       } else {
         boolean green = r.nextDouble() < (block ? 0.6 : 0.25);
-        states[i] = (byte) (green ? PositionMask.State.GREEN : PositionMask.State.RED).ordinal();
+        states[i] = (green ? PositionMask.State.GREEN : PositionMask.State.RED).code();
       }
       scores[i] = -(block ? 2.0 : 1.0) * Math.log(1 - r.nextDouble());
     }

@@ -1,6 +1,6 @@
 package io.tracemark.jmh;
 
-import io.tracemark.core.WeightedPValues;
+import io.tracemark.core.stats.WeightedPValues;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,6 +1,6 @@
 package io.tracemark.verifier;
 
-import io.tracemark.api.TokenScorer;
+import io.tracemark.api.NullDistribution;
 import java.util.List;
 import java.util.Objects;
 
@@ -10,13 +10,13 @@ import java.util.Objects;
  * <p>The headline fields ({@code score}, {@code log10P}, …) are those of the <em>best</em> key, the
  * one with the smallest Holm-adjusted p-value ({@link #bestKey()}); with a single key that is the
  * key. Under H0 (the corpus is independent of the key) the score of the {@code tuplesScored}
- * distinct tuples is Binomial(n, γ) ({@link TokenScorer.Statistic#BINOMIAL}; {@code score} is then
- * the green count) or Gamma(n, 1) ({@link TokenScorer.Statistic#GAMMA_SUM}); {@code log10P} is the
+ * distinct tuples is Binomial(n, γ) ({@link NullDistribution.Binomial}; {@code score} is then
+ * the green count) or Gamma(n, 1) ({@link NullDistribution.GammaSum}); {@code log10P} is the
  * exact log10 of its upper tail.
  *
  * @param mode {@code closed-model} or {@code reading-mode}
- * @param statistic the null distribution of one score
- * @param gamma the expected green rate under H0 (NaN for gamma sums, whose expected mean score is 1)
+ * @param nullDistribution the law of one unit's score under H0 (for green counts, γ is the expected
+ *     green rate)
  * @param recordsRead records (or owner texts in reading mode) read, including skipped ones
  * @param tokensRead answer tokens read (prompt tokens excluded); positions read in reading mode
  * @param tuplesScored distinct tuples scored (after context warm-up, exclusions, filter and dedup)
@@ -38,7 +38,7 @@ import java.util.Objects;
  * @param flags warnings a reader of the result must see (e.g. the key does not stand out from its
  *     controls)
  */
-public record InheritanceResult(String mode, TokenScorer.Statistic statistic, double gamma, long recordsRead,
+public record InheritanceResult(String mode, NullDistribution nullDistribution, long recordsRead,
     long tokensRead, long tuplesScored, double score, double rate, double z, double log10P, double log10PAdjusted,
     double alpha, Verdict verdict, List<KeyResult> keys, int bestKey, ControlNull controls, List<CurvePoint> curve,
     List<RecordContribution> topRecords, Counts counts, List<SkippedRecord> skipped, List<String> flags) {
@@ -46,6 +46,7 @@ public record InheritanceResult(String mode, TokenScorer.Statistic statistic, do
   /** Copies the lists. */
   public InheritanceResult {
     Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(nullDistribution, "nullDistribution");
     keys = List.copyOf(keys);
     curve = List.copyOf(curve);
     topRecords = List.copyOf(topRecords);

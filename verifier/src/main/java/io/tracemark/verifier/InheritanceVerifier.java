@@ -1,18 +1,20 @@
 package io.tracemark.verifier;
 
-import io.tracemark.core.LongHashSet;
+import io.tracemark.api.Checks;
 import io.tracemark.api.DedupMode;
-import io.tracemark.api.GreenListSpec;
+import io.tracemark.api.KgwSpec;
+import io.tracemark.api.LogitsModel;
+import io.tracemark.api.NullDistribution;
 import io.tracemark.api.TokenScorer;
 import io.tracemark.api.WatermarkKey;
-import io.tracemark.core.PValues;
-import io.tracemark.core.TupleHash;
 import io.tracemark.core.Watermarks;
+import io.tracemark.core.internal.Digests;
+import io.tracemark.core.internal.LongHashSet;
+import io.tracemark.core.internal.UnitFingerprints;
+import io.tracemark.core.keys.Keys;
+import io.tracemark.core.stats.PValues;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -32,7 +34,7 @@ import java.util.function.LongConsumer;
  * "Watermarking Makes Language Models Radioactive").
  *
  * <pre>{@code
- * InheritanceVerifier verifier = InheritanceVerifier.greenList(key, GreenListSpec.parse("kgw:gamma=0.25,h=1"), 100_277)
+ * InheritanceVerifier verifier = InheritanceVerifier.greenList(key, KgwSpec.parse("kgw:gamma=0.25,h=1"), 100_277)
  *     .alpha(1e-3)
  *     .build();
  * InheritanceResult r = verifier.closedModel(records);      // the suspect's outputs
@@ -95,8 +97,7 @@ public final class InheritanceVerifier {
   private final java.nio.file.Path spillDirectory;
   private final int h;
   private final int vocabularySize;
-  private final TokenScorer.Statistic statistic;
-  private final double gamma;
+  private final NullDistribution law;
 
   private InheritanceVerifier(Builder b, TokenScorer[] scorers) {
     this.labels = List.copyOf(b.labels);
@@ -129,8 +130,7 @@ public final class InheritanceVerifier {
     TokenScorer first = scorers[0];
     this.h = first.contextWidth();
     this.vocabularySize = first.vocabularySize();
-    this.statistic = first.statistic();
-    this.gamma = first.gamma();
+    this.law = first.nullDistribution();
   }
 
   /** A builder with nothing set; add at least one scorer. */
@@ -142,41 +142,35 @@ public final class InheritanceVerifier {
    * A builder for the green-list scheme of {@code key}: the key (labelled with its key id) as the
    * scorer, and {@value #DEFAULT_CONTROL_KEYS} control keys of the same scheme.
    */
-  public static Builder greenList(WatermarkKey key, GreenListSpec spec, int vocabularySize) {
+  public static Builder greenList(WatermarkKey key, KgwSpec spec, int vocabularySize) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(spec, "spec");
-    return builder().scorer(key.keyId(), Watermarks.greenList(key, spec, vocabularySize))
-        .controlKeys(DEFAULT_CONTROL_KEYS, k -> Watermarks.greenList(k, spec, vocabularySize));
+    return builder().scorer(key.keyId(), Watermarks.create(key, spec, vocabularySize).scorer())
+        .controlKeys(DEFAULT_CONTROL_KEYS, k -> Watermarks.create(k, spec, vocabularySize).scorer());
   }
 
   /**
    * A builder testing every tenant key derived from {@code master} ({@code tenant-0} …) and the
    * master itself ({@code master}), Holm-corrected, with control keys of the same scheme.
    */
-  public static Builder greenListTenants(WatermarkKey master, int tenants, GreenListSpec spec, int vocabularySize) {
+  public static Builder greenListTenants(WatermarkKey master, int tenants, KgwSpec spec, int vocabularySize) {
     Objects.requireNonNull(master, "master");
-    ReferenceFilter.require(tenants >= 1 && tenants <= MAX_TENANTS, "tenants must be between 1 and %d, was %d",
+    Checks.require(tenants >= 1 && tenants <= MAX_TENANTS, "tenants must be between 1 and %d, was %d",
         MAX_TENANTS, tenants);
     Builder b = greenList(master, spec, vocabularySize);
     b.labelSet.remove(b.labels.get(0));
     b.labels.set(0, "master");
     b.labelSet.add("master");
     for (int i = 0; i < tenants; i++) {
-      b.scorer("tenant-" + i, Watermarks.greenList(master.tenant(i), spec, vocabularySize));
+      b.scorer("tenant-" + i, Watermarks.create(Keys.tenant(master, i), spec, vocabularySize).scorer());
     }
     return b;
   }
 
   /** The control key of index {@code i} for {@code seed}: SHA-256 of a domain tag, seed and index. */
   public static WatermarkKey controlKey(long seed, int index) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update("tracemark/control-key/v1\0".getBytes(StandardCharsets.US_ASCII));
-      sha.update(ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putLong(seed).putInt(index).array());
-      return WatermarkKey.fromBytes(sha.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 unavailable", e);
-    }
+    return WatermarkKey.fromBytes(Digests.sha256("tracemark/control-key/v1\0",
+        ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putLong(seed).putInt(index).array()));
   }
 
   /** Labels of the tested keys, in order. */
@@ -420,11 +414,11 @@ public final class InheritanceVerifier {
    * tape across all texts, as in the closed-model test; the reference filter applies if set. The
    * model is called from the calling thread only.
    */
-  public InheritanceResult readingMode(SuspectModel model, Iterable<int[]> ownerTexts) {
+  public InheritanceResult readingMode(LogitsModel model, Iterable<int[]> ownerTexts) {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(ownerTexts, "ownerTexts");
     int modelVocab = model.vocabularySize();
-    ReferenceFilter.require(modelVocab >= 1, "model vocabularySize must be >= 1, was %d", modelVocab);
+    Checks.require(modelVocab >= 1, "model vocabularySize must be >= 1, was %d", modelVocab);
     float[] logits = new float[modelVocab];
     int[] scratch = new int[h + 1];
     Meta meta = new Meta();
@@ -442,7 +436,7 @@ public final class InheritanceVerifier {
       int index = meta.add(id, text.length);
       w.noContext += Math.min(h, text.length);
       for (int pos = h; pos < text.length; pos++) {
-        long window = TupleHash.window(text, pos - h, h);
+        long window = UnitFingerprints.window(text, pos - h, h);
         if (filter != null && !filter.containsFingerprint(window)) {
           w.excludedFilter++;
           continue;
@@ -585,13 +579,13 @@ public final class InheritanceVerifier {
         int[] prompt = record.promptUnsafe();
         promptUnits = new LongCountMap(prompt.length);
         if (h == 0) {
-          long empty = TupleHash.window(prompt, 0, 0);
+          long empty = UnitFingerprints.window(prompt, 0, 0);
           for (int t : prompt) {
-            promptUnits.increment(TupleHash.tupleFromWindow(empty, t));
+            promptUnits.increment(UnitFingerprints.tupleFromWindow(empty, t));
           }
         } else {
           for (int j = h; j <= prompt.length; j++) {
-            promptUnits.increment(TupleHash.window(prompt, j - h, h));
+            promptUnits.increment(UnitFingerprints.window(prompt, j - h, h));
           }
         }
       }
@@ -602,19 +596,19 @@ public final class InheritanceVerifier {
           }
           continue;
         }
-        long window = TupleHash.window(seq, pos - h, h);
+        long window = UnitFingerprints.window(seq, pos - h, h);
         long unit = 0;
         if (tape != null) {
           unit = scorers[0].unitFingerprint(seq, pos, dedup);
         }
         if (parts > 1) {
-          long p = tape != null ? unit : TupleHash.tupleFromWindow(window, seq[pos]);
+          long p = tape != null ? unit : UnitFingerprints.tupleFromWindow(window, seq[pos]);
           if (partition(p, parts) != part) {
             continue;
           }
         }
         if (promptUnits != null
-            && promptUnits.contains(h == 0 ? TupleHash.tupleFromWindow(window, seq[pos]) : window)) {
+            && promptUnits.contains(h == 0 ? UnitFingerprints.tupleFromWindow(window, seq[pos]) : window)) {
           excludedPrompt++;
           continue;
         }
@@ -720,8 +714,8 @@ public final class InheritanceVerifier {
 
     /** The key-independent unit of the position, as the raw tape of key-dependent schemes keeps it. */
     private long rawUnit(int[] tokens, int pos) {
-      long raw = TupleHash.window(tokens, pos - h, h);
-      return dedup == DedupMode.WINDOW ? raw : TupleHash.tupleFromWindow(raw, tokens[pos]);
+      long raw = UnitFingerprints.window(tokens, pos - h, h);
+      return dedup == DedupMode.WINDOW ? raw : UnitFingerprints.tupleFromWindow(raw, tokens[pos]);
     }
 
     /** Scores the position under each key whose own tape has not seen its unit (key-dependent units). */
@@ -928,8 +922,7 @@ public final class InheritanceVerifier {
     }
     InheritanceResult.Counts counts = new InheritanceResult.Counts(noContext, duplicates, excludedPrompt,
         excludedFilter, outsideVocabulary, meta.skippedCount);
-    return new InheritanceResult(mode, statistic, statistic == TokenScorer.Statistic.BINOMIAL ? gamma : Double.NaN,
-        meta.recordsRead, meta.tokensRead, scored, bestResult.score(), bestResult.rate(), bestResult.z(),
+    return new InheritanceResult(mode, law, meta.recordsRead, meta.tokensRead, scored, bestResult.score(), bestResult.rate(), bestResult.z(),
         bestResult.log10P(), bestResult.log10PAdjusted(), alpha,
         detected ? InheritanceResult.Verdict.DETECTED : InheritanceResult.Verdict.NOT_DETECTED, keyResults, best,
         controls, curve, top, counts, meta.skipped, flags);
@@ -964,27 +957,15 @@ public final class InheritanceVerifier {
   }
 
   private double expected(long n) {
-    return statistic == TokenScorer.Statistic.BINOMIAL ? gamma * n : n;
+    return law.mean() * n;
   }
 
   private double log10P(long n, double sum) {
-    if (n == 0) {
-      return 0.0;
-    }
-    if (statistic == TokenScorer.Statistic.BINOMIAL) {
-      return PValues.log10BinomialUpperTail(n, Math.round(sum), gamma);
-    }
-    return PValues.log10GammaUpperTail(n, sum);
+    return PValues.log10UpperTail(law, n, sum);
   }
 
   private double z(long n, double sum) {
-    if (n == 0) {
-      return 0.0;
-    }
-    if (statistic == TokenScorer.Statistic.BINOMIAL) {
-      return PValues.zScore(n, Math.round(sum), gamma);
-    }
-    return (sum - n) / Math.sqrt(n);
+    return PValues.zScore(law, n, sum);
   }
 
   /** Holm–Bonferroni step-down adjustment in log10 space, capped at 0 (p = 1), monotone. */
@@ -1047,7 +1028,7 @@ public final class InheritanceVerifier {
      * {@link TapeMemoryExceededException}.
      */
     public Builder tapeMemoryBudget(long bytes) {
-      ReferenceFilter.require(bytes >= 1024, "tapeMemoryBudget must be >= 1024 bytes, was %d", bytes);
+      Checks.require(bytes >= 1024, "tapeMemoryBudget must be >= 1024 bytes, was %d", bytes);
       this.tapeMemoryBudget = bytes;
       this.tapeMemoryBudgetSet = true;
       return this;
@@ -1074,7 +1055,7 @@ public final class InheritanceVerifier {
      * between workers by fingerprint; counts and binomial results do not depend on the number.
      */
     public Builder threads(int count) {
-      ReferenceFilter.require(count >= 1 && count <= 256, "threads must be between 1 and 256, was %d", count);
+      Checks.require(count >= 1 && count <= 256, "threads must be between 1 and 256, was %d", count);
       this.threads = count;
       return this;
     }
@@ -1083,7 +1064,7 @@ public final class InheritanceVerifier {
     public Builder scorer(String label, TokenScorer scorer) {
       Objects.requireNonNull(label, "label");
       Objects.requireNonNull(scorer, "scorer");
-      ReferenceFilter.require(labelSet.add(label), "scorer label \"%s\" is given twice", label);
+      Checks.require(labelSet.add(label), "scorer label \"%s\" is given twice", label);
       labels.add(label);
       scorers.add(scorer);
       return this;
@@ -1112,9 +1093,9 @@ public final class InheritanceVerifier {
      * derived from the control seed ({@link #controlKey}); 0 disables the controls.
      */
     public Builder controlKeys(int count, Function<WatermarkKey, ? extends TokenScorer> factory) {
-      ReferenceFilter.require(count >= 0 && count <= 100_000, "control keys must be between 0 and 100000, was %d",
+      Checks.require(count >= 0 && count <= 100_000, "control keys must be between 0 and 100000, was %d",
           count);
-      ReferenceFilter.require(count == 0 || factory != null, "control keys need a factory when count > 0");
+      Checks.require(count == 0 || factory != null, "control keys need a factory when count > 0");
       this.controlCount = count;
       this.controlFactory = factory;
       return this;
@@ -1133,7 +1114,7 @@ public final class InheritanceVerifier {
 
     /** The significance level, in (0, 1) (default {@value #DEFAULT_ALPHA}). */
     public Builder alpha(double alpha) {
-      ReferenceFilter.require(alpha > 0 && alpha < 1, "alpha must be in (0, 1), was %s", alpha);
+      Checks.require(alpha > 0 && alpha < 1, "alpha must be in (0, 1), was %s", alpha);
       this.alpha = alpha;
       return this;
     }
@@ -1146,7 +1127,7 @@ public final class InheritanceVerifier {
 
     /** How many most-contributing records the result lists (default 20). */
     public Builder topRecords(int count) {
-      ReferenceFilter.require(count >= 0, "topRecords must be >= 0, was %d", count);
+      Checks.require(count >= 0, "topRecords must be >= 0, was %d", count);
       this.topRecords = count;
       return this;
     }
@@ -1157,9 +1138,9 @@ public final class InheritanceVerifier {
       return this;
     }
 
-    /** Validates that all scorers (and controls) share h, vocabulary and statistic, and builds. */
+    /** Validates that all scorers (and controls) share h, vocabulary and null distribution, and builds. */
     public InheritanceVerifier build() {
-      ReferenceFilter.require(!scorers.isEmpty(), "at least one scorer is required");
+      Checks.require(!scorers.isEmpty(), "at least one scorer is required");
       TokenScorer first = scorers.get(0);
       List<TokenScorer> all = new ArrayList<>(scorers);
       for (int i = 0; i < controlCount; i++) {
@@ -1168,18 +1149,16 @@ public final class InheritanceVerifier {
       for (int i = 1; i < all.size(); i++) {
         TokenScorer s = all.get(i);
         String what = i < scorers.size() ? "scorer \"" + labels.get(i) + "\"" : "control scorer " + (i - scorers.size());
-        ReferenceFilter.require(s.contextWidth() == first.contextWidth(), "%s has h=%d but the first scorer has h=%d",
+        Checks.require(s.contextWidth() == first.contextWidth(), "%s has h=%d but the first scorer has h=%d",
             what, s.contextWidth(), first.contextWidth());
-        ReferenceFilter.require(s.vocabularySize() == first.vocabularySize(),
+        Checks.require(s.vocabularySize() == first.vocabularySize(),
             "%s has vocabularySize=%d but the first scorer has %d", what, s.vocabularySize(), first.vocabularySize());
-        ReferenceFilter.require(s.statistic() == first.statistic(), "%s has statistic %s but the first scorer has %s",
-            what, s.statistic(), first.statistic());
-        ReferenceFilter.require(s.statistic() != TokenScorer.Statistic.BINOMIAL
-            || Double.compare(s.gamma(), first.gamma()) == 0, "%s has gamma=%s but the first scorer has %s", what,
-            s.gamma(), first.gamma());
+        Checks.require(s.nullDistribution().equals(first.nullDistribution()),
+            "%s has null distribution %s but the first scorer has %s", what, s.nullDistribution(),
+            first.nullDistribution());
       }
       if (filter != null) {
-        ReferenceFilter.require(filter.contextWidth() == first.contextWidth(),
+        Checks.require(filter.contextWidth() == first.contextWidth(),
             "reference filter has h=%d but the scorers have h=%d", filter.contextWidth(), first.contextWidth());
       }
       return new InheritanceVerifier(this, all.toArray(new TokenScorer[0]));

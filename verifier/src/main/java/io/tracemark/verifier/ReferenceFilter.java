@@ -1,6 +1,7 @@
 package io.tracemark.verifier;
 
-import io.tracemark.core.TupleHash;
+import io.tracemark.api.Checks;
+import io.tracemark.core.internal.UnitFingerprints;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -52,18 +53,18 @@ public final class ReferenceFilter {
 
   /** The {@code n} most frequent windows of {@code referenceTexts}. */
   public static ReferenceFilter topN(int contextWidth, Iterable<int[]> referenceTexts, int n) {
-    require(n >= 1, "filter top-N must be >= 1, was %d", n);
+    Checks.require(n >= 1, "filter top-N must be >= 1, was %d", n);
     return build(contextWidth, referenceTexts, Selection.TOP_N, n);
   }
 
   /** The windows seen at least {@code m} times in {@code referenceTexts}. */
   public static ReferenceFilter minCount(int contextWidth, Iterable<int[]> referenceTexts, int m) {
-    require(m >= 1, "filter min-count must be >= 1, was %d", m);
+    Checks.require(m >= 1, "filter min-count must be >= 1, was %d", m);
     return build(contextWidth, referenceTexts, Selection.MIN_COUNT, m);
   }
 
   private static ReferenceFilter build(int h, Iterable<int[]> texts, Selection selection, int parameter) {
-    require(h >= 0 && h <= 64, "contextWidth must be between 0 and 64, was %d", h);
+    Checks.require(h >= 0 && h <= 64, "contextWidth must be between 0 and 64, was %d", h);
     Objects.requireNonNull(texts, "referenceTexts");
     LongCountMap counts = new LongCountMap(1 << 12);
     long windows = 0;
@@ -71,7 +72,7 @@ public final class ReferenceFilter {
       Objects.requireNonNull(text, "reference text");
       // the window before position i is text[i-h, i), for i in [h, length)
       for (int i = h; i < text.length; i++) {
-        counts.increment(TupleHash.window(text, i - h, h));
+        counts.increment(UnitFingerprints.window(text, i - h, h));
         windows++;
       }
     }
@@ -158,9 +159,9 @@ public final class ReferenceFilter {
    */
   public boolean containsWindow(int[] tokens, int from) {
     // from <= length - h cannot overflow: both sides are between -64 and Integer.MAX_VALUE
-    require(from >= 0 && from <= tokens.length - contextWidth, "window [%d, %d + h=%d) must lie within "
+    Checks.require(from >= 0 && from <= tokens.length - contextWidth, "window [%d, %d + h=%d) must lie within "
         + "tokens.length=%d", from, from, contextWidth, tokens.length);
-    return kept.contains(TupleHash.window(tokens, from, contextWidth));
+    return kept.contains(UnitFingerprints.window(tokens, from, contextWidth));
   }
 
   boolean containsFingerprint(long windowFingerprint) {
@@ -178,11 +179,5 @@ public final class ReferenceFilter {
   @Override
   public String toString() {
     return "ReferenceFilter[" + description() + "]";
-  }
-
-  static void require(boolean ok, String format, Object... args) {
-    if (!ok) {
-      throw new IllegalArgumentException(String.format(Locale.ROOT, format, args));
-    }
   }
 }

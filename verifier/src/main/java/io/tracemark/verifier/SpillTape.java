@@ -1,6 +1,6 @@
 package io.tracemark.verifier;
 
-import io.tracemark.core.LongHashSet;
+import io.tracemark.core.internal.LongHashSet;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -45,9 +45,9 @@ final class SpillTape implements AutoCloseable {
   /** Set when the JVM shuts down: no tape creates a file after its files were deleted. */
   private static volatile boolean exiting;
 
-  /** Receives the first occurrence of each spilled tuple. */
-  interface Scorer {
-    void score(int[] tokens, int position, int recordIndex);
+  /** Receives the first occurrence of each spilled tuple (the verifier scores it under every key). */
+  interface FirstOccurrences {
+    void accept(int[] tokens, int position, int recordIndex);
   }
 
   private final Path dir;
@@ -209,7 +209,7 @@ final class SpillTape implements AutoCloseable {
   }
 
   /** Deduplicates each file and scores first occurrences; returns the number of duplicates. */
-  long drain(Scorer scorer) {
+  long drain(FirstOccurrences firstOccurrences) {
     long duplicates = 0;
     int[] window = new int[h + 1];
     try {
@@ -229,7 +229,7 @@ final class SpillTape implements AutoCloseable {
               window[j] = in.readInt();
             }
             if (seen.add(unit)) {
-              scorer.score(window, h, record);
+              firstOccurrences.accept(window, h, record);
             } else {
               duplicates++;
             }

@@ -2,8 +2,8 @@ package io.tracemark.verifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tracemark.api.GreenListSpec;
-import io.tracemark.api.GreenListWatermark;
+import io.tracemark.api.KgwSpec;
+import io.tracemark.api.Watermark;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
 import io.tracemark.verifier.corpus.BrownCorpus;
@@ -47,18 +47,18 @@ class BrownCalibrationTest {
   void fractionOfHumanDocumentsFlaggedStaysInsideItsBinomialInterval(String encoding, String spec, int keySeed,
       double alpha, int controlKeys) {
     TextTokenizer tokenizer = Tokenizers.jtokkit(encoding);
-    GreenListSpec s = GreenListSpec.parse(spec);
+    KgwSpec s = KgwSpec.parse(spec);
     WatermarkKey key = WatermarkKey.fromBytes(InheritanceVerifierTest.bytes(keySeed));
-    GreenListWatermark wm = Watermarks.greenList(key, s, tokenizer.vocabularySize());
+    Watermark wm = Watermarks.create(key, s, tokenizer.vocabularySize());
     List<SuspectRecord> corpus = new ArrayList<>();
     int flagged = 0;
     int index = 0;
     for (BrownCorpus.Document doc : BrownCorpus.documents()) {
       SuspectRecord r = new SuspectRecord(doc.id(), tokenizer.encode(doc.text()));
       corpus.add(r);
-      GreenListWatermark own = Watermarks.greenList(InheritanceVerifier.controlKey(keySeed, index++), s,
+      Watermark own = Watermarks.create(InheritanceVerifier.controlKey(keySeed, index++), s,
           tokenizer.vocabularySize());
-      InheritanceResult one = InheritanceVerifier.builder().scorer("k", own).alpha(alpha).build()
+      InheritanceResult one = InheritanceVerifier.builder().scorer("k", own.scorer()).alpha(alpha).build()
           .closedModel(List.of(r));
       if (one.verdict() == InheritanceResult.Verdict.DETECTED) {
         flagged++;
@@ -67,8 +67,8 @@ class BrownCalibrationTest {
     int[] docs = interval99(500, alpha);
     assertThat(flagged).as("documents flagged at alpha=%s", alpha).isBetween(docs[0], docs[1]);
 
-    InheritanceResult all = InheritanceVerifier.builder().scorer("k", wm).alpha(alpha)
-        .controlKeys(controlKeys, k -> Watermarks.greenList(k, s, tokenizer.vocabularySize())).build()
+    InheritanceResult all = InheritanceVerifier.builder().scorer("k", wm.scorer()).alpha(alpha)
+        .controlKeys(controlKeys, k -> Watermarks.create(k, s, tokenizer.vocabularySize()).scorer()).build()
         .closedModel(corpus);
     int[] controls = interval99(controlKeys, alpha);
     assertThat(all.controls().flaggedAtAlpha()).as("control keys flagged").isBetween(controls[0], controls[1]);

@@ -2,10 +2,13 @@ package io.tracemark.verifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tracemark.api.DedupMode;
+import io.tracemark.api.NullDistribution;
 import io.tracemark.api.TokenScorer;
 import io.tracemark.api.WatermarkKey;
-import io.tracemark.core.PValues;
-import io.tracemark.core.TupleHash;
+import io.tracemark.core.internal.UnitFingerprints;
+import io.tracemark.core.keys.Keys;
+import io.tracemark.core.stats.PValues;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,11 +23,11 @@ class GammaSumScorerTest {
   /** score = −ln(1 − u), u a keyed uniform of (window, token); tokens whose u is large are "preferred". */
   record ExpScorer(long seed) implements TokenScorer {
     static ExpScorer of(WatermarkKey key) {
-      return new ExpScorer(ByteBuffer.wrap(key.derive("test/exp-scorer", 8)).getLong());
+      return new ExpScorer(ByteBuffer.wrap(Keys.derive(key, "test/exp-scorer", 8)).getLong());
     }
 
     double u(int[] tokens, int position) {
-      long x = TupleHash.tuple(tokens, position - 1, 1, tokens[position]) ^ seed;
+      long x = UnitFingerprints.tuple(tokens, position - 1, 1, tokens[position]) ^ seed;
       x = (x ^ (x >>> 33)) * 0xff51afd7ed558ccdL;
       x = (x ^ (x >>> 33)) * 0xc4ceb9fe1a85ec53L;
       x ^= x >>> 33;
@@ -42,18 +45,24 @@ class GammaSumScorerTest {
     }
 
     @Override
-    public Statistic statistic() {
-      return Statistic.GAMMA_SUM;
-    }
-
-    @Override
-    public double gamma() {
-      return Double.NaN;
+    public NullDistribution nullDistribution() {
+      return new NullDistribution.GammaSum();
     }
 
     @Override
     public double score(int[] tokens, int position) {
       return -Math.log1p(-u(tokens, position));
+    }
+
+    @Override
+    public long unitFingerprint(int[] tokens, int position, DedupMode mode) {
+      return mode == DedupMode.WINDOW ? UnitFingerprints.window(tokens, position - 1, 1)
+          : UnitFingerprints.tuple(tokens, position - 1, 1, tokens[position]);
+    }
+
+    @Override
+    public boolean keyDependentUnits() {
+      return false;
     }
   }
 
@@ -88,8 +97,7 @@ class GammaSumScorerTest {
     InheritanceVerifier v = InheritanceVerifier.builder().scorer("exp", scorer).controlKeys(100, ExpScorer::of)
         .alpha(0.05).build();
     InheritanceResult marked = v.closedModel(corpus(scorer, 20, 1));
-    assertThat(marked.statistic()).isEqualTo(TokenScorer.Statistic.GAMMA_SUM);
-    assertThat(marked.gamma()).isNaN();
+    assertThat(marked.nullDistribution()).isEqualTo(new NullDistribution.GammaSum());
     assertThat(marked.verdict()).isEqualTo(InheritanceResult.Verdict.DETECTED);
     assertThat(marked.log10P()).isEqualTo(PValues.log10GammaUpperTail(marked.tuplesScored(), marked.score()));
     assertThat(marked.controls().bestKeyRank()).isEqualTo(1);

@@ -3,11 +3,14 @@ package io.tracemark.verifier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tracemark.api.BiasScheme;
 import io.tracemark.api.DedupMode;
-import io.tracemark.api.GreenListSpec;
-import io.tracemark.api.GreenListWatermark;
+import io.tracemark.api.KgwSpec;
+import io.tracemark.api.LogitsModel;
+import io.tracemark.api.Watermark;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
+import io.tracemark.core.keys.Keys;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,9 +19,9 @@ import org.junit.jupiter.api.Test;
 
 class InheritanceVerifierTest {
   static final int VOCAB = 4000;
-  static final GreenListSpec SPEC = GreenListSpec.parse("kgw:gamma=0.25,delta=2,h=1");
+  static final KgwSpec SPEC = KgwSpec.parse("kgw:gamma=0.25,delta=2,h=1");
   static final WatermarkKey KEY = WatermarkKey.fromBytes(bytes(1));
-  static final GreenListWatermark WM = Watermarks.greenList(KEY, SPEC, VOCAB);
+  static final Watermark WM = Watermarks.create(KEY, SPEC, VOCAB);
 
   static byte[] bytes(int seed) {
     byte[] b = new byte[32];
@@ -26,7 +29,7 @@ class InheritanceVerifierTest {
     return b;
   }
 
-  static List<SuspectRecord> records(GreenListWatermark scheme, int count, int length, long seed) {
+  static List<SuspectRecord> records(Watermark scheme, int count, int length, long seed) {
     List<SuspectRecord> out = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       out.add(new SuspectRecord("r" + i, ToyModel.generate(scheme, length, VOCAB, seed + i)));
@@ -85,7 +88,7 @@ class InheritanceVerifierTest {
     List<SuspectRecord> leaky = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       int[] prompt = ToyModel.generate(WM, 150, VOCAB, 1000 + i);
-      int[] fresh = ToyModel.generate(null, 100, VOCAB, 2000 + i);
+      int[] fresh = ToyModel.generate((BiasScheme) null, 100, VOCAB, 2000 + i);
       int[] answer = Arrays.copyOf(prompt, prompt.length + fresh.length);
       System.arraycopy(fresh, 0, answer, prompt.length, fresh.length);
       leaky.add(new SuspectRecord("leak" + i, answer, prompt));
@@ -103,7 +106,7 @@ class InheritanceVerifierTest {
   @Test
   void tenantsAreTestedTogetherWithHolmAndTheLeakingTenantIsNamed() {
     WatermarkKey master = WatermarkKey.fromBytes(bytes(5));
-    GreenListWatermark tenant2 = Watermarks.greenList(master.tenant(2), SPEC, VOCAB);
+    Watermark tenant2 = Watermarks.create(Keys.tenant(master, 2), SPEC, VOCAB);
     InheritanceResult r = InheritanceVerifier.greenListTenants(master, 4, SPEC, VOCAB).controlKeys(20).alpha(1e-3)
         .build().closedModel(records(tenant2, 6, 100, 300));
     assertThat(r.keys()).extracting(InheritanceResult.KeyResult::label)
@@ -165,16 +168,16 @@ class InheritanceVerifierTest {
   @org.junit.jupiter.params.provider.ValueSource(strings = {"kgw:gamma=0.25,h=2", "kgw:gamma=0.25,h=3,seeding=self",
       "kgw:gamma=0.5,h=1,seeding=self"})
   void oneRecordUnderOneKeyScoresExactlyWhatTheCoreDetectorScores(String spec) {
-    GreenListSpec s = GreenListSpec.parse(spec);
-    GreenListWatermark wm = Watermarks.greenList(KEY, s, VOCAB);
+    KgwSpec s = KgwSpec.parse(spec);
+    Watermark wm = Watermarks.create(KEY, s, VOCAB);
     SplittableRandom r = new SplittableRandom(3);
     int[] tokens = new int[3000];
     for (int i = 0; i < tokens.length; i++) {
       tokens[i] = r.nextInt(40); // a small alphabet: many repeated windows and min-hash collisions
     }
     for (DedupMode mode : List.of(DedupMode.WINDOW_AND_TOKEN, DedupMode.WINDOW)) {
-      io.tracemark.api.DetectionResult d = wm.detector(mode).detect(tokens);
-      InheritanceResult v = InheritanceVerifier.builder().scorer("k", wm).dedup(mode).build()
+      io.tracemark.api.Detection d = wm.detector(mode).detect(tokens);
+      InheritanceResult v = InheritanceVerifier.builder().scorer("k", wm.scorer()).dedup(mode).build()
           .closedModel(List.of(new SuspectRecord("x", tokens)));
       assertThat(v.tuplesScored()).as("%s %s", spec, mode).isEqualTo(d.tuplesScored());
       assertThat((long) v.score()).isEqualTo(d.green());
@@ -184,7 +187,7 @@ class InheritanceVerifierTest {
 
   @Test
   void keyDependentUnitsGetOneTapePerKey() {
-    GreenListSpec self = GreenListSpec.parse("kgw:gamma=0.25,h=3,seeding=self");
+    KgwSpec self = KgwSpec.parse("kgw:gamma=0.25,h=3,seeding=self");
     SplittableRandom r = new SplittableRandom(4);
     List<SuspectRecord> recs = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
@@ -199,11 +202,11 @@ class InheritanceVerifierTest {
     // each control key deduplicates its own min-hash units: their counts differ from key to key
     java.util.Set<Long> counts = new java.util.HashSet<>();
     for (int c = 0; c < 10; c++) {
-      GreenListWatermark control = Watermarks.greenList(InheritanceVerifier.controlKey(
+      Watermark control = Watermarks.create(InheritanceVerifier.controlKey(
           InheritanceVerifier.DEFAULT_CONTROL_SEED, c), self, VOCAB);
-      long n = InheritanceVerifier.builder().scorer("c", control).build().closedModel(recs).tuplesScored();
+      long n = InheritanceVerifier.builder().scorer("c", control.scorer()).build().closedModel(recs).tuplesScored();
       counts.add(n);
-      assertThat(res.controls().log10P().get(c)).isEqualTo(InheritanceVerifier.builder().scorer("c", control).build()
+      assertThat(res.controls().log10P().get(c)).isEqualTo(InheritanceVerifier.builder().scorer("c", control.scorer()).build()
           .closedModel(recs).log10P());
     }
     assertThat(counts).hasSizeGreaterThan(1);
@@ -212,7 +215,7 @@ class InheritanceVerifierTest {
 
   @Test
   void perKeyTapesStopWithAClearErrorPastTheirBudgetAndNotBefore() {
-    GreenListSpec self = GreenListSpec.parse("kgw:gamma=0.25,h=2,seeding=self");
+    KgwSpec self = KgwSpec.parse("kgw:gamma=0.25,h=2,seeding=self");
     List<SuspectRecord> recs = new ArrayList<>();
     SplittableRandom r = new SplittableRandom(5);
     for (int i = 0; i < 40; i++) {
@@ -233,7 +236,7 @@ class InheritanceVerifierTest {
     InheritanceResult ok = InheritanceVerifier.greenList(KEY, self, VOCAB).controlKeys(10)
         .tapeMemoryBudget(64 << 20).build().closedModel(recs);
     assertThat(ok.tuplesScored()).isGreaterThan(11_000);
-    InheritanceResult left = InheritanceVerifier.greenList(KEY, GreenListSpec.parse("kgw:gamma=0.25,h=2"), VOCAB)
+    InheritanceResult left = InheritanceVerifier.greenList(KEY, KgwSpec.parse("kgw:gamma=0.25,h=2"), VOCAB)
         .controlKeys(10).tapeMemoryBudget(1024).build().closedModel(recs);
     assertThat(left.tuplesScored()).isGreaterThan(11_000);
   }
@@ -264,8 +267,8 @@ class InheritanceVerifierTest {
 
   @Test
   void scorersMustAgreeOnContextWidthAndVocabulary() {
-    assertThatThrownBy(() -> InheritanceVerifier.builder().scorer("a", WM)
-        .scorer("b", Watermarks.greenList(KEY, GreenListSpec.parse("kgw:h=2"), VOCAB)).build())
+    assertThatThrownBy(() -> InheritanceVerifier.builder().scorer("a", WM.scorer())
+        .scorer("b", Watermarks.create(KEY, KgwSpec.parse("kgw:h=2"), VOCAB).scorer()).build())
         .hasMessage("scorer \"b\" has h=2 but the first scorer has h=1");
     assertThatThrownBy(() -> InheritanceVerifier.builder().build()).hasMessage("at least one scorer is required");
     assertThatThrownBy(() -> InheritanceVerifier.builder().alpha(1.5)).hasMessage("alpha must be in (0, 1), was 1.5");
@@ -296,7 +299,7 @@ class InheritanceVerifierTest {
       suspect.add(new SuspectRecord("wm" + i, t));
     }
     for (int i = 0; i < 80; i++) {
-      suspect.add(new SuspectRecord("other" + i, ToyModel.generate(null, 100, VOCAB, 6000 + i)));
+      suspect.add(new SuspectRecord("other" + i, ToyModel.generate((BiasScheme) null, 100, VOCAB, 6000 + i)));
     }
     InheritanceResult plain = InheritanceVerifier.greenList(KEY, SPEC, VOCAB).controlKeys(0).build()
         .closedModel(suspect);
@@ -307,7 +310,7 @@ class InheritanceVerifierTest {
   }
 
   /** A greedy bigram "student" trained on a corpus: predicts the most frequent follower of the last token. */
-  static SuspectModel bigramStudent(List<int[]> corpus) {
+  static LogitsModel bigramStudent(List<int[]> corpus) {
     int[][] counts = new int[VOCAB][];
     for (int[] t : corpus) {
       for (int i = 1; i < t.length; i++) {
@@ -317,7 +320,7 @@ class InheritanceVerifierTest {
         counts[t[i - 1]][t[i]]++;
       }
     }
-    return new SuspectModel() {
+    return new LogitsModel() {
       @Override
       public int vocabularySize() {
         return VOCAB;
@@ -339,7 +342,7 @@ class InheritanceVerifierTest {
     List<int[]> clean = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       training.add(ToyModel.generate(WM, 100, VOCAB, 7000 + i));
-      clean.add(ToyModel.generate(null, 100, VOCAB, 8000 + i));
+      clean.add(ToyModel.generate((BiasScheme) null, 100, VOCAB, 8000 + i));
     }
     List<int[]> ownerTexts = new ArrayList<>();
     for (int i = 0; i < 10; i++) {

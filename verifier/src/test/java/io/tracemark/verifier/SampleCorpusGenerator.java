@@ -2,13 +2,13 @@ package io.tracemark.verifier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tracemark.api.GreenListSpec;
-import io.tracemark.api.GreenListWatermark;
-import io.tracemark.api.Sampler;
-import io.tracemark.api.Samplers;
+import io.tracemark.api.KgwSpec;
+import io.tracemark.api.TokenSampler;
+import io.tracemark.api.Watermark;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
 import io.tracemark.core.keys.KeyFiles;
+import io.tracemark.core.sampling.Samplers;
 import io.tracemark.verifier.corpus.BrownCorpus;
 import io.tracemark.verifier.text.TextTokenizer;
 import io.tracemark.verifier.text.Tokenizers;
@@ -87,7 +87,7 @@ final class SampleCorpusGenerator {
       logUnigram[t] = unigram[t] == 0 ? Double.NEGATIVE_INFINITY : Math.log(unigram[t] / total);
     }
     WatermarkKey key = demoKey();
-    GreenListWatermark wm = Watermarks.greenList(key, GreenListSpec.parse(SPEC), vocab);
+    Watermark wm = Watermarks.create(key, KgwSpec.parse(SPEC), vocab);
     Files.createDirectories(dir);
     Path keyPath = dir.resolve(KEY_FILE);
     Files.deleteIfExists(keyPath);
@@ -114,13 +114,13 @@ final class SampleCorpusGenerator {
     Files.writeString(dir.resolve("innocent.jsonl"), innocent.toString(), StandardCharsets.UTF_8);
   }
 
-  private static String answer(TextTokenizer tok, String prompt, GreenListWatermark wm,
+  private static String answer(TextTokenizer tok, String prompt, Watermark wm,
       Map<Integer, Map<Integer, Integer>> bigrams, double[] logUnigram, SplittableRandom random, int length) {
     int[] p = tok.encode(prompt);
     int[] seq = new int[p.length + length];
     System.arraycopy(p, 0, seq, 0, p.length);
     float[] logits = new float[logUnigram.length];
-    Sampler sampler = Samplers.multinomial(random);
+    TokenSampler sampler = Samplers.multinomial(random);
     for (int n = p.length; n < seq.length; n++) {
       Map<Integer, Integer> next = bigrams.getOrDefault(seq[n - 1], Map.of());
       double count = 0;
@@ -136,7 +136,7 @@ final class SampleCorpusGenerator {
         logits[t] = (float) Math.log(0.8 * e.getValue() / count + Math.exp(logits[t]));
       }
       if (wm != null) {
-        wm.apply(seq, n, logits);
+        wm.bias().orElseThrow().apply(seq, n, logits);
       }
       seq[n] = sampler.sample(logits);
     }

@@ -1,6 +1,6 @@
 package io.tracemark.verifier;
 
-import io.tracemark.api.GreenListSpec;
+import io.tracemark.api.KgwSpec;
 import io.tracemark.api.WatermarkKey;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -68,7 +68,7 @@ class ScaleHarness {
     double generate = (System.nanoTime() - t0) / 1e9;
     WatermarkKey key = InheritanceVerifier.controlKey(12345, 0);
     String spec = System.getProperty("tracemark.scale.spec", "kgw:gamma=0.25,h=1");
-    InheritanceVerifier.Builder b = InheritanceVerifier.greenList(key, GreenListSpec.parse(spec), VOCAB)
+    InheritanceVerifier.Builder b = InheritanceVerifier.greenList(key, KgwSpec.parse(spec), VOCAB)
         .controlKeys(controls).threads(threads);
     if (budgetMb > 0) { // 0: the default budget
       b.tapeMemoryBudget(budgetMb << 20);

@@ -1,8 +1,9 @@
 package io.tracemark.verifier;
 
 import io.tracemark.api.BiasScheme;
-import io.tracemark.api.Sampler;
-import io.tracemark.api.Samplers;
+import io.tracemark.api.TokenSampler;
+import io.tracemark.api.Watermark;
+import io.tracemark.core.sampling.Samplers;
 import java.util.SplittableRandom;
 
 /** A seeded random "language model" for tests: Zipf-shaped logits with per-step noise. */
@@ -15,7 +16,7 @@ final class ToyModel {
    */
   static int[] generate(BiasScheme scheme, int[] context, int n, int vocab, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
-    Sampler sampler = Samplers.multinomial(random);
+    TokenSampler sampler = Samplers.multinomial(random);
     int[] tokens = new int[context.length + n];
     System.arraycopy(context, 0, tokens, 0, context.length);
     float[] logits = new float[vocab];
@@ -35,5 +36,15 @@ final class ToyModel {
 
   static int[] generate(BiasScheme scheme, int n, int vocab, long seed) {
     return generate(scheme, new int[0], n, vocab, seed);
+  }
+
+  /** {@link #generate(BiasScheme, int, int, long)} with the bias of a green-list watermark (none when null). */
+  static int[] generate(Watermark watermark, int n, int vocab, long seed) {
+    return generate(watermark == null ? null : watermark.bias().orElseThrow(), n, vocab, seed);
+  }
+
+  /** {@link #generate(BiasScheme, int[], int, int, long)} with the bias of a green-list watermark (none when null). */
+  static int[] generate(Watermark watermark, int[] context, int n, int vocab, long seed) {
+    return generate(watermark == null ? null : watermark.bias().orElseThrow(), context, n, vocab, seed);
   }
 }

@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tracemark.api.DedupMode;
-import io.tracemark.api.GreenListSpec;
-import io.tracemark.api.GreenListWatermark;
+import io.tracemark.api.KgwSpec;
+import io.tracemark.api.NullDistribution;
 import io.tracemark.api.TokenScorer;
+import io.tracemark.api.Watermark;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
 import java.io.IOException;
@@ -30,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class VerifierCleanupTest {
   static final int VOCAB = 4000;
-  static final GreenListSpec SPEC = GreenListSpec.parse("kgw:gamma=0.25,h=1");
-  static final GreenListWatermark WM = Watermarks.greenList(WatermarkKey.fromBytes(new byte[32]), SPEC, VOCAB);
+  static final KgwSpec SPEC = KgwSpec.parse("kgw:gamma=0.25,h=1");
+  static final Watermark WM = Watermarks.create(WatermarkKey.fromBytes(new byte[32]), SPEC, VOCAB);
 
   @TempDir
   Path spill;
@@ -60,30 +61,26 @@ class VerifierCleanupTest {
   /** The key's scorer, failing after {@code limit} fingerprints (taken for every position as it is read). */
   static TokenScorer failingAfter(long limit) {
     AtomicLong calls = new AtomicLong();
+    TokenScorer key = WM.scorer();
     return new TokenScorer() {
       @Override
       public int contextWidth() {
-        return WM.contextWidth();
+        return key.contextWidth();
       }
 
       @Override
       public int vocabularySize() {
-        return WM.vocabularySize();
+        return key.vocabularySize();
       }
 
       @Override
-      public Statistic statistic() {
-        return WM.statistic();
-      }
-
-      @Override
-      public double gamma() {
-        return WM.gamma();
+      public NullDistribution nullDistribution() {
+        return key.nullDistribution();
       }
 
       @Override
       public double score(int[] tokens, int position) {
-        return WM.score(tokens, position);
+        return key.score(tokens, position);
       }
 
       @Override
@@ -91,7 +88,12 @@ class VerifierCleanupTest {
         if (calls.incrementAndGet() > limit) {
           throw new IllegalStateException("scorer failed on purpose");
         }
-        return WM.unitFingerprint(tokens, position, mode);
+        return key.unitFingerprint(tokens, position, mode);
+      }
+
+      @Override
+      public boolean keyDependentUnits() {
+        return key.keyDependentUnits();
       }
     };
   }
@@ -128,7 +130,7 @@ class VerifierCleanupTest {
   @Test
   void anInterruptStopsTheRunAndLeavesNoThreadsOrSpillFiles() throws IOException {
     Set<Thread> before = workers();
-    InheritanceVerifier v = spilling(WM).build();
+    InheritanceVerifier v = spilling(WM.scorer()).build();
     assertThatThrownBy(() -> v.closedModel(records(4000, () -> Thread.currentThread().interrupt())))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("interrupted");
     assertThat(Thread.interrupted()).as("the interrupt status is kept").isTrue();
@@ -141,7 +143,7 @@ class VerifierCleanupTest {
   @Test
   void aBadRecordStopsTheRunAndLeavesNoThreadsOrSpillFiles() throws IOException {
     Set<Thread> before = workers();
-    InheritanceVerifier v = spilling(WM).build();
+    InheritanceVerifier v = spilling(WM.scorer()).build();
     Iterable<SuspectRecord> withBad = () -> new Iterator<>() {
       final Iterator<SuspectRecord> it = records(4000, null).iterator();
       int i;
@@ -164,7 +166,7 @@ class VerifierCleanupTest {
     assertThat(after).extracting(Thread::getName).isEmpty();
     assertThat(spillFiles()).isEmpty();
     // and a run that ends normally spills, completes and cleans up too
-    InheritanceResult ok = spilling(WM).build().closedModel(records(4000, null));
+    InheritanceResult ok = spilling(WM.scorer()).build().closedModel(records(4000, null));
     assertThat(ok.tuplesScored()).isGreaterThan(700_000);
     assertThat(spillFiles()).isEmpty();
   }

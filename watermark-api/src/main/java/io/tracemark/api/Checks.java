@@ -3,9 +3,11 @@ package io.tracemark.api;
 import java.util.Locale;
 
 /**
- * The checks and the message helpers that every tracemark module shares: how a user's value is
- * echoed in a message ({@link #quote}) and what a number in a scheme specification may look like
- * ({@link #isPlainDecimal}, {@link #isPlainInteger}). Stateless and thread-safe.
+ * The one argument-check helper of every tracemark module: checks whose messages name the
+ * parameter, the bound and the value ({@link #require}, {@link #illegal}, formatted with
+ * {@link Locale#ROOT}), how a user's value is echoed in a message ({@link #quote}), and what a
+ * number in a scheme specification may look like ({@link #isPlainDecimal}, {@link #isPlainInteger}).
+ * Stateless and thread-safe.
  */
 public final class Checks {
   private Checks() {}
@@ -13,11 +15,13 @@ public final class Checks {
   /** The longest part of a user's value that {@link #quote} echoes, in characters. */
   public static final int MAX_ECHO = 80;
 
-  static IllegalArgumentException illegal(String format, Object... args) {
+  /** An {@link IllegalArgumentException} whose message is {@code format} formatted with {@link Locale#ROOT}. */
+  public static IllegalArgumentException illegal(String format, Object... args) {
     return new IllegalArgumentException(String.format(Locale.ROOT, format, args));
   }
 
-  static void require(boolean condition, String format, Object... args) {
+  /** Throws {@link #illegal}{@code (format, args)} unless {@code condition} holds. */
+  public static void require(boolean condition, String format, Object... args) {
     if (!condition) {
       throw illegal(format, args);
     }

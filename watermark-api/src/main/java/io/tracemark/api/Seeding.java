@@ -23,7 +23,9 @@ public enum Seeding {
       case "selfhash":
         return SELF;
       default:
-        throw Checks.illegal("seeding must be left or self, was %s", Checks.quote(text));
+        // an lm-watermarking seeding name may end with a key: that part is never shown
+        throw Checks.illegal("seeding must be left or self, was %s",
+            Checks.quote(text.regionMatches(true, 0, "ff-", 0, 3) ? LmwSpec.redactSeeding(text) : text));
     }
   }
 

@@ -6,35 +6,18 @@ package io.tracemark.api;
  *
  * <p>The score of {@code tokens[position]} depends only on {@code tokens[position - h, position]}
  * where h is {@link #contextWidth()}. Under the null hypothesis (text independent of the key),
- * distinct tuples have independent scores distributed as {@link #statistic()} says:
- * <ul>
- *   <li>{@link Statistic#BINOMIAL}: the score is 1 (green) with probability {@link #gamma()},
- *       else 0; a sum over n tuples is Binomial(n, γ);
- *   <li>{@link Statistic#GAMMA_SUM}: the score is Exp(1) (e.g. −ln(1 − u) of a keyed uniform
- *       u); a sum over n tuples is Gamma(n, 1).
- * </ul>
+ * distinct units have independent scores distributed as {@link #nullDistribution()} says.
  * Implementations are immutable and thread-safe.
  */
 public interface TokenScorer {
-  /** The null distribution of one score. */
-  enum Statistic {
-    /** 0/1 scores, Bernoulli(γ) under H0. */
-    BINOMIAL,
-    /** Non-negative scores, Exp(1) under H0. */
-    GAMMA_SUM
-  }
-
   /** h: the number of tokens before a position that its score depends on. */
   int contextWidth();
 
   /** Token ids must lie in {@code [0, vocabularySize())}. */
   int vocabularySize();
 
-  /** The null distribution of one score. */
-  Statistic statistic();
-
-  /** γ for {@link Statistic#BINOMIAL}; NaN otherwise. */
-  double gamma();
+  /** The law of one unit's score under H0. */
+  NullDistribution nullDistribution();
 
   /**
    * The score of {@code tokens[position]} given the h tokens before it.
@@ -48,22 +31,11 @@ public interface TokenScorer {
    * The fingerprint of the pseudo-random input that decides the score at {@code position}: two
    * positions with equal fingerprints have the same score, so a verifier scores each fingerprint
    * once. {@link DedupMode#WINDOW_AND_TOKEN} fingerprints (window, token); {@link DedupMode#WINDOW}
-   * the window alone. The default fingerprints the h tokens before the position with
-   * {@link UnitFingerprints}, which does not depend on the key.
+   * the window alone.
    *
    * @throws IllegalArgumentException for {@link DedupMode#NONE}, which has no units
    */
-  default long unitFingerprint(int[] tokens, int position, DedupMode mode) {
-    int h = contextWidth();
-    switch (mode) {
-      case WINDOW:
-        return UnitFingerprints.window(tokens, position - h, h);
-      case WINDOW_AND_TOKEN:
-        return UnitFingerprints.tuple(tokens, position - h, h, tokens[position]);
-      default:
-        throw new IllegalArgumentException("dedup mode NONE has no unit fingerprint");
-    }
-  }
+  long unitFingerprint(int[] tokens, int position, DedupMode mode);
 
   /**
    * Whether {@link #unitFingerprint} depends on the key. It does when the scheme seeds from a
@@ -71,7 +43,5 @@ public interface TokenScorer {
    * share a seed, and only the key tells which. A verifier testing several keys must then keep one
    * deduplication tape per key.
    */
-  default boolean keyDependentUnits() {
-    return false;
-  }
+  boolean keyDependentUnits();
 }

@@ -3,28 +3,27 @@ package io.tracemark.api;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
- * A secret watermark key: 32 random bytes.
+ * A secret watermark key: 32 random bytes, with what is recorded about it.
  *
  * <p>The key has a public <em>key id</em> (first 8 bytes of a domain-separated SHA-256 of the
  * secret, in hex) that names it in reports, and a public <em>commitment</em> (a differently
  * domain-separated SHA-256 of the secret, in hex) that the owner can publish before a dispute to
- * prove the key was fixed before a suspect corpus was collected. Neither reveals the secret.
+ * prove the key was fixed before a suspect corpus was collected. Neither reveals the secret. Both
+ * are computed here, from the secret, when the key is made, so a key never carries an id that is
+ * not its own.
  *
- * <p>Sub-keys for schemes, versions and tenants are derived with HKDF-SHA256 (RFC 5869). HKDF is
- * implemented here with the JDK's {@code HmacSHA256} because this module has no third-party
- * dependency; the core module's tests check it against Bouncy Castle's {@code HKDFBytesGenerator}
- * and the RFC's test vectors.
+ * <p>A key also records when it was generated, how many per-tenant keys its owner hands out, and
+ * what it was made for ({@link KeyUse}); none of these changes the secret, the id or equality.
  *
  * <p>Instances are immutable and thread-safe. The secret is copied in and out and never appears in
- * {@link #toString()}, in an exception message or in a log line. This is a value type: key files
+ * {@link #toString()}, in an exception message or in a log line. This is a value type: keys are
+ * generated and derived (HKDF, tenant keys) by {@code io.tracemark.core.keys.Keys}, and key files
  * are read and written by {@code io.tracemark.core.keys.KeyFiles}.
  */
 public final class WatermarkKey {
@@ -36,59 +35,55 @@ public final class WatermarkKey {
   private static final byte[] ID_DOMAIN = "tracemark/key-id/v1\0".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] COMMIT_DOMAIN =
       "tracemark/key-commitment/v1\0".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] HKDF_SALT = "tracemark/hkdf-salt/v1".getBytes(StandardCharsets.US_ASCII);
 
   private final byte[] secret;
   private final String keyId;
   private final String commitment;
   private final Instant created;
   private final int tenants;
+  private final KeyUse use;
 
-  private WatermarkKey(byte[] secret, Instant created, int tenants) {
+  private WatermarkKey(byte[] secret, String keyId, String commitment, Instant created, int tenants, KeyUse use) {
     this.secret = secret;
-    this.keyId = HexFormat.of().formatHex(sha256(ID_DOMAIN, secret), 0, 8);
-    this.commitment = HexFormat.of().formatHex(sha256(COMMIT_DOMAIN, secret));
+    this.keyId = keyId;
+    this.commitment = commitment;
     this.created = created;
     this.tenants = tenants;
-  }
-
-  /** A new key from {@link SecureRandom}. */
-  public static WatermarkKey generate() {
-    return generate(new SecureRandom());
-  }
-
-  /** A new key from the given source of randomness (which should be a {@link SecureRandom}). */
-  public static WatermarkKey generate(SecureRandom random) {
-    byte[] bytes = new byte[LENGTH];
-    random.nextBytes(bytes);
-    return new WatermarkKey(bytes, Instant.now(), 0);
-  }
-
-  /** A key from exactly 32 bytes; the array is copied. */
-  public static WatermarkKey fromBytes(byte[] secret) {
-    if (secret == null) {
-      throw new NullPointerException("secret");
-    }
-    Checks.require(secret.length == LENGTH, "secret must be %d bytes, was %d bytes", LENGTH, secret.length);
-    return new WatermarkKey(secret.clone(), null, 0);
+    this.use = use;
   }
 
   /**
-   * Returns a copy of this key that records when it was generated (as read back from a key file).
-   * It does not change the secret or the key id.
+   * A key from exactly 32 bytes; the array is copied. Nothing else is recorded (no creation time,
+   * no tenants, made for any use).
+   *
+   * @throws IllegalArgumentException if {@code secret} is not 32 bytes long
    */
+  public static WatermarkKey fromBytes(byte[] secret) {
+    Objects.requireNonNull(secret, "secret");
+    Checks.require(secret.length == LENGTH, "secret must be %d bytes, was %d bytes", LENGTH, secret.length);
+    byte[] copy = secret.clone();
+    return new WatermarkKey(copy, HexFormat.of().formatHex(sha256(ID_DOMAIN, copy), 0, 8),
+        HexFormat.of().formatHex(sha256(COMMIT_DOMAIN, copy)), null, 0, KeyUse.ANY);
+  }
+
+  /** This key, recording when it was generated. The secret, the key id and equality are unchanged. */
   public WatermarkKey withCreated(Instant when) {
-    return new WatermarkKey(secret, when, tenants);
+    return new WatermarkKey(secret, keyId, commitment, when, tenants, use);
   }
 
   /**
-   * Returns a copy of this key that records, for the key file and {@code key-info}, how many
-   * per-tenant sub-keys the owner hands out. It does not change the secret or the key id.
+   * This key, recording how many per-tenant sub-keys the owner hands out (for the key file and
+   * {@code key-info}). The secret, the key id and equality are unchanged.
    */
   public WatermarkKey withTenants(int count) {
     Checks.require(count >= 0 && count <= MAX_TENANTS, "tenants must be between 0 and %d, was %d", MAX_TENANTS,
         count);
-    return new WatermarkKey(secret, created, count);
+    return new WatermarkKey(secret, keyId, commitment, created, count, use);
+  }
+
+  /** This key, recording what it was made for. The secret, the key id and equality are unchanged. */
+  public WatermarkKey withUse(KeyUse newUse) {
+    return new WatermarkKey(secret, keyId, commitment, created, tenants, Objects.requireNonNull(newUse, "use"));
   }
 
   /** The public key id: 16 hex characters. */
@@ -102,8 +97,8 @@ public final class WatermarkKey {
   }
 
   /** When the key was generated, if known (keys made from bytes have none). */
-  public java.util.Optional<Instant> created() {
-    return java.util.Optional.ofNullable(created);
+  public Optional<Instant> created() {
+    return Optional.ofNullable(created);
   }
 
   /** Number of tenants recorded with the key (0 when none). */
@@ -111,36 +106,18 @@ public final class WatermarkKey {
     return tenants;
   }
 
-  /**
-   * Derives {@code length} bytes for the given purpose with HKDF-SHA256 (salt
-   * {@code "tracemark/hkdf-salt/v1"}, info = the purpose in UTF-8). Different purposes give
-   * independent sub-keys.
-   */
-  public byte[] derive(String purpose, int length) {
-    if (purpose == null) {
-      throw new NullPointerException("purpose");
-    }
-    Checks.require(length > 0 && length <= 255 * 32, "length must be between 1 and 8160, was %d", length);
-    return hkdfSha256(secret, HKDF_SALT, purpose.getBytes(StandardCharsets.UTF_8), length);
+  /** What the key was made for ({@link KeyUse#ANY} when nothing is recorded). */
+  public KeyUse use() {
+    return use;
   }
 
   /**
-   * The key of tenant {@code index} (0-based), derived from this master key with HKDF. Handing
-   * each API customer its own tenant key lets a leak be traced to one customer.
-   */
-  public WatermarkKey tenant(int index) {
-    Checks.require(index >= 0, "tenant index must be >= 0, was %d", index);
-    return new WatermarkKey(derive("tracemark/tenant/" + index, LENGTH), created, 0);
-  }
-
-  /**
-   * A copy of the secret bytes. Only for code that must key a PRF; never print or log it.
+   * A copy of the secret bytes. Only for code that must key a PRF or write the key file; never
+   * print or log it.
    */
   public byte[] secretBytes() {
     return secret.clone();
   }
-
-  // ---------------------------------------------------------------- crypto helpers
 
   private static byte[] sha256(byte[] domain, byte[] secret) {
     try {
@@ -150,32 +127,6 @@ public final class WatermarkKey {
       return digest.digest();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("SHA-256 unavailable", e);
-    }
-  }
-
-  /** HKDF-SHA256 (RFC 5869): extract then expand. */
-  static byte[] hkdfSha256(byte[] ikm, byte[] salt, byte[] info, int length) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(salt.length == 0 ? new byte[32] : salt, "HmacSHA256"));
-      byte[] prk = mac.doFinal(ikm);
-      mac.init(new SecretKeySpec(prk, "HmacSHA256"));
-      byte[] out = new byte[length];
-      byte[] block = new byte[0];
-      int offset = 0;
-      for (int counter = 1; offset < length; counter++) {
-        mac.update(block);
-        mac.update(info);
-        mac.update((byte) counter);
-        block = mac.doFinal();
-        int n = Math.min(block.length, length - offset);
-        System.arraycopy(block, 0, out, offset, n);
-        offset += n;
-      }
-      Arrays.fill(prk, (byte) 0);
-      return out;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable", e);
     }
   }
 

@@ -1,20 +1,18 @@
 package io.tracemark.core;
 
+import io.tracemark.api.Checks;
+
 /**
  * Finds a NaN in a logits array fast enough to run on every generation step.
  *
- * <p>The obvious branch-free scan ({@code nan |= v != v}) stays scalar on C2 (a float compare
- * feeding a reduction is not vectorised by JDK 17 or 25): 23–31 µs at V = 128,256, a third of the
- * whole step. {@link #byAbsoluteSum} is a form C2 vectorises on JDK 17 and 25 alike (about 10 µs
- * there): the sum of absolute values is NaN exactly when an input is NaN (|x| ∈ [0, +∞], and a sum
- * of such values is at worst +∞, never ∞ − ∞). The sums are kept in {@link #BLOCK} independent
- * lanes, each block of the input first copied into a fixed scratch array, because C2 vectorises
- * only loops whose array indices differ by compile-time constants. Only on a hit is the array
- * searched for the index.
- *
- * <p>A float-to-int conversion identity ({@code (int) (x + 2^20) | (int) (x - 2^20)} is 0 exactly
- * for NaN) was as fast on JDK 25 but runs scalar with a slow path on JDK 17 (~130 µs), and which
- * JDKs in between vectorise it was not measured; this form needs only float add and abs.
+ * <p>The obvious branch-free scan ({@code nan |= v != v}) is not vectorised by C2 (a float compare
+ * feeding a reduction), and costs a large share of a generation step. {@link #byAbsoluteSum} is a
+ * form C2 vectorises on every JDK this library supports: the sum of absolute values is NaN exactly
+ * when an input is NaN (|x| ∈ [0, +∞], and a sum of such values is at worst +∞, never ∞ − ∞). The
+ * sums are kept in {@link #BLOCK} independent lanes, each block of the input first copied into a
+ * fixed scratch array, because C2 vectorises only loops whose array indices differ by compile-time
+ * constants. Only on a hit is the array searched for the index. It needs only float add and abs;
+ * docs/benchmarks.md has the measurements and the forms that were rejected.
  */
 final class NaNScan {
   /** Lanes of {@link #byAbsoluteSum}; a compile-time constant so its inner loop vectorises. */

@@ -1,6 +1,9 @@
 package io.tracemark.core;
 
 import io.tracemark.api.WatermarkKey;
+import io.tracemark.core.internal.Mix;
+import io.tracemark.core.internal.SipHash24;
+import io.tracemark.core.keys.Keys;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -39,7 +42,7 @@ final class PrfV1 {
   final long kt;
 
   PrfV1(WatermarkKey key) {
-    byte[] sub = key.derive(PURPOSE, 32);
+    byte[] sub = Keys.derive(key, PURPOSE, 32);
     ByteBuffer b = ByteBuffer.wrap(sub).order(ByteOrder.LITTLE_ENDIAN);
     this.k0 = b.getLong(0);
     this.k1 = b.getLong(8);
@@ -59,22 +62,7 @@ final class PrfV1 {
   }
 
   long tag(int token) {
-    return mix64(kt + (token + 1L) * GOLDEN);
-  }
-
-  static long mix64(long z) {
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
-  }
-
-  static long fmix64(long k) {
-    k ^= k >>> 33;
-    k *= 0xff51afd7ed558ccdL;
-    k ^= k >>> 33;
-    k *= 0xc4ceb9fe1a85ec53L;
-    k ^= k >>> 33;
-    return k;
+    return Mix.splitMix64(kt + (token + 1L) * GOLDEN);
   }
 
   /** Green test on a per-token value. */

@@ -1,37 +1,77 @@
 package io.tracemark.core;
 
-import io.tracemark.api.GreenListSpec;
-import io.tracemark.api.GreenListWatermark;
+import io.tracemark.api.Checks;
+import io.tracemark.api.InteropSpec;
+import io.tracemark.api.KgwSpec;
+import io.tracemark.api.SchemeSpec;
+import io.tracemark.api.Watermark;
 import io.tracemark.api.WatermarkKey;
+import io.tracemark.core.interop.InteropWatermarks;
+import java.util.Objects;
+import java.util.OptionalInt;
 
 /**
- * The factory for watermark schemes. Every object it returns is immutable and thread-safe.
+ * The factory of watermarks: every scheme family, behind one {@link Watermark}. Every object it
+ * returns is immutable and thread-safe.
  *
  * <pre>{@code
- * WatermarkKey key = KeyFiles.read(Path.of("key.json"));   // io.tracemark.core.keys
- * GreenListWatermark wm = Watermarks.greenList(key, GreenListSpec.parse("kgw:gamma=0.25,delta=2,h=1"), 128_256);
- * wm.apply(tokens, length, logits);                     // in the sampling loop
- * DetectionResult r = wm.detector().detect(tokens);     // later, on suspect text
+ * WatermarkKey key = KeyFiles.read(Path.of("key.json"));           // io.tracemark.core.keys
+ * Watermark wm = Watermarks.create(key, SchemeSpec.parse("kgw:gamma=0.25,delta=2,h=1"), 128_256);
+ * BiasScheme bias = wm.bias().orElseThrow();
+ * bias.apply(tokens, length, logits);                                // in the sampling loop
+ * Detection d = wm.detector().detect(tokens);                        // later, on suspect text
+ *
+ * Watermark lmw = Watermarks.create(LmwSpec.parse("lmw:seeding=lefthash,vocab=50257"));   // key in the spec
  * }</pre>
  */
 public final class Watermarks {
   private Watermarks() {}
 
-  /** The PRF format version of the schemes this build makes. */
+  /** The PRF format version of the kgw watermarks this build makes. */
   public static final String FORMAT_VERSION = PrfV1.VERSION;
 
   /**
-   * The keyed green-list watermark (format v1) for a vocabulary of {@code vocabularySize} token
-   * ids {@code 0 … vocabularySize − 1}. Building it costs one pass over the vocabulary (8 bytes
-   * of table per token); build it once and share it.
+   * The watermark of {@code spec} for a vocabulary of {@code vocabularySize} token ids
+   * {@code 0 … vocabularySize − 1}.
+   *
+   * <ul>
+   *   <li>{@link KgwSpec}: keyed by {@code key} (required), format v1; building it costs one pass
+   *       over the vocabulary on first generation (8 bytes of table per token), so build it once
+   *       and share it;
+   *   <li>{@link InteropSpec} ({@code lmw}, {@code hf}, {@code vllm}): keyed by the key in the
+   *       specification, so {@code key} must be null; a specification that fixes its vocabulary
+   *       ({@code vocab=}) must agree with {@code vocabularySize}.
+   * </ul>
+   *
+   * @throws IllegalArgumentException naming what disagrees, never a key
+   * @throws NullPointerException if {@code spec} is null, or {@code key} is null for kgw
    */
-  public static GreenListWatermark greenList(WatermarkKey key, GreenListSpec spec, int vocabularySize) {
-    if (key == null) {
-      throw new NullPointerException("key");
+  public static Watermark create(WatermarkKey key, SchemeSpec spec, int vocabularySize) {
+    Objects.requireNonNull(spec, "spec");
+    if (spec instanceof KgwSpec) {
+      Objects.requireNonNull(key, "key (a kgw scheme is keyed by a WatermarkKey)");
+      return new KgwWatermark(key, (KgwSpec) spec, vocabularySize);
     }
-    if (spec == null) {
-      throw new NullPointerException("spec");
+    if (spec instanceof InteropSpec) {
+      InteropSpec interop = (InteropSpec) spec;
+      Checks.require(key == null, "%s: schemes carry their key in the specification (its %s parameter): give no "
+          + "WatermarkKey", spec.family(), interop.keyParameter());
+      OptionalInt own = spec.vocabularySize();
+      Checks.require(own.isEmpty() || own.getAsInt() == vocabularySize,
+          "vocabularySize must equal the specification's vocab=%d, was %d", own.orElse(0), vocabularySize);
+      return InteropWatermarks.create(interop, vocabularySize);
     }
-    return new GreenListScheme(key, spec, vocabularySize);
+    // SchemeSpec is sealed: every family is handled above (WatermarksTest walks the permitted types)
+    throw new AssertionError("unhandled scheme family " + spec.family());
+  }
+
+  /**
+   * The watermark of another system's specification, over the vocabulary it fixes ({@code vocab=}),
+   * or over every non-negative {@code int} id for a {@code vllm} specification without one
+   * ({@link Watermark#vocabularySize()} is then {@link Integer#MAX_VALUE}).
+   */
+  public static Watermark create(InteropSpec spec) {
+    Objects.requireNonNull(spec, "spec");
+    return create(null, spec, spec.vocabularySize().orElse(Integer.MAX_VALUE));
   }
 }

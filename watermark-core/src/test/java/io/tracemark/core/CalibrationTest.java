@@ -3,10 +3,9 @@ package io.tracemark.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tracemark.api.DedupMode;
-import io.tracemark.api.DetectionResult;
+import io.tracemark.api.Detection;
 import io.tracemark.api.Detector;
-import io.tracemark.api.GreenListSpec;
-import io.tracemark.api.GreenListWatermark;
+import io.tracemark.api.KgwSpec;
 import io.tracemark.api.Seeding;
 import java.util.SplittableRandom;
 import org.apache.commons.math3.distribution.BinomialDistribution;
@@ -37,13 +36,13 @@ class CalibrationTest {
     int[] flagged = new int[ALPHAS.length];
     int sequences = 0;
     for (int k = 0; k < keys; k++) {
-      GreenListSpec spec;
+      KgwSpec spec;
       switch (k % 3) {
-        case 0: spec = GreenListSpec.of(0.25, 2, 1); break;
-        case 1: spec = GreenListSpec.of(0.5, 2, 4); break;
-        default: spec = new GreenListSpec(0.25, 2, 2, Seeding.SELF, 40); break;
+        case 0: spec = KgwSpec.of(0.25, 2, 1); break;
+        case 1: spec = KgwSpec.of(0.5, 2, 4); break;
+        default: spec = new KgwSpec(0.25, 2, 2, Seeding.SELF, 40); break;
       }
-      GreenListWatermark wm = Watermarks.greenList(GreenListSchemeTest.key(r.nextLong()), spec, vocab);
+      KgwWatermark wm = new KgwWatermark(KgwWatermarkTest.key(r.nextLong()), spec, vocab);
       Detector d = wm.detector(DedupMode.WINDOW_AND_TOKEN);
       for (int s = 0; s < perKey; s++) {
         // a low-entropy stream (Zipf-like over 2,000 tokens) so that some tuples repeat
@@ -51,7 +50,7 @@ class CalibrationTest {
         for (int i = 0; i < length; i++) {
           tokens[i] = (int) Math.floor(Math.pow(2000, r.nextDouble())) - 1;
         }
-        DetectionResult res = d.detect(tokens);
+        Detection res = d.detect(tokens);
         sequences++;
         for (int a = 0; a < ALPHAS.length; a++) {
           if (res.significantAt(ALPHAS[a])) {
@@ -82,7 +81,7 @@ class CalibrationTest {
     int[] flaggedNone = new int[ALPHAS.length];
     int[] flaggedDedup = new int[ALPHAS.length];
     for (int s = 0; s < sequences; s++) {
-      GreenListWatermark wm = Watermarks.greenList(GreenListSchemeTest.key(r.nextLong()), GreenListSpec.of(0.25, 2, 1), 1000);
+      KgwWatermark wm = new KgwWatermark(KgwWatermarkTest.key(r.nextLong()), KgwSpec.of(0.25, 2, 1), 1000);
       // boilerplate: a 12-token phrase repeated 25 times with a few random tokens between repeats
       int[] phrase = new int[12];
       for (int i = 0; i < phrase.length; i++) {
@@ -98,8 +97,8 @@ class CalibrationTest {
           tokens[n++] = r.nextInt(1000);
         }
       }
-      DetectionResult none = wm.detector(DedupMode.NONE).detect(tokens);
-      DetectionResult dedup = wm.detector(DedupMode.WINDOW_AND_TOKEN).detect(tokens);
+      Detection none = wm.detector(DedupMode.NONE).detect(tokens);
+      Detection dedup = wm.detector(DedupMode.WINDOW_AND_TOKEN).detect(tokens);
       for (int a = 0; a < ALPHAS.length; a++) {
         flaggedNone[a] += none.significantAt(ALPHAS[a]) ? 1 : 0;
         flaggedDedup[a] += dedup.significantAt(ALPHAS[a]) ? 1 : 0;

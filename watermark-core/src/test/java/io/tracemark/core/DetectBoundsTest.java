@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tracemark.api.DedupMode;
 import io.tracemark.api.Detector;
-import io.tracemark.api.GreenListSpec;
+import io.tracemark.api.InteropSpec;
+import io.tracemark.api.KgwSpec;
+import io.tracemark.api.SchemeSpec;
+import io.tracemark.api.Watermark;
 import io.tracemark.api.WatermarkKey;
-import io.tracemark.core.interop.InteropProfile;
-import io.tracemark.core.interop.InteropProfiles;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -37,7 +37,7 @@ class DetectBoundsTest {
   void greenListDetectionRefusesRangesWhoseEndOverflows(String spec) {
     WatermarkKey key = WatermarkKey.fromBytes(new byte[32]);
     for (DedupMode mode : DedupMode.values()) {
-      Detector d = Watermarks.greenList(key, GreenListSpec.parse(spec), 100).detector(mode);
+      Detector d = new KgwWatermark(key, KgwSpec.parse(spec), 100).detector(mode);
       for (int[] r : overflowingRanges()) {
         assertThatThrownBy(() -> d.detect(TOKENS, r[0], r[1])).as("%s offset=%d length=%d", mode, r[0], r[1])
             .isInstanceOf(IllegalArgumentException.class)
@@ -55,19 +55,16 @@ class DetectBoundsTest {
   @ValueSource(strings = {"lmw:seeding=lefthash,gamma=0.25,vocab=100", "lmw:seeding=selfhash,vocab=100",
       "hf:seeding=lefthash,vocab=100,bos-token-id=1", "vllm:algorithm=gumbel,key=42,vocab=100",
       "vllm:algorithm=dual_key_gumbel,key=42,vocab=100"})
-  void everyInteropProfileRefusesRangesWhoseEndOverflows(String spec) {
-    InteropProfile p = InteropProfiles.parse(spec);
+  void everyInteropWatermarkRefusesRangesWhoseEndOverflows(String spec) {
+    Watermark p = Watermarks.create((InteropSpec) SchemeSpec.parse(spec));
     for (int[] r : overflowingRanges()) {
-      assertThatThrownBy(() -> p.detect(TOKENS, r[0], r[1])).as("offset=%d length=%d", r[0], r[1])
+      assertThatThrownBy(() -> p.detector().detect(TOKENS, r[0], r[1])).as("offset=%d length=%d", r[0], r[1])
           .isInstanceOf(IllegalArgumentException.class);
       for (DedupMode mode : DedupMode.values()) {
-        assertThatThrownBy(() -> p.detect(TOKENS, r[0], r[1], mode, 2)).isInstanceOf(IllegalArgumentException.class);
-      }
-      if (p.scorer().statistic() == io.tracemark.api.TokenScorer.Statistic.BINOMIAL) {
-        Detector d = p.asDetector(DedupMode.WINDOW_AND_TOKEN);
+        Detector d = p.detector(mode).withParallelism(2);
         assertThatThrownBy(() -> d.detect(TOKENS, r[0], r[1])).isInstanceOf(IllegalArgumentException.class);
       }
     }
-    assertThat(p.detect(TOKENS, TOKENS.length, 0).tokensRead()).isZero();
+    assertThat(p.detector().detect(TOKENS, TOKENS.length, 0).tokensRead()).isZero();
   }
 }

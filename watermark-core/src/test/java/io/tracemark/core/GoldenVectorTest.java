@@ -2,7 +2,7 @@ package io.tracemark.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tracemark.api.DetectionResult;
+import io.tracemark.api.Detection;
 import io.tracemark.api.WatermarkKey;
 import java.io.IOException;
 import java.io.InputStream;
@@ -87,7 +87,7 @@ class GoldenVectorTest {
   @ParameterizedTest
   @MethodSource("detections")
   void detectionResults(String[] row) {
-    DetectionResult r = GoldenVectors.detect(row);
+    Detection r = GoldenVectors.detect(row);
     assertThat(r.tokensRead()).isEqualTo(Long.parseLong(row[5]));
     assertThat(r.tuplesScored()).isEqualTo(Long.parseLong(row[6]));
     assertThat(r.green()).isEqualTo(Long.parseLong(row[7]));

@@ -1,10 +1,10 @@
 package io.tracemark.core;
 
 import io.tracemark.api.DedupMode;
-import io.tracemark.api.DetectionResult;
-import io.tracemark.api.GreenListSpec;
-import io.tracemark.api.GreenListWatermark;
+import io.tracemark.api.Detection;
+import io.tracemark.api.KgwSpec;
 import io.tracemark.api.WatermarkKey;
+import io.tracemark.core.keys.Keys;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -72,8 +72,8 @@ final class GoldenVectors {
 
   /** keys.csv: name,key_id,commitment,tenant0_key_id,tenant7_key_id,prf_subkey. */
   static String keyRow(String name, WatermarkKey key) {
-    return String.join(",", name, key.keyId(), key.commitment(), key.tenant(0).keyId(), key.tenant(7).keyId(),
-        HexFormat.of().formatHex(key.derive(PrfV1.PURPOSE, 32)));
+    return String.join(",", name, key.keyId(), key.commitment(), Keys.tenant(key, 0).keyId(), Keys.tenant(key, 7).keyId(),
+        HexFormat.of().formatHex(Keys.derive(key, PrfV1.PURPOSE, 32)));
   }
 
   /** The seed inputs: (key, seeding, h, context[, token]). */
@@ -110,7 +110,7 @@ final class GoldenVectors {
         "kgw:gamma=0.25,delta=2,h=0", "kgw:gamma=0.75,delta=2,h=2"};
     for (String key : keys().keySet()) {
       for (String spec : specs) {
-        int h = GreenListSpec.parse(spec).contextWidth();
+        int h = KgwSpec.parse(spec).contextWidth();
         String ctx = h == 0 ? "" : join(java.util.Arrays.copyOf(new int[] {15339, 1917, 2746, 198}, h));
         rows.add(new String[] {key, spec, "50257", ctx});
         rows.add(new String[] {key, spec, "128256", ctx});
@@ -122,9 +122,9 @@ final class GoldenVectors {
 
   /** green count and SHA-256 of the membership bitmap (bit t of byte t/8, LSB first). */
   static String greenList(String[] in) {
-    GreenListSpec spec = GreenListSpec.parse(in[1]);
+    KgwSpec spec = KgwSpec.parse(in[1]);
     int vocab = Integer.parseInt(in[2]);
-    GreenListWatermark wm = Watermarks.greenList(keys().get(in[0]), spec, vocab);
+    KgwWatermark wm = new KgwWatermark(keys().get(in[0]), spec, vocab);
     int[] ctx = split(in[3]);
     float[] logits = new float[vocab];
     wm.apply(ctx, ctx.length, logits);
@@ -159,7 +159,7 @@ final class GoldenVectors {
     }
     // watermarked sequences: generated greedily from a fixed pseudo-random logit table
     for (String key : keys().keySet()) {
-      GreenListWatermark wm = Watermarks.greenList(keys().get(key), GreenListSpec.parse(specs[0]), 1000);
+      KgwWatermark wm = new KgwWatermark(keys().get(key), KgwSpec.parse(specs[0]), 1000);
       int[] tokens = new int[120];
       tokens[0] = 7;
       for (int n = 1; n < tokens.length; n++) {
@@ -168,7 +168,7 @@ final class GoldenVectors {
           logits[t] = (float) r.nextGaussian();
         }
         wm.apply(tokens, n, logits);
-        tokens[n] = io.tracemark.api.Samplers.greedy().sample(logits);
+        tokens[n] = io.tracemark.core.sampling.Samplers.greedy().sample(logits);
       }
       rows.add(new String[] {key, specs[0], "1000", "window+token", join(tokens)});
     }
@@ -176,13 +176,13 @@ final class GoldenVectors {
   }
 
   /** tokens_read,tuples_scored,green,log10p,mask. */
-  static DetectionResult detect(String[] in) {
-    GreenListWatermark wm = Watermarks.greenList(keys().get(in[0]), GreenListSpec.parse(in[1]),
+  static Detection detect(String[] in) {
+    KgwWatermark wm = new KgwWatermark(keys().get(in[0]), KgwSpec.parse(in[1]),
         Integer.parseInt(in[2]));
     return wm.detector(DedupMode.parse(in[3])).detect(split(in[4]));
   }
 
-  static String detectionOutput(DetectionResult r) {
+  static String detectionOutput(Detection r) {
     return r.tokensRead() + "," + r.tuplesScored() + "," + r.green() + ","
         + String.format(Locale.ROOT, "%.17g", r.log10PValue()) + "," + r.mask();
   }

@@ -2,11 +2,10 @@ package io.tracemark.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tracemark.api.DetectionResult;
-import io.tracemark.api.GreenListSpec;
-import io.tracemark.api.GreenListWatermark;
-import io.tracemark.api.Sampler;
-import io.tracemark.api.Samplers;
+import io.tracemark.api.Detection;
+import io.tracemark.api.KgwSpec;
+import io.tracemark.api.TokenSampler;
+import io.tracemark.core.sampling.Samplers;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,8 +30,8 @@ class PowerTest {
     for (int rank = 0; rank < VOCAB; rank++) {
       profile[rank] = (float) (-ZIPF * Math.log(rank + 1));
     }
-    GreenListWatermark wm = Watermarks.greenList(GreenListSchemeTest.key(h), GreenListSpec.of(0.25, 2, h), VOCAB);
-    Sampler draw = Samplers.multinomial(r.split());
+    KgwWatermark wm = new KgwWatermark(KgwWatermarkTest.key(h), KgwSpec.of(0.25, 2, h), VOCAB);
+    TokenSampler draw = Samplers.multinomial(r.split());
     int sequences = 200;
     int length = 200;
     int reached = 0;
@@ -67,7 +66,7 @@ class PowerTest {
         wm.apply(tokens, n, logits);
         tokens[n] = draw.sample(logits);
       }
-      DetectionResult res = wm.detector().detect(tokens);
+      Detection res = wm.detector().detect(tokens);
       reached += res.log10PValue() < -6 ? 1 : 0;
       minLog10 = Math.min(minLog10, res.log10PValue());
       sumLog10 += res.log10PValue();

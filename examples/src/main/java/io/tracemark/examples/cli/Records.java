@@ -2,9 +2,7 @@ package io.tracemark.examples.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.knuddels.jtokkit.api.Encoding;
-import io.tracemark.core.io.SafeFiles;
-import io.tracemark.examples.lm.Tokenizers;
+import io.tracemark.core.internal.SafeFiles;
 import io.tracemark.verifier.text.TextTokenizer;
 import java.io.BufferedWriter;
 import java.io.IOException;

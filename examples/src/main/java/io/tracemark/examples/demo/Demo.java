@@ -1,17 +1,17 @@
 package io.tracemark.examples.demo;
 
-import io.tracemark.api.GreenListSpec;
-import io.tracemark.api.GreenListWatermark;
+import io.tracemark.api.Checks;
+import io.tracemark.api.KgwSpec;
+import io.tracemark.api.LogitsModel;
+import io.tracemark.api.Watermark;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
-import io.tracemark.examples.Checks;
 import io.tracemark.examples.lm.BrownTokens;
 import io.tracemark.examples.lm.NGramModel;
 import io.tracemark.examples.lm.Tokenizers;
 import io.tracemark.examples.loop.SamplingLoop;
 import io.tracemark.verifier.InheritanceResult;
 import io.tracemark.verifier.InheritanceVerifier;
-import io.tracemark.verifier.SuspectModel;
 import io.tracemark.verifier.SuspectRecord;
 import io.tracemark.verifier.report.Numbers;
 import io.tracemark.verifier.text.TextTokenizer;
@@ -64,7 +64,7 @@ public final class Demo {
    * @param threads worker threads
    * @param outDir where the evidence report of one case is written ({@code null}: no report)
    */
-  public record Config(long seed, int order, GreenListSpec spec, int ownerPrompts, int competitorPrompts,
+  public record Config(long seed, int order, KgwSpec spec, int ownerPrompts, int competitorPrompts,
       int answerTokens, int readingTexts, int topK, double temperature, double alpha, int controlKeys, double[] rhos,
       int threads, Path outDir) {
     /** Validates and copies. */
@@ -85,7 +85,7 @@ public final class Demo {
 
     /** The defaults: ρ ∈ {0, 0.01, 0.05, 0.10, 1.0}, α = 1e-6, kgw γ = 0.25, δ = 2, h = 1. */
     public static Config defaults(long seed) {
-      return new Config(seed, NGramModel.DEFAULT_ORDER, GreenListSpec.parse("kgw:gamma=0.25,delta=2,h=1"), 800, 200,
+      return new Config(seed, NGramModel.DEFAULT_ORDER, KgwSpec.parse("kgw:gamma=0.25,delta=2,h=1"), 800, 200,
           128, 200, 50, 1.0, 1e-6, 100, new double[] {0, 0.01, 0.05, 0.10, 1.0},
           Math.max(1, Runtime.getRuntime().availableProcessors()), null);
     }
@@ -185,11 +185,11 @@ public final class Demo {
       timings.add(phase(out, String.format(Locale.ROOT, "train teacher on %,d tokens", teacher.trainingTokens()), t1));
 
       WatermarkKey key = Seeds.demoKey(c.seed());
-      GreenListWatermark wm = Watermarks.greenList(key, c.spec(), vocab);
+      Watermark wm = Watermarks.create(key, c.spec(), vocab);
       out.printf(Locale.ROOT, "owner key id %s (derived from the seed; commitment %s)%n", key.keyId(),
           key.commitment());
       long t2 = System.nanoTime();
-      SamplingLoop teacherLoop = loop(teacher, c).withWatermark(wm);
+      SamplingLoop teacherLoop = loop(teacher, c).withWatermark(wm.bias().orElseThrow());
       List<int[]> teacherAnswers = Answers.generate(teacherLoop, ownerPrompts, c.answerTokens(), c.seed(), "teacher",
           pool);
       long teacherTokens = teacherAnswers.stream().mapToLong(a -> a.length).sum();
@@ -284,8 +284,8 @@ public final class Demo {
   }
 
   /** The embedded model as the verifier's open-model callback. */
-  public static SuspectModel suspect(NGramModel model) {
-    return new SuspectModel() {
+  public static LogitsModel suspect(NGramModel model) {
+    return new LogitsModel() {
       @Override
       public int vocabularySize() {
         return model.vocabularySize();

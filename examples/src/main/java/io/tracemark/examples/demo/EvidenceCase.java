@@ -3,6 +3,7 @@ package io.tracemark.examples.demo;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
+import io.tracemark.core.internal.Digests;
 import io.tracemark.core.keys.KeyFiles;
 import io.tracemark.examples.cli.Records;
 import io.tracemark.verifier.input.InputFile;
@@ -15,8 +16,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
@@ -104,12 +103,7 @@ final class EvidenceCase {
   }
 
   private static InputFile inputFile(Path file, long records) throws IOException {
-    try {
-      byte[] bytes = Files.readAllBytes(file);
-      String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-      return new InputFile(file.toString(), sha, bytes.length, records);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
-    }
+    byte[] bytes = Files.readAllBytes(file);
+    return new InputFile(file.toString(), HexFormat.of().formatHex(Digests.sha256("", bytes)), bytes.length, records);
   }
 }

@@ -1,11 +1,9 @@
 package io.tracemark.examples.demo;
 
 import io.tracemark.api.WatermarkKey;
+import io.tracemark.core.internal.Digests;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.SplittableRandom;
 
 /**
@@ -30,17 +28,11 @@ public final class Seeds {
    * a run is reproducible. A real owner generates its key with {@link WatermarkKey#generate()}.
    */
   public static WatermarkKey demoKey(long seed) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update("tracemark/examples/demo-key/v1\0".getBytes(StandardCharsets.US_ASCII));
-      sha.update(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(seed).array());
-      byte[] secret = sha.digest();
-      WatermarkKey key = WatermarkKey.fromBytes(secret);
-      java.util.Arrays.fill(secret, (byte) 0);
-      return key;
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
-    }
+    byte[] secret = Digests.sha256("tracemark/examples/demo-key/v1\0",
+        ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(seed).array());
+    WatermarkKey key = WatermarkKey.fromBytes(secret);
+    java.util.Arrays.fill(secret, (byte) 0);
+    return key;
   }
 
   private static long mix(long z) {

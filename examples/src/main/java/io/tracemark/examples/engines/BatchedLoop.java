@@ -1,11 +1,11 @@
 package io.tracemark.examples.engines;
 
 import io.tracemark.api.BiasScheme;
-import io.tracemark.api.Sampler;
-import io.tracemark.examples.Checks;
-import io.tracemark.examples.lm.LanguageModel;
-import io.tracemark.examples.loop.FastMultinomial;
-import io.tracemark.examples.loop.WatermarkSession;
+import io.tracemark.api.Checks;
+import io.tracemark.api.LogitsModel;
+import io.tracemark.api.TokenSampler;
+import io.tracemark.core.sampling.Samplers;
+import io.tracemark.core.sampling.WatermarkSession;
 import java.util.random.RandomGenerator;
 
 /**
@@ -16,11 +16,11 @@ import java.util.random.RandomGenerator;
  * <p>A loop object is immutable; {@link #generate} keeps the sessions in local variables.
  */
 public final class BatchedLoop {
-  private final LanguageModel model;
+  private final LogitsModel model;
   private final BiasScheme scheme;
 
   /** A loop over {@code model}, watermarking with {@code scheme} ({@code null}: no watermark). */
-  public BatchedLoop(LanguageModel model, BiasScheme scheme) {
+  public BatchedLoop(LogitsModel model, BiasScheme scheme) {
     if (model == null) {
       throw new NullPointerException("model");
     }
@@ -40,11 +40,11 @@ public final class BatchedLoop {
         prompts.length, randoms.length);
     int batch = prompts.length;
     WatermarkSession[] sessions = new WatermarkSession[batch];
-    Sampler[] samplers = new Sampler[batch];
+    TokenSampler[] samplers = new TokenSampler[batch];
     int[][] tokens = new int[batch][];
     for (int b = 0; b < batch; b++) {
       sessions[b] = scheme == null ? null : new WatermarkSession(scheme, prompts[b]);
-      samplers[b] = new FastMultinomial(randoms[b]);
+      samplers[b] = Samplers.multinomial(randoms[b]);
       tokens[b] = java.util.Arrays.copyOf(prompts[b], prompts[b].length + maxNewTokens);
     }
     float[][] logits = new float[batch][model.vocabularySize()];

@@ -12,7 +12,7 @@
  *   <li>{@code djl}: DJL-style generation has a forward pass and a search step; a hook between
  *       them biases each sequence of the batch.
  *   <li>{@link io.tracemark.examples.engines.BatchedLoop}: several sequences in lockstep, one
- *       scheme object, one {@link io.tracemark.examples.loop.WatermarkSession} per sequence.
+ *       scheme object, one {@link io.tracemark.core.sampling.WatermarkSession} per sequence.
  * </ul>
  */
 package io.tracemark.examples.engines;

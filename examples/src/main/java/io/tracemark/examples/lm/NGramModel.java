@@ -1,6 +1,7 @@
 package io.tracemark.examples.lm;
 
-import io.tracemark.examples.Checks;
+import io.tracemark.api.Checks;
+import io.tracemark.api.LogitsModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,7 +32,7 @@ import java.util.List;
  * <p>Instances are immutable and thread-safe ({@link #nextTokenLogits} uses a per-thread
  * scratch buffer). Build one with {@link #train} or {@link #load}.
  */
-public final class NGramModel implements LanguageModel {
+public final class NGramModel implements LogitsModel {
   /** Largest supported order. */
   public static final int MAX_ORDER = 8;
   /** The default order. */

@@ -1,6 +1,6 @@
 package io.tracemark.examples.lm;
 
-import io.tracemark.core.io.SafeFiles;
+import io.tracemark.core.internal.SafeFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

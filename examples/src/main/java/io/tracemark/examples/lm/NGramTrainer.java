@@ -1,6 +1,6 @@
 package io.tracemark.examples.lm;
 
-import io.tracemark.examples.Checks;
+import io.tracemark.api.Checks;
 import java.util.Arrays;
 import java.util.List;
 

@@ -1,10 +1,11 @@
 package io.tracemark.examples.loop;
 
 import io.tracemark.api.BiasScheme;
+import io.tracemark.api.Checks;
+import io.tracemark.api.LogitsModel;
 import io.tracemark.api.LogitsProcessor;
-import io.tracemark.api.Samplers;
-import io.tracemark.examples.Checks;
-import io.tracemark.examples.lm.LanguageModel;
+import io.tracemark.api.TokenSampler;
+import io.tracemark.core.sampling.Samplers;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,21 +26,21 @@ import java.util.random.RandomGenerator;
  * }
  * }</pre>
  *
- * <p>Top-p uses {@link FastTopP} (linear time; {@code Samplers.topP} sorts tens of thousands of
- * candidates per step at this vocabulary size), and the draw uses {@link FastMultinomial}.
+ * <p>The processors and the draw are the library's ({@link Samplers}: a linear-time top-p and the
+ * multinomial draw with one exponential per token).
  *
  * <p>A loop object is immutable and thread-safe when its model and watermark are (the embedded
  * model and the core schemes are); each {@link #generate} call owns its buffers and generator.
  */
 public final class SamplingLoop {
-  private final LanguageModel model;
+  private final LogitsModel model;
   private final BiasScheme watermark;
   private final double temperature;
   private final int topK;
   private final double topP;
   private final List<LogitsProcessor> processors;
 
-  private SamplingLoop(LanguageModel model, BiasScheme watermark, double temperature, int topK, double topP) {
+  private SamplingLoop(LogitsModel model, BiasScheme watermark, double temperature, int topK, double topP) {
     if (model == null) {
       throw new NullPointerException("model");
     }
@@ -59,13 +60,13 @@ public final class SamplingLoop {
       p.add(Samplers.topK(topK));
     }
     if (topP < 1.0) {
-      p.add(new FastTopP(topP));
+      p.add(Samplers.topP(topP));
     }
     this.processors = List.copyOf(p);
   }
 
   /** Plain sampling at temperature 1, no truncation, no watermark. */
-  public static SamplingLoop of(LanguageModel model) {
+  public static SamplingLoop of(LogitsModel model) {
     return new SamplingLoop(model, null, 1.0, 0, 1.0);
   }
 
@@ -93,7 +94,7 @@ public final class SamplingLoop {
   }
 
   /** The model. */
-  public LanguageModel model() {
+  public LogitsModel model() {
     return model;
   }
 
@@ -104,7 +105,7 @@ public final class SamplingLoop {
 
   /**
    * Continues {@code prompt} by {@code maxNewTokens} tokens; returns prompt and continuation in one
-   * array. Draws with {@link FastMultinomial} over {@code random}.
+   * array. Draws with {@link Samplers#multinomial} over {@code random}.
    */
   public int[] generate(int[] prompt, int maxNewTokens, RandomGenerator random) {
     if (prompt == null) {
@@ -113,7 +114,7 @@ public final class SamplingLoop {
     Checks.require(maxNewTokens >= 0, "maxNewTokens must be >= 0, was %d", maxNewTokens);
     int[] tokens = Arrays.copyOf(prompt, prompt.length + maxNewTokens);
     float[] logits = new float[model.vocabularySize()];
-    FastMultinomial sampler = new FastMultinomial(random);
+    TokenSampler sampler = Samplers.multinomial(random);
     for (int n = prompt.length; n < tokens.length; n++) {
       model.nextTokenLogits(tokens, n, logits);
       for (LogitsProcessor p : processors) {

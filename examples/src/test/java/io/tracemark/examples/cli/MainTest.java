@@ -80,7 +80,7 @@ class MainTest {
     assertThat(String.join("\n", lines) + out + err).doesNotContain(java.util.HexFormat.of().formatHex(k.secretBytes()));
 
     // the records the verifier would read: marked detected, plain not
-    var wm = io.tracemark.core.Watermarks.greenList(k, TestModels.SPEC, TestModels.VOCAB);
+    var wm = io.tracemark.core.Watermarks.create(k, TestModels.SPEC, TestModels.VOCAB);
     List<Corpora.Record> m = Corpora.records(marked, TestModels.encoding());
     List<Corpora.Record> p = Corpora.records(plain, TestModels.encoding());
     for (int i = 0; i < 3; i++) {

@@ -2,7 +2,7 @@ package io.tracemark.examples.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tracemark.api.GreenListSpec;
+import io.tracemark.api.KgwSpec;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
 import io.tracemark.core.keys.KeyFiles;
@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Tag("slow")
 class DemoTest {
-  static final GreenListSpec SPEC = TestModels.SPEC;
+  static final KgwSpec SPEC = TestModels.SPEC;
   static Demo.Split split;
   static NGramModel teacher;
   static NGramModel innocent;
@@ -70,7 +70,7 @@ class DemoTest {
         Prompts.sentenceStarts(split.ownerPromptDocs(), 60, 6, Seeds.stream(seed, "owner-prompts", 0)));
     List<int[]> competitorPrompts = Demo.encodeAll(TestModels.encoding(),
         Prompts.sentenceStarts(split.competitorPromptDocs(), 60, 6, Seeds.stream(seed, "competitor-prompts", 0)));
-    SamplingLoop teacherLoop = Demo.loop(teacher, c).withWatermark(Watermarks.greenList(key, SPEC, TestModels.VOCAB));
+    SamplingLoop teacherLoop = Demo.loop(teacher, c).withWatermark(Watermarks.create(key, SPEC, TestModels.VOCAB).bias().orElseThrow());
     List<int[]> teacherAnswers = Answers.generate(teacherLoop, ownerPrompts, 64, seed, "teacher", pool);
 
     InheritanceResult teacherCheck = verifier.closedModel(Demo.records("owner", teacherAnswers, ownerPrompts));

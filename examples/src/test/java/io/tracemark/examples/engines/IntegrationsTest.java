@@ -3,9 +3,10 @@ package io.tracemark.examples.engines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tracemark.api.DetectionResult;
-import io.tracemark.api.GreenListWatermark;
-import io.tracemark.api.Samplers;
+import io.tracemark.api.BiasScheme;
+import io.tracemark.api.Detection;
+import io.tracemark.api.Watermark;
+import io.tracemark.core.sampling.Samplers;
 import io.tracemark.examples.TestModels;
 import io.tracemark.examples.engines.djl.DjlStyleGenerator;
 import io.tracemark.examples.engines.djl.WatermarkHook;
@@ -13,7 +14,7 @@ import io.tracemark.examples.engines.jlama.JlamaStyleModel;
 import io.tracemark.examples.engines.jlama.WatermarkedJlamaModel;
 import io.tracemark.examples.engines.llama3.ArrayFloatTensor;
 import io.tracemark.examples.engines.llama3.FloatTensor;
-import io.tracemark.examples.engines.llama3.Sampler;
+import io.tracemark.examples.engines.llama3.Llama3Sampler;
 import io.tracemark.examples.engines.llama3.WatermarkingSampler;
 import io.tracemark.examples.lm.NGramModel;
 import java.util.Arrays;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.Test;
 class IntegrationsTest {
   static final int NEW = 200;
   final NGramModel model = TestModels.small();
-  final GreenListWatermark wm = TestModels.watermark(7);
+  final Watermark wm = TestModels.watermark(7);
+  final BiasScheme bias = wm.bias().orElseThrow();
   final int[] prompt = TestModels.prompt("The committee said that");
 
   int[] referenceGreedy(int[] p) {
@@ -38,14 +40,14 @@ class IntegrationsTest {
     float[] logits = new float[model.vocabularySize()];
     for (int n = p.length; n < tokens.length; n++) {
       model.nextTokenLogits(tokens, n, logits);
-      wm.apply(tokens, n, logits);
+      bias.apply(tokens, n, logits);
       tokens[n] = Samplers.greedy().sample(logits);
     }
     return tokens;
   }
 
   /** llama3.java's generation loop: forward into state.logits, then sampler.sampleToken. */
-  int[] llamaLoop(int[] p, Sampler sampler, boolean arrayBacked) {
+  int[] llamaLoop(int[] p, Llama3Sampler sampler, boolean arrayBacked) {
     int[] tokens = Arrays.copyOf(p, p.length + NEW);
     float[] values = new float[model.vocabularySize()];
     FloatTensor logits = arrayBacked ? new ArrayFloatTensor(values) : new FloatTensor() {
@@ -71,24 +73,24 @@ class IntegrationsTest {
     return tokens;
   }
 
-  DetectionResult detect(int[] tokens, int promptLength) {
+  Detection detect(int[] tokens, int promptLength) {
     return wm.detector().detect(tokens, promptLength, tokens.length - promptLength);
   }
 
   @Test
   void llama3SamplerWrapperTracksTheContext() {
     int[] expected = referenceGreedy(prompt);
-    WatermarkingSampler s = WatermarkingSampler.wrap(wm, prompt, Sampler.ARGMAX);
+    WatermarkingSampler s = WatermarkingSampler.wrap(bias, prompt, Llama3Sampler.ARGMAX);
     assertThat(llamaLoop(prompt, s, true)).containsExactly(expected);
     assertThat(s.context()).containsExactly(expected);
-    assertThat(llamaLoop(prompt, WatermarkingSampler.wrap(wm, prompt, Sampler.ARGMAX), false))
+    assertThat(llamaLoop(prompt, WatermarkingSampler.wrap(bias, prompt, Llama3Sampler.ARGMAX), false))
         .containsExactly(expected);
   }
 
   @Test
   void llama3TemperatureSamplerIsDetectedAndPlainIsNot() {
     int[] marked = llamaLoop(prompt,
-        WatermarkingSampler.temperatureThenWatermark(wm, prompt, 1.0, new SplittableRandom(1)), true);
+        WatermarkingSampler.temperatureThenWatermark(bias, prompt, 1.0, new SplittableRandom(1)), true);
     assertThat(detect(marked, prompt.length).log10PValue()).isLessThan(-6);
     SplittableRandom r = new SplittableRandom(1);
     int[] plain = llamaLoop(prompt, logits -> Samplers.multinomial(r).sample(((ArrayFloatTensor) logits).values()),
@@ -98,7 +100,7 @@ class IntegrationsTest {
 
   @Test
   void jlamaSampleOverride() {
-    WatermarkedJlamaModel jlama = new WatermarkedJlamaModel(model, wm);
+    WatermarkedJlamaModel jlama = new WatermarkedJlamaModel(model, bias);
     assertThat(jlama.generate(prompt, NEW, 0f, new SplittableRandom(2))).containsExactly(referenceGreedy(prompt));
     int[] marked = jlama.generate(prompt, NEW, 1f, new SplittableRandom(3));
     assertThat(detect(marked, prompt.length).log10PValue()).isLessThan(-6);
@@ -113,7 +115,7 @@ class IntegrationsTest {
       for (int b = 0; b < tokens.length; b++) {
         model.nextTokenLogits(tokens[b], lengths[b], logits[b]);
       }
-    }, model.vocabularySize(), List.of(new WatermarkHook(wm)), (b, logits) -> Samplers.greedy().sample(logits));
+    }, model.vocabularySize(), List.of(new WatermarkHook(bias)), (b, logits) -> Samplers.greedy().sample(logits));
     int[][] out = g.generate(prompts, NEW);
     for (int b = 0; b < prompts.length; b++) {
       assertThat(out[b]).as("sequence %d", b).containsExactly(referenceGreedy(prompts[b]));
@@ -128,7 +130,7 @@ class IntegrationsTest {
     for (int b = 0; b < r.length; b++) {
       r[b] = new SplittableRandom(100 + b);
     }
-    int[][] marked = new BatchedLoop(model, wm).generate(prompts, NEW, r);
+    int[][] marked = new BatchedLoop(model, bias).generate(prompts, NEW, r);
     for (int b = 0; b < r.length; b++) {
       r[b] = new SplittableRandom(100 + b);
     }
@@ -138,18 +140,18 @@ class IntegrationsTest {
       assertThat(detect(plain[b], prompts[b].length).log10PValue()).as("plain %d", b).isGreaterThan(-3);
     }
     // a sequence of the batch equals the same sequence generated alone: sessions do not interfere
-    int[][] alone = new BatchedLoop(model, wm).generate(new int[][] {prompts[2]}, NEW,
+    int[][] alone = new BatchedLoop(model, bias).generate(new int[][] {prompts[2]}, NEW,
         new RandomGenerator[] {new SplittableRandom(102)});
     assertThat(alone[0]).containsExactly(marked[2]);
   }
 
   @Test
   void mismatchedVocabularyIsRejected() {
-    GreenListWatermark other = io.tracemark.core.Watermarks.greenList(io.tracemark.examples.demo.Seeds.demoKey(1),
+    Watermark other = io.tracemark.core.Watermarks.create(io.tracemark.examples.demo.Seeds.demoKey(1),
         TestModels.SPEC, 1000);
-    assertThatThrownBy(() -> new BatchedLoop(model, other))
+    assertThatThrownBy(() -> new BatchedLoop(model, other.bias().orElseThrow()))
         .hasMessage("scheme vocabulary size 1000 must equal the model's 100277");
-    assertThatThrownBy(() -> new WatermarkedJlamaModel(model, other))
+    assertThatThrownBy(() -> new WatermarkedJlamaModel(model, other.bias().orElseThrow()))
         .hasMessage("scheme vocabulary size 1000 must equal the model's 100277");
   }
 }

@@ -1,11 +1,11 @@
 package io.tracemark.verifier.cli;
 
 import io.tracemark.api.Checks;
-import io.tracemark.api.GreenListSpec;
-import io.tracemark.core.io.SafeFiles;
+import io.tracemark.api.KeyUse;
+import io.tracemark.api.KgwSpec;
+import io.tracemark.core.internal.SafeFiles;
 import io.tracemark.core.keys.KeyFile;
 import io.tracemark.core.keys.KeyFiles;
-import io.tracemark.core.keys.KeyUse;
 import io.tracemark.verifier.input.InputException;
 import io.tracemark.verifier.report.Numbers;
 import io.tracemark.verifier.report.SigningKey;
@@ -72,7 +72,7 @@ final class Common {
    *
    * @param tokenizer the run's tokenizer name, or null when the run reads token ids only
    */
-  static void checkKeyUse(KeyFile file, GreenListSpec scheme, String tokenizer, int vocabulary) {
+  static void checkKeyUse(KeyFile file, KgwSpec scheme, String tokenizer, int vocabulary) {
     List<String> mismatches = file.use().mismatches(scheme, tokenizer, vocabulary);
     if (!mismatches.isEmpty()) {
       throw new InputException(file.path() + ": the key was made for another " + String.join(", another ",
@@ -86,9 +86,9 @@ final class Common {
     if (use.isAny()) {
       return "any scheme, tokenizer and vocabulary";
     }
-    return "scheme " + (use.scheme() == null ? KeyFiles.ANY : use.scheme().canonical()) + ", tokenizer "
-        + (use.tokenizer() == null ? KeyFiles.ANY : Checks.quote(use.tokenizer())) + ", vocabulary size "
-        + (use.vocabularySize() == 0 ? KeyFiles.ANY : Integer.toString(use.vocabularySize()));
+    return "scheme " + (use.scheme() == null ? KeyUse.ANY_VALUE : use.scheme().canonical()) + ", tokenizer "
+        + (use.tokenizer() == null ? KeyUse.ANY_VALUE : Checks.quote(use.tokenizer())) + ", vocabulary size "
+        + (use.vocabularySize() == 0 ? KeyUse.ANY_VALUE : Integer.toString(use.vocabularySize()));
   }
 
   /** A warning line on stderr, named by the command. */
@@ -96,15 +96,6 @@ final class Common {
     String name = cli.getCommandSpec().name();
     cli.getErr().println("tracemark" + (name.equals("tracemark") ? "" : " " + name) + ": warning: "
         + Checks.escapeControls(message));
-  }
-
-  /** Parses a scheme specification; errors are usage errors of --scheme. */
-  static GreenListSpec parseScheme(picocli.CommandLine cli, String text) {
-    try {
-      return GreenListSpec.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new picocli.CommandLine.ParameterException(cli, "--scheme: " + e.getMessage());
-    }
   }
 
   /** Refuses a significance level outside (0, 1) as a usage error. */
@@ -123,9 +114,12 @@ final class Common {
     }
   }
 
-  /** The vocabulary size: the interop profile's, else {@code --vocab-size}, else the tokenizer's. */
+  /**
+   * The vocabulary size: an interop scheme's own ({@code vocab=}, or every id for vLLM without
+   * one), else {@code --vocab-size}, else the tokenizer's.
+   */
   static int vocabulary(picocli.CommandLine cli, Scheme sc, Integer vocabSize, TextTokenizer tok) {
-    int vocab = sc.interop() ? sc.profile.scorer().vocabularySize()
+    int vocab = sc.interop() ? sc.spec.vocabularySize().orElse(Integer.MAX_VALUE)
         : vocabSize != null ? vocabSize : tok.vocabularySize();
     if (vocab < 2) {
       throw new picocli.CommandLine.ParameterException(cli, fmt("--vocab-size must be >= 2, was %d", vocab));

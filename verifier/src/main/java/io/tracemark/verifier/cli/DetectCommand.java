@@ -2,17 +2,15 @@ package io.tracemark.verifier.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tracemark.api.DedupMode;
-import io.tracemark.api.DetectionResult;
-import io.tracemark.api.GreenListSpec;
-import io.tracemark.api.GreenListWatermark;
+import io.tracemark.api.Detection;
+import io.tracemark.api.NullDistribution;
+import io.tracemark.api.Watermark;
 import io.tracemark.api.WatermarkKey;
-import io.tracemark.core.Watermarks;
 import io.tracemark.core.keys.KeyFile;
 import io.tracemark.verifier.input.InputException;
 import io.tracemark.verifier.input.Inputs;
-import io.tracemark.verifier.text.TextPipeline;
 import io.tracemark.verifier.report.Numbers;
-import io.tracemark.verifier.text.TextNormalizer;
+import io.tracemark.verifier.text.TextPipeline;
 import io.tracemark.verifier.text.TextTokenizer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -102,7 +100,7 @@ final class DetectCommand implements Callable<Integer> {
     sc.checkKeyOption(cli, keyFile != null);
     DedupMode mode = null;
     try {
-      mode = dedup == null ? (sc.interop() ? null : DedupMode.WINDOW_AND_TOKEN) : DedupMode.parse(dedup);
+      mode = dedup == null ? null : DedupMode.parse(dedup);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cli, "--dedup: " + e.getMessage());
     }
@@ -117,7 +115,7 @@ final class DetectCommand implements Callable<Integer> {
     if (!sc.interop()) {
       KeyFile file = Common.readKey(cli, keyFile, strictKeyPermissions);
       // token ids are read as they are: only their vocabulary is compared, not the tokenizer's name
-      Common.checkKeyUse(file, sc.kgw, input.text != null ? tok.name() : null, vocab);
+      Common.checkKeyUse(file, sc.kgw(), input.text != null ? tok.name() : null, vocab);
       key = file.key();
     }
     long maxBytes = inputOptions.maxRecordBytes(cli);
@@ -150,45 +148,11 @@ final class DetectCommand implements Callable<Integer> {
             i, vocab - 1, tokens[i], InputOptions.vocabularySource(cli, sc, vocabSize, tok, vocab)));
       }
     }
-    if (sc.interop()) {
-      return exit(printInterop(cli.getOut(), sc, tokens, mode, vocab, tok));
-    }
-    GreenListSpec s = sc.kgw;
-    GreenListWatermark wm = Watermarks.greenList(key, s, vocab);
-    DetectionResult r = wm.detector(mode).detect(tokens);
+    Watermark wm = sc.watermark(key, vocab);
+    DedupMode used = mode == null ? wm.defaultDedup() : mode;
+    Detection r = wm.detector(used).detect(tokens);
     boolean detected = r.significantAt(alpha);
-    PrintWriter o = cli.getOut();
-    if (json) {
-      ObjectNode n = Json.object();
-      n.put("tokens_read", r.tokensRead());
-      n.put("tuples_scored", r.tuplesScored());
-      n.put("green", r.green());
-      n.put("green_fraction", r.greenFraction());
-      n.put("gamma", r.gamma());
-      n.put("z", r.z());
-      n.put("p_value", r.pValue());
-      n.put("log10_p", r.log10PValue());
-      n.put("alpha", alpha);
-      n.put("verdict", detected ? "detected" : "not_detected");
-      n.put("scheme", s.canonical());
-      n.put("key_id", key.keyId());
-      n.put("tokenizer", input.text != null ? tok.name() : "none (token ids)");
-      n.put("vocabulary_size", vocab);
-      n.put("dedup", mode.label());
-      o.println(Json.line(n));
-    } else if (!quiet) {
-      o.println("scheme:        " + s.canonical() + " (key " + key.keyId() + ", vocabulary "
-          + Common.vocabularyText(vocab) + ")");
-      o.println("tokens read:   " + Numbers.count(r.tokensRead()));
-      o.println("tuples scored: " + Numbers.count(r.tuplesScored()) + " (dedup " + mode.label() + ")");
-      o.println("green:         " + Numbers.count(r.green()) + " (" + Numbers.human(r.greenFraction()) + " vs gamma "
-          + Numbers.exact(s.gamma()) + ")");
-      o.println("z:             " + Numbers.human(r.z()));
-      o.println("p-value:       " + Numbers.pValue(r.pValue(), r.log10PValue()) + " (log10 p = "
-          + Numbers.human(r.log10PValue()) + ")");
-      o.println("verdict:       " + (detected ? "watermark DETECTED" : "not detected") + " at alpha "
-          + Numbers.exact(alpha));
-    }
+    print(cli.getOut(), sc, wm, r, used, vocab, tok);
     return exit(detected);
   }
 
@@ -197,70 +161,81 @@ final class DetectCommand implements Callable<Integer> {
     return detected && failOnDetect ? Tracemark.DETECTED : Tracemark.OK;
   }
 
-  private boolean printInterop(PrintWriter o, Scheme sc, int[] tokens, DedupMode mode, int vocab, TextTokenizer tok)
-      throws IOException {
-    io.tracemark.core.interop.InteropResult r = mode == null ? sc.profile.detect(tokens)
-        : sc.profile.detect(tokens, 0, tokens.length, mode);
-    DedupMode used = mode == null ? sc.profile.referenceDedup() : mode;
-    boolean detected = r.tuplesScored() > 0 && r.log10PValue() < Math.log10(alpha);
-    boolean binomial = r.statistic() == io.tracemark.api.TokenScorer.Statistic.BINOMIAL;
-    double fraction = r.tuplesScored() == 0 ? 0.0 : (binomial ? r.green() : r.score()) / r.tuplesScored();
+  /**
+   * Prints one detection, of any family: as one JSON object, or as lines for people (nothing with
+   * --quiet). Interop schemes also show their statistic, the reference's own p-value and their
+   * caveat; kgw schemes show their key id.
+   */
+  private void print(PrintWriter o, Scheme sc, Watermark wm, Detection r, DedupMode used, int vocab,
+      TextTokenizer tok) {
+    boolean binomial = r.nullDistribution() instanceof NullDistribution.Binomial;
+    boolean detected = r.significantAt(alpha);
     if (json) {
       ObjectNode n = Json.object();
       n.put("tokens_read", r.tokensRead());
       n.put("tuples_scored", r.tuplesScored());
       n.put("green", r.green());
-      n.put("green_fraction", r.tuplesScored() == 0 ? 0.0 : (double) r.green() / r.tuplesScored());
+      n.put("green_fraction", r.greenFraction());
       if (!binomial) {
         // for score sums "green" counts positions with u >= 1/2 (docs/interop.md); the statistic is "score"
-        n.put("mean_score", fraction);
+        n.put("mean_score", r.meanScore());
       }
-      if (Double.isFinite(r.gamma())) {
-        n.put("gamma", r.gamma());
+      if (binomial) {
+        n.put("gamma", ((NullDistribution.Binomial) r.nullDistribution()).gamma());
       } else {
         n.putNull("gamma");
       }
-      n.put("score", r.score());
-      n.put("statistic", r.statistic().name().toLowerCase(java.util.Locale.ROOT));
+      if (sc.interop()) {
+        n.put("score", r.score());
+        n.put("statistic", r.nullDistribution().label());
+      }
       n.put("z", r.z());
       n.put("p_value", r.pValue());
       n.put("log10_p", r.log10PValue());
-      n.put("reference_p_value", r.referencePValue());
+      r.referencePValue().ifPresent(p -> n.put("reference_p_value", p));
       n.put("alpha", alpha);
       n.put("verdict", detected ? "detected" : "not_detected");
       n.put("scheme", sc.display());
+      if (!sc.interop()) {
+        n.put("key_id", wm.keyId());
+      }
       n.put("tokenizer", input.text != null ? tok.name() : "none (token ids)");
       if (vocab == Integer.MAX_VALUE) {
-        n.putNull("vocabulary_size"); // the profile takes any id
+        n.putNull("vocabulary_size"); // the scheme takes any id
       } else {
         n.put("vocabulary_size", vocab);
       }
       n.put("dedup", used.label());
-      n.put("caveat", sc.profile.caveat());
+      if (sc.interop()) {
+        n.put("caveat", sc.interopSpec().caveat());
+      }
       o.println(Json.line(n));
-      return detected;
+      return;
     }
     if (quiet) {
-      return detected;
+      return;
     }
-    o.println("scheme:        " + sc.display() + " (vocabulary " + Common.vocabularyText(vocab) + ")");
+    o.println("scheme:        " + sc.display() + " (" + (sc.interop() ? "" : "key " + wm.keyId() + ", ")
+        + "vocabulary " + Common.vocabularyText(vocab) + ")");
     o.println("tokens read:   " + Numbers.count(r.tokensRead()));
     o.println("tuples scored: " + Numbers.count(r.tuplesScored()) + " (dedup " + used.label() + ")");
     if (binomial) {
-      o.println("green:         " + Numbers.count(r.green()) + " (" + Numbers.human(fraction) + " vs gamma "
-          + Numbers.exact(r.gamma()) + ")");
+      o.println("green:         " + Numbers.count(r.green()) + " (" + Numbers.human(r.greenFraction()) + " vs gamma "
+          + Numbers.exact(((NullDistribution.Binomial) r.nullDistribution()).gamma()) + ")");
     } else {
-      o.println("score:         " + Numbers.human(r.score()) + " (mean " + Numbers.human(fraction)
+      o.println("score:         " + Numbers.human(r.score()) + " (mean " + Numbers.human(r.meanScore())
           + " vs 1 under H0)");
     }
     o.println("z:             " + Numbers.human(r.z()));
     o.println("p-value:       " + Numbers.pValue(r.pValue(), r.log10PValue()) + " (log10 p = "
-        + Numbers.human(r.log10PValue()) + "; the reference's own p-value: " + Numbers.human(r.referencePValue())
-        + ")");
+        + Numbers.human(r.log10PValue())
+        + (r.referencePValue().isPresent() ? "; the reference's own p-value: "
+            + Numbers.human(r.referencePValue().getAsDouble()) : "") + ")");
     o.println("verdict:       " + (detected ? "watermark DETECTED" : "not detected") + " at alpha "
         + Numbers.exact(alpha));
-    o.println("caveat:        " + sc.profile.caveat());
-    return detected;
+    if (sc.interop()) {
+      o.println("caveat:        " + sc.interopSpec().caveat());
+    }
   }
 
   /**

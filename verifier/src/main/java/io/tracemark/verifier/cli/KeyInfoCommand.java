@@ -1,9 +1,8 @@
 package io.tracemark.verifier.cli;
 
+import io.tracemark.api.KeyUse;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.keys.KeyFile;
-import io.tracemark.core.keys.KeyFiles;
-import io.tracemark.core.keys.KeyUse;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -39,9 +38,9 @@ final class KeyInfoCommand implements Callable<Integer> {
       o.println(Common.fmt("{\"schema_version\":%d,\"key_id\":\"%s\",\"commitment\":\"%s\",\"created\":%s,"
           + "\"tenants\":%d,\"scheme\":%s,\"tokenizer\":%s,\"vocabulary_size\":%s}", Json.SCHEMA_VERSION, key.keyId(), key.commitment(),
           created == null ? "null" : Json.quote(created), key.tenants(),
-          Json.quote(use.scheme() == null ? KeyFiles.ANY : use.scheme().canonical()),
-          Json.quote(use.tokenizer() == null ? KeyFiles.ANY : use.tokenizer()),
-          use.vocabularySize() == 0 ? Json.quote(KeyFiles.ANY) : Integer.toString(use.vocabularySize())));
+          Json.quote(use.scheme() == null ? KeyUse.ANY_VALUE : use.scheme().canonical()),
+          Json.quote(use.tokenizer() == null ? KeyUse.ANY_VALUE : use.tokenizer()),
+          use.vocabularySize() == 0 ? Json.quote(KeyUse.ANY_VALUE) : Integer.toString(use.vocabularySize())));
     } else {
       o.println("key id:     " + key.keyId());
       o.println("commitment: " + key.commitment());

@@ -1,11 +1,11 @@
 package io.tracemark.verifier.cli;
 
-import io.tracemark.api.GreenListSpec;
+import io.tracemark.api.KeyUse;
+import io.tracemark.api.KgwSpec;
 import io.tracemark.api.WatermarkKey;
-import io.tracemark.core.interop.InteropProfiles;
-import io.tracemark.core.io.SafeFiles;
+import io.tracemark.core.internal.SafeFiles;
 import io.tracemark.core.keys.KeyFiles;
-import io.tracemark.core.keys.KeyUse;
+import io.tracemark.core.keys.Keys;
 import io.tracemark.verifier.report.SigningKey;
 import io.tracemark.verifier.text.TextTokenizer;
 import java.io.PrintWriter;
@@ -81,17 +81,17 @@ final class KeygenCommand implements Callable<Integer> {
           Common.fmt("--tenants must be between 0 and %d, was %d", WatermarkKey.MAX_TENANTS, tenants));
     }
     KeyUse use = use(cli);
-    WatermarkKey key = WatermarkKey.generate().withTenants(tenants);
-    KeyFiles.write(key, use, out);
+    WatermarkKey key = Keys.generate().withTenants(tenants).withUse(use);
+    KeyFiles.write(key, out);
     String access = access(out);
     String madeFor = Common.describeUse(use);
     if (json) {
       o.println(Common.fmt("{\"schema_version\":%d,\"key_id\":\"%s\",\"commitment\":\"%s\",\"tenants\":%d,"
           + "\"scheme\":%s,\"tokenizer\":%s,\"vocabulary_size\":%s,\"file\":%s,\"owner_only\":%s}", Json.SCHEMA_VERSION,
           key.keyId(), key.commitment(), tenants,
-          Json.quote(use.scheme() == null ? KeyFiles.ANY : use.scheme().canonical()),
-          Json.quote(use.tokenizer() == null ? KeyFiles.ANY : use.tokenizer()),
-          use.vocabularySize() == 0 ? Json.quote(KeyFiles.ANY) : Integer.toString(use.vocabularySize()),
+          Json.quote(use.scheme() == null ? KeyUse.ANY_VALUE : use.scheme().canonical()),
+          Json.quote(use.tokenizer() == null ? KeyUse.ANY_VALUE : use.tokenizer()),
+          use.vocabularySize() == 0 ? Json.quote(KeyUse.ANY_VALUE) : Integer.toString(use.vocabularySize()),
           Json.quote(out.toString()), SafeFiles.ownerOnly(out)));
     } else {
       o.println("key id:     " + key.keyId());
@@ -107,13 +107,14 @@ final class KeygenCommand implements Callable<Integer> {
 
   /** What the options say the key is for. */
   private KeyUse use(CommandLine cli) {
-    GreenListSpec s = null;
+    KgwSpec s = null;
     if (scheme != null) {
-      if (InteropProfiles.isInteropSpec(scheme)) {
+      Scheme sc = Scheme.parse(cli, scheme);
+      if (sc.interop()) {
         throw new CommandLine.ParameterException(cli, "--scheme: a watermark key is for kgw: schemes (interop "
             + "profiles carry their key in the SPEC)");
       }
-      s = Common.parseScheme(cli, scheme);
+      s = sc.kgw();
     }
     String tokName = null;
     int vocab = 0;

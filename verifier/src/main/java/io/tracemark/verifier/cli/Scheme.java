@@ -1,11 +1,13 @@
 package io.tracemark.verifier.cli;
 
-import io.tracemark.api.GreenListSpec;
+import io.tracemark.api.InteropSpec;
+import io.tracemark.api.KgwSpec;
+import io.tracemark.api.SchemeSpec;
 import io.tracemark.api.TokenScorer;
+import io.tracemark.api.Watermark;
 import io.tracemark.api.WatermarkKey;
-import io.tracemark.core.interop.InteropProfile;
-import io.tracemark.core.interop.InteropProfiles;
-import io.tracemark.core.interop.InteropSpec;
+import io.tracemark.core.Watermarks;
+import io.tracemark.core.keys.Keys;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.Optional;
@@ -13,65 +15,79 @@ import java.util.function.Function;
 import picocli.CommandLine;
 
 /**
- * The {@code --scheme} of a command: tracemark's own {@code kgw:} green list (keyed by a key file)
- * or an interoperability profile ({@code lmw:}, {@code hf:}, {@code vllm:}) whose key is part of
- * the specification. Only the redacted form of an interop specification is ever printed.
+ * The {@code --scheme} of a command: a {@link SchemeSpec}, either tracemark's own {@code kgw:}
+ * green list (keyed by a key file) or another system's watermark ({@code lmw:}, {@code hf:},
+ * {@code vllm:}) whose key is part of the specification. Only the redacted form of a specification
+ * is ever printed.
  */
 final class Scheme {
-  final GreenListSpec kgw;
-  final InteropProfile profile;
+  final SchemeSpec spec;
 
-  private Scheme(GreenListSpec kgw, InteropProfile profile) {
-    this.kgw = kgw;
-    this.profile = profile;
+  private Scheme(SchemeSpec spec) {
+    this.spec = spec;
   }
 
+  /** Parses {@code --scheme}; a bad SPEC is a usage error of that option. */
   static Scheme parse(CommandLine cli, String text) {
-    if (InteropProfiles.isInteropSpec(text)) {
-      try {
-        return new Scheme(null, InteropProfiles.parse(text));
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(cli, "--scheme: " + e.getMessage());
-      }
+    try {
+      return new Scheme(SchemeSpec.parse(text));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(cli, "--scheme: " + e.getMessage());
     }
-    return new Scheme(Common.parseScheme(cli, text), null);
   }
 
+  /** Whether the key is in the specification (another system's watermark). */
   boolean interop() {
-    return profile != null;
+    return spec.carriesKey();
+  }
+
+  /** The kgw specification; only when {@link #interop()} is false. */
+  KgwSpec kgw() {
+    return (KgwSpec) spec;
+  }
+
+  /** The interop specification; only when {@link #interop()} is true. */
+  InteropSpec interopSpec() {
+    return (InteropSpec) spec;
   }
 
   /** What reports and outputs show: the canonical kgw spec, or the interop spec with its key redacted. */
   String display() {
-    return interop() ? profile.spec().redacted() : kgw.canonical();
+    return spec.redacted();
   }
 
-  /** The interop profile's key parameter is part of the SPEC; the key file applies to kgw only. */
+  /** The interop families' key parameter is part of the SPEC; the key file applies to kgw only. */
   void checkKeyOption(CommandLine cli, boolean keyGiven) {
     if (interop() && keyGiven) {
-      throw new CommandLine.ParameterException(cli, "--key does not apply to " + profile.spec().family()
-          + ": schemes (their key is the " + profile.spec().keyParameter() + " parameter of --scheme)");
+      throw new CommandLine.ParameterException(cli, "--key does not apply to " + spec.family()
+          + ": schemes (their key is the " + interopSpec().keyParameter() + " parameter of --scheme)");
     }
     if (!interop() && !keyGiven) {
       throw new CommandLine.ParameterException(cli, "--key is required for kgw: schemes");
     }
   }
 
-  /** A scorer for a control key derived from a (random) tracemark key. */
-  Function<WatermarkKey, TokenScorer> controlScorers() {
-    return k -> profile.withKey(ByteBuffer.wrap(k.derive("tracemark/interop-control-key", 8)).getLong()).scorer();
+  /** The watermark of this scheme: keyed by {@code key} for kgw, by the SPEC's key (and {@code key} null) otherwise. */
+  Watermark watermark(WatermarkKey key, int vocabularySize) {
+    return Watermarks.create(key, spec, vocabularySize);
+  }
+
+  /** For an interop scheme, the scorer of the same scheme under a control key derived from a (random) tracemark key. */
+  Function<WatermarkKey, TokenScorer> controlScorers(int vocabularySize) {
+    return k -> Watermarks.create(null, interopSpec().withKey(
+        ByteBuffer.wrap(Keys.derive(k, "tracemark/interop-control-key", 8)).getLong()), vocabularySize).scorer();
   }
 
   /**
-   * A public commitment to an interop profile's key under a new random salt, with the salt and
-   * the warning about how guessable the family's keys are; see {@link InteropSpec#commitment}.
+   * A public commitment to an interop scheme's key under a new random salt, with the salt and the
+   * warning about how guessable the family's keys are; see {@link Keys#commitment}.
    */
   InteropCommitment interopCommitment() {
-    byte[] salt = new byte[InteropSpec.SALT_LENGTH];
+    byte[] salt = new byte[Keys.COMMITMENT_SALT_LENGTH];
     new SecureRandom().nextBytes(salt);
-    Optional<String> c = profile.spec().commitment(salt);
-    return new InteropCommitment(c.orElse("none (" + profile.spec().family() + " keys are guessable: see warning)"),
-        c.isPresent() ? salt : null, profile.spec().keyWarning());
+    Optional<String> c = Keys.commitment(interopSpec(), salt);
+    return new InteropCommitment(c.orElse("none (" + spec.family() + " keys are guessable: see warning)"),
+        c.isPresent() ? salt : null, interopSpec().keyWarning());
   }
 
   /** The commitment text for the report (or why there is none), its salt (null when none) and the warning. */

@@ -3,7 +3,8 @@ package io.tracemark.verifier.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tracemark.api.DedupMode;
-import io.tracemark.api.GreenListSpec;
+import io.tracemark.api.NullDistribution;
+import io.tracemark.api.Watermark;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
 import io.tracemark.core.keys.KeyFile;
@@ -207,7 +208,7 @@ final class VerifyCommand implements Callable<Integer> {
     WatermarkKey key = null;
     if (!sc.interop()) {
       KeyFile file = Common.readKey(cli, keyFile, strictKeyPermissions);
-      Common.checkKeyUse(file, sc.kgw, tok.name(), vocab);
+      Common.checkKeyUse(file, sc.kgw(), tok.name(), vocab);
       key = file.key();
     }
     SigningKey signer = signKey == null ? null : Common.readSigningKey(cli, signKey, strictKeyPermissions);
@@ -233,11 +234,12 @@ final class VerifyCommand implements Callable<Integer> {
     warnNotRead(cli, reader, ref);
     InheritanceVerifier.Builder builder;
     if (sc.interop()) {
-      builder = InheritanceVerifier.builder().scorer(sc.profile.spec().family() + "-key", sc.profile.scorer())
-          .controlKeys(controlKeys, sc.controlScorers());
+      Watermark wm = sc.watermark(null, vocab);
+      builder = InheritanceVerifier.builder().scorer(wm.keyId(), wm.scorer())
+          .controlKeys(controlKeys, sc.controlScorers(vocab));
     } else {
-      builder = tenantCount > 0 ? InheritanceVerifier.greenListTenants(key, tenantCount, sc.kgw, vocab)
-          : InheritanceVerifier.greenList(key, sc.kgw, vocab);
+      builder = tenantCount > 0 ? InheritanceVerifier.greenListTenants(key, tenantCount, sc.kgw(), vocab)
+          : InheritanceVerifier.greenList(key, sc.kgw(), vocab);
     }
     if (tapeMemory != null) {
       builder.tapeMemoryBudget(tapeMemory << 20);
@@ -263,7 +265,7 @@ final class VerifyCommand implements Callable<Integer> {
           return it.next().tokens();
         }
       };
-      int h = sc.interop() ? sc.profile.scorer().contextWidth() : sc.kgw.contextWidth();
+      int h = sc.spec.contextWidth();
       try (ref) {
         phi = filterTop != null ? ReferenceFilter.topN(h, texts, filterTop)
             : filterMinCount != null ? ReferenceFilter.minCount(h, texts, filterMinCount)
@@ -288,7 +290,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     EvidenceReport.Context context = new EvidenceReport.Context(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
         sc.display(), sc.interop() ? "interop" : Watermarks.FORMAT_VERSION, vocab,
-        sc.interop() ? "none (the key is the " + sc.profile.spec().keyParameter() + " of the scheme)" : key.keyId(),
+        sc.interop() ? "none (the key is the " + sc.interopSpec().keyParameter() + " of the scheme)" : key.keyId(),
         sc.interop() ? commitment.commitment() : key.commitment(),
         sc.interop() ? null : key.created().map(Object::toString).orElse(null), tenantCount,
         vocabSize != null ? tok.name() + " (vocabulary size set to " + vocab + ")" : tok.name(),
@@ -297,7 +299,7 @@ final class VerifyCommand implements Callable<Integer> {
         reader.skippedCount());
     ObjectNode tree = EvidenceReport.toTree(context, result);
     if (sc.interop()) {
-      ((ObjectNode) tree.get("scheme")).put("caveat", sc.profile.caveat());
+      ((ObjectNode) tree.get("scheme")).put("caveat", sc.interopSpec().caveat());
       EvidenceReport.interopKeyNote(tree, commitment.salt(), commitment.warning());
     }
     listNotRead(tree, reader, ref);
@@ -379,9 +381,9 @@ final class VerifyCommand implements Callable<Integer> {
         + Numbers.count(tree.get("skipped").get("count").asLong()) + " skipped)");
     o.println("tokens read:   " + Numbers.count(r.tokensRead()));
     o.println("tuples scored: " + Numbers.count(r.tuplesScored()));
-    if (r.statistic() == io.tracemark.api.TokenScorer.Statistic.BINOMIAL) {
+    if (r.nullDistribution() instanceof NullDistribution.Binomial) {
       o.println("green:         " + Numbers.human(r.score()) + " (" + Numbers.human(r.rate()) + " vs gamma "
-          + Numbers.exact(r.gamma()) + ")");
+          + Numbers.exact(((NullDistribution.Binomial) r.nullDistribution()).gamma()) + ")");
     } else {
       o.println("score:         " + Numbers.human(r.score()) + " (mean " + Numbers.human(r.rate())
           + " vs 1 under H0)");

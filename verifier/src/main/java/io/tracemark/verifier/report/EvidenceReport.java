@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tracemark.core.io.SafeFiles;
+import io.tracemark.api.NullDistribution;
+import io.tracemark.core.internal.SafeFiles;
 import io.tracemark.verifier.InheritanceResult;
 import io.tracemark.verifier.InheritanceResult.SkippedRecord;
 import io.tracemark.verifier.Version;
@@ -104,7 +105,7 @@ public final class EvidenceReport {
     scheme.put("spec", c.scheme());
     scheme.put("format_version", c.formatVersion());
     scheme.put("vocabulary_size", c.vocabularySize());
-    scheme.put("statistic", r.statistic().name().toLowerCase(java.util.Locale.ROOT));
+    scheme.put("statistic", r.nullDistribution().label());
 
     ObjectNode key = root.putObject("key");
     key.put("key_id", c.keyId());
@@ -139,7 +140,11 @@ public final class EvidenceReport {
     stats.put("tuples_scored", r.tuplesScored());
     stats.put("green", r.score());
     stats.put("green_fraction", r.rate());
-    number(stats, "gamma", r.gamma());
+    if (r.nullDistribution() instanceof NullDistribution.Binomial) {
+      stats.put("gamma", ((NullDistribution.Binomial) r.nullDistribution()).gamma());
+    } else {
+      stats.putNull("gamma"); // score sums have no green rate under H0
+    }
     stats.put("z", r.z());
     stats.put("p_value", r.pValue());
     stats.put("log10_p", r.log10P());
@@ -211,14 +216,6 @@ public final class EvidenceReport {
     env.put("os_arch", System.getProperty("os.arch"));
     env.put("available_processors", Runtime.getRuntime().availableProcessors());
     return root;
-  }
-
-  private static void number(ObjectNode node, String field, double v) {
-    if (Double.isFinite(v)) {
-      node.put(field, v);
-    } else {
-      node.putNull(field);
-    }
   }
 
   private static void files(ArrayNode array, List<InputFile> files) {

@@ -3,7 +3,8 @@ package io.tracemark.verifier.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tracemark.core.io.SafeFiles;
+import io.tracemark.core.internal.Digests;
+import io.tracemark.core.internal.SafeFiles;
 import io.tracemark.verifier.input.InputException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +12,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
@@ -178,13 +177,7 @@ public final class SigningKey {
 
     PublicKey(byte[] encoded) {
       this.encoded = encoded.clone();
-      try {
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        sha.update("tracemark/signing-key-id/v1\0".getBytes(StandardCharsets.US_ASCII));
-        this.keyId = HexFormat.of().formatHex(sha.digest(encoded), 0, 8);
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException("SHA-256 unavailable", e);
-      }
+      this.keyId = HexFormat.of().formatHex(Digests.sha256("tracemark/signing-key-id/v1\0", encoded), 0, 8);
     }
 
     /** 16 hex characters naming the key. */

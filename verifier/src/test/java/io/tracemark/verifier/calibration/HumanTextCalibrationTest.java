@@ -3,9 +3,9 @@ package io.tracemark.verifier.calibration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tracemark.api.DedupMode;
-import io.tracemark.api.DetectionResult;
+import io.tracemark.api.Detection;
 import io.tracemark.api.Detector;
-import io.tracemark.api.GreenListSpec;
+import io.tracemark.api.KgwSpec;
 import io.tracemark.api.Seeding;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
@@ -50,17 +50,17 @@ class HumanTextCalibrationTest {
       for (int i = 0; i < 32; i++) {
         secret[i] = (byte) r.nextInt();
       }
-      GreenListSpec spec;
+      KgwSpec spec;
       switch (k % 4) {
-        case 0: spec = GreenListSpec.of(0.25, 2, 1); break;
-        case 1: spec = GreenListSpec.of(0.25, 2, 4); break;
-        case 2: spec = GreenListSpec.of(0.5, 2, 2); break;
-        default: spec = new GreenListSpec(0.25, 2, 3, Seeding.SELF, 40); break;
+        case 0: spec = KgwSpec.of(0.25, 2, 1); break;
+        case 1: spec = KgwSpec.of(0.25, 2, 4); break;
+        case 2: spec = KgwSpec.of(0.5, 2, 2); break;
+        default: spec = new KgwSpec(0.25, 2, 3, Seeding.SELF, 40); break;
       }
-      Detector detector = Watermarks.greenList(WatermarkKey.fromBytes(secret), spec, vocab)
+      Detector detector = Watermarks.create(WatermarkKey.fromBytes(secret), spec, vocab)
           .detector(DedupMode.WINDOW_AND_TOKEN);
       for (int[] doc : docs) {
-        DetectionResult res = detector.detect(doc);
+        Detection res = detector.detect(doc);
         sequences++;
         for (int a = 0; a < alphas.length; a++) {
           flagged[a] += res.significantAt(alphas[a]) ? 1 : 0;

@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tracemark.api.GreenListSpec;
-import io.tracemark.api.GreenListWatermark;
-import io.tracemark.api.Sampler;
-import io.tracemark.api.Samplers;
+import io.tracemark.api.KgwSpec;
+import io.tracemark.api.TokenSampler;
+import io.tracemark.api.Watermark;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
 import io.tracemark.core.keys.KeyFiles;
+import io.tracemark.core.keys.Keys;
+import io.tracemark.core.sampling.Samplers;
 import io.tracemark.verifier.report.EvidenceReport;
 import io.tracemark.verifier.report.SigningKey;
 import java.io.ByteArrayOutputStream;
@@ -79,9 +80,9 @@ class CliTest {
     assertThat(run("keygen", "--signing", "--out", signerFile.toString()).code()).isZero();
   }
 
-  static int[] watermarked(GreenListWatermark wm, int n, long seed) {
+  static int[] watermarked(Watermark wm, int n, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
-    Sampler sampler = Samplers.multinomial(random);
+    TokenSampler sampler = Samplers.multinomial(random);
     int[] tokens = new int[n];
     float[] logits = new float[VOCAB];
     for (int i = 0; i < n; i++) {
@@ -89,7 +90,7 @@ class CliTest {
         logits[t] = (float) (-0.6 * Math.log(t + 1.0) + 1.5 * random.nextGaussian());
       }
       if (wm != null) {
-        wm.apply(tokens, i, logits);
+        wm.bias().orElseThrow().apply(tokens, i, logits);
       }
       tokens[i] = sampler.sample(logits);
     }
@@ -106,7 +107,7 @@ class CliTest {
     return p;
   }
 
-  static List<String> records(GreenListWatermark wm, int count, long seed) {
+  static List<String> records(Watermark wm, int count, long seed) {
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       lines.add("{\"id\":\"r" + i + "\",\"tokens\":[" + ids(watermarked(wm, 80, seed + i)) + "]}");
@@ -150,7 +151,7 @@ class CliTest {
 
   @Test
   void detectFindsWatermarkedTokensAndClearsOthers() throws IOException {
-    GreenListWatermark wm = Watermarks.greenList(key, GreenListSpec.parse(SPEC), VOCAB);
+    Watermark wm = Watermarks.create(key, KgwSpec.parse(SPEC), VOCAB);
     Run pos = run("detect", "--key", keyFile.toString(), "--scheme", SPEC, "--vocab-size", "4000", "--tokens",
         ids(watermarked(wm, 200, 1)), "--json");
     assertThat(pos.code()).isZero();
@@ -183,7 +184,7 @@ class CliTest {
 
   @Test
   void verifyWritesASignedReportThatReportVerifyAccepts() throws IOException {
-    GreenListWatermark wm = Watermarks.greenList(key, GreenListSpec.parse(SPEC), VOCAB);
+    Watermark wm = Watermarks.create(key, KgwSpec.parse(SPEC), VOCAB);
     Path suspect = jsonl("suspect.jsonl", records(wm, 10, 100));
     Path out = dir.resolve("report-ok");
     Run r = run("verify", "--key", keyFile.toString(), "--scheme", SPEC, "--vocab-size", "4000", "--suspect",
@@ -222,7 +223,7 @@ class CliTest {
 
   @Test
   void aReportWithAnyByteChangedFailsReportVerify() throws IOException {
-    GreenListWatermark wm = Watermarks.greenList(key, GreenListSpec.parse(SPEC), VOCAB);
+    Watermark wm = Watermarks.create(key, KgwSpec.parse(SPEC), VOCAB);
     Path suspect = jsonl("tamper.jsonl", records(wm, 3, 300));
     Path out = dir.resolve("report-tamper");
     assertThat(run("verify", "--key", keyFile.toString(), "--scheme", SPEC, "--vocab-size", "4000", "--suspect",
@@ -321,7 +322,7 @@ class CliTest {
 
   @Test
   void skippedBadRecordsAreCountedAndListedInTheReport() throws IOException {
-    GreenListWatermark wm = Watermarks.greenList(key, GreenListSpec.parse(SPEC), VOCAB);
+    Watermark wm = Watermarks.create(key, KgwSpec.parse(SPEC), VOCAB);
     List<String> lines = new ArrayList<>(records(wm, 3, 500));
     lines.add("{\"tokens\":[1,2,");
     lines.add("{\"tokens\":\"abc\"}");
@@ -406,7 +407,7 @@ class CliTest {
 
   @Test
   void aWatermarkedPromptCopiedIntoTheAnswerIsNotInheritanceUnlessExclusionIsOff() throws IOException {
-    GreenListWatermark wm = Watermarks.greenList(key, GreenListSpec.parse(SPEC), VOCAB);
+    Watermark wm = Watermarks.create(key, KgwSpec.parse(SPEC), VOCAB);
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       int[] prompt = watermarked(wm, 120, 1000 + i);
@@ -427,8 +428,8 @@ class CliTest {
   void tenantKeysAreTestedTogetherAndTheLeakingTenantIsNamed() throws IOException {
     Path master = dir.resolve("master.json");
     KeyFiles.write(fixedKey("master").withTenants(5), master);
-    GreenListWatermark tenant3 = Watermarks.greenList(KeyFiles.read(master).tenant(3),
-        GreenListSpec.parse(SPEC), VOCAB);
+    Watermark tenant3 = Watermarks.create(Keys.tenant(KeyFiles.read(master), 3),
+        KgwSpec.parse(SPEC), VOCAB);
     Path suspect = jsonl("tenant.jsonl", records(tenant3, 6, 700));
     Run r = run("verify", "--key", master.toString(), "--scheme", SPEC, "--vocab-size", "4000", "--suspect",
         suspect.toString(), "--control-keys", "10", "--out", dir.resolve("out-tenant").toString(), "--json");
@@ -441,7 +442,7 @@ class CliTest {
 
   @Test
   void theReferenceFilterIsBuiltFromTheOwnersCorpusAndRecorded() throws IOException {
-    GreenListWatermark wm = Watermarks.greenList(key, GreenListSpec.parse(SPEC), VOCAB);
+    Watermark wm = Watermarks.create(key, KgwSpec.parse(SPEC), VOCAB);
     List<String> owner = records(wm, 4, 800);
     Path ownerFile = jsonl("owner.jsonl", owner);
     List<String> suspect = new ArrayList<>(owner);
@@ -461,7 +462,7 @@ class CliTest {
   /** Runs last by name order is not guaranteed, so it runs every command itself before checking. */
   @Test
   void theKeyBytesAppearInNoOutputReportOrLog() throws IOException {
-    GreenListWatermark wm = Watermarks.greenList(key, GreenListSpec.parse(SPEC), VOCAB);
+    Watermark wm = Watermarks.create(key, KgwSpec.parse(SPEC), VOCAB);
     Path suspect = jsonl("secrecy.jsonl", records(wm, 3, 900));
     Path out = dir.resolve("report-secrecy");
     run("key-info", "--key", keyFile.toString());

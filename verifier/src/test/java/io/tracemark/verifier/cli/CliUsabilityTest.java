@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tracemark.api.GreenListSpec;
-import io.tracemark.api.GreenListWatermark;
+import io.tracemark.api.KgwSpec;
+import io.tracemark.api.Watermark;
 import io.tracemark.api.WatermarkKey;
-import io.tracemark.core.keys.KeyFiles;
 import io.tracemark.core.Watermarks;
+import io.tracemark.core.keys.KeyFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -54,7 +54,7 @@ class CliUsabilityTest {
     keyFile = dir.resolve("key.json");
     WatermarkKey key = CliTest.fixedKey("usability");
     KeyFiles.write(key, keyFile);
-    GreenListWatermark wm = Watermarks.greenList(key, GreenListSpec.parse(SPEC), CliTest.VOCAB);
+    Watermark wm = Watermarks.create(key, KgwSpec.parse(SPEC), CliTest.VOCAB);
     marked = CliTest.ids(CliTest.watermarked(wm, 300, 11));
     plain = CliTest.ids(CliTest.watermarked(null, 300, 12));
   }

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tracemark.api.GreenListSpec;
-import io.tracemark.api.GreenListWatermark;
+import io.tracemark.api.KgwSpec;
+import io.tracemark.api.SchemeSpec;
+import io.tracemark.api.Watermark;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
-import io.tracemark.core.interop.InteropProfiles;
 import io.tracemark.core.keys.KeyFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +41,7 @@ class HardeningCliTest {
   }
 
   Path suspect(String name, WatermarkKey key) throws IOException {
-    GreenListWatermark wm = Watermarks.greenList(key, GreenListSpec.parse(SPEC), CliTest.VOCAB);
+    Watermark wm = Watermarks.create(key, KgwSpec.parse(SPEC), CliTest.VOCAB);
     Path p = dir.resolve(name);
     Files.write(p, CliTest.records(wm, 3, 40));
     return p;
@@ -219,7 +219,7 @@ class HardeningCliTest {
     String everything = report + Files.readString(out.resolve("report.html")) + r.out() + r.err();
     assertThat(everything).doesNotContain("8675309");
     // an enumeration of keys 0 … 10^7 finds the key from any unsalted digest of its SPEC: there is none
-    String canonical = InteropProfiles.parse(spec).spec().canonical();
+    String canonical = SchemeSpec.parse(spec).canonical();
     for (String digest : List.of(sha256("tracemark/interop-spec-commitment/v1\0" + canonical), sha256(canonical),
         sha256("8675309"))) {
       assertThat(everything).doesNotContain(digest);

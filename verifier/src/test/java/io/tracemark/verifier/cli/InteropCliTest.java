@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tracemark.api.BiasScheme;
-import io.tracemark.api.Sampler;
-import io.tracemark.api.Samplers;
-import io.tracemark.core.interop.InteropProfile;
-import io.tracemark.core.interop.InteropProfiles;
+import io.tracemark.api.InteropSpec;
+import io.tracemark.api.SchemeSpec;
+import io.tracemark.api.TokenSampler;
+import io.tracemark.core.Watermarks;
+import io.tracemark.core.sampling.Samplers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ class InteropCliTest {
 
   static int[] generate(BiasScheme bias, int n, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
-    Sampler sampler = Samplers.multinomial(random);
+    TokenSampler sampler = Samplers.multinomial(random);
     int[] tokens = new int[n];
     tokens[0] = random.nextInt(4000);
     float[] logits = new float[4000];
@@ -52,8 +53,7 @@ class InteropCliTest {
 
   @Test
   void detectAndVerifyWithAnLmWatermarkingProfile() throws Exception {
-    InteropProfile profile = InteropProfiles.parse(SPEC);
-    BiasScheme bias = profile.biasScheme().orElseThrow();
+    BiasScheme bias = Watermarks.create((InteropSpec) SchemeSpec.parse(SPEC)).bias().orElseThrow();
     CliTest.Run d = CliTest.run("detect", "--scheme", SPEC, "--tokens", ids(generate(bias, 300, 1)), "--json");
     assertThat(d.code()).as(d.err()).isZero();
     JsonNode n = JSON.readTree(d.out());

@@ -1,9 +1,7 @@
 package io.tracemark.core.interop;
 
+import io.tracemark.core.internal.Digests;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * vLLM's {@code philox4x32-10-v1} watermark PRF ({@code vllm/v1/watermarking/prfs/philox.py}): a
@@ -20,7 +18,6 @@ import java.security.NoSuchAlgorithmException;
  * <p>Immutable and thread-safe.
  */
 final class PhiloxPrf {
-  static final String VERSION = "philox4x32-10-v1";
   private static final int M0 = 0xD2511F53;
   private static final int M1 = 0xCD9E8D57;
   private static final int W0 = 0x9E3779B9;
@@ -104,13 +101,6 @@ final class PhiloxPrf {
 
   /** vLLM {@code derive_watermark_key}: the first 8 bytes (big-endian) of SHA-256(domain ‖ key as 8 bytes big-endian). */
   static long deriveKey(long key, String domain) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(domain.getBytes(StandardCharsets.US_ASCII));
-      sha.update(ByteBuffer.allocate(8).putLong(key).array());
-      return ByteBuffer.wrap(sha.digest()).getLong();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-    }
+    return ByteBuffer.wrap(Digests.sha256(domain, ByteBuffer.allocate(8).putLong(key).array())).getLong();
   }
 }

@@ -1,5 +1,6 @@
 package io.tracemark.core.interop;
 
+import io.tracemark.core.stats.PValues;
 import org.apache.commons.math3.special.Erf;
 
 /**

@@ -1,7 +1,7 @@
 package io.tracemark.core.interop;
 
+import io.tracemark.api.LmwSpec;
 import java.math.BigInteger;
-import java.util.Locale;
 
 /**
  * The context-to-seed functions of lm-watermarking ({@code alternative_prf_schemes.py}) and of the
@@ -66,127 +66,91 @@ final class TorchPrf {
     int seed(int[] ids, int off, int h);
   }
 
-  /** lm-watermarking's PRF names ({@code prf_lookup}). */
-  enum LmwPrf {
-    ADDITIVE("additive_prf", 1),
-    MULTIPLICATIVE("multiplicative_prf", 1),
-    MINFUNC("minfunc_prf", 1),
-    SIMPLE_SKIP("simple_skip_prf", 1),
-    SKIPGRAM("skipgram_prf", 1),
-    ANCHORED_SKIPGRAM("anchored_skipgram_prf", 1),
-    MINHASH("minhash_prf", 1),
-    ANCHORED_MINHASH("anchored_minhash_prf", 1),
-    MINSKIPGRAM("minskipgram_prf", 2),
-    NONCOMM("noncomm_prf", 1),
-    POSITION("position_prf", 1);
+  /** lm-watermarking's seed function {@code prf} with salt (hash key) {@code salt} and its global table. */
+  static SeedFunction lmw(LmwSpec.Prf prf, long salt) {
+    return lmw(prf, salt, LmwTable.TABLE);
+  }
 
-    final String pythonName;
-    final int minContextWidth;
-
-    LmwPrf(String pythonName, int minContextWidth) {
-      this.pythonName = pythonName;
-      this.minContextWidth = minContextWidth;
-    }
-
-    static LmwPrf parse(String name) {
-      for (LmwPrf p : values()) {
-        if (p.pythonName.equals(name)) {
-          return p;
-        }
-      }
-      StringBuilder names = new StringBuilder();
-      for (LmwPrf p : values()) {
-        names.append(names.length() == 0 ? "" : ", ").append(p.pythonName);
-      }
-      throw new IllegalArgumentException(
-          String.format(Locale.ROOT, "prf must be one of %s, was \"%s\"", names, name));
-    }
-
-    /** The seed function with salt (hash key) {@code salt} and lm-watermarking's global table. */
-    SeedFunction with(long salt) {
-      return with(salt, LmwTable.TABLE);
-    }
-
-    SeedFunction with(long salt, int[] table) {
-      switch (this) {
-        case ADDITIVE:
-          return (ids, off, h) -> {
-            long sum = 0;
-            for (int i = 0; i < h; i++) {
-              sum += ids[off + i];
+  /** lm-watermarking's seed function {@code prf} with salt {@code salt} and the {@code hashint} table {@code table}. */
+  static SeedFunction lmw(LmwSpec.Prf prf, long salt, int[] table) {
+    switch (prf) {
+      case ADDITIVE:
+        return (ids, off, h) -> {
+          long sum = 0;
+          for (int i = 0; i < h; i++) {
+            sum += ids[off + i];
+          }
+          return seedOfProduct(salt, sum);
+        };
+      case MULTIPLICATIVE:
+        return (ids, off, h) -> {
+          long prod = 1;
+          for (int i = 0; i < h; i++) {
+            prod *= ids[off + i];
+          }
+          return seedOfProduct(salt, prod);
+        };
+      case MINFUNC:
+        return (ids, off, h) -> {
+          long min = Long.MAX_VALUE;
+          for (int i = 0; i < h; i++) {
+            min = Math.min(min, ids[off + i]);
+          }
+          return seedOfProduct(salt, min);
+        };
+      case SIMPLE_SKIP:
+        return (ids, off, h) -> {
+          long prod = 1;
+          for (int i = 0; i < h; i += 2) {
+            prod *= hashint(table, salt * ids[off + i]);
+          }
+          return seedOfPython(prod);
+        };
+      case SKIPGRAM:
+        return (ids, off, h) -> seedOfPython(hashint(table, salt * ids[off]));
+      case ANCHORED_SKIPGRAM:
+        return (ids, off, h) ->
+            seedOfPython(hashint(table, salt * ids[off]) * hashint(table, salt * ids[off + h - 1]));
+      case MINHASH:
+        return (ids, off, h) -> {
+          long min = Long.MAX_VALUE;
+          for (int i = 0; i < h; i++) {
+            min = Math.min(min, hashint(table, salt * ids[off + i]));
+          }
+          return seedOfPython(min);
+        };
+      case ANCHORED_MINHASH:
+        return anchoredMinhash(salt, table);
+      case MINSKIPGRAM:
+        return (ids, off, h) -> {
+          long min = Long.MAX_VALUE;
+          for (int i = 0; i < h; i++) {
+            long a = hashint(table, salt * ids[off + i]);
+            for (int j = i + 1; j < h; j++) {
+              min = Math.min(min, a * hashint(table, salt * ids[off + j]));
             }
-            return seedOfProduct(salt, sum);
-          };
-        case MULTIPLICATIVE:
-          return (ids, off, h) -> {
-            long prod = 1;
-            for (int i = 0; i < h; i++) {
-              prod *= ids[off + i];
-            }
-            return seedOfProduct(salt, prod);
-          };
-        case MINFUNC:
-          return (ids, off, h) -> {
-            long min = Long.MAX_VALUE;
-            for (int i = 0; i < h; i++) {
-              min = Math.min(min, ids[off + i]);
-            }
-            return seedOfProduct(salt, min);
-          };
-        case SIMPLE_SKIP:
-          return (ids, off, h) -> {
-            long prod = 1;
-            for (int i = 0; i < h; i += 2) {
-              prod *= hashint(table, salt * ids[off + i]);
-            }
-            return seedOfPython(prod);
-          };
-        case SKIPGRAM:
-          return (ids, off, h) -> seedOfPython(hashint(table, salt * ids[off]));
-        case ANCHORED_SKIPGRAM:
-          return (ids, off, h) ->
-              seedOfPython(hashint(table, salt * ids[off]) * hashint(table, salt * ids[off + h - 1]));
-        case MINHASH:
-          return (ids, off, h) -> {
-            long min = Long.MAX_VALUE;
-            for (int i = 0; i < h; i++) {
-              min = Math.min(min, hashint(table, salt * ids[off + i]));
-            }
-            return seedOfPython(min);
-          };
-        case ANCHORED_MINHASH:
-          return anchoredMinhash(salt, table);
-        case MINSKIPGRAM:
-          return (ids, off, h) -> {
-            long min = Long.MAX_VALUE;
-            for (int i = 0; i < h; i++) {
-              long a = hashint(table, salt * ids[off + i]);
-              for (int j = i + 1; j < h; j++) {
-                min = Math.min(min, a * hashint(table, salt * ids[off + j]));
-              }
-            }
-            return seedOfPython(min);
-          };
-        case NONCOMM:
-          return (ids, off, h) -> {
-            long key = salt;
-            for (int i = 0; i < h; i++) {
-              key *= hashint(table, key * ids[off + i]);
-              key = Math.floorMod(key, 1L << 32);
-            }
-            return seedOfPython(key);
-          };
-        case POSITION:
-          return (ids, off, h) -> {
-            long sum = 0;
-            for (int i = 0; i < h; i++) {
-              sum += salt * ids[off + i] * (i + 1);
-            }
-            return seedOfPython(sum);
-          };
-        default:
-          throw new AssertionError(this);
-      }
+          }
+          return seedOfPython(min);
+        };
+      case NONCOMM:
+        return (ids, off, h) -> {
+          long key = salt;
+          for (int i = 0; i < h; i++) {
+            key *= hashint(table, key * ids[off + i]);
+            key = Math.floorMod(key, 1L << 32);
+          }
+          return seedOfPython(key);
+        };
+      case POSITION:
+        return (ids, off, h) -> {
+          long sum = 0;
+          for (int i = 0; i < h; i++) {
+            sum += salt * ids[off + i] * (i + 1);
+          }
+          return seedOfPython(sum);
+        };
+      default:
+        throw new AssertionError(prf);
     }
   }
 

@@ -1,9 +1,10 @@
 package io.tracemark.core.keys;
 
 import io.tracemark.api.Checks;
-import io.tracemark.api.GreenListSpec;
+import io.tracemark.api.KeyUse;
+import io.tracemark.api.KgwSpec;
 import io.tracemark.api.WatermarkKey;
-import io.tracemark.core.io.SafeFiles;
+import io.tracemark.core.internal.SafeFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -28,7 +29,7 @@ import java.util.Map;
  * and the base64 secret.
  *
  * <pre>{@code
- * KeyFiles.write(WatermarkKey.generate(), Path.of("key.json"));   // owner-only, never overwrites
+ * KeyFiles.write(Keys.generate(), Path.of("key.json"));   // owner-only, never overwrites
  * WatermarkKey key = KeyFiles.read(Path.of("key.json"));
  * }</pre>
  *
@@ -46,24 +47,19 @@ public final class KeyFiles {
   public static final String FORMAT = "tracemark-watermark-key";
   /** The key file version this build writes and reads. */
   public static final int VERSION = 1;
-  /** The value of a {@code scheme}, {@code tokenizer} or {@code vocabulary_size} field that records nothing. */
-  public static final String ANY = "any";
   /** A key file is small; a larger file is refused unread. */
   static final int MAX_BYTES = 64 * 1024;
 
-  /** Writes a new key file for any use; see {@link #write(WatermarkKey, KeyUse, Path)}. */
-  public static void write(WatermarkKey key, Path path) throws IOException {
-    write(key, KeyUse.ANY, path);
-  }
-
   /**
-   * Writes a new key file, owner-only ({@code rw-------}), recording what the key is for.
+   * Writes a new key file, owner-only ({@code rw-------}), recording what the key records: its
+   * creation time, tenant count and use ({@link WatermarkKey#use()}).
    *
    * @throws java.nio.file.FileAlreadyExistsException when anything has that name
    * @throws java.nio.file.FileSystemException when the directory is not safe for a secret
    *     ({@link SafeFiles#createSecret})
    */
-  public static void write(WatermarkKey key, KeyUse use, Path path) throws IOException {
+  public static void write(WatermarkKey key, Path path) throws IOException {
+    KeyUse use = key.use();
     Map<String, String> fields = new LinkedHashMap<>();
     fields.put("format", FlatJson.quote(FORMAT));
     fields.put("version", Integer.toString(VERSION));
@@ -71,9 +67,9 @@ public final class KeyFiles {
     fields.put("commitment", FlatJson.quote(key.commitment()));
     key.created().ifPresent(c -> fields.put("created", FlatJson.quote(c.toString())));
     fields.put("tenants", Integer.toString(key.tenants()));
-    fields.put("scheme", FlatJson.quote(use.scheme() == null ? ANY : use.scheme().canonical()));
-    fields.put("tokenizer", FlatJson.quote(use.tokenizer() == null ? ANY : use.tokenizer()));
-    fields.put("vocabulary_size", use.vocabularySize() == 0 ? FlatJson.quote(ANY)
+    fields.put("scheme", FlatJson.quote(use.scheme() == null ? KeyUse.ANY_VALUE : use.scheme().canonical()));
+    fields.put("tokenizer", FlatJson.quote(use.tokenizer() == null ? KeyUse.ANY_VALUE : use.tokenizer()));
+    fields.put("vocabulary_size", use.vocabularySize() == 0 ? FlatJson.quote(KeyUse.ANY_VALUE)
         : Integer.toString(use.vocabularySize()));
     fields.put("secret", FlatJson.quote(Base64.getEncoder().encodeToString(key.secretBytes())));
     StringBuilder json = new StringBuilder("{\n");
@@ -188,40 +184,40 @@ public final class KeyFiles {
       }
       key = key.withTenants(tenants);
     }
-    return new KeyFile(path, key, use(path, f), SafeFiles.readableByOthers(path));
+    return new KeyFile(path, key.withUse(use(path, f)), SafeFiles.readableByOthers(path));
   }
 
   private static KeyUse use(Path path, Map<String, String> f) {
-    GreenListSpec scheme = null;
+    KgwSpec scheme = null;
     String s = f.get("scheme");
-    if (s != null && !s.equals(ANY)) {
+    if (s != null && !s.equals(KeyUse.ANY_VALUE)) {
       try {
-        scheme = GreenListSpec.parse(s);
+        scheme = KgwSpec.parse(s);
       } catch (IllegalArgumentException e) {
-        throw bad(path, "field \"scheme\" is not a kgw scheme specification or \"%s\"", ANY);
+        throw bad(path, "field \"scheme\" is not a kgw scheme specification or \"%s\"", KeyUse.ANY_VALUE);
       }
     }
     String tokenizer = f.get("tokenizer");
-    if (tokenizer != null && tokenizer.equals(ANY)) {
+    if (tokenizer != null && tokenizer.equals(KeyUse.ANY_VALUE)) {
       tokenizer = null;
     }
     int vocabulary = 0;
     String v = f.get("vocabulary_size");
-    if (v != null && !v.equals(ANY)) {
+    if (v != null && !v.equals(KeyUse.ANY_VALUE)) {
       try {
         vocabulary = Checks.isPlainInteger(v) ? Integer.parseInt(v) : -1;
       } catch (NumberFormatException e) {
         vocabulary = -1;
       }
       if (vocabulary < 2) {
-        throw bad(path, "field \"vocabulary_size\" must be an integer >= 2 or \"%s\"", ANY);
+        throw bad(path, "field \"vocabulary_size\" must be an integer >= 2 or \"%s\"", KeyUse.ANY_VALUE);
       }
     }
     try {
       return new KeyUse(scheme, tokenizer, vocabulary);
     } catch (IllegalArgumentException e) {
       throw bad(path, "field \"tokenizer\" must be 1 to %d printable characters or \"%s\"",
-          KeyUse.MAX_TOKENIZER_NAME, ANY);
+          KeyUse.MAX_TOKENIZER_NAME, KeyUse.ANY_VALUE);
     }
   }
 

@@ -1,6 +1,8 @@
 /**
- * Watermark key files: {@link io.tracemark.core.keys.KeyFiles} writes a key owner-only and reads it
- * back with every field checked, {@link io.tracemark.core.keys.KeyUse} records what a key was made
- * for. Messages never contain a value read from a key file.
+ * Watermark keys: {@link io.tracemark.core.keys.Keys} generates keys, derives sub-keys and tenant
+ * keys with HKDF-SHA256 and commits to another system's key; {@link io.tracemark.core.keys.KeyFiles}
+ * writes a key owner-only and reads it back with every field checked
+ * ({@link io.tracemark.core.keys.KeyFile}). Messages never contain a secret or a value read from a
+ * key file. Stateless or immutable, and thread-safe.
  */
 package io.tracemark.core.keys;

@@ -1,5 +1,9 @@
 package io.tracemark.core.interop;
 
+import io.tracemark.api.InteropSpec;
+import io.tracemark.api.SchemeSpec;
+import io.tracemark.api.Watermark;
+import io.tracemark.core.Watermarks;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,6 +86,11 @@ final class GoldenVectors {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The watermark of an interop specification's text, over the vocabulary it fixes (any id for vllm without one). */
+  static Watermark watermark(String spec) {
+    return Watermarks.create((InteropSpec) SchemeSpec.parse(spec));
   }
 
   /** Index of the first maximum, as {@code torch.argmax}. */

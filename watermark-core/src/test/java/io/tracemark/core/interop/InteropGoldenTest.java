@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.tracemark.api.BiasScheme;
 import io.tracemark.api.DedupMode;
+import io.tracemark.api.Detection;
+import io.tracemark.api.LmwSpec;
 import io.tracemark.api.TokenScorer;
+import io.tracemark.api.Watermark;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,7 +42,7 @@ class InteropGoldenTest {
     int expected = new BigInteger(r[5]).intValue();
     TorchPrf.SeedFunction f;
     if (r[0].equals("lmw")) {
-      f = TorchPrf.LmwPrf.parse(r[1]).with(key);
+      f = TorchPrf.lmw(LmwSpec.Prf.parse(r[1]), key);
     } else if (r[1].equals("lefthash")) {
       f = TorchPrf.hfLefthash(key);
     } else {
@@ -53,11 +56,11 @@ class InteropGoldenTest {
     assertThat(f.seed(ctx, 0, h)).isEqualTo(expected);
   }
 
-  private static final Map<String, InteropProfile> PROFILES = new HashMap<>();
+  private static final Map<String, Watermark> PROFILES = new HashMap<>();
 
-  static InteropProfile profile(String spec) {
+  static Watermark profile(String spec) {
     synchronized (PROFILES) {
-      return PROFILES.computeIfAbsent(spec, InteropProfiles::parse);
+      return PROFILES.computeIfAbsent(spec, GoldenVectors::watermark);
     }
   }
 
@@ -69,15 +72,15 @@ class InteropGoldenTest {
   @ParameterizedTest
   @MethodSource("detections")
   void detectorMatchesTheReference(String[] r) {
-    InteropProfile p = profile(r[0]);
+    Watermark p = profile(r[0]);
     int[] tokens = GoldenVectors.ints(r[2]);
-    InteropResult res = p.detect(tokens);
+    Detection res = p.detector().detect(tokens);
     assertThat(res.tuplesScored()).as("num_tokens_scored").isEqualTo(Long.parseLong(r[3]));
     assertThat(res.green()).as("num_green_tokens").isEqualTo(Long.parseLong(r[4]));
     double z = Double.parseDouble(r[5]);
     double pv = Double.parseDouble(r[6]);
     assertThat(res.z()).as("z_score").isCloseTo(z, within(1e-12 * Math.max(1, Math.abs(z))));
-    assertThat(res.referencePValue()).as("p_value").isCloseTo(pv, within(1e-15 + 1e-9 * pv));
+    assertThat(res.referencePValue().getAsDouble()).as("p_value").isCloseTo(pv, within(1e-15 + 1e-9 * pv));
     assertThat(res.log10PValue()).isLessThanOrEqualTo(0.0);
     if (!r[7].equals("-")) {
       TokenScorer scorer = p.scorer();
@@ -105,8 +108,8 @@ class InteropGoldenTest {
   @ParameterizedTest
   @MethodSource("generations")
   void generationMatchesTheReference(String[] r) {
-    InteropProfile p = profile(r[0]);
-    BiasScheme bias = p.biasScheme().orElseThrow();
+    Watermark p = profile(r[0]);
+    BiasScheme bias = p.bias().orElseThrow();
     long toySeed = Long.parseLong(r[1]);
     int[] prompt = GoldenVectors.ints(r[2]);
     int steps = Integer.parseInt(r[3]);
@@ -135,7 +138,7 @@ class InteropGoldenTest {
     int[] generated = java.util.Arrays.copyOfRange(ids, prompt.length, ids.length);
     assertThat(generated).isEqualTo(expected);
     // the Java-generated text is detected as watermarked by the reference semantics
-    InteropResult res = p.detect(generated, 0, generated.length, DedupMode.NONE);
+    Detection res = p.detector(DedupMode.NONE).detect(generated, 0, generated.length);
     assertThat(res.log10PValue()).isLessThan(-10);
   }
 }

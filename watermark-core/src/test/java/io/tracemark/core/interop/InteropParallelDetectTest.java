@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tracemark.api.DedupMode;
+import io.tracemark.api.Detection;
+import io.tracemark.api.Watermark;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,7 +30,7 @@ class InteropParallelDetectTest {
   @ParameterizedTest
   @MethodSource("profiles")
   void resultDoesNotDependOnParallelism(String spec) {
-    InteropProfile p = InteropProfiles.parse(spec);
+    Watermark p = GoldenVectors.watermark(spec);
     int vocab = p.scorer().vocabularySize();
     SplittableRandom rng = new SplittableRandom(spec.hashCode());
     for (int trial = 0; trial < 6; trial++) {
@@ -40,18 +42,18 @@ class InteropParallelDetectTest {
       int offset = rng.nextInt(Math.max(1, length / 10));
       int len = length - offset - rng.nextInt(Math.max(1, (length - offset) / 10));
       for (DedupMode dedup : DedupMode.values()) {
-        InteropResult single = p.detect(tokens, offset, len, dedup, 1);
+        Detection single = p.detector(dedup).withParallelism(1).detect(tokens, offset, len);
         for (int parallelism : new int[] {2, 3, 8}) {
-          InteropResult split = p.detect(tokens, offset, len, dedup, parallelism);
+          Detection split = p.detector(dedup).withParallelism(parallelism).detect(tokens, offset, len);
           assertThat(split).as("%s, %d tokens, %s, parallelism %d", spec, len, dedup, parallelism)
               .isEqualTo(single);
           assertThat(Double.doubleToRawLongBits(split.z())).isEqualTo(Double.doubleToRawLongBits(single.z()));
-          assertThat(Double.doubleToRawLongBits(split.referencePValue()))
-              .isEqualTo(Double.doubleToRawLongBits(single.referencePValue()));
+          assertThat(Double.doubleToRawLongBits(split.referencePValue().getAsDouble()))
+              .isEqualTo(Double.doubleToRawLongBits(single.referencePValue().getAsDouble()));
           assertThat(Double.doubleToRawLongBits(split.log10PValue()))
               .isEqualTo(Double.doubleToRawLongBits(single.log10PValue()));
         }
-        assertThat(p.detect(tokens, offset, len, dedup)).isEqualTo(single);
+        assertThat(p.detector(dedup).detect(tokens, offset, len)).isEqualTo(single);
       }
     }
   }
@@ -59,20 +61,20 @@ class InteropParallelDetectTest {
   @ParameterizedTest
   @MethodSource("profiles")
   void concurrentParallelDetectsAgree(String spec) {
-    InteropProfile p = InteropProfiles.parse(spec);
+    Watermark p = GoldenVectors.watermark(spec);
     int[] tokens = new SplittableRandom(7).ints(4000, 0, p.scorer().vocabularySize()).toArray();
-    InteropResult single = p.detect(tokens, 0, tokens.length, DedupMode.NONE, 1);
+    Detection single = p.detector(DedupMode.NONE).withParallelism(1).detect(tokens, 0, tokens.length);
     // many callers at once, each splitting its own detect, on one shared profile
     Stream.generate(() -> tokens).limit(16).parallel()
-        .map(t -> p.detect(t, 0, t.length, DedupMode.NONE, 2))
+        .map(t -> p.detector(DedupMode.NONE).withParallelism(2).detect(t, 0, t.length))
         .forEach(r -> assertThat(r).isEqualTo(single));
   }
 
   @ParameterizedTest
   @MethodSource("profiles")
   void parallelismBelowOneIsRejected(String spec) {
-    InteropProfile p = InteropProfiles.parse(spec);
-    assertThatThrownBy(() -> p.detect(new int[] {1, 2, 3}, 0, 3, DedupMode.NONE, 0))
+    Watermark p = GoldenVectors.watermark(spec);
+    assertThatThrownBy(() -> p.detector(DedupMode.NONE).withParallelism(0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("parallelism must be at least 1, was 0");
   }

@@ -15,7 +15,7 @@ class VllmDualKeyTest {
   @ParameterizedTest
   @ValueSource(doubles = {0.1, 0.3, 0.5, 0.7, 0.9})
   void transformIsUniformOnSimulatedNull(double alpha) {
-    VllmGumbelProfile p = (VllmGumbelProfile) InteropProfiles.parse(
+    VllmGumbelWatermark p = (VllmGumbelWatermark) GoldenVectors.watermark(
         "vllm:algorithm=dual_key_gumbel,key=1,alpha=" + alpha);
     SplittableRandom rng = new SplittableRandom(42);
     int n = 200_000;
@@ -42,7 +42,7 @@ class VllmDualKeyTest {
       "vllm:algorithm=dual_key_gumbel,key=7,alpha=0.1,vocab=50000",
       "vllm:algorithm=dual_key_gumbel,key=7,alpha=0.5,vocab=50000"})
   void scorerIsExponentialOnRandomText(String spec) {
-    TokenScorer s = InteropProfiles.parse(spec).scorer();
+    TokenScorer s = GoldenVectors.watermark(spec).scorer();
     int[] tokens = new SplittableRandom(3).ints(40_004, 0, 50_000).toArray();
     double sum = 0;
     int n = 0;

@@ -3,7 +3,8 @@ package io.tracemark.core.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tracemark.api.GreenListSpec;
+import io.tracemark.api.KeyUse;
+import io.tracemark.api.KgwSpec;
 import io.tracemark.api.WatermarkKey;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -36,10 +37,10 @@ class KeyFilesTest {
 
   @Test
   void aKeyFileRoundTripsOwnerOnlyWithWhatTheKeyIsFor(@TempDir Path dir) throws IOException {
-    WatermarkKey key = WatermarkKey.generate().withTenants(5);
-    KeyUse use = new KeyUse(GreenListSpec.parse("kgw:gamma=0.5,h=2"), "cl100k_base", 100_277);
+    WatermarkKey key = Keys.generate().withTenants(5);
+    KeyUse use = new KeyUse(KgwSpec.parse("kgw:gamma=0.5,h=2"), "cl100k_base", 100_277);
     Path file = dir.resolve("sub/key.json");
-    KeyFiles.write(key, use, file);
+    KeyFiles.write(key.withUse(use), file);
     KeyFile read = KeyFiles.readFile(file);
     assertThat(read.key()).isEqualTo(key);
     assertThat(read.key().tenants()).isEqualTo(5);
@@ -81,9 +82,9 @@ class KeyFilesTest {
     String good = v1(key, "");
     for (String[] c : new String[][] {
         {key.commitment(), "0".repeat(64), "commitment"},
-        {key.commitment(), WatermarkKey.generate().commitment(), "commitment"},
+        {key.commitment(), Keys.generate().commitment(), "commitment"},
         {key.keyId(), "0".repeat(16), "key_id"},
-        {key.keyId(), WatermarkKey.generate().keyId(), "key_id"}}) {
+        {key.keyId(), Keys.generate().keyId(), "key_id"}}) {
       Path f = dir.resolve("edited-" + c[2] + "-" + c[1].charAt(0) + ".json");
       Files.writeString(f, good.replace(c[0], c[1]));
       assertThatThrownBy(() -> KeyFiles.read(f)).isInstanceOf(IllegalArgumentException.class)
@@ -208,7 +209,7 @@ class KeyFilesTest {
       });
       attacker.start();
       try {
-        KeyFiles.write(WatermarkKey.generate(), target);
+        KeyFiles.write(Keys.generate(), target);
       } catch (IOException e) {
         // a refusal is a fine outcome; a leak is not
       }

@@ -1,6 +1,6 @@
 package io.tracemark.examples.engines.jlama;
 
-import io.tracemark.examples.lm.LanguageModel;
+import io.tracemark.api.LogitsModel;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
@@ -8,13 +8,13 @@ import java.util.random.RandomGenerator;
  * Mirror of the shape of Jlama's {@code AbstractModel}: {@code generate} runs the forward pass
  * and hands the logits to an overridable {@code sample(...)} together with the temperature and
  * a uniform draw; the context is not passed to it. Here the forward pass is any
- * {@link LanguageModel}.
+ * {@link LogitsModel}.
  */
 public class JlamaStyleModel {
-  private final LanguageModel model;
+  private final LogitsModel model;
 
   /** A model over {@code model}'s forward pass. */
-  public JlamaStyleModel(LanguageModel model) {
+  public JlamaStyleModel(LogitsModel model) {
     if (model == null) {
       throw new NullPointerException("model");
     }

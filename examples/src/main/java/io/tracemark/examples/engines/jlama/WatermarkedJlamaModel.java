@@ -1,9 +1,9 @@
 package io.tracemark.examples.engines.jlama;
 
 import io.tracemark.api.BiasScheme;
-import io.tracemark.examples.Checks;
-import io.tracemark.examples.lm.LanguageModel;
-import io.tracemark.examples.loop.WatermarkSession;
+import io.tracemark.api.Checks;
+import io.tracemark.api.LogitsModel;
+import io.tracemark.core.sampling.WatermarkSession;
 
 /**
  * The Jlama integration: override {@code sample(...)}, apply the temperature, add the watermark
@@ -19,7 +19,7 @@ public class WatermarkedJlamaModel extends JlamaStyleModel {
   private WatermarkSession session;
 
   /** A model that watermarks everything it generates with {@code scheme}. */
-  public WatermarkedJlamaModel(LanguageModel model, BiasScheme scheme) {
+  public WatermarkedJlamaModel(LogitsModel model, BiasScheme scheme) {
     super(model);
     if (scheme == null) {
       throw new NullPointerException("scheme");

@@ -1,11 +1,13 @@
 package io.tracemark.examples.engines.llama3;
 
 import io.tracemark.api.BiasScheme;
-import io.tracemark.examples.loop.WatermarkSession;
+import io.tracemark.api.TokenSampler;
+import io.tracemark.core.sampling.Samplers;
+import io.tracemark.core.sampling.WatermarkSession;
 import java.util.random.RandomGenerator;
 
 /**
- * A llama3.java {@link Sampler} that watermarks. llama3.java calls
+ * A llama3.java sampler ({@link Llama3Sampler}) that watermarks. llama3.java calls
  * {@code sampler.sampleToken(state.logits)} with the logits only, so this wrapper keeps the
  * context itself: it starts from the prompt and appends every token it returns.
  *
@@ -16,12 +18,12 @@ import java.util.random.RandomGenerator;
  *
  * <p>Not thread-safe: one sampler per sequence, as in llama3.java.
  */
-public final class WatermarkingSampler implements Sampler {
+public final class WatermarkingSampler implements Llama3Sampler {
   private final WatermarkSession session;
-  private final Sampler inner;
+  private final Llama3Sampler inner;
   private float[] scratch = new float[0];
 
-  private WatermarkingSampler(BiasScheme scheme, int[] prompt, Sampler inner) {
+  private WatermarkingSampler(BiasScheme scheme, int[] prompt, Llama3Sampler inner) {
     if (inner == null) {
       throw new NullPointerException("inner");
     }
@@ -30,13 +32,13 @@ public final class WatermarkingSampler implements Sampler {
   }
 
   /** Biases the logits, then lets {@code inner} (the engine's sampler) choose. */
-  public static WatermarkingSampler wrap(BiasScheme scheme, int[] prompt, Sampler inner) {
+  public static WatermarkingSampler wrap(BiasScheme scheme, int[] prompt, Llama3Sampler inner) {
     return new WatermarkingSampler(scheme, prompt, inner);
   }
 
   /**
    * llama3.java's sampler for {@code temperature > 0} with the watermark after the temperature:
-   * divide by T, bias, softmax, draw from the probabilities with {@code random}.
+   * divide by T, bias, then draw from softmax with {@code random} (tracemark's multinomial draw).
    */
   public static WatermarkingSampler temperatureThenWatermark(BiasScheme scheme, int[] prompt, double temperature,
       RandomGenerator random) {
@@ -45,6 +47,7 @@ public final class WatermarkingSampler implements Sampler {
     }
     float inverse = (float) (1.0 / temperature);
     WatermarkSession session = new WatermarkSession(scheme, prompt);
+    TokenSampler draw = Samplers.multinomial(random);
     return new WatermarkingSampler(session, (PreBiased) logits -> {
       if (!(logits instanceof ArrayFloatTensor)) {
         throw new IllegalArgumentException("temperatureThenWatermark needs array-backed logits, got "
@@ -55,11 +58,11 @@ public final class WatermarkingSampler implements Sampler {
         values[i] *= inverse;
       }
       session.bias(values);
-      return categorical(values, random);
+      return draw.sample(values);
     });
   }
 
-  private WatermarkingSampler(WatermarkSession session, Sampler inner) {
+  private WatermarkingSampler(WatermarkSession session, Llama3Sampler inner) {
     this.session = session;
     this.inner = inner;
   }
@@ -97,28 +100,5 @@ public final class WatermarkingSampler implements Sampler {
   }
 
   /** Marks an inner sampler that applies the bias itself. */
-  private interface PreBiased extends Sampler {}
-
-  private static int categorical(float[] logits, RandomGenerator random) {
-    // softmax in place, then inverse CDF, as llama3.java's CategoricalSampler does on probabilities
-    float max = Float.NEGATIVE_INFINITY;
-    for (float v : logits) {
-      max = Math.max(max, v);
-    }
-    double sum = 0;
-    for (int i = 0; i < logits.length; i++) {
-      float p = (float) Math.exp(logits[i] - max);
-      logits[i] = p;
-      sum += p;
-    }
-    double target = random.nextDouble() * sum;
-    double cumulative = 0;
-    for (int i = 0; i < logits.length; i++) {
-      cumulative += logits[i];
-      if (cumulative > target) {
-        return i;
-      }
-    }
-    return logits.length - 1;
-  }
+  private interface PreBiased extends Llama3Sampler {}
 }

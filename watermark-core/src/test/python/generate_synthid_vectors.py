@@ -119,6 +119,7 @@ import typing
 import numpy as np
 import torch
 
+sys.dont_write_bytecode = True  # importing the sibling script leaves no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from generate_interop_vectors import toy_logits  # noqa: E402  (the shared toy language model)
 

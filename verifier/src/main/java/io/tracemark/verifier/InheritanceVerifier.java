@@ -21,11 +21,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 
@@ -55,7 +50,7 @@ import java.util.function.LongConsumer;
  * (if any) serving as context for the first answer tokens; a position whose window occurs in the
  * record's prompt is excluded (a watermarked prompt copied into the answer would otherwise look
  * like inheritance; with h = 0 the rule applies to the token itself); with a {@link
- * ReferenceFilter} only windows in it are scored.
+ * OwnerFilter} only windows in it are scored.
  *
  * <p>Reading mode: for each position i ≥ h of the owner's watermarked text x, the suspect's top-1
  * prediction y (argmax of its logits after x[0, i)) is scored as the tuple (x[i−h, i), y).
@@ -74,7 +69,6 @@ public final class InheritanceVerifier {
   private static final int MAX_CURVE_POINTS = 512;
   /** The most tenant keys tested at once (each is a scorer on every tuple). */
   public static final int MAX_TENANTS = 10_000;
-  private static final AtomicInteger RUNS = new AtomicInteger();
   private static final long G1_REGION = g1RegionSize();
 
   private final List<String> labels;
@@ -84,12 +78,13 @@ public final class InheritanceVerifier {
   private final long controlSeed;
   private final DedupMode dedup;
   private final boolean excludePrompt;
-  private final ReferenceFilter filter;
+  private final OwnerFilter filter;
   private final double alpha;
   private final BadRecordPolicy onBadRecord;
   private final int topRecords;
   private final LongConsumer progress;
   private final int threads;
+  private final java.util.concurrent.Executor executor;
   private final boolean perKeyUnits;
   private final long maxTapeUnits;
   private final long perKeyTapeBytes;
@@ -112,6 +107,7 @@ public final class InheritanceVerifier {
     this.onBadRecord = b.onBadRecord;
     this.topRecords = b.topRecords;
     this.progress = b.progress;
+    this.executor = b.executor;
     boolean keyDependent = false;
     for (TokenScorer sc : scorers) {
       keyDependent |= sc.keyDependentUnits();
@@ -199,7 +195,7 @@ public final class InheritanceVerifier {
   }
 
   /** The reference filter, or null. */
-  public ReferenceFilter referenceFilter() {
+  public OwnerFilter ownerFilter() {
     return filter;
   }
 
@@ -243,149 +239,12 @@ public final class InheritanceVerifier {
   public InheritanceResult closedModel(Iterable<SuspectRecord> records) {
     Objects.requireNonNull(records, "records");
     Meta meta = new Meta();
-    if (threads == 1) {
-      Worker w = new Worker(0, 1);
-      try {
-        for (SuspectRecord record : records) {
-          Objects.requireNonNull(record, "record");
-          int index = meta.accept(record);
-          if (index >= 0) {
-            w.closed(record, index);
-          }
-        }
-        w.drainSpill();
-      } finally {
-        w.closeSpill();
-      }
-      return finish("closed-model", meta, List.of(w));
-    }
-    return parallel(records, meta);
-  }
-
-  /**
-   * The calling thread reads the records and hands batches to one thread per partition. Whatever
-   * happens — the end of the input, a bad record, a failure in a worker, an interrupt — every
-   * worker is stopped and joined (and its spill files deleted) before this method returns.
-   */
-  private InheritanceResult parallel(Iterable<SuspectRecord> records, Meta meta) {
     List<Worker> workers = new ArrayList<>();
-    List<BlockingQueue<List<Object>>> queues = new ArrayList<>();
-    List<Thread> pool = new ArrayList<>();
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    int run = RUNS.incrementAndGet();
-    boolean finished = false;
-    try {
-      for (int p = 0; p < threads; p++) {
-        Worker w = new Worker(p, threads);
-        BlockingQueue<List<Object>> q = new ArrayBlockingQueue<>(4);
-        workers.add(w);
-        queues.add(q);
-        Thread t = new Thread(() -> {
-          try {
-            while (true) {
-              List<Object> batch = q.take();
-              if (batch.isEmpty()) {
-                w.drainSpill();
-                return;
-              }
-              for (int i = 0; i < batch.size(); i += 2) {
-                w.closed((SuspectRecord) batch.get(i), (Integer) batch.get(i + 1));
-              }
-            }
-          } catch (Throwable e) {
-            failure.compareAndSet(null, e);
-            q.clear();
-          } finally {
-            w.closeSpill();
-          }
-        }, "tracemark-verify-" + run + "-" + p);
-        t.setDaemon(true);
-        pool.add(t);
-        t.start();
-      }
-      List<Object> batch = new ArrayList<>();
-      long batchTokens = 0;
-      for (SuspectRecord record : records) {
-        if (failure.get() != null) {
-          break; // a worker failed: stop reading, report its failure
-        }
-        Objects.requireNonNull(record, "record");
-        int index = meta.accept(record);
-        if (index < 0) {
-          continue;
-        }
-        batch.add(record);
-        batch.add(index);
-        batchTokens += record.length() + record.promptLength();
-        if (batchTokens >= (1 << 16)) {
-          hand(queues, batch, failure);
-          batch = new ArrayList<>();
-          batchTokens = 0;
-        }
-      }
-      if (failure.get() == null) {
-        if (!batch.isEmpty()) {
-          hand(queues, batch, failure);
-        }
-        hand(queues, List.of(), failure);
-        for (Thread t : pool) {
-          t.join();
-        }
-        finished = true;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while verifying", e);
-    } finally {
-      stop(pool, !finished);
+    for (int p = 0; p < threads; p++) {
+      workers.add(new Worker(p, threads));
     }
-    Throwable f = failure.get();
-    if (f instanceof RuntimeException) {
-      throw (RuntimeException) f;
-    }
-    if (f instanceof Error) {
-      throw (Error) f;
-    }
-    if (f != null) {
-      throw new IllegalStateException("a verification worker failed", f);
-    }
+    PartitionedPass.run(records, meta::accept, workers, executor);
     return finish("closed-model", meta, workers);
-  }
-
-  /**
-   * Interrupts the workers (unless they ended on their own) and waits for every one to end, even
-   * when the calling thread is interrupted meanwhile (its interrupt status is kept).
-   */
-  private static void stop(List<Thread> pool, boolean interrupt) {
-    if (interrupt) {
-      for (Thread t : pool) {
-        t.interrupt();
-      }
-    }
-    boolean interrupted = false;
-    for (Thread t : pool) {
-      while (t.isAlive()) {
-        try {
-          t.join();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void hand(List<BlockingQueue<List<Object>>> queues, List<Object> batch,
-      AtomicReference<Throwable> failure) throws InterruptedException {
-    for (BlockingQueue<List<Object>> q : queues) {
-      while (!q.offer(batch, 100, TimeUnit.MILLISECONDS)) {
-        if (failure.get() != null) {
-          return;
-        }
-      }
-    }
   }
 
   private String badRecord(SuspectRecord record) {
@@ -411,7 +270,7 @@ public final class InheritanceVerifier {
   /**
    * Reading mode: feeds each of the owner's watermarked texts to the suspect model and scores its
    * top-1 prediction at every position i ≥ h against the window x[i−h, i) of the text. One global
-   * tape across all texts, as in the closed-model test; the reference filter applies if set. The
+   * tape across all texts, as in the closed-model test; the owner filter applies if set. The
    * model is called from the calling thread only.
    */
   public InheritanceResult readingMode(LogitsModel model, Iterable<int[]> ownerTexts) {
@@ -533,7 +392,7 @@ public final class InheritanceVerifier {
    * its own tape (or, for schemes whose units depend on the key, one tape per key), sums, counts
    * and per-record sums. Used by one thread.
    */
-  private final class Worker {
+  private final class Worker implements PartitionedPass.Partition {
     final int part;
     final int parts;
     final LongHashSet tape = dedup == DedupMode.NONE || perKeyUnits ? null : new LongHashSet(1 << 16);
@@ -571,7 +430,8 @@ public final class InheritanceVerifier {
       }
     }
 
-    void closed(SuspectRecord record, int index) {
+    @Override
+    public void score(SuspectRecord record, int index) {
       int[] seq = record.promptThenAnswer();
       int start = record.promptLength();
       LongCountMap promptUnits = null;
@@ -666,7 +526,8 @@ public final class InheritanceVerifier {
     }
 
     /** Deduplicates and scores what was spilled to disk (first occurrences, in input order). */
-    void drainSpill() {
+    @Override
+    public void finish() {
       if (spill != null) {
         try {
           duplicates += spill.drain(this::scoreAll);
@@ -677,7 +538,8 @@ public final class InheritanceVerifier {
       }
     }
 
-    void closeSpill() {
+    @Override
+    public void close() {
       if (spill != null) {
         spill.close();
         spill = null;
@@ -1003,7 +865,7 @@ public final class InheritanceVerifier {
     private final List<TokenScorer> scorers = new ArrayList<>();
     private DedupMode dedup = DedupMode.WINDOW_AND_TOKEN;
     private boolean excludePrompt = true;
-    private ReferenceFilter filter;
+    private OwnerFilter filter;
     private int controlCount;
     private Function<WatermarkKey, ? extends TokenScorer> controlFactory;
     private long controlSeed = DEFAULT_CONTROL_SEED;
@@ -1012,6 +874,7 @@ public final class InheritanceVerifier {
     private int topRecords = 20;
     private LongConsumer progress;
     private int threads = 1;
+    private java.util.concurrent.Executor executor;
     private long tapeMemoryBudget = Runtime.getRuntime().maxMemory() / 4;
     private boolean tapeMemoryBudgetSet;
     private java.nio.file.Path spillDirectory = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
@@ -1060,6 +923,16 @@ public final class InheritanceVerifier {
       return this;
     }
 
+    /**
+     * Runs the closed-model workers on the caller's executor instead of threads of their own
+     * (default none); it must be able to run {@link #threads} tasks at once. The workers stop
+     * cooperatively, so the executor's threads are never interrupted.
+     */
+    public Builder executor(java.util.concurrent.Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
     /** Adds a key to test, with a label for reports (e.g. its key id or {@code tenant-3}). */
     public Builder scorer(String label, TokenScorer scorer) {
       Objects.requireNonNull(label, "label");
@@ -1083,7 +956,7 @@ public final class InheritanceVerifier {
     }
 
     /** Scores only windows in {@code filter} (null for none, the default). */
-    public Builder referenceFilter(ReferenceFilter filter) {
+    public Builder ownerFilter(OwnerFilter filter) {
       this.filter = filter;
       return this;
     }
@@ -1159,7 +1032,7 @@ public final class InheritanceVerifier {
       }
       if (filter != null) {
         Checks.require(filter.contextWidth() == first.contextWidth(),
-            "reference filter has h=%d but the scorers have h=%d", filter.contextWidth(), first.contextWidth());
+            "owner filter has h=%d but the scorers have h=%d", filter.contextWidth(), first.contextWidth());
       }
       return new InheritanceVerifier(this, all.toArray(new TokenScorer[0]));
     }

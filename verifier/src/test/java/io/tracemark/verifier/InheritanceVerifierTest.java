@@ -243,11 +243,11 @@ class InheritanceVerifierTest {
 
   @Test
   void holmAdjustmentIsMonotoneStepDown() {
-    double[] adj = InheritanceVerifier.holm(new double[] {Math.log10(0.01), Math.log10(0.04), Math.log10(0.03)});
+    double[] adj = KeyPanel.holm(new double[] {Math.log10(0.01), Math.log10(0.04), Math.log10(0.03)});
     assertThat(Math.pow(10, adj[0])).isCloseTo(0.03, org.assertj.core.data.Offset.offset(1e-12));
     assertThat(Math.pow(10, adj[2])).isCloseTo(0.06, org.assertj.core.data.Offset.offset(1e-12));
     assertThat(Math.pow(10, adj[1])).isCloseTo(0.06, org.assertj.core.data.Offset.offset(1e-12));
-    assertThat(InheritanceVerifier.holm(new double[] {-0.1, -0.2})).containsExactly(0.0, 0.0);
+    assertThat(KeyPanel.holm(new double[] {-0.1, -0.2})).containsExactly(0.0, 0.0);
   }
 
   @Test

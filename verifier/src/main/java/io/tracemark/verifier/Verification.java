@@ -12,7 +12,7 @@ import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
 import io.tracemark.core.keys.KeyFile;
 import io.tracemark.core.keys.Keys;
-import io.tracemark.verifier.input.CorpusReader;
+import io.tracemark.verifier.input.CorpusRecords;
 import io.tracemark.verifier.input.Fields;
 import io.tracemark.verifier.input.InputException;
 import io.tracemark.verifier.input.InputFile;
@@ -54,7 +54,7 @@ import java.util.function.Function;
  *
  * <p>Everything that can be checked without reading the corpus is checked by {@link
  * Builder#build()}: the options, the key's recorded use, the input paths (see {@link
- * CorpusReader}), the spill directory. The owner filter is built, and fixed, from the owner's
+ * CorpusRecords}), the spill directory. The owner filter is built, and fixed, from the owner's
  * corpus before the suspect corpus is read. {@link #readingMode} runs the open-model test on a
  * {@link LogitsModel} with the same keys and options.
  *
@@ -66,8 +66,8 @@ public final class Verification {
   private final SchemeSpec spec;
   private final int vocabularySize;
   private final int tenants;
-  private final CorpusReader suspectReader;
-  private final CorpusReader filterReader;
+  private final CorpusRecords suspectReader;
+  private final CorpusRecords filterReader;
   private final InheritanceVerifier.Builder verifier;
   private final ReportInputs.Key keyBlock;
   private OwnerFilter ownerFilter;
@@ -139,8 +139,8 @@ public final class Verification {
     this.verifier = v;
   }
 
-  private CorpusReader reader(List<Path> paths) {
-    CorpusReader r = new CorpusReader(paths, b.fields, b.tokenizer, vocabularySize, b.normalize, b.onBadRecord)
+  private CorpusRecords reader(List<Path> paths) {
+    CorpusRecords r = new CorpusRecords(paths, b.fields, b.tokenizer, vocabularySize, b.normalize, b.onBadRecord)
         .parallelism(b.threads).maxRecordBytes(b.maxRecordBytes);
     if (b.vocabularySource != null) {
       r.vocabularySource(b.vocabularySource);

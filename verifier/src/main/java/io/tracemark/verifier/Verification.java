@@ -254,9 +254,13 @@ public final class Verification {
       };
       int h = spec.contextWidth();
       try (filterReader) {
-        ownerFilter = b.ownerFilterTop != null ? OwnerFilter.topN(h, texts, b.ownerFilterTop)
-            : b.ownerFilterMinCount != null ? OwnerFilter.minCount(h, texts, b.ownerFilterMinCount)
-            : OwnerFilter.all(h, texts);
+        ownerFilter = b.ownerFilterTop != null
+            ? OwnerFilter.of(OwnerFilter.Selection.TOP_N, b.ownerFilterTop, h, texts, b.ownerFilterMemory,
+                b.ownerFilterMemoryOption)
+            : b.ownerFilterMinCount != null
+            ? OwnerFilter.of(OwnerFilter.Selection.MIN_COUNT, b.ownerFilterMinCount, h, texts, b.ownerFilterMemory,
+                b.ownerFilterMemoryOption)
+            : OwnerFilter.of(OwnerFilter.Selection.ALL, 0, h, texts, b.ownerFilterMemory, b.ownerFilterMemoryOption);
       }
     }
     verifier.ownerFilter(ownerFilter);
@@ -320,6 +324,8 @@ public final class Verification {
     private OwnerFilter ownerFilter;
     private Integer ownerFilterTop;
     private Integer ownerFilterMinCount;
+    private long ownerFilterMemory = Runtime.getRuntime().maxMemory() / 4;
+    private String ownerFilterMemoryOption = "ownerFilterMemory";
     private DedupMode dedup = DedupMode.WINDOW_AND_TOKEN;
     private boolean promptExclusion = true;
     private double alpha = InheritanceVerifier.DEFAULT_ALPHA;
@@ -463,6 +469,19 @@ public final class Verification {
     public Builder ownerFilterMinCount(int m) {
       Checks.require(m >= 1, "filter min-count must be >= 1, was %d", m);
       this.ownerFilterMinCount = m;
+      return this;
+    }
+
+    /**
+     * Heap the owner filter may take while it is built from the owner's corpus (default a quarter
+     * of the maximum heap); a corpus with more distinct windows stops the run with a {@link
+     * MemoryBoundException} naming {@code option} (e.g. {@code --filter-memory}).
+     */
+    public Builder ownerFilterMemory(long bytes, String option) {
+      Checks.require(bytes >= OwnerFilter.BYTES_PER_WINDOW, "ownerFilterMemory must be >= %d bytes, was %d",
+          OwnerFilter.BYTES_PER_WINDOW, bytes);
+      this.ownerFilterMemory = bytes;
+      this.ownerFilterMemoryOption = Objects.requireNonNull(option, "option");
       return this;
     }
 

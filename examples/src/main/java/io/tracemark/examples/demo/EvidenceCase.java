@@ -35,7 +35,7 @@ final class EvidenceCase {
   static final String SIGNER_FILE = "signer.json";
   static final String SIGNER_PUB = "signer.pub";
 
-  static Path write(Demo.Config c, WatermarkKey key, Demo.Row row, List<int[]> prompts, TextTokenizer enc,
+  static Path write(DemoConfig c, WatermarkKey key, StudentResult row, List<int[]> prompts, TextTokenizer enc,
       PrintWriter out) {
     try {
       Path dir = c.outDir();
@@ -44,7 +44,7 @@ final class EvidenceCase {
       for (String f : new String[] {KEY_FILE, SIGNER_FILE, SIGNER_PUB}) {
         Files.deleteIfExists(dir.resolve(f));
       }
-      String label = Demo.rhoLabel(row.rho());
+      String label = DemoTable.rhoLabel(row.rho());
       Path answers = dir.resolve("student-rho-" + label + "-answers.jsonl");
       // text fields under other names, so that the verifier scores the generated token ids exactly
       Records.write(answers, "competitor-", enc, null, prompts, row.answers(), Map.of(), "prompt_text",
@@ -83,7 +83,7 @@ final class EvidenceCase {
   }
 
   /** The {@code tracemark verify} command that recomputes the report from the files written. */
-  static String recomputeCommand(Demo.Config c, Path keyFile, Path answers, Path out) {
+  static String recomputeCommand(DemoConfig c, Path keyFile, Path answers, Path out) {
     List<String> words = new java.util.ArrayList<>(List.of(TRACEMARK, "verify", "--key", shell(keyFile), "--scheme",
         c.spec().canonical(), "--suspect", shell(answers), "--alpha", Numbers.exact(c.alpha())));
     if (c.controlKeys() != DEFAULT_CONTROL_KEYS) {

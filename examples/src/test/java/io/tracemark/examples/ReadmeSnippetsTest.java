@@ -47,8 +47,8 @@ class ReadmeSnippetsTest {
     return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
   }
 
-  /** Compiles one block into {@code out} and runs its main class; returns what it printed. */
-  static String compileAndRun(String source, Path out) throws Exception {
+  /** Compiles one block into {@code out} and runs its main class with {@code args}; returns what it printed. */
+  static String compileAndRun(String source, Path out, String... args) throws Exception {
     Matcher c = CLASS.matcher(source);
     assertThat(c.find()).as("a public class in:%n%s", source).isTrue();
     String name = c.group(1);
@@ -66,7 +66,7 @@ class ReadmeSnippetsTest {
         ReadmeSnippetsTest.class.getClassLoader())) {
       Method main = loader.loadClass(name).getMethod("main", String[].class);
       System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-      main.invoke(null, (Object) new String[0]);
+      main.invoke(null, (Object) args);
     } finally {
       System.setOut(before);
     }
@@ -76,11 +76,15 @@ class ReadmeSnippetsTest {
   @Test
   void everyJavaBlockOfTheReadmeCompilesAndRuns() throws Exception {
     List<String> blocks = javaBlocks();
-    assertThat(blocks).hasSize(2);
+    assertThat(blocks).hasSize(3);
     List<String> outputs = new ArrayList<>();
     for (int i = 0; i < blocks.size(); i++) {
       Path out = Files.createDirectories(dir.resolve("block-" + i));
-      outputs.add(compileAndRun(blocks.get(i), out));
+      // the corpus verification reads the bundled sample (the README's paths are from the repository root)
+      String[] args = blocks.get(i).contains("class VerifyCorpus")
+          ? new String[] {Path.of("..", "docs", "sample").toString(), out.resolve("report").toString()}
+          : new String[0];
+      outputs.add(compileAndRun(blocks.get(i), out, args));
     }
     // the watermarking loop: its generated tokens (not the prompt) are scored and detected
     assertThat(blocks.get(0)).contains("detect(tokens, prompt.length, tokens.length - prompt.length)");
@@ -90,6 +94,15 @@ class ReadmeSnippetsTest {
     assertThat(m.find()).isTrue();
     // about 140 of 199 tuples green (sd about 7 over keys and draws); -15 and -80 are 5 sd away
     assertThat(Double.parseDouble(m.group(1))).as("the README says about -44").isBetween(-80.0, -15.0);
-    assertThat(outputs.get(1)).matches("\\d+ of \\d+ green, z = -?\\d+\\.\\d\\d, log10 p = -?\\d+\\.\\d\\d\\R");
+    // the corpus verification through the façade: the sample's numbers, the report written
+    assertThat(outputs.get(1)).isEqualTo("detected, log10 p = -342.6" + System.lineSeparator());
+    Path report = dir.resolve("block-1").resolve("report");
+    assertThat(report.resolve("report.json")).exists();
+    assertThat(report.resolve("report.html")).exists();
+    Matcher body = Pattern.compile("(?s)main\\(String\\[\\] args\\) throws Exception \\{\\n(.*?)\\n  \\}")
+        .matcher(blocks.get(1));
+    assertThat(body.find()).isTrue();
+    assertThat(body.group(1).split("\\n")).as("the verification path in at most 12 lines").hasSizeLessThanOrEqualTo(12);
+    assertThat(outputs.get(2)).matches("\\d+ of \\d+ green, z = -?\\d+\\.\\d\\d, log10 p = -?\\d+\\.\\d\\d\\R");
   }
 }

@@ -139,7 +139,7 @@ public record InheritanceResult(String mode, NullDistribution nullDistribution, 
    * @param noContext positions with fewer than h tokens before them
    * @param duplicates positions whose tuple (or window) was already scored
    * @param excludedPrompt positions whose window occurs in the record's prompt
-   * @param excludedFilter positions whose window is not in the reference filter
+   * @param excludedFilter positions whose window is not in the owner filter
    * @param outsideVocabulary reading-mode predictions outside the scheme's vocabulary
    * @param skippedRecords records skipped as bad
    */

@@ -131,13 +131,13 @@ class InheritanceVerifierTest {
       int[] t = recs.get(i).tokens();
       withPrompts.add(new SuspectRecord("p" + i, Arrays.copyOfRange(t, 40, t.length), Arrays.copyOf(t, 40)));
     }
-    ReferenceFilter phi = ReferenceFilter.all(1, List.of(recs.get(0).tokens(), recs.get(20).tokens()));
-    for (ReferenceFilter f : Arrays.asList(null, phi)) {
+    OwnerFilter phi = OwnerFilter.all(1, List.of(recs.get(0).tokens(), recs.get(20).tokens()));
+    for (OwnerFilter f : Arrays.asList(null, phi)) {
       for (DedupMode mode : DedupMode.values()) {
         InheritanceResult one = InheritanceVerifier.greenList(KEY, SPEC, VOCAB).controlKeys(10).dedup(mode)
-            .referenceFilter(f).build().closedModel(withPrompts);
+            .ownerFilter(f).build().closedModel(withPrompts);
         InheritanceResult two = InheritanceVerifier.greenList(KEY, SPEC, VOCAB).controlKeys(10).dedup(mode)
-            .referenceFilter(f).threads(2).build().closedModel(withPrompts);
+            .ownerFilter(f).threads(2).build().closedModel(withPrompts);
         assertThat(two).as("%s, filter %s", mode, f).isEqualTo(one);
       }
     }
@@ -243,11 +243,11 @@ class InheritanceVerifierTest {
 
   @Test
   void holmAdjustmentIsMonotoneStepDown() {
-    double[] adj = InheritanceVerifier.holm(new double[] {Math.log10(0.01), Math.log10(0.04), Math.log10(0.03)});
+    double[] adj = KeyPanel.holm(new double[] {Math.log10(0.01), Math.log10(0.04), Math.log10(0.03)});
     assertThat(Math.pow(10, adj[0])).isCloseTo(0.03, org.assertj.core.data.Offset.offset(1e-12));
     assertThat(Math.pow(10, adj[2])).isCloseTo(0.06, org.assertj.core.data.Offset.offset(1e-12));
     assertThat(Math.pow(10, adj[1])).isCloseTo(0.06, org.assertj.core.data.Offset.offset(1e-12));
-    assertThat(InheritanceVerifier.holm(new double[] {-0.1, -0.2})).containsExactly(0.0, 0.0);
+    assertThat(KeyPanel.holm(new double[] {-0.1, -0.2})).containsExactly(0.0, 0.0);
   }
 
   @Test
@@ -275,16 +275,16 @@ class InheritanceVerifierTest {
   }
 
   @Test
-  void referenceFilterSelectsWindowsOnly() {
+  void ownerFilterSelectsWindowsOnly() {
     int[] a = {1, 2, 1, 2, 1, 3};
-    ReferenceFilter all = ReferenceFilter.all(1, List.of(a));
+    OwnerFilter all = OwnerFilter.all(1, List.of(a));
     assertThat(all.size()).isEqualTo(2); // windows before positions 1..5: 1,2,1,2,1
     assertThat(all.windowsRead()).isEqualTo(5);
-    assertThat(ReferenceFilter.minCount(1, List.of(a), 3).size()).isEqualTo(1);
-    ReferenceFilter top = ReferenceFilter.topN(1, List.of(a), 1);
+    assertThat(OwnerFilter.minCount(1, List.of(a), 3).size()).isEqualTo(1);
+    OwnerFilter top = OwnerFilter.topN(1, List.of(a), 1);
     assertThat(top.containsWindow(new int[] {1}, 0)).isTrue();
     assertThat(top.containsWindow(new int[] {2}, 0)).isFalse();
-    assertThatThrownBy(() -> ReferenceFilter.topN(1, List.of(a), 0)).hasMessage("filter top-N must be >= 1, was 0");
+    assertThatThrownBy(() -> OwnerFilter.topN(1, List.of(a), 0)).hasMessage("filter top-N must be >= 1, was 0");
   }
 
   @Test
@@ -304,7 +304,7 @@ class InheritanceVerifierTest {
     InheritanceResult plain = InheritanceVerifier.greenList(KEY, SPEC, VOCAB).controlKeys(0).build()
         .closedModel(suspect);
     InheritanceResult filtered = InheritanceVerifier.greenList(KEY, SPEC, VOCAB).controlKeys(0)
-        .referenceFilter(ReferenceFilter.all(1, owner)).build().closedModel(suspect);
+        .ownerFilter(OwnerFilter.all(1, owner)).build().closedModel(suspect);
     assertThat(filtered.log10P()).isLessThan(plain.log10P());
     assertThat(filtered.counts().excludedFilter()).isGreaterThan(0);
   }

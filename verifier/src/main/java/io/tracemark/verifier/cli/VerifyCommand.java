@@ -4,30 +4,20 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tracemark.api.DedupMode;
 import io.tracemark.api.NullDistribution;
-import io.tracemark.api.Watermark;
-import io.tracemark.api.WatermarkKey;
-import io.tracemark.core.Watermarks;
-import io.tracemark.core.keys.KeyFile;
 import io.tracemark.verifier.BadRecordPolicy;
 import io.tracemark.verifier.InheritanceResult;
 import io.tracemark.verifier.InheritanceVerifier;
-import io.tracemark.verifier.ReferenceFilter;
-import io.tracemark.verifier.SuspectRecord;
-import io.tracemark.verifier.input.CorpusReader;
+import io.tracemark.verifier.Verification;
 import io.tracemark.verifier.input.Fields;
-import io.tracemark.verifier.input.InputException;
-import io.tracemark.verifier.input.InputFile;
 import io.tracemark.verifier.report.EvidenceReport;
 import io.tracemark.verifier.report.Numbers;
+import io.tracemark.verifier.report.ReportInputs;
+import io.tracemark.verifier.report.ReportWriter;
 import io.tracemark.verifier.report.SigningKey;
-import io.tracemark.verifier.text.TextNormalizer;
 import io.tracemark.verifier.text.TextTokenizer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -197,7 +187,7 @@ final class VerifyCommand implements Callable<Integer> {
           InheritanceVerifier.MAX_TENANTS, tenants));
     }
     // refused now rather than after the whole corpus has been read
-    EvidenceReport.checkOutputDirectory(out);
+    ReportWriter.checkOutputDirectory(out);
     if (tapeMemory != null && (tapeMemory < 1 || tapeMemory > 1L << 30)) {
       throw new CommandLine.ParameterException(cli, Common.fmt("--tape-memory must be between 1 and %d MB, was %d",
           1L << 30, tapeMemory));
@@ -205,144 +195,73 @@ final class VerifyCommand implements Callable<Integer> {
     long maxRecordBytes = inputOptions.maxRecordBytes(cli);
     TextTokenizer tok = Common.tokenizer(cli, tokenizer);
     int vocab = Common.vocabulary(cli, sc, vocabSize, tok);
-    WatermarkKey key = null;
+    Verification.Builder builder = Verification.builder().scheme(sc.spec).tokenizer(tok).normalize(normalize)
+        .fields(new Fields(idField, textField, tokensField, promptField, promptTokensField)).suspect(suspect)
+        .controlKeys(controlKeys).alpha(alpha).dedup(mode).promptExclusion(!noPromptExclusion).onBadRecord(policy)
+        .threads(workers).maxRecordBytes(maxRecordBytes)
+        .vocabularySource(InputOptions.vocabularySource(cli, sc, vocabSize, tok, vocab));
     if (!sc.interop()) {
-      KeyFile file = Common.readKey(cli, keyFile, strictKeyPermissions);
-      Common.checkKeyUse(file, sc.kgw(), tok.name(), vocab);
-      key = file.key();
+      builder.keyFile(Common.readKey(cli, keyFile, strictKeyPermissions));
     }
     SigningKey signer = signKey == null ? null : Common.readSigningKey(cli, signKey, strictKeyPermissions);
-    Scheme.InteropCommitment commitment = sc.interop() ? sc.interopCommitment() : null;
-    if (commitment != null) {
-      Common.warn(cli, commitment.warning());
-    }
-    Fields fields = new Fields(idField, textField, tokensField, promptField, promptTokensField);
-
-    // everything that can be checked without reading the corpus is checked before it is read:
-    // the tenant count, the input paths, the spill directory
-    int tenantCount = sc.interop() ? 0 : tenants != null ? tenants : key.tenants();
-    if (tenants == null && tenantCount > InheritanceVerifier.MAX_TENANTS) {
-      throw new InputException(Common.fmt("%s: field \"tenants\" is over the limit of %,d tenant keys tested at once; "
-          + "give --tenants N (at most %,d) to test the first N", keyFile, InheritanceVerifier.MAX_TENANTS,
-          InheritanceVerifier.MAX_TENANTS));
-    }
-    String vocabularySource = InputOptions.vocabularySource(cli, sc, vocabSize, tok, vocab);
-    CorpusReader reader = new CorpusReader(suspect, fields, tok, vocab, normalize, policy).parallelism(workers)
-        .maxRecordBytes(maxRecordBytes).vocabularySource(vocabularySource);
-    CorpusReader ref = filter == null ? null : new CorpusReader(filter, fields, tok, vocab, normalize, policy)
-        .parallelism(workers).maxRecordBytes(maxRecordBytes).vocabularySource(vocabularySource);
-    warnNotRead(cli, reader, ref);
-    InheritanceVerifier.Builder builder;
     if (sc.interop()) {
-      Watermark wm = sc.watermark(null, vocab);
-      builder = InheritanceVerifier.builder().scorer(wm.keyId(), wm.scorer())
-          .controlKeys(controlKeys, sc.controlScorers(vocab));
-    } else {
-      builder = tenantCount > 0 ? InheritanceVerifier.greenListTenants(key, tenantCount, sc.kgw(), vocab)
-          : InheritanceVerifier.greenList(key, sc.kgw(), vocab);
+      Common.warn(cli, sc.interopSpec().keyWarning());
+    }
+    if (vocabSize != null) {
+      builder.vocabularySize(vocabSize);
+    }
+    if (tenants != null) {
+      builder.tenants(tenants);
+    }
+    if (controlSeed != null) {
+      builder.controlSeed(controlSeed);
     }
     if (tapeMemory != null) {
-      builder.tapeMemoryBudget(tapeMemory << 20);
+      builder.tapeMemory(tapeMemory << 20);
     }
     if (spillDir != null) {
       builder.spillDirectory(spillDir);
     }
-
-    // the reference filter is built, and fixed, before the suspect corpus is read
-    ReferenceFilter phi = null;
-    List<InputFile> filterInputs = List.of();
-    if (ref != null) {
-      Iterable<int[]> texts = () -> new Iterator<>() {
-        final Iterator<SuspectRecord> it = ref.iterator();
-
-        @Override
-        public boolean hasNext() {
-          return it.hasNext();
-        }
-
-        @Override
-        public int[] next() {
-          return it.next().tokens();
-        }
-      };
-      int h = sc.spec.contextWidth();
-      try (ref) {
-        phi = filterTop != null ? ReferenceFilter.topN(h, texts, filterTop)
-            : filterMinCount != null ? ReferenceFilter.minCount(h, texts, filterMinCount)
-            : ReferenceFilter.all(h, texts);
+    if (filter != null) {
+      builder.ownerFilter(filter);
+      if (filterTop != null) {
+        builder.ownerFilterTop(filterTop);
       }
-      filterInputs = ref.inputs();
+      if (filterMinCount != null) {
+        builder.ownerFilterMinCount(filterMinCount);
+      }
     }
-    builder.controlKeys(controlKeys).alpha(alpha).dedup(mode).excludePromptWindows(!noPromptExclusion)
-        .referenceFilter(phi).onBadRecord(policy).threads(workers);
-    if (controlSeed != null) {
-      builder.controlSeed(controlSeed);
-    }
-    Progress progress = new Progress(cli.getErr(), !quiet && Progress.stderrIsTerminal(), reader.totalBytes(),
-        reader::bytesRead, reader::tokensSeen);
-    builder.progress(progress::update);
+    // everything that can be checked without reading the corpus is checked before it is read:
+    // the key's use, the tenant count, the input paths, the spill directory
+    Progress[] progress = new Progress[1];
+    builder.progress(tokens -> progress[0].update(tokens));
+    Verification verification = builder.build();
+    warnNotRead(cli, verification.notRead());
+    progress[0] = new Progress(cli.getErr(), !quiet && Progress.stderrIsTerminal(), verification.totalBytes(),
+        verification::bytesRead, verification::tokensSeen);
     InheritanceResult result;
-    try (reader) {
-      result = builder.build().closedModel(reader);
+    try {
+      result = verification.run();
     } finally {
-      progress.finish();
+      progress[0].finish();
     }
-
-    EvidenceReport.Context context = new EvidenceReport.Context(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-        sc.display(), sc.interop() ? "interop" : Watermarks.FORMAT_VERSION, vocab,
-        sc.interop() ? "none (the key is the " + sc.interopSpec().keyParameter() + " of the scheme)" : key.keyId(),
-        sc.interop() ? commitment.commitment() : key.commitment(),
-        sc.interop() ? null : key.created().map(Object::toString).orElse(null), tenantCount,
-        vocabSize != null ? tok.name() + " (vocabulary size set to " + vocab + ")" : tok.name(),
-        normalize ? TextNormalizer.NAME : "none", mode.label(), !noPromptExclusion,
-        phi == null ? null : phi.description(), filterInputs, policy.label(), reader.inputs(), reader.skipped(),
-        reader.skippedCount());
-    ObjectNode tree = EvidenceReport.toTree(context, result);
-    if (sc.interop()) {
-      ((ObjectNode) tree.get("scheme")).put("caveat", sc.interopSpec().caveat());
-      EvidenceReport.interopKeyNote(tree, commitment.salt(), commitment.warning());
-    }
-    listNotRead(tree, reader, ref);
-    EvidenceReport.write(out, tree, signer);
+    EvidenceReport report = EvidenceReport.of(result, verification.reportInputs());
+    ReportWriter.write(out, report, signer);
     for (String f : result.flags()) {
       cli.getErr().println("tracemark verify: warning: " + f);
     }
-    print(cli.getOut(), tree, result);
+    print(cli.getOut(), report.json(), result);
     return failOnDetect && result.verdict() == InheritanceResult.Verdict.DETECTED ? Tracemark.DETECTED
         : Tracemark.OK;
   }
 
-  /** Directory entries that are not read (hidden, symbolic links, not regular files), suspect first. */
-  private static List<InheritanceResult.SkippedRecord> notRead(CorpusReader suspect, CorpusReader filter) {
-    List<InheritanceResult.SkippedRecord> all = new ArrayList<>(suspect.notRead());
-    if (filter != null) {
-      all.addAll(filter.notRead());
-    }
-    return all;
-  }
-
   /** Says on stderr, before anything is read, that some directory entries will not be: nothing is dropped silently. */
-  private static void warnNotRead(CommandLine cli, CorpusReader suspect, CorpusReader filter) {
-    List<InheritanceResult.SkippedRecord> all = notRead(suspect, filter);
+  private static void warnNotRead(CommandLine cli, List<ReportInputs.NotRead> all) {
     if (!all.isEmpty()) {
       cli.getErr().println(Common.fmt("tracemark verify: warning: %s not read (hidden, symbolic links or not "
           + "regular files, e.g. %s: %s); the report lists them under inputs.not_read",
           all.size() == 1 ? "1 directory entry is" : Common.fmt("%,d directory entries are", all.size()),
-          all.get(0).id(), all.get(0).reason()));
-    }
-  }
-
-  /** Lists the entries that were not read in the report, as {@code inputs.not_read}. */
-  private static void listNotRead(ObjectNode tree, CorpusReader suspect, CorpusReader filter) {
-    List<InheritanceResult.SkippedRecord> all = notRead(suspect, filter);
-    if (all.isEmpty()) {
-      return;
-    }
-    int fromSuspect = suspect.notRead().size();
-    ArrayNode list = ((ObjectNode) tree.get("inputs")).putArray("not_read");
-    for (int i = 0; i < all.size(); i++) {
-      list.addObject().put("path", all.get(i).id()).put("input", i < fromSuspect ? "suspect" : "filter")
-          .put("reason", all.get(i).reason());
+          all.get(0).path(), all.get(0).reason()));
     }
   }
 

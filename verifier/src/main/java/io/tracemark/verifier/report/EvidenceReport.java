@@ -49,7 +49,11 @@ public final class EvidenceReport {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private EvidenceReport() {}
+  private final ObjectNode tree;
+
+  private EvidenceReport(ObjectNode tree) {
+    this.tree = tree;
+  }
 
   /**
    * What the report says about the run besides the result.
@@ -66,8 +70,8 @@ public final class EvidenceReport {
    * @param normalization {@code none} or the normaliser's name
    * @param dedup dedup mode label
    * @param promptExclusion whether prompt windows were excluded
-   * @param filter description of the reference filter, or null
-   * @param filterInputs the reference corpus files, empty without a filter
+   * @param filter description of the owner filter, or null
+   * @param filterInputs the owner's corpus files (the owner filter), empty without a filter
    * @param onBadRecord fail or skip
    * @param inputs the suspect corpus files
    * @param inputSkipped records the reader skipped (malformed lines…)
@@ -86,53 +90,107 @@ public final class EvidenceReport {
     }
   }
 
-  /** The report as a JSON tree, fields in canonical order. */
+  /**
+   * The report of {@code result} with {@code inputs}: a pure assembly, fields in canonical order.
+   * Nothing is added to a report after this; the interop caveat, the key's commitment and warning
+   * and the entries not read all come through {@code inputs}.
+   */
+  public static EvidenceReport of(InheritanceResult result, ReportInputs inputs) {
+    Objects.requireNonNull(result, "result");
+    Objects.requireNonNull(inputs, "inputs");
+    return new EvidenceReport(tree(inputs, result));
+  }
+
+  /** The report as a JSON tree (a copy: changing it does not change this report). */
+  public ObjectNode json() {
+    return tree.deepCopy();
+  }
+
+  /** The exact bytes of {@code report.json} ({@link #toBytes(JsonNode)}). */
+  public byte[] jsonBytes() {
+    return toBytes(tree);
+  }
+
+  /** The HTML rendering, naming the signing key id if the report is signed (null: unsigned). */
+  public String html(String signingKeyId) {
+    return HtmlReport.render(tree, signingKeyId);
+  }
+
+  /** The report as a JSON tree, fields in canonical order, from the old context form. */
   public static ObjectNode toTree(Context c, InheritanceResult r) {
+    return tree(new ReportInputs(c.created(),
+        new ReportInputs.Scheme(c.scheme(), c.formatVersion(), c.vocabularySize(), null),
+        new ReportInputs.Key(c.keyId(), c.commitment(), c.keyCreated(), c.tenants(), null, null),
+        new ReportInputs.Options(c.tokenizer(), c.normalization(), c.dedup(), c.promptExclusion(), c.filter(),
+            c.onBadRecord()),
+        new ReportInputs.Corpus(c.inputs(), c.filterInputs(), c.inputSkipped(), c.inputSkippedCount(), List.of())),
+        r);
+  }
+
+  private static ObjectNode tree(ReportInputs in, InheritanceResult r) {
     ObjectNode root = JSON.createObjectNode();
     root.put("schema", SCHEMA);
     root.put("schema_version", SCHEMA_VERSION);
     ObjectNode tool = root.putObject("tool");
     tool.put("name", "tracemark");
     tool.put("version", Version.TOOL);
-    if (c.created() != null) {
-      root.put("created", c.created());
+    if (in.created() != null) {
+      root.put("created", in.created());
     }
     root.put("mode", r.mode());
     root.put("verdict", r.verdict().label());
     root.put("alpha", r.alpha());
 
     ObjectNode scheme = root.putObject("scheme");
-    scheme.put("spec", c.scheme());
-    scheme.put("format_version", c.formatVersion());
-    scheme.put("vocabulary_size", c.vocabularySize());
+    scheme.put("spec", in.scheme().spec());
+    scheme.put("format_version", in.scheme().formatVersion());
+    scheme.put("vocabulary_size", in.scheme().vocabularySize());
     scheme.put("statistic", r.nullDistribution().label());
-
-    ObjectNode key = root.putObject("key");
-    key.put("key_id", c.keyId());
-    key.put("commitment", c.commitment());
-    if (c.keyCreated() != null) {
-      key.put("created", c.keyCreated());
+    if (in.scheme().caveat() != null) {
+      scheme.put("caveat", in.scheme().caveat());
     }
-    key.put("tenants_tested", c.tenants());
 
+    ReportInputs.Key id = in.key();
+    ObjectNode key = root.putObject("key");
+    key.put("key_id", id.keyId());
+    key.put("commitment", id.commitment());
+    if (id.created() != null) {
+      key.put("created", id.created());
+    }
+    key.put("tenants_tested", id.tenantsTested());
+    if (id.commitmentSalt() != null) {
+      key.put("commitment_salt", id.commitmentSalt());
+    }
+    if (id.warning() != null) {
+      key.put("warning", id.warning());
+    }
+
+    ReportInputs.Options opt = in.options();
     ObjectNode options = root.putObject("options");
-    options.put("tokenizer", c.tokenizer());
-    options.put("normalization", c.normalization());
-    options.put("dedup", c.dedup());
-    options.put("prompt_exclusion", c.promptExclusion());
-    if (c.filter() == null) {
+    options.put("tokenizer", opt.tokenizer());
+    options.put("normalization", opt.normalization());
+    options.put("dedup", opt.dedup());
+    options.put("prompt_exclusion", opt.promptExclusion());
+    if (opt.ownerFilter() == null) {
       options.putNull("filter");
     } else {
-      options.put("filter", c.filter());
+      options.put("filter", opt.ownerFilter());
     }
     options.put("control_keys", r.controls().count());
     options.put("control_seed", r.controls().seed());
-    options.put("on_bad_record", c.onBadRecord());
+    options.put("on_bad_record", opt.onBadRecord());
 
+    ReportInputs.Corpus c = in.corpus();
     ObjectNode inputs = root.putObject("inputs");
-    inputs.put("records", r.recordsRead() + c.inputSkippedCount());
-    files(inputs.putArray("files"), c.inputs());
-    files(inputs.putArray("filter_files"), c.filterInputs());
+    inputs.put("records", r.recordsRead() + c.skippedCount());
+    files(inputs.putArray("files"), c.files());
+    files(inputs.putArray("filter_files"), c.ownerFilterFiles());
+    if (!c.notRead().isEmpty()) {
+      ArrayNode list = inputs.putArray("not_read");
+      for (ReportInputs.NotRead n : c.notRead()) {
+        list.addObject().put("path", n.path()).put("input", n.input()).put("reason", n.reason());
+      }
+    }
 
     ObjectNode stats = root.putObject("statistics");
     stats.put("records_scored", r.recordsRead() - r.counts().skippedRecords());
@@ -198,9 +256,9 @@ public final class EvidenceReport {
     }
 
     ObjectNode skipped = root.putObject("skipped");
-    skipped.put("count", c.inputSkippedCount() + r.counts().skippedRecords());
+    skipped.put("count", c.skippedCount() + r.counts().skippedRecords());
     ArrayNode list = skipped.putArray("records");
-    List<SkippedRecord> all = new ArrayList<>(c.inputSkipped());
+    List<SkippedRecord> all = new ArrayList<>(c.skipped());
     all.addAll(r.skipped());
     for (SkippedRecord s : all) {
       list.addObject().put("id", s.id()).put("reason", s.reason());
@@ -240,40 +298,16 @@ public final class EvidenceReport {
   }
 
   /**
-   * Records, in the key block of an interop report, the public salt of its key's commitment (hex;
-   * none when the commitment is withheld) and the warning about how guessable such keys are.
-   */
-  public static void interopKeyNote(ObjectNode tree, byte[] commitmentSalt, String warning) {
-    ObjectNode key = (ObjectNode) tree.get("key");
-    if (commitmentSalt != null) {
-      key.put("commitment_salt", java.util.HexFormat.of().formatHex(commitmentSalt));
-    }
-    key.put("warning", warning);
-  }
-
-  /**
-   * Checks, before any work is done, that {@code dir} can receive the report files: a directory
-   * (or nothing yet) owned by the current user, without a symbolic link or a non-file under a
-   * report file's name ({@link SafeFiles#checkOutputDirectory}).
+   * Checks, before any work is done, that {@code dir} can receive the report files ({@link
+   * ReportWriter#checkOutputDirectory}).
    */
   public static void checkOutputDirectory(Path dir) throws IOException {
-    SafeFiles.checkOutputDirectory(dir, List.of(JSON_FILE, HTML_FILE, SIG_FILE));
+    ReportWriter.checkOutputDirectory(dir);
   }
 
-  /**
-   * Writes {@code report.json}, {@code report.html} and, with a signing key, {@code report.sig}
-   * into {@code dir} (created if needed), replacing a previous report. Everything is rendered
-   * first; then the previous {@code report.html} and {@code report.sig} are removed, and each new
-   * file is written to a temporary file, forced to disk and renamed into place, the signature
-   * last ({@link SafeFiles#publish}). A crash at any moment leaves complete files only, and never
-   * a signature beside a {@code report.json} it does not sign.
-   */
+  /** Writes the report files of {@code tree} into {@code dir} ({@link ReportWriter#write}). */
   public static void write(Path dir, ObjectNode tree, SigningKey signer) throws IOException {
-    byte[] json = toBytes(tree);
-    byte[] html = HtmlReport.render(tree, signer == null ? null : signer.keyId()).getBytes(StandardCharsets.UTF_8);
-    byte[] sig = signer == null ? null : signatureFile(signer.keyId(), signer.sign(json));
-    SafeFiles.publish(dir, List.of(new SafeFiles.Output(JSON_FILE, json), new SafeFiles.Output(HTML_FILE, html),
-        new SafeFiles.Output(SIG_FILE, sig)));
+    ReportWriter.write(dir, new EvidenceReport(tree.deepCopy()), signer);
   }
 
   /**

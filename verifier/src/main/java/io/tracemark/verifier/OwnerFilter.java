@@ -7,19 +7,19 @@ import java.util.Objects;
 
 /**
  * The filter φ of the closed-model test: the set of windows (the h tokens before a position) that
- * occur in a reference corpus, normally the owner's own watermarked outputs. Only positions whose
+ * occur in the owner's corpus, normally the owner's own watermarked outputs. Only positions whose
  * window is in the set are scored; where the suspect saw the owner's text, the watermark is
  * concentrated, so the same queries give a smaller p-value.
  *
  * <p>The filter depends on windows only, never on the token that follows, so it cannot make an
  * innocent corpus look guilty: under H0 every scored tuple is still green with probability γ. It
  * must be built before the suspect corpus is read. Window fingerprints are key-independent
- * ({@link TupleHash#window}), so one filter serves every key and control key.
+ * ({@code UnitFingerprints.window}), so one filter serves every key and control key.
  *
  * <p>Immutable and thread-safe once built.
  */
-public final class ReferenceFilter {
-  /** How windows are selected from the reference corpus. */
+public final class OwnerFilter {
+  /** How windows are selected from the owner's corpus. */
   public enum Selection {
     /** Every window that occurs. */
     ALL,
@@ -36,7 +36,7 @@ public final class ReferenceFilter {
   private final long distinctWindows;
   private final LongCountMap kept;
 
-  private ReferenceFilter(int contextWidth, Selection selection, long parameter, long windowsRead,
+  private OwnerFilter(int contextWidth, Selection selection, long parameter, long windowsRead,
       long distinctWindows, LongCountMap kept) {
     this.contextWidth = contextWidth;
     this.selection = selection;
@@ -46,30 +46,30 @@ public final class ReferenceFilter {
     this.kept = kept;
   }
 
-  /** Every window of width {@code contextWidth} that occurs in {@code referenceTexts}. */
-  public static ReferenceFilter all(int contextWidth, Iterable<int[]> referenceTexts) {
-    return build(contextWidth, referenceTexts, Selection.ALL, 0);
+  /** Every window of width {@code contextWidth} that occurs in {@code ownerTexts}. */
+  public static OwnerFilter all(int contextWidth, Iterable<int[]> ownerTexts) {
+    return build(contextWidth, ownerTexts, Selection.ALL, 0);
   }
 
-  /** The {@code n} most frequent windows of {@code referenceTexts}. */
-  public static ReferenceFilter topN(int contextWidth, Iterable<int[]> referenceTexts, int n) {
+  /** The {@code n} most frequent windows of {@code ownerTexts}. */
+  public static OwnerFilter topN(int contextWidth, Iterable<int[]> ownerTexts, int n) {
     Checks.require(n >= 1, "filter top-N must be >= 1, was %d", n);
-    return build(contextWidth, referenceTexts, Selection.TOP_N, n);
+    return build(contextWidth, ownerTexts, Selection.TOP_N, n);
   }
 
-  /** The windows seen at least {@code m} times in {@code referenceTexts}. */
-  public static ReferenceFilter minCount(int contextWidth, Iterable<int[]> referenceTexts, int m) {
+  /** The windows seen at least {@code m} times in {@code ownerTexts}. */
+  public static OwnerFilter minCount(int contextWidth, Iterable<int[]> ownerTexts, int m) {
     Checks.require(m >= 1, "filter min-count must be >= 1, was %d", m);
-    return build(contextWidth, referenceTexts, Selection.MIN_COUNT, m);
+    return build(contextWidth, ownerTexts, Selection.MIN_COUNT, m);
   }
 
-  private static ReferenceFilter build(int h, Iterable<int[]> texts, Selection selection, int parameter) {
+  private static OwnerFilter build(int h, Iterable<int[]> texts, Selection selection, int parameter) {
     Checks.require(h >= 0 && h <= 64, "contextWidth must be between 0 and 64, was %d", h);
-    Objects.requireNonNull(texts, "referenceTexts");
+    Objects.requireNonNull(texts, "ownerTexts");
     LongCountMap counts = new LongCountMap(1 << 12);
     long windows = 0;
     for (int[] text : texts) {
-      Objects.requireNonNull(text, "reference text");
+      Objects.requireNonNull(text, "owner text");
       // the window before position i is text[i-h, i), for i in [h, length)
       for (int i = h; i < text.length; i++) {
         counts.increment(UnitFingerprints.window(text, i - h, h));
@@ -119,7 +119,7 @@ public final class ReferenceFilter {
       default:
         throw new AssertionError(selection);
     }
-    return new ReferenceFilter(h, selection, parameter, windows, distinct, kept);
+    return new OwnerFilter(h, selection, parameter, windows, distinct, kept);
   }
 
   /** h, the width of the windows. */
@@ -137,12 +137,12 @@ public final class ReferenceFilter {
     return parameter;
   }
 
-  /** Windows read from the reference corpus (with repeats). */
+  /** Windows read from the owner's corpus (with repeats). */
   public long windowsRead() {
     return windowsRead;
   }
 
-  /** Distinct windows in the reference corpus. */
+  /** Distinct windows in the owner's corpus. */
   public long distinctWindows() {
     return distinctWindows;
   }
@@ -178,6 +178,6 @@ public final class ReferenceFilter {
 
   @Override
   public String toString() {
-    return "ReferenceFilter[" + description() + "]";
+    return "OwnerFilter[" + description() + "]";
   }
 }

@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** {@link ReferenceFilter#containsWindow} checks that the window lies within the array, as detection does. */
-class ReferenceFilterBoundsTest {
+/** {@link OwnerFilter#containsWindow} checks that the window lies within the array, as detection does. */
+class OwnerFilterBoundsTest {
   @Test
   void aWindowOutsideTheArrayIsAnArgumentErrorNotAnIndexError() {
-    ReferenceFilter f = ReferenceFilter.all(2, List.of(new int[] {1, 2, 3, 4}));
+    OwnerFilter f = OwnerFilter.all(2, List.of(new int[] {1, 2, 3, 4}));
     int[] tokens = {1, 2, 3};
     assertThat(f.containsWindow(tokens, 0)).isTrue();
     assertThat(f.containsWindow(tokens, 1)).isTrue(); // the last window that fits

@@ -1,0 +1,208 @@
+package io.tracemark.verifier;
+
+import io.tracemark.api.NullDistribution;
+import io.tracemark.core.stats.PValues;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Turns the ledgers of a finished pass into an {@link InheritanceResult}: per-key exact p-values,
+ * Holm's correction across the real keys, the best key, the control-key null and the best key's
+ * rank in it, the cumulative curve, the records that contribute most, and the flags a reader must
+ * see. Pure functions of their arguments.
+ */
+final class Evidence {
+  private static final int MAX_CURVE_POINTS = 512;
+
+  private Evidence() {}
+
+  /** Positions read but not scored, by cause, added up over the partitions. */
+  static final class Counts {
+    long noContext;
+    long duplicates;
+    long excludedPrompt;
+    long excludedFilter;
+    long outsideVocabulary;
+
+    void add(Counts o) {
+      noContext += o.noContext;
+      duplicates += o.duplicates;
+      excludedPrompt += o.excludedPrompt;
+      excludedFilter += o.excludedFilter;
+      outsideVocabulary += o.outsideVocabulary;
+    }
+  }
+
+  /**
+   * The result of a pass.
+   *
+   * @param mode {@code closed-model} or {@code reading-mode}
+   * @param panel the keys
+   * @param records the record ledger
+   * @param ledgers the partitions' score ledgers
+   * @param counts the partitions' counts, added up
+   * @param alpha the significance level
+   * @param topRecords how many most-contributing records to list
+   */
+  static InheritanceResult assemble(String mode, KeyPanel panel, RecordLedger records, List<ScoreLedger> ledgers,
+      Counts counts, double alpha, int topRecords) {
+    int keys = panel.size();
+    int realKeys = panel.realKeys;
+    int controlCount = panel.controlCount;
+    NullDistribution law = panel.law;
+    long[] n = new long[keys];
+    double[] sums = new double[keys];
+    for (ScoreLedger l : ledgers) {
+      for (int k = 0; k < keys; k++) {
+        sums[k] += l.sum(k);
+        n[k] += l.scored(k);
+      }
+    }
+    int recordCount = records.size();
+    long[][] recScored = new long[recordCount][realKeys];
+    double[][] recSums = new double[recordCount][realKeys];
+    for (ScoreLedger l : ledgers) {
+      for (int i = 0; i < recordCount; i++) {
+        for (int k = 0; k < realKeys; k++) {
+          recScored[i][k] += l.recordScored(i, k);
+          recSums[i][k] += l.recordSum(i, k);
+        }
+      }
+    }
+    // per-key p-values and Holm adjustment
+    double[] log10p = new double[keys];
+    for (int k = 0; k < keys; k++) {
+      log10p[k] = PValues.log10UpperTail(law, n[k], sums[k]);
+    }
+    double[] adjusted = KeyPanel.holm(java.util.Arrays.copyOf(log10p, realKeys));
+    int best = 0;
+    for (int k = 1; k < realKeys; k++) {
+      if (adjusted[k] < adjusted[best] || (adjusted[k] == adjusted[best] && log10p[k] < log10p[best])) {
+        best = k;
+      }
+    }
+    List<Double> controlP = new ArrayList<>(controlCount);
+    int controlsFlagged = 0;
+    double log10Alpha = Math.log10(alpha);
+    for (int c = realKeys; c < keys; c++) {
+      controlP.add(log10p[c]);
+      if (n[c] > 0 && log10p[c] < log10Alpha) {
+        controlsFlagged++;
+      }
+    }
+    List<InheritanceResult.KeyResult> keyResults = new ArrayList<>(realKeys);
+    for (int k = 0; k < realKeys; k++) {
+      int rank = 0;
+      if (controlCount > 0) {
+        rank = 1;
+        for (double p : controlP) {
+          if (p <= log10p[k]) {
+            rank++;
+          }
+        }
+      }
+      keyResults.add(new InheritanceResult.KeyResult(panel.labels.get(k), n[k], sums[k],
+          n[k] == 0 ? 0.0 : sums[k] / n[k], PValues.zScore(law, n[k], sums[k]), log10p[k], adjusted[k], rank,
+          n[k] > 0 && adjusted[k] < log10Alpha));
+    }
+    InheritanceResult.KeyResult bestResult = keyResults.get(best);
+    int bestRank = bestResult.controlRank();
+    InheritanceResult.ControlNull controls = new InheritanceResult.ControlNull(controlCount, panel.controlSeed,
+        controlP, controlsFlagged, bestRank, controlCount == 0 ? 1.0 : (double) bestRank / (controlCount + 1));
+    long scored = n[best];
+    List<InheritanceResult.CurvePoint> curve = curve(law, recScored, recSums, best, scored, sums[best],
+        log10p[best]);
+    List<InheritanceResult.RecordContribution> top = topContributions(law, records, recScored, recSums, best,
+        topRecords);
+    boolean detected = bestResult.significant();
+    List<String> flags = flags(scored, detected, controlCount, bestRank, controlsFlagged, alpha);
+    InheritanceResult.Counts c = new InheritanceResult.Counts(counts.noContext, counts.duplicates,
+        counts.excludedPrompt, counts.excludedFilter, counts.outsideVocabulary, records.bad.count());
+    return new InheritanceResult(mode, law, records.recordsRead, records.tokensRead, scored, bestResult.score(),
+        bestResult.rate(), bestResult.z(), bestResult.log10P(), bestResult.log10PAdjusted(), alpha,
+        detected ? InheritanceResult.Verdict.DETECTED : InheritanceResult.Verdict.NOT_DETECTED, keyResults, best,
+        controls, curve, top, c, records.bad.listed(), flags);
+  }
+
+  /** The curve of the best key at record boundaries, downsampled to at most {@value #MAX_CURVE_POINTS} points. */
+  private static List<InheritanceResult.CurvePoint> curve(NullDistribution law, long[][] recScored,
+      double[][] recSums, int best, long scored, double total, double totalLog10P) {
+    List<InheritanceResult.CurvePoint> curve = new ArrayList<>();
+    long cn = 0;
+    double cs = 0;
+    long nextPoint = 1;
+    long spacing = Math.max(1, scored / MAX_CURVE_POINTS);
+    int records = recScored.length;
+    for (int i = 0; i < records; i++) {
+      cn += recScored[i][best];
+      cs += recSums[i][best];
+      if (recScored[i][best] > 0 && (cn >= nextPoint || i == records - 1)) {
+        curve.add(new InheritanceResult.CurvePoint(cn, cs, PValues.log10UpperTail(law, cn, cs)));
+        nextPoint = cn + spacing;
+      }
+    }
+    if (scored > 0 && (curve.isEmpty() || curve.get(curve.size() - 1).tuples() != scored)) {
+      curve.add(new InheritanceResult.CurvePoint(scored, total, totalLog10P));
+    } else if (!curve.isEmpty()) {
+      // the last point carries the exact totals (sums in another order may differ in the last bits)
+      curve.set(curve.size() - 1, new InheritanceResult.CurvePoint(scored, total, totalLog10P));
+    }
+    return curve;
+  }
+
+  /** The warnings a reader of the result must see. */
+  private static List<String> flags(long scored, boolean detected, int controlCount, int bestRank,
+      int controlsFlagged, double alpha) {
+    List<String> flags = new ArrayList<>();
+    if (scored == 0) {
+      flags.add("nothing was scored: every position was excluded, duplicated or lacked context");
+    }
+    if (detected && controlCount > 0 && bestRank > 1) {
+      flags.add(String.format(Locale.ROOT,
+          "the key does not stand out from its controls: rank %d of %d (some random key scores as well)", bestRank,
+          controlCount + 1));
+    }
+    if (controlCount >= 20 && scored > 0) {
+      // more controls flagged than a 99.9% binomial bound allows signals a broken null
+      double mean = alpha * controlCount;
+      double bound = mean + 3.3 * Math.sqrt(mean * (1 - alpha)) + 1;
+      if (controlsFlagged > bound) {
+        flags.add(String.format(Locale.ROOT,
+            "%d of %d control keys are significant at alpha=%s (about %.1f expected): the null is not calibrated "
+                + "on this corpus",
+            controlsFlagged, controlCount, alpha, mean));
+      }
+    }
+    return flags;
+  }
+
+  private static List<InheritanceResult.RecordContribution> topContributions(NullDistribution law,
+      RecordLedger records, long[][] recScored, double[][] recSums, int best, int topRecords) {
+    int n = recScored.length;
+    double[] excess = new double[n];
+    // a bounded selection: keep the indices of the topRecords largest excesses (ties: earlier record)
+    java.util.PriorityQueue<Integer> heap = new java.util.PriorityQueue<>(Math.max(1, topRecords),
+        Comparator.<Integer>comparingDouble(i -> excess[i]).thenComparing(Comparator.<Integer>reverseOrder()));
+    for (int i = 0; i < n; i++) {
+      excess[i] = recSums[i][best] - law.mean() * recScored[i][best];
+      if (topRecords == 0) {
+        continue;
+      }
+      heap.add(i);
+      if (heap.size() > topRecords) {
+        heap.poll();
+      }
+    }
+    List<Integer> order = new ArrayList<>(heap);
+    order.sort(Comparator.<Integer>comparingDouble(i -> -excess[i]).thenComparingInt(i -> i));
+    List<InheritanceResult.RecordContribution> out = new ArrayList<>();
+    for (int i : order) {
+      double sum = recSums[i][best];
+      out.add(new InheritanceResult.RecordContribution(records.ids.get(i), records.tokens[i], recScored[i][best], sum,
+          excess[i], PValues.log10UpperTail(law, recScored[i][best], sum)));
+    }
+    return out;
+  }
+}

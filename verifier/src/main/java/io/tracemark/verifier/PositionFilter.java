@@ -1,0 +1,73 @@
+package io.tracemark.verifier;
+
+import io.tracemark.core.internal.UnitFingerprints;
+
+/**
+ * Which positions of a record are scored, and at which weight level, decided from the key-
+ * independent window alone (so the choice cannot make an innocent corpus look guilty): a position
+ * whose window occurs in the record's prompt is excluded (a watermarked prompt copied into the
+ * answer would otherwise look like inheritance; with h = 0 the rule applies to the token itself),
+ * and with an {@link OwnerFilter} only windows in it are scored. {@link #level} asks the weight
+ * source fixed before the suspect is read; the unweighted test gives every position level 1.
+ *
+ * <p>Holds the prompt of the record at hand: one instance per partition, used by one thread.
+ */
+final class PositionFilter {
+  /** The weight level of a position, from key-independent information fixed before the suspect is read. */
+  @FunctionalInterface
+  interface Levels {
+    /** Every position at level 1: the unweighted test. */
+    Levels UNWEIGHTED = (tokens, pos, window) -> 1;
+
+    /** The level of {@code tokens[pos]} with window fingerprint {@code window}; 0 means not scored. */
+    int level(int[] tokens, int pos, long window);
+  }
+
+  private final int h;
+  private final boolean excludePrompt;
+  private final OwnerFilter ownerFilter;
+  private final Levels levels;
+  private LongCountMap promptUnits;
+
+  PositionFilter(int h, boolean excludePrompt, OwnerFilter ownerFilter, Levels levels) {
+    this.h = h;
+    this.excludePrompt = excludePrompt;
+    this.ownerFilter = ownerFilter;
+    this.levels = levels;
+  }
+
+  /** Starts a record: remembers its prompt's windows (or tokens, for h = 0) when prompts are excluded. */
+  void beginRecord(SuspectRecord record) {
+    promptUnits = null;
+    if (excludePrompt && record.promptLength() > 0) {
+      int[] prompt = record.promptUnsafe();
+      promptUnits = new LongCountMap(prompt.length);
+      if (h == 0) {
+        long empty = UnitFingerprints.window(prompt, 0, 0);
+        for (int t : prompt) {
+          promptUnits.increment(UnitFingerprints.tupleFromWindow(empty, t));
+        }
+      } else {
+        for (int j = h; j <= prompt.length; j++) {
+          promptUnits.increment(UnitFingerprints.window(prompt, j - h, h));
+        }
+      }
+    }
+  }
+
+  /** Whether the position's window (its token, for h = 0) occurs in the record's prompt. */
+  boolean inPrompt(int[] seq, int pos, long window) {
+    return promptUnits != null
+        && promptUnits.contains(h == 0 ? UnitFingerprints.tupleFromWindow(window, seq[pos]) : window);
+  }
+
+  /** Whether the owner filter, if any, excludes the window. */
+  boolean excludedByOwnerFilter(long window) {
+    return ownerFilter != null && !ownerFilter.containsFingerprint(window);
+  }
+
+  /** The weight level of the position (1 for every position of the unweighted test). */
+  int level(int[] seq, int pos, long window) {
+    return levels.level(seq, pos, window);
+  }
+}

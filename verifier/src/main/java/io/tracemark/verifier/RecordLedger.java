@@ -1,0 +1,98 @@
+package io.tracemark.verifier;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.LongConsumer;
+
+/**
+ * What the reading thread knows about the records of one run: each record read is checked (not
+ * empty, every token id inside the vocabulary) and either admitted, with an index, its id and its
+ * length, or handed to the {@link BadRecords} policy. Reports progress in tokens. Not thread-safe.
+ */
+final class RecordLedger {
+  private static final int PROGRESS_STEP = 1 << 16;
+
+  private final int vocabularySize;
+  private final LongConsumer progress;
+  final BadRecords bad;
+  long recordsRead;
+  long tokensRead;
+  final List<String> ids = new ArrayList<>();
+  long[] tokens = new long[256];
+  private long nextProgress = PROGRESS_STEP;
+
+  RecordLedger(int vocabularySize, BadRecordPolicy policy, LongConsumer progress) {
+    this.vocabularySize = vocabularySize;
+    this.progress = progress;
+    this.bad = new BadRecords(policy, message -> new IllegalArgumentException("record " + message));
+  }
+
+  /** Counts and checks a record: its index, or -1 when it is skipped as bad. */
+  int accept(SuspectRecord record) {
+    recordsRead++;
+    String problem = problem(record);
+    if (problem != null) {
+      bad.bad(record.id(), problem);
+      return -1;
+    }
+    return add(record.id(), record.length());
+  }
+
+  /** Counts and checks an owner text of reading mode: its index, or -1 when it is skipped as bad. */
+  int acceptText(String id, int[] text) {
+    recordsRead++;
+    String problem = text.length == 0 ? "empty record" : outOfRange(text, "token");
+    if (problem != null) {
+      bad.bad(id, problem);
+      return -1;
+    }
+    return add(id, text.length);
+  }
+
+  private int add(String id, long length) {
+    int index = ids.size();
+    ids.add(id);
+    if (index == tokens.length) {
+      tokens = Arrays.copyOf(tokens, index * 2);
+    }
+    tokens[index] = length;
+    tokensRead += length;
+    if (progress != null && tokensRead >= nextProgress) {
+      progress.accept(tokensRead);
+      nextProgress = tokensRead + PROGRESS_STEP;
+    }
+    return index;
+  }
+
+  /** Tells the progress listener the final count. */
+  void finish() {
+    if (progress != null) {
+      progress.accept(tokensRead);
+    }
+  }
+
+  /** Records admitted. */
+  int size() {
+    return ids.size();
+  }
+
+  private String problem(SuspectRecord record) {
+    if (record.length() == 0) {
+      return "empty record";
+    }
+    String answer = outOfRange(record.answerUnsafe(), "token");
+    return answer != null ? answer : outOfRange(record.promptUnsafe(), "prompt token");
+  }
+
+  private String outOfRange(int[] ids, String what) {
+    for (int i = 0; i < ids.length; i++) {
+      if (ids[i] < 0 || ids[i] >= vocabularySize) {
+        return String.format(Locale.ROOT, "%s id at index %d must be between 0 and %d, was %d", what, i,
+            vocabularySize - 1, ids[i]);
+      }
+    }
+    return null;
+  }
+}

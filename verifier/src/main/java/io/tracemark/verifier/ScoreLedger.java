@@ -1,0 +1,81 @@
+package io.tracemark.verifier;
+
+import java.util.Arrays;
+
+/**
+ * The scores of one partition: for every key, the units scored and their score sum per weight
+ * level (levels 1..L; the unweighted test has one level, 1, and a weight of 0 means "not scored"),
+ * and for every real key the same per record (for the curve and the records that contribute
+ * most). Green counts of binomial schemes are sums of 0/1 scores. Used by one thread; ledgers of
+ * several partitions are added up by {@link Evidence}.
+ */
+final class ScoreLedger {
+  final int keys;
+  final int realKeys;
+  final int levels;
+  /** Units scored, by level and key: index {@code level * keys + key}. */
+  final long[] scored;
+  /** Score sums, by level and key: index {@code level * keys + key}. */
+  final double[] sums;
+  private long[] recordScored;
+  private double[] recordSums;
+
+  ScoreLedger(int keys, int realKeys, int levels) {
+    this.keys = keys;
+    this.realKeys = realKeys;
+    this.levels = levels;
+    this.scored = new long[(levels + 1) * keys];
+    this.sums = new double[(levels + 1) * keys];
+    this.recordScored = new long[256 * realKeys];
+    this.recordSums = new double[256 * realKeys];
+  }
+
+  /** Makes room for record {@code index}; returns the base of its per-key slots. */
+  int record(int index) {
+    if ((index + 1) * realKeys > recordScored.length) {
+      int n = Math.max(index + 1, 2 * recordScored.length / realKeys) * realKeys;
+      recordScored = Arrays.copyOf(recordScored, n);
+      recordSums = Arrays.copyOf(recordSums, n);
+    }
+    return index * realKeys;
+  }
+
+  /** Adds key k's score of one unit at {@code level} (and, for a real key, to the record at {@code recordBase}). */
+  void add(int k, int level, double score, int recordBase) {
+    int i = level * keys + k;
+    sums[i] += score;
+    scored[i]++;
+    if (k < realKeys) {
+      recordSums[recordBase + k] += score;
+      recordScored[recordBase + k]++;
+    }
+  }
+
+  /** Units scored for key k, all levels. */
+  long scored(int k) {
+    long n = 0;
+    for (int l = 1; l <= levels; l++) {
+      n += scored[l * keys + k];
+    }
+    return n;
+  }
+
+  /** Key k's score sum, all levels (unweighted). */
+  double sum(int k) {
+    double s = 0;
+    for (int l = 1; l <= levels; l++) {
+      s += sums[l * keys + k];
+    }
+    return s;
+  }
+
+  long recordScored(int index, int key) {
+    int i = index * realKeys + key;
+    return i < recordScored.length ? recordScored[i] : 0;
+  }
+
+  double recordSum(int index, int key) {
+    int i = index * realKeys + key;
+    return i < recordSums.length ? recordSums[i] : 0.0;
+  }
+}

@@ -1,0 +1,563 @@
+package io.tracemark.verifier;
+
+import io.tracemark.api.Checks;
+import io.tracemark.api.DedupMode;
+import io.tracemark.api.InteropSpec;
+import io.tracemark.api.KgwSpec;
+import io.tracemark.api.LogitsModel;
+import io.tracemark.api.SchemeSpec;
+import io.tracemark.api.TokenScorer;
+import io.tracemark.api.Watermark;
+import io.tracemark.api.WatermarkKey;
+import io.tracemark.core.Watermarks;
+import io.tracemark.core.keys.KeyFile;
+import io.tracemark.core.keys.Keys;
+import io.tracemark.verifier.input.CorpusReader;
+import io.tracemark.verifier.input.Fields;
+import io.tracemark.verifier.input.InputException;
+import io.tracemark.verifier.input.InputFile;
+import io.tracemark.verifier.input.Inputs;
+import io.tracemark.verifier.report.ReportInputs;
+import io.tracemark.verifier.text.TextNormalizer;
+import io.tracemark.verifier.text.TextTokenizer;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+
+/**
+ * The closed-model inheritance test of a suspect corpus, as a library call: the one path from
+ * files (or in-memory records) through the tokenizer, the owner filter, the dedup tape and the
+ * scorers to an {@link InheritanceResult} and the {@linkplain #reportInputs() inputs} of its
+ * evidence report.
+ *
+ * <pre>{@code
+ * Verification v = Verification.builder()
+ *     .scheme(SchemeSpec.parse("kgw:gamma=0.25,delta=2,h=1"))
+ *     .key(KeyFiles.read(Path.of("owner.key.json")))
+ *     .tokenizer(Tokenizers.byName("cl100k_base"))
+ *     .suspect(Path.of("suspect.jsonl"))
+ *     .build();
+ * InheritanceResult result = v.run();
+ * ReportWriter.write(Path.of("report"), EvidenceReport.of(result, v.reportInputs()), null);
+ * }</pre>
+ *
+ * <p>Everything that can be checked without reading the corpus is checked by {@link
+ * Builder#build()}: the options, the key's recorded use, the input paths (see {@link
+ * CorpusReader}), the spill directory. The owner filter is built, and fixed, from the owner's
+ * corpus before the suspect corpus is read. {@link #readingMode} runs the open-model test on a
+ * {@link LogitsModel} with the same keys and options.
+ *
+ * <p>A {@code Verification} runs once ({@link #run()}) and is not thread-safe; its worker threads
+ * are its own, or the caller's {@link Builder#executor(Executor) executor}'s.
+ */
+public final class Verification {
+  private final Builder b;
+  private final SchemeSpec spec;
+  private final int vocabularySize;
+  private final int tenants;
+  private final CorpusReader suspectReader;
+  private final CorpusReader filterReader;
+  private final InheritanceVerifier.Builder verifier;
+  private final ReportInputs.Key keyBlock;
+  private OwnerFilter ownerFilter;
+  private InheritanceResult result;
+
+  private Verification(Builder b) {
+    this.b = b;
+    this.spec = Objects.requireNonNull(b.spec, "scheme");
+    boolean interop = spec instanceof InteropSpec;
+    Checks.require(interop || b.key != null, "a key is required for %s: schemes", spec.family());
+    Checks.require(!interop || b.key == null, "a key does not apply to %s: schemes (their key is the %s "
+        + "parameter of the scheme)", spec.family(), interop ? ((InteropSpec) spec).keyParameter() : "");
+    Checks.require(!interop || (b.tenants == null && b.vocabularySize == null),
+        "tenants and vocabularySize do not apply to interop schemes");
+    Checks.require(b.suspect != null || b.records != null, "a suspect corpus (paths or records) is required");
+    this.vocabularySize = interop ? spec.vocabularySize().orElse(Integer.MAX_VALUE)
+        : b.vocabularySize != null ? b.vocabularySize : b.tokenizer != null ? b.tokenizer.vocabularySize() : -1;
+    Checks.require(vocabularySize >= 2, "the vocabulary size must be >= 2 (give a tokenizer or vocabularySize), "
+        + "was %d", vocabularySize);
+    if (b.keyFile != null) {
+      List<String> mismatches = b.keyFile.use().mismatches((KgwSpec) spec,
+          b.tokenizer == null ? null : b.tokenizer.name(), vocabularySize);
+      if (!mismatches.isEmpty()) {
+        throw new InputException(b.keyFile.path() + ": the key was made for another "
+            + String.join(", another ", mismatches) + " than this run uses (see 'tracemark key-info --key "
+            + b.keyFile.path() + "'); a run with another one finds nothing, so it is refused");
+      }
+    }
+    this.tenants = interop ? 0 : b.tenants != null ? b.tenants : b.key.tenants();
+    if (b.tenants == null && tenants > InheritanceVerifier.MAX_TENANTS) {
+      throw new InputException(String.format(Locale.ROOT, "%s: field \"tenants\" is over the limit of %,d tenant "
+          + "keys tested at once; give --tenants N (at most %,d) to test the first N",
+          b.keyFile != null ? b.keyFile.path() : "the key", InheritanceVerifier.MAX_TENANTS,
+          InheritanceVerifier.MAX_TENANTS));
+    }
+    this.suspectReader = b.suspect == null ? null : reader(b.suspect);
+    this.filterReader = b.ownerFilterPaths == null ? null : reader(b.ownerFilterPaths);
+    InheritanceVerifier.Builder v;
+    if (interop) {
+      InteropSpec is = (InteropSpec) spec;
+      Watermark wm = Watermarks.create(null, spec, vocabularySize);
+      v = InheritanceVerifier.builder().scorer(wm.keyId(), wm.scorer())
+          .controlKeys(b.controlKeys, controlScorers(is, vocabularySize));
+      byte[] salt = new byte[Keys.COMMITMENT_SALT_LENGTH];
+      new SecureRandom().nextBytes(salt);
+      Optional<String> c = Keys.commitment(is, salt);
+      keyBlock = new ReportInputs.Key("none (the key is the " + is.keyParameter() + " of the scheme)",
+          c.orElse("none (" + spec.family() + " keys are guessable: see warning)"), null, 0,
+          c.isPresent() ? HexFormat.of().formatHex(salt) : null, is.keyWarning());
+    } else {
+      KgwSpec kgw = (KgwSpec) spec;
+      v = tenants > 0 ? InheritanceVerifier.greenListTenants(b.key, tenants, kgw, vocabularySize)
+          : InheritanceVerifier.greenList(b.key, kgw, vocabularySize);
+      v.controlKeys(b.controlKeys);
+      keyBlock = new ReportInputs.Key(b.key.keyId(), b.key.commitment(),
+          b.key.created().map(Object::toString).orElse(null), tenants, null, null);
+    }
+    if (b.tapeMemoryBytes != null) {
+      v.tapeMemoryBudget(b.tapeMemoryBytes);
+    }
+    if (b.spillDirectory != null) {
+      v.spillDirectory(b.spillDirectory);
+    }
+    v.alpha(b.alpha).dedup(b.dedup).excludePromptWindows(b.promptExclusion).onBadRecord(b.onBadRecord)
+        .threads(b.threads).controlSeed(b.controlSeed);
+    if (b.executor != null) {
+      v.executor(b.executor);
+    }
+    this.verifier = v;
+  }
+
+  private CorpusReader reader(List<Path> paths) {
+    CorpusReader r = new CorpusReader(paths, b.fields, b.tokenizer, vocabularySize, b.normalize, b.onBadRecord)
+        .parallelism(b.threads).maxRecordBytes(b.maxRecordBytes);
+    if (b.vocabularySource != null) {
+      r.vocabularySource(b.vocabularySource);
+    }
+    return r;
+  }
+
+  /** For an interop scheme, the scorer of the same scheme under a control key derived from a (random) key. */
+  private static Function<WatermarkKey, TokenScorer> controlScorers(InteropSpec spec, int vocabularySize) {
+    return k -> Watermarks.create(null, spec.withKey(
+        ByteBuffer.wrap(Keys.derive(k, "tracemark/interop-control-key", 8)).getLong()), vocabularySize).scorer();
+  }
+
+  /** A builder with the defaults of {@code tracemark verify}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The vocabulary size token ids are checked against (an interop scheme's, the override, or the tokenizer's). */
+  public int vocabularySize() {
+    return vocabularySize;
+  }
+
+  /**
+   * Directory entries of the suspect and owner corpora that will not be read (hidden, symbolic
+   * links, not regular files), suspect first; known as soon as the verification is built, so a
+   * caller can say so before the corpus is read.
+   */
+  public List<ReportInputs.NotRead> notRead() {
+    List<ReportInputs.NotRead> all = new ArrayList<>();
+    if (suspectReader != null) {
+      suspectReader.notRead().forEach(s -> all.add(new ReportInputs.NotRead(s.id(), "suspect", s.reason())));
+    }
+    if (filterReader != null) {
+      filterReader.notRead().forEach(s -> all.add(new ReportInputs.NotRead(s.id(), "filter", s.reason())));
+    }
+    return all;
+  }
+
+  /** Bytes of the suspect files (0 for in-memory records). */
+  public long totalBytes() {
+    return suspectReader == null ? 0 : suspectReader.totalBytes();
+  }
+
+  /** Bytes of the suspect files read so far (any thread may ask). */
+  public long bytesRead() {
+    return suspectReader == null ? 0 : suspectReader.bytesRead();
+  }
+
+  /** Answer tokens the reader has produced so far. */
+  public long tokensSeen() {
+    return suspectReader == null ? 0 : suspectReader.tokensSeen();
+  }
+
+  /**
+   * Runs the closed-model test: builds the owner filter from the owner's corpus (if given), then
+   * reads the suspect corpus once. Single use.
+   *
+   * @throws InputException for unreadable or bad input (naming file and line) under the policy
+   * @throws TapeMemoryExceededException when per-key tapes would grow past their bound
+   * @throws IllegalStateException when called twice
+   */
+  public InheritanceResult run() {
+    if (result != null) {
+      throw new IllegalStateException("a Verification runs once");
+    }
+    buildOwnerFilter();
+    if (b.progress != null) {
+      verifier.progress(b.progress::tokensScored);
+    }
+    if (suspectReader != null) {
+      try (suspectReader) {
+        result = verifier.build().closedModel(suspectReader);
+      }
+    } else {
+      result = verifier.build().closedModel(b.records);
+    }
+    return result;
+  }
+
+  /**
+   * Reading mode (open model): feeds each of the owner's watermarked texts to the suspect model and
+   * scores its top-1 predictions (see {@link InheritanceVerifier#readingMode}), with this
+   * verification's keys, controls, owner filter, dedup and alpha. The suspect corpus is not read.
+   */
+  public InheritanceResult readingMode(LogitsModel model, Iterable<int[]> ownerTexts) {
+    if (result != null) {
+      throw new IllegalStateException("a Verification runs once");
+    }
+    buildOwnerFilter();
+    result = verifier.build().readingMode(model, ownerTexts);
+    return result;
+  }
+
+  private void buildOwnerFilter() {
+    if (b.ownerFilter != null) {
+      ownerFilter = b.ownerFilter;
+    } else if (filterReader != null) {
+      Iterable<int[]> texts = () -> new Iterator<>() {
+        final Iterator<SuspectRecord> it = filterReader.iterator();
+
+        @Override
+        public boolean hasNext() {
+          return it.hasNext();
+        }
+
+        @Override
+        public int[] next() {
+          return it.next().tokens();
+        }
+      };
+      int h = spec.contextWidth();
+      try (filterReader) {
+        ownerFilter = b.ownerFilterTop != null ? OwnerFilter.topN(h, texts, b.ownerFilterTop)
+            : b.ownerFilterMinCount != null ? OwnerFilter.minCount(h, texts, b.ownerFilterMinCount)
+            : OwnerFilter.all(h, texts);
+      }
+    }
+    verifier.ownerFilter(ownerFilter);
+  }
+
+  /**
+   * What the evidence report says about this run besides the result ({@link
+   * io.tracemark.verifier.report.EvidenceReport#of}); after {@link #run()}.
+   *
+   * @throws IllegalStateException before the run
+   */
+  public ReportInputs reportInputs() {
+    if (result == null) {
+      throw new IllegalStateException("reportInputs() needs a finished run()");
+    }
+    boolean interop = spec instanceof InteropSpec;
+    String tokenizer = b.tokenizer == null ? "none (token ids)"
+        : b.vocabularySize != null ? b.tokenizer.name() + " (vocabulary size set to " + vocabularySize + ")"
+        : b.tokenizer.name();
+    ReportInputs.Scheme scheme = new ReportInputs.Scheme(spec.redacted(), interop ? "interop"
+        : Watermarks.FORMAT_VERSION, vocabularySize, interop ? ((InteropSpec) spec).caveat() : null);
+    ReportInputs.Options options = new ReportInputs.Options(tokenizer, b.normalize ? TextNormalizer.NAME : "none",
+        b.dedup.label(), b.promptExclusion, ownerFilter == null ? null : ownerFilter.description(),
+        b.onBadRecord.label());
+    List<InputFile> filterFiles = filterReader == null ? List.of() : filterReader.inputs();
+    ReportInputs.Corpus corpus = suspectReader == null
+        ? new ReportInputs.Corpus(List.of(), filterFiles, List.of(), 0, notRead())
+        : new ReportInputs.Corpus(suspectReader.inputs(), filterFiles, suspectReader.skipped(),
+            suspectReader.skippedCount(), notRead());
+    Instant when = b.createdSet ? b.created : Instant.now();
+    return new ReportInputs(when == null ? null : when.truncatedTo(ChronoUnit.SECONDS).toString(), scheme, keyBlock,
+        options, corpus);
+  }
+
+  /** Called now and then with the number of tokens scored so far (for progress bars). */
+  @FunctionalInterface
+  public interface ProgressListener {
+    /** The tokens scored so far. */
+    void tokensScored(long tokens);
+  }
+
+  /**
+   * Configures a {@link Verification}; the defaults are those of {@code tracemark verify}. Not
+   * thread-safe; {@link #build()} validates and checks the inputs.
+   */
+  public static final class Builder {
+    private SchemeSpec spec;
+    private WatermarkKey key;
+    private KeyFile keyFile;
+    private Integer tenants;
+    private int controlKeys = InheritanceVerifier.DEFAULT_CONTROL_KEYS;
+    private long controlSeed = InheritanceVerifier.DEFAULT_CONTROL_SEED;
+    private TextTokenizer tokenizer;
+    private Integer vocabularySize;
+    private String vocabularySource;
+    private boolean normalize;
+    private Fields fields = Fields.DEFAULT;
+    private List<Path> suspect;
+    private Iterable<SuspectRecord> records;
+    private List<Path> ownerFilterPaths;
+    private OwnerFilter ownerFilter;
+    private Integer ownerFilterTop;
+    private Integer ownerFilterMinCount;
+    private DedupMode dedup = DedupMode.WINDOW_AND_TOKEN;
+    private boolean promptExclusion = true;
+    private double alpha = InheritanceVerifier.DEFAULT_ALPHA;
+    private int threads = Math.min(2, Runtime.getRuntime().availableProcessors());
+    private Executor executor;
+    private long maxRecordBytes = Inputs.DEFAULT_MAX_RECORD_BYTES;
+    private Long tapeMemoryBytes;
+    private Path spillDirectory;
+    private BadRecordPolicy onBadRecord = BadRecordPolicy.FAIL;
+    private ProgressListener progress;
+    private Instant created;
+    private boolean createdSet;
+
+    private Builder() {}
+
+    /** The watermark scheme (required): {@code kgw:} with a {@link #key}, or an interop spec carrying its key. */
+    public Builder scheme(SchemeSpec scheme) {
+      this.spec = Objects.requireNonNull(scheme, "scheme");
+      return this;
+    }
+
+    /** The owner's key for a {@code kgw:} scheme. */
+    public Builder key(WatermarkKey key) {
+      this.key = Objects.requireNonNull(key, "key");
+      this.keyFile = null;
+      return this;
+    }
+
+    /**
+     * The owner's key from its key file: {@link #build()} also refuses a run whose scheme,
+     * tokenizer or vocabulary contradicts what the file records the key was made for.
+     */
+    public Builder keyFile(KeyFile file) {
+      this.keyFile = Objects.requireNonNull(file, "keyFile");
+      this.key = file.key();
+      return this;
+    }
+
+    /**
+     * Tests tenant keys 0..n−1 derived from the key as well as the key itself, Holm-corrected
+     * (default: the number the key records; 0 tests the key alone).
+     */
+    public Builder tenants(int n) {
+      Checks.require(n >= 0 && n <= InheritanceVerifier.MAX_TENANTS, "tenants must be between 0 and %d, was %d",
+          InheritanceVerifier.MAX_TENANTS, n);
+      this.tenants = n;
+      return this;
+    }
+
+    /** Random control keys for the empirical null (default {@value InheritanceVerifier#DEFAULT_CONTROL_KEYS}). */
+    public Builder controlKeys(int count) {
+      Checks.require(count >= 0 && count <= 100_000, "control keys must be between 0 and 100000, was %d", count);
+      this.controlKeys = count;
+      return this;
+    }
+
+    /** The seed the control keys are derived from (not secret; default fixed). */
+    public Builder controlSeed(long seed) {
+      this.controlSeed = seed;
+      return this;
+    }
+
+    /** The tokenizer for text fields and text files; not needed for token ids with a {@link #vocabularySize}. */
+    public Builder tokenizer(TextTokenizer tokenizer) {
+      this.tokenizer = tokenizer;
+      return this;
+    }
+
+    /** Overrides the tokenizer's vocabulary size (kgw schemes only). */
+    public Builder vocabularySize(int size) {
+      Checks.require(size >= 2, "vocabularySize must be >= 2, was %d", size);
+      this.vocabularySize = size;
+      return this;
+    }
+
+    /**
+     * Where the vocabulary size comes from, appended to out-of-vocabulary errors (e.g. {@code
+     * vocabulary of 100,277 of tokenizer cl100k_base}); default nothing.
+     */
+    public Builder vocabularySource(String description) {
+      this.vocabularySource = description;
+      return this;
+    }
+
+    /** Unicode NFC and invisible/bidi characters stripped before tokenizing (default off). */
+    public Builder normalize(boolean normalize) {
+      this.normalize = normalize;
+      return this;
+    }
+
+    /** JSONL field names (default {@link Fields#DEFAULT}). */
+    public Builder fields(Fields fields) {
+      this.fields = Objects.requireNonNull(fields, "fields");
+      return this;
+    }
+
+    /** The suspect corpus: JSONL or text files, or directories of them (gzip allowed). */
+    public Builder suspect(List<Path> paths) {
+      this.suspect = List.copyOf(paths);
+      this.records = null;
+      return this;
+    }
+
+    /** The suspect corpus: JSONL or text files, or directories of them (gzip allowed). */
+    public Builder suspect(Path... paths) {
+      return suspect(List.of(paths));
+    }
+
+    /** The suspect corpus as records in memory (token ids), read once, in order. */
+    public Builder records(Iterable<SuspectRecord> records) {
+      this.records = Objects.requireNonNull(records, "records");
+      this.suspect = null;
+      return this;
+    }
+
+    /**
+     * The owner filter from the owner's own watermarked corpus (files or directories): only
+     * windows that occur in it are scored. Built, and fixed, before the suspect corpus is read.
+     */
+    public Builder ownerFilter(List<Path> ownerCorpus) {
+      this.ownerFilterPaths = List.copyOf(ownerCorpus);
+      this.ownerFilter = null;
+      return this;
+    }
+
+    /** An owner filter already built. */
+    public Builder ownerFilter(OwnerFilter filter) {
+      this.ownerFilter = Objects.requireNonNull(filter, "ownerFilter");
+      this.ownerFilterPaths = null;
+      return this;
+    }
+
+    /** Keeps only the N most frequent windows of the owner's corpus. */
+    public Builder ownerFilterTop(int n) {
+      Checks.require(n >= 1, "filter top-N must be >= 1, was %d", n);
+      this.ownerFilterTop = n;
+      return this;
+    }
+
+    /** Keeps only the windows seen at least m times in the owner's corpus. */
+    public Builder ownerFilterMinCount(int m) {
+      Checks.require(m >= 1, "filter min-count must be >= 1, was %d", m);
+      this.ownerFilterMinCount = m;
+      return this;
+    }
+
+    /** Deduplication of the global tape (default {@code window+token}). */
+    public Builder dedup(DedupMode mode) {
+      this.dedup = Objects.requireNonNull(mode, "dedup");
+      return this;
+    }
+
+    /** Whether windows that occur in a record's prompt are excluded (default true). */
+    public Builder promptExclusion(boolean exclude) {
+      this.promptExclusion = exclude;
+      return this;
+    }
+
+    /** The significance level, in (0, 1) (default {@value InheritanceVerifier#DEFAULT_ALPHA}). */
+    public Builder alpha(double alpha) {
+      Checks.require(alpha > 0 && alpha < 1, "alpha must be in (0, 1), was %s", alpha);
+      this.alpha = alpha;
+      return this;
+    }
+
+    /** Threads for tokenizing and for scoring (default min(2, processors)). */
+    public Builder threads(int count) {
+      Checks.require(count >= 1 && count <= 256, "threads must be between 1 and 256, was %d", count);
+      this.threads = count;
+      return this;
+    }
+
+    /**
+     * Runs the scoring workers on the caller's executor instead of threads of their own; it must
+     * run {@link #threads} tasks at once.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** The largest record in bytes, after gzip (default 64 MiB); a larger one stops the run. */
+    public Builder maxRecordBytes(long bytes) {
+      Checks.require(bytes >= Inputs.MIN_RECORD_BYTES_LIMIT && bytes <= Inputs.MAX_RECORD_BYTES_LIMIT,
+          "maxRecordBytes must be between %d and %d, was %d", Inputs.MIN_RECORD_BYTES_LIMIT,
+          Inputs.MAX_RECORD_BYTES_LIMIT, bytes);
+      this.maxRecordBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Memory for the dedup tape before it spills to disk (default a quarter of the heap); see
+     * {@link InheritanceVerifier.Builder#tapeMemoryBudget}.
+     */
+    public Builder tapeMemory(long bytes) {
+      Checks.require(bytes >= 1024, "tapeMemory must be >= 1024 bytes, was %d", bytes);
+      this.tapeMemoryBytes = bytes;
+      return this;
+    }
+
+    /** Where the dedup tape spills (default {@code java.io.tmpdir}); checked by {@link #build()}. */
+    public Builder spillDirectory(Path dir) {
+      this.spillDirectory = Objects.requireNonNull(dir, "spillDirectory");
+      return this;
+    }
+
+    /** What to do with a bad record: stop (default) or skip, count and list it. */
+    public Builder onBadRecord(BadRecordPolicy policy) {
+      this.onBadRecord = Objects.requireNonNull(policy, "onBadRecord");
+      return this;
+    }
+
+    /** Told now and then how many tokens have been scored. */
+    public Builder progress(ProgressListener listener) {
+      this.progress = listener;
+      return this;
+    }
+
+    /** When the report is made (default: when {@link #reportInputs()} is called); null omits the field. */
+    public Builder created(Instant when) {
+      this.created = when;
+      this.createdSet = true;
+      return this;
+    }
+
+    /**
+     * Validates the options and checks everything that can be checked without reading the
+     * corpus: the key's recorded use, the tenant count, the input paths, the spill directory.
+     *
+     * @throws IllegalArgumentException for contradictory or missing options
+     * @throws InputException naming a path or key file that cannot be used
+     */
+    public Verification build() {
+      Checks.require(ownerFilterTop == null || ownerFilterMinCount == null,
+          "ownerFilterTop and ownerFilterMinCount are mutually exclusive");
+      Checks.require((ownerFilterTop == null && ownerFilterMinCount == null) || ownerFilterPaths != null,
+          "ownerFilterTop and ownerFilterMinCount need an owner corpus");
+      return new Verification(this);
+    }
+  }
+}

@@ -7,8 +7,8 @@ import io.tracemark.examples.lm.BrownTokens;
 import io.tracemark.examples.lm.NGramModel;
 import io.tracemark.examples.loop.SamplingLoop;
 import io.tracemark.verifier.InheritanceResult;
-import io.tracemark.verifier.InheritanceVerifier;
 import io.tracemark.verifier.SuspectRecord;
+import io.tracemark.verifier.Verification;
 import io.tracemark.verifier.report.Numbers;
 import io.tracemark.verifier.text.TextTokenizer;
 import io.tracemark.verifier.text.Tokenizers;
@@ -82,9 +82,8 @@ final class Scenario {
     phases.done(String.format(Locale.ROOT, "teacher answers %d owner prompts (%,d tokens, watermarked)",
         ownerPrompts.size(), teacherTokens), t2);
 
-    InheritanceVerifier verifier = InheritanceVerifier.greenList(key, c.spec(), vocab).alpha(c.alpha())
-        .controlKeys(c.controlKeys()).build();
-    InheritanceResult teacherCheck = verifier.closedModel(records("owner", teacherAnswers, ownerPrompts));
+    InheritanceResult teacherCheck = verification(c, key, enc).records(records("owner", teacherAnswers, ownerPrompts))
+        .build().run();
     out.printf(Locale.ROOT, "check: the teacher's own answers: %s tuples, green rate %s, log10 p %s%n",
         Numbers.count(teacherCheck.tuplesScored()), Numbers.fixed(teacherCheck.rate(), 3),
         Numbers.fixed(teacherCheck.log10P(), 1));
@@ -122,8 +121,8 @@ final class Scenario {
       Student st = students.get(s);
       List<int[]> answers = studentAnswers.get(s);
       tested.add(pool.submit(() -> new StudentResult(st.rho(), st.mix().humanTokens(), st.mix().teacherTokens(),
-          verifier.closedModel(records("competitor", answers, competitorPrompts)),
-          verifier.readingMode(st.model(), readingTexts), answers)));
+          verification(c, key, enc).records(records("competitor", answers, competitorPrompts)).build().run(),
+          verification(c, key, enc).records(List.of()).build().readingMode(st.model(), readingTexts), answers)));
     }
     List<StudentResult> rows = new ArrayList<>();
     for (Future<StudentResult> f : tested) {
@@ -133,6 +132,16 @@ final class Scenario {
         "%d students: train, answer %d competitor prompts, closed-model and reading-mode tests", rhos.length,
         competitorPrompts.size()), t3);
     return new Outcome(key, enc, teacherCheck, rows, competitorPrompts);
+  }
+
+  /**
+   * The verifier's checks as the configuration sets them: the scheme and the owner's key, α, the
+   * control keys; one thread each, since the checks themselves run in parallel on the demo's pool.
+   * Reading mode reads no suspect corpus (the façade asks for one: an empty one).
+   */
+  static Verification.Builder verification(DemoConfig c, WatermarkKey key, TextTokenizer tokenizer) {
+    return Verification.builder().scheme(c.spec()).key(key).tokenizer(tokenizer).alpha(c.alpha())
+        .controlKeys(c.controlKeys()).threads(1);
   }
 
   /** A copy of {@code items} shuffled by the generator of {@code purpose} under {@code seed}. */

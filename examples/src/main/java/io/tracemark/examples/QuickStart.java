@@ -13,7 +13,7 @@ import io.tracemark.core.keys.Keys;
 import io.tracemark.core.sampling.Samplers;
 import io.tracemark.examples.lm.BrownTokens;
 import io.tracemark.examples.lm.NGramModel;
-import io.tracemark.examples.lm.Tokenizers;
+import io.tracemark.verifier.text.Tokenizers;
 import io.tracemark.verifier.report.Numbers;
 import io.tracemark.verifier.text.TextTokenizer;
 import java.io.PrintWriter;
@@ -44,7 +44,7 @@ public final class QuickStart {
   public static void run(PrintWriter out) {
     // 1. A model that returns next-token logits over the whole vocabulary (here the embedded
     //    n-gram model; with llama3.java, Jlama or DJL it is the forward pass).
-    TextTokenizer tok = Tokenizers.get("cl100k_base");
+    TextTokenizer tok = Tokenizers.jtokkit("cl100k_base");
     int vocab = tok.vocabularySize();
     List<int[]> docs = new ArrayList<>();
     for (BrownTokens.Doc d : BrownTokens.documents(tok)) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tracemark.examples.cli.Records;
 import io.tracemark.examples.lm.NGramModel;
-import io.tracemark.examples.lm.Tokenizers;
+import io.tracemark.verifier.text.Tokenizers;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -43,10 +43,10 @@ class OutputFilesTest {
     Path records = dir.resolve("answers.jsonl");
     List<int[]> prompts = List.of(new int[] {9906}, new int[] {791});
     List<int[]> answers = List.of(new int[] {1917, 0}, new int[] {374, 13});
-    Records.write(records, "r-", Tokenizers.get("cl100k_base"), null, prompts, answers, Map.of());
+    Records.write(records, "r-", Tokenizers.jtokkit("cl100k_base"), null, prompts, answers, Map.of());
     assertThat(Files.readAllLines(records)).hasSize(2).allMatch(l -> l.startsWith("{\"id\":\"r-"));
     Path linkedRecords = Files.createSymbolicLink(dir.resolve("linked.jsonl"), victim);
-    assertThatThrownBy(() -> Records.write(linkedRecords, "r-", Tokenizers.get("cl100k_base"), null, prompts,
+    assertThatThrownBy(() -> Records.write(linkedRecords, "r-", Tokenizers.jtokkit("cl100k_base"), null, prompts,
         answers, Map.of())).hasMessageContaining("symbolic link");
 
     assertThat(Files.readString(victim)).isEqualTo("precious");

@@ -6,7 +6,7 @@ import io.tracemark.core.Watermarks;
 import io.tracemark.examples.demo.Seeds;
 import io.tracemark.examples.lm.BrownTokens;
 import io.tracemark.examples.lm.NGramModel;
-import io.tracemark.examples.lm.Tokenizers;
+import io.tracemark.verifier.text.Tokenizers;
 import io.tracemark.verifier.text.TextTokenizer;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,13 +15,13 @@ import java.util.List;
 public final class TestModels {
   private TestModels() {}
 
-  public static final int VOCAB = Tokenizers.get("cl100k_base").vocabularySize();
+  public static final int VOCAB = Tokenizers.jtokkit("cl100k_base").vocabularySize();
   public static final KgwSpec SPEC = KgwSpec.parse("kgw:gamma=0.25,delta=2,h=1");
   private static List<BrownTokens.Doc> docs;
   private static NGramModel small;
 
   public static TextTokenizer encoding() {
-    return Tokenizers.get("cl100k_base");
+    return Tokenizers.jtokkit("cl100k_base");
   }
 
   public static synchronized List<BrownTokens.Doc> brown() {

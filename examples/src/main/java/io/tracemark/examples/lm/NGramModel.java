@@ -37,6 +37,8 @@ public final class NGramModel implements LogitsModel {
   public static final int MAX_ORDER = 8;
   /** The default order. */
   public static final int DEFAULT_ORDER = 4;
+  /** The default encoding of the examples' models and demo. */
+  public static final String DEFAULT_TOKENIZER = "cl100k_base";
 
   final int order;
   final int vocabularySize;
@@ -162,7 +164,10 @@ public final class NGramModel implements LogitsModel {
     return vocabularySize;
   }
 
-  /** The name of the JTokkit encoding whose token ids the model uses ({@link Tokenizers}). */
+  /**
+   * The name of the JTokkit encoding whose token ids the model uses
+   * ({@link io.tracemark.verifier.text.Tokenizers#jtokkit}).
+   */
   public String tokenizer() {
     return tokenizer;
   }
@@ -208,7 +213,7 @@ public final class NGramModel implements LogitsModel {
     }
     Checks.require(total > 0, "the model has no training tokens");
     // the uniform level covers the ids that stand for text: an id without text is never emitted
-    boolean[] hasText = Tokenizers.hasText(tokenizer, vocabularySize);
+    boolean[] hasText = TextIds.of(tokenizer, vocabularySize);
     int textIds = 0;
     for (boolean t : hasText) {
       textIds += t ? 1 : 0;

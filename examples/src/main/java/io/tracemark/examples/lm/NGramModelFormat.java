@@ -179,7 +179,7 @@ final class NGramModelFormat {
       throw bad(path, in.pos, "%d unread payload bytes", in.end - in.pos);
     }
     try {
-      Tokenizers.get(tokenizer); // a known encoding
+      io.tracemark.verifier.text.Tokenizers.jtokkit(tokenizer); // a known encoding
       return new NGramModel(order, vocab, tokenizer, trainingTokens, unigram, levels);
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw bad(path, HEADER, "inconsistent model: %s", e.getMessage());

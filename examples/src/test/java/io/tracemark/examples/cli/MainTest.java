@@ -81,8 +81,8 @@ class MainTest {
 
     // the records the verifier would read: marked detected, plain not
     var wm = io.tracemark.core.Watermarks.create(k, TestModels.SPEC, TestModels.VOCAB);
-    List<Corpora.Record> m = Corpora.records(marked, TestModels.encoding());
-    List<Corpora.Record> p = Corpora.records(plain, TestModels.encoding());
+    List<io.tracemark.verifier.SuspectRecord> m = TrainingText.records(marked, TestModels.encoding());
+    List<io.tracemark.verifier.SuspectRecord> p = TrainingText.records(plain, TestModels.encoding());
     for (int i = 0; i < 3; i++) {
       assertThat(wm.detector().detect(m.get(i).tokens()).log10PValue()).isLessThan(-6);
       assertThat(wm.detector().detect(p.get(i).tokens()).log10PValue()).isGreaterThan(-3);
@@ -101,12 +101,21 @@ class MainTest {
   void usageErrorsExitTwo() {
     assertThat(run("--version")).isZero();
     assertThat(run("lm-train", "--corpus", "brown")).isEqualTo(2);
-    assertThat(err).contains("Missing required option: '--out=<out>'");
+    assertThat(err).contains("Missing required option: '--out=FILE'");
     assertThat(run("lm-generate", "--model", "m", "--prompts", "p", "--max-tokens", "x", "--out", "o"))
         .isEqualTo(2);
     assertThat(run("distill", "--human", "h", "--teacher-outputs", "t", "--rho", "1.5", "--out", "o")).isEqualTo(2);
     assertThat(err).contains("--rho must be in [0, 1], was 1.5");
     assertThat(run("no-such-command")).isEqualTo(2);
+    // the tracemark command line's error handling: the unknown word named, the nearest commands suggested
+    assertThat(err).startsWith("tracemark-examples: error: unknown command \"no-such-command\"")
+        .contains("Try 'java -jar tracemark-examples.jar --help' for usage.");
+    assertThat(run("lm-trian", "--corpus", "brown")).isEqualTo(2);
+    assertThat(err).contains("did you mean lm-train");
+    assertThat(run("demo", "--rho", "0,2")).isEqualTo(2);
+    assertThat(err).startsWith("tracemark-examples demo: error: --rho values must be in [0, 1], was 2.0\n");
+    assertThat(run("demo", "--threads", "0")).isEqualTo(2);
+    assertThat(err).startsWith("tracemark-examples demo: error: --threads must be >= 1, was 0\n");
     assertThat(run("lm-train", "--corpus", "brown", "--order", "9", "--out", "m")).isEqualTo(2);
     assertThat(err).startsWith("tracemark-examples lm-train: error: --order must be between 1 and 8, was 9\n");
     assertThat(run("lm-train", "--corpus", "brown", "--tokenizer", "gpt7", "--out", "m")).isEqualTo(2);
@@ -141,15 +150,40 @@ class MainTest {
     assertThat(run("distill", "--human", "brown", "--teacher-outputs", bad.toString(), "--rho", "1", "--out",
         dir.resolve("s.tmlm").toString())).isEqualTo(3);
     assertThat(err.strip())
-        .isEqualTo("tracemark-examples distill: error: " + bad + ":2: tokens[1] must be between 0 and 100276, was -5");
+        .isEqualTo("tracemark-examples distill: error: " + bad + ":2: field \"tokens\"[1]: token id must be between 0 and 100276, was -5");
 
     Files.writeString(bad, "{\"tokens\": [1, 2, 3]}\nnot json\n");
     assertThat(run("distill", "--human", "brown", "--teacher-outputs", bad.toString(), "--rho", "1", "--out",
         dir.resolve("s.tmlm").toString())).isEqualTo(3);
-    assertThat(err).contains(bad + ":2: not valid JSON");
+    assertThat(err).contains(bad + ":2: malformed JSON");
 
     Files.writeString(bad, "");
     assertThat(run("lm-train", "--corpus", bad.toString(), "--out", dir.resolve("m").toString())).isEqualTo(3);
-    assertThat(err.strip()).isEqualTo("tracemark-examples lm-train: error: " + bad + ": contains no records");
+    assertThat(err.strip()).isEqualTo("tracemark-examples lm-train: error: " + bad
+        + ": no records (the input is empty or holds only blank lines)");
+  }
+
+  @Test
+  void sharedOptionsShowEachCommandsDefault() {
+    assertThat(run("demo", "--help")).isZero();
+    assertThat(out).contains("Seed of every random draw (default: 42)").contains("--order=N");
+    assertThat(run("lm-generate", "--help")).isZero();
+    assertThat(out).contains("Seed of every random draw (default: 0)").contains("--out=FILE");
+  }
+
+  @Test
+  void jsonlPromptsAreReadWithTheVerifiersRecordReader() throws IOException {
+    var enc = TestModels.encoding();
+    Path prompts = dir.resolve("prompts.jsonl");
+    Files.writeString(prompts, "{\"prompt\": \"The jury said that\"}\n\n{\"prompt_tokens\": [791, 1176]}\n");
+    PromptFile p = PromptFile.read(prompts, enc);
+    assertThat(p.texts()).containsExactly("The jury said that", enc.decode(new int[] {791, 1176}));
+    assertThat(p.tokens().get(0)).containsExactly(TestModels.prompt("The jury said that"));
+    assertThat(p.tokens().get(1)).containsExactly(791, 1176);
+
+    Files.writeString(prompts, "{\"prompt\": \"ok\"}\n{\"prompt\": 5}\n");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> PromptFile.read(prompts, enc))
+        .isInstanceOf(io.tracemark.verifier.input.InputException.class)
+        .hasMessage(prompts + ":2: field \"prompt\" must be a string, was number");
   }
 }

@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Tag("slow")
 class DemoTest {
   static final KgwSpec SPEC = TestModels.SPEC;
-  static Demo.Split split;
+  static BrownSplit split;
   static NGramModel teacher;
   static NGramModel innocent;
   static ExecutorService pool;
@@ -40,7 +40,7 @@ class DemoTest {
 
   @BeforeAll
   static void models() {
-    split = Demo.split(TestModels.brown());
+    split = BrownSplit.of(TestModels.brown());
     teacher = NGramModel.train(split.ownerHuman(), 4, TestModels.VOCAB, "cl100k_base");
     innocent = NGramModel.train(split.competitorHuman(), 4, TestModels.VOCAB, "cl100k_base");
     pool = Executors.newFixedThreadPool(2);
@@ -65,21 +65,21 @@ class DemoTest {
   void theInnocentStudentIsNotFlaggedAndTheTeacherIs(long seed) {
     WatermarkKey key = Seeds.demoKey(seed);
     InheritanceVerifier verifier = verifier(key);
-    Demo.Config c = Demo.Config.defaults(seed);
-    List<int[]> ownerPrompts = Demo.encodeAll(TestModels.encoding(),
+    DemoConfig c = DemoConfig.defaults(seed);
+    List<int[]> ownerPrompts = Scenario.encodeAll(TestModels.encoding(),
         Prompts.sentenceStarts(split.ownerPromptDocs(), 60, 6, Seeds.stream(seed, "owner-prompts", 0)));
-    List<int[]> competitorPrompts = Demo.encodeAll(TestModels.encoding(),
+    List<int[]> competitorPrompts = Scenario.encodeAll(TestModels.encoding(),
         Prompts.sentenceStarts(split.competitorPromptDocs(), 60, 6, Seeds.stream(seed, "competitor-prompts", 0)));
-    SamplingLoop teacherLoop = Demo.loop(teacher, c).withWatermark(Watermarks.create(key, SPEC, TestModels.VOCAB).bias().orElseThrow());
+    SamplingLoop teacherLoop = Scenario.loop(teacher, c).withWatermark(Watermarks.create(key, SPEC, TestModels.VOCAB).bias().orElseThrow());
     List<int[]> teacherAnswers = Answers.generate(teacherLoop, ownerPrompts, 64, seed, "teacher", pool);
 
-    InheritanceResult teacherCheck = verifier.closedModel(Demo.records("owner", teacherAnswers, ownerPrompts));
+    InheritanceResult teacherCheck = verifier.closedModel(Scenario.records("owner", teacherAnswers, ownerPrompts));
     assertThat(teacherCheck.log10P()).as("teacher's answers, seed %d", seed).isLessThan(-20);
     assertThat(teacherCheck.verdict()).isEqualTo(InheritanceResult.Verdict.DETECTED);
 
-    List<int[]> answers = Answers.generate(Demo.loop(innocent, c), competitorPrompts, 64, seed, "student", pool);
-    InheritanceResult closed = verifier.closedModel(Demo.records("competitor", answers, competitorPrompts));
-    InheritanceResult open = verifier.readingMode(Demo.suspect(innocent), teacherAnswers.subList(0, 40));
+    List<int[]> answers = Answers.generate(Scenario.loop(innocent, c), competitorPrompts, 64, seed, "student", pool);
+    InheritanceResult closed = verifier.closedModel(Scenario.records("competitor", answers, competitorPrompts));
+    InheritanceResult open = verifier.readingMode(innocent, teacherAnswers.subList(0, 40));
     for (InheritanceResult r : List.of(closed, open)) {
       assertThat(r.tuplesScored()).as("%s scored", r.mode()).isGreaterThan(1000);
       assertThat(r.verdict()).as("%s verdict, seed %d", r.mode(), seed)
@@ -90,16 +90,16 @@ class DemoTest {
 
   @Test
   void theWholeScenarioRunsAtAReducedBudget() throws java.io.IOException {
-    Demo.Config c = new Demo.Config(42, 3, SPEC, 240, 60, 64, 60, 50, 1.0, 1e-6, 10, new double[] {0, 1.0}, 2, dir);
+    DemoConfig c = new DemoConfig(42, 3, SPEC, 240, 60, 64, 60, 50, 1.0, 1e-6, 10, new double[] {0, 1.0}, 2, dir);
     java.io.StringWriter text = new java.io.StringWriter();
-    Demo.Result r = Demo.run(c, new java.io.PrintWriter(text, true));
+    DemoResult r = Demo.run(c, new java.io.PrintWriter(text, true));
     String out = text.toString();
     assertThat(out).contains("seed 42").contains("smallest rho caught");
     assertThat(r.keyId()).isEqualTo(Seeds.demoKey(42).keyId());
     assertThat(out).doesNotContain(java.util.HexFormat.of().formatHex(Seeds.demoKey(42).secretBytes()));
     assertThat(r.rows()).hasSize(2);
-    Demo.Row control = r.rows().get(0);
-    Demo.Row full = r.rows().get(1);
+    StudentResult control = r.rows().get(0);
+    StudentResult full = r.rows().get(1);
     assertThat(control.teacherTokens()).isZero();
     assertThat(control.closed().verdict()).isEqualTo(InheritanceResult.Verdict.NOT_DETECTED);
     assertThat(control.open().verdict()).isEqualTo(InheritanceResult.Verdict.NOT_DETECTED);
@@ -116,8 +116,8 @@ class DemoTest {
     // the owner's key file is there for the recompute command, never its bytes in the output
     assertThat(KeyFiles.read(dir.resolve("owner-key.json")).keyId()).isEqualTo(r.keyId());
     // the table explains itself
-    assertThat(out).contains(String.join(System.lineSeparator(), Demo.legend(c)));
-    assertThat(Demo.legend(c)).anyMatch(l -> l.startsWith("  rho ")).anyMatch(l -> l.startsWith("  human/teacher "))
+    assertThat(out).contains(String.join(System.lineSeparator(), DemoTable.legend(c)));
+    assertThat(DemoTable.legend(c)).anyMatch(l -> l.startsWith("  rho ")).anyMatch(l -> l.startsWith("  human/teacher "))
         .anyMatch(l -> l.startsWith("  closed model ")).anyMatch(l -> l.startsWith("  reading mode "))
         .anyMatch(l -> l.contains("\"-\" means")).anyMatch(l -> l.contains("alpha = 1e-6 (with 10 control keys)"));
   }
@@ -128,9 +128,9 @@ class DemoTest {
    */
   @Test
   void thePrintedRecomputeCommandReproducesTheReportExactly() throws java.io.IOException {
-    Demo.Config c = new Demo.Config(7, 3, SPEC, 120, 40, 48, 40, 50, 1.0, 1e-6, 10, new double[] {1.0}, 2, dir);
+    DemoConfig c = new DemoConfig(7, 3, SPEC, 120, 40, 48, 40, 50, 1.0, 1e-6, 10, new double[] {1.0}, 2, dir);
     java.io.StringWriter text = new java.io.StringWriter();
-    Demo.Result r = Demo.run(c, new java.io.PrintWriter(text, true));
+    DemoResult r = Demo.run(c, new java.io.PrintWriter(text, true));
     String command = text.toString().lines().filter(l -> l.trim().startsWith("recompute:")).findFirst().orElseThrow()
         .trim().substring("recompute:".length()).trim();
     List<String> words = words(command);

@@ -96,20 +96,35 @@ public final class Tracemark implements Runnable {
     cli.setOut(out);
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
+    return withErrorHandling(cli, "tracemark", command -> "tracemark help" + (command.isEmpty() ? "" : " " + command));
+  }
+
+  /**
+   * Installs the error handling of this command line on {@code cli} (the examples jar uses it too):
+   * a usage error is one line, {@code <tool> [<command>]: error: <message>}, with the nearest known
+   * names for a mistyped command or option, then {@code Try '<help command>' for usage.}, exit 2;
+   * an exception from a command is one line with the exit code of {@link #exitCode} (3 for bad
+   * input, 1 for an internal error), never a stack trace. Control characters are escaped.
+   *
+   * @param tool the program name that starts every error line
+   * @param helpCommand the help command line for a subcommand name (empty for the top level)
+   * @return {@code cli}
+   */
+  public static CommandLine withErrorHandling(CommandLine cli, String tool,
+      java.util.function.UnaryOperator<String> helpCommand) {
     cli.setParameterExceptionHandler((error, args) -> {
       CommandLine c = error.getCommandLine();
       // a mistyped option is the cause of the "missing required option" that follows from it
       CommandLine.ParameterException ex = error instanceof CommandLine.UnmatchedArgumentException
           || c.getUnmatchedArguments().isEmpty() ? error
           : new CommandLine.UnmatchedArgumentException(c, c.getUnmatchedArguments());
-      c.getErr().println(prefix(c) + Checks.escapeControls(message(ex)) + suggestion(ex));
-      String name = commandName(c);
-      c.getErr().println("Try 'tracemark help" + (name.isEmpty() ? "" : " " + name) + "' for usage.");
+      c.getErr().println(prefix(tool, c) + Checks.escapeControls(message(ex)) + suggestion(ex));
+      c.getErr().println("Try '" + helpCommand.apply(commandName(c)) + "' for usage.");
       return USAGE;
     });
     cli.setExecutionExceptionHandler((ex, c, parseResult) -> {
       int code = exitCode(ex);
-      c.getErr().println(prefix(c) + Checks.escapeControls(describe(ex)));
+      c.getErr().println(prefix(tool, c) + Checks.escapeControls(describe(ex)));
       return code;
     });
     return cli;
@@ -163,13 +178,14 @@ public final class Tracemark implements Runnable {
     return "; did you mean " + String.join(" or ", shown) + "?";
   }
 
+  /** The subcommand's name, empty at the top level. */
   private static String commandName(CommandLine c) {
-    return c.getCommandSpec().name().equals("tracemark") ? "" : c.getCommandSpec().name();
+    return c.getParent() == null ? "" : c.getCommandSpec().name();
   }
 
-  private static String prefix(CommandLine c) {
+  private static String prefix(String tool, CommandLine c) {
     String name = commandName(c);
-    return "tracemark" + (name.isEmpty() ? "" : " " + name) + ": error: ";
+    return tool + (name.isEmpty() ? "" : " " + name) + ": error: ";
   }
 
   static int exitCode(Throwable ex) {

@@ -82,7 +82,7 @@ public record InheritanceResult(String mode, NullDistribution nullDistribution, 
    *
    * @param label the caller's label (e.g. {@code tenant-3}); never secret material
    * @param tuplesScored distinct units scored for this key (the same for every key unless the
-   *     scheme's units depend on the key, see {@link TokenScorer#keyDependentUnits()})
+   *     scheme's units depend on the key, see {@link io.tracemark.api.TokenScorer#keyDependentUnits()})
    * @param score score sum over the scored tuples (green count for binomial schemes)
    * @param rate score / tuples scored
    * @param z z-score

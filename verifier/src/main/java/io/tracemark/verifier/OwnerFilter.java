@@ -14,7 +14,7 @@ import java.util.Objects;
  * <p>The filter depends on windows only, never on the token that follows, so it cannot make an
  * innocent corpus look guilty: under H0 every scored tuple is still green with probability γ. It
  * must be built before the suspect corpus is read. Window fingerprints are key-independent
- * ({@code UnitFingerprints.window}), so one filter serves every key and control key.
+ * ({@link UnitFingerprints#window}), so one filter serves every key and control key.
  *
  * <p>Immutable and thread-safe once built.
  */

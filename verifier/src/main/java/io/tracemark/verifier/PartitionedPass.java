@@ -87,7 +87,8 @@ final class PartitionedPass {
       return;
     }
     List<BlockingQueue<Batch>> queues = new ArrayList<>();
-    try (TaskGroup group = new TaskGroup(executor, "tracemark-verify")) {
+    TaskGroup group = new TaskGroup(executor, "tracemark-verify");
+    try {
       for (Partition p : parts) {
         BlockingQueue<Batch> q = new ArrayBlockingQueue<>(4);
         queues.add(q);
@@ -143,9 +144,10 @@ final class PartitionedPass {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while verifying", e);
       }
-      group.close();
-      group.rethrow("a verification worker");
+    } finally {
+      group.close(); // every partition has ended before the failure is looked at
     }
+    group.rethrow("a verification worker");
   }
 
   private static void hand(List<BlockingQueue<Batch>> queues, Batch batch, TaskGroup group)

@@ -78,6 +78,7 @@ public final class InheritanceVerifier {
   private final long perKeyTapeBytes;
   private final String budgetOrigin;
   private final Path spillDirectory;
+  private final WeightSource weights;
 
   private InheritanceVerifier(Builder b, KeyPanel panel) {
     this.panel = panel;
@@ -100,6 +101,7 @@ public final class InheritanceVerifier {
     this.budgetOrigin = b.tapeMemoryBudgetSet ? "the tape memory budget, --tape-memory"
         : "three quarters of the heap; set --tape-memory or -Xmx";
     this.spillDirectory = b.spillDirectory;
+    this.weights = b.weights;
   }
 
   /** A builder with nothing set; add at least one scorer. */
@@ -191,10 +193,19 @@ public final class InheritanceVerifier {
     return onBadRecord;
   }
 
+  /** The weight source, or null for the unweighted test. */
+  public WeightSource weights() {
+    return weights;
+  }
+
   private Partition partition(int part, int parts) {
-    return new Partition(part, parts, panel,
-        new PositionFilter(panel.h, excludePrompt, filter, PositionFilter.Levels.UNWEIGHTED),
-        new DedupTape(dedup, panel, perKeyUnits, maxTapeUnits, perKeyTapeBytes, budgetOrigin, spillDirectory), 1);
+    PositionFilter positions = weights == null
+        ? new PositionFilter(panel.h, excludePrompt, filter, PositionFilter.Levels.UNWEIGHTED)
+        : new PositionFilter(panel.h, excludePrompt, filter, PositionFilter.Levels.of(weights),
+            weights.contextTokens() > panel.h);
+    return new Partition(part, parts, panel, positions,
+        new DedupTape(dedup, panel, perKeyUnits, maxTapeUnits, perKeyTapeBytes, budgetOrigin, spillDirectory),
+        weights == null ? 1 : weights.grid().maxLevel());
   }
 
   private InheritanceResult finish(String mode, RecordLedger records, List<Partition> partitions) {
@@ -205,7 +216,7 @@ public final class InheritanceVerifier {
       counts.add(p.counts);
       ledgers.add(p.ledger);
     }
-    return Evidence.assemble(mode, panel, records, ledgers, counts, alpha, topRecords);
+    return Evidence.assemble(mode, panel, records, ledgers, counts, alpha, topRecords, weights);
   }
 
   // ------------------------------------------------------------------ closed model
@@ -319,8 +330,19 @@ public final class InheritanceVerifier {
     private long tapeMemoryBudget = Runtime.getRuntime().maxMemory() / 4;
     private boolean tapeMemoryBudgetSet;
     private java.nio.file.Path spillDirectory = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
+    private WeightSource weights;
 
     private Builder() {}
+
+    /**
+     * Tests the weighted statistic S = Σ levelᵢ·scoreᵢ with levels from {@code source} (fixed
+     * before the suspect is read, the same for every key and control key; level 0 is not scored),
+     * with its exact tail; null (the default) tests the unweighted count or sum.
+     */
+    public Builder weights(WeightSource source) {
+      this.weights = source;
+      return this;
+    }
 
     /**
      * Memory for the closed-model dedup tape, all workers together (default a quarter of the

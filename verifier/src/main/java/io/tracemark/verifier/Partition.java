@@ -77,7 +77,12 @@ final class Partition implements PartitionedPass.Partition {
         case DedupTape.DUPLICATE:
           counts.duplicates++;
           break;
-        default: // spilled: decided when the tape drains
+        default: // spilled: decided when the tape drains, where only the window and token are left
+          if (filter.levelsReadBeyondWindow()) {
+            throw new TapeMemoryExceededException("the dedup tape outgrew its memory budget and would spill to "
+                + "disk, but the weights read more tokens than the window, which a spilled tuple does not keep; "
+                + "give the tape more memory (--tape-memory, -Xmx)");
+          }
       }
     }
   }

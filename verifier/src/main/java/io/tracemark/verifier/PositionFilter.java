@@ -21,15 +21,28 @@ final class PositionFilter {
 
     /** The level of {@code tokens[pos]} with window fingerprint {@code window}; 0 means not scored. */
     int level(int[] tokens, int pos, long window);
+
+    /** The levels of a weight source. */
+    static Levels of(WeightSource source) {
+      return (tokens, pos, window) -> source.level(tokens, pos);
+    }
   }
 
   private final int h;
   private final boolean excludePrompt;
   private final OwnerFilter ownerFilter;
   private final Levels levels;
+  private final boolean levelsReadBeyondWindow;
   private LongCountMap promptUnits;
 
   PositionFilter(int h, boolean excludePrompt, OwnerFilter ownerFilter, Levels levels) {
+    this(h, excludePrompt, ownerFilter, levels, false);
+  }
+
+  /** With {@code levelsReadBeyondWindow}: the levels read tokens before the window, which a spilled unit lacks. */
+  PositionFilter(int h, boolean excludePrompt, OwnerFilter ownerFilter, Levels levels,
+      boolean levelsReadBeyondWindow) {
+    this.levelsReadBeyondWindow = levelsReadBeyondWindow;
     this.h = h;
     this.excludePrompt = excludePrompt;
     this.ownerFilter = ownerFilter;
@@ -64,6 +77,11 @@ final class PositionFilter {
   /** Whether the owner filter, if any, excludes the window. */
   boolean excludedByOwnerFilter(long window) {
     return ownerFilter != null && !ownerFilter.containsFingerprint(window);
+  }
+
+  /** Whether the levels read tokens before the window (a unit spilled to disk keeps only its window and token). */
+  boolean levelsReadBeyondWindow() {
+    return levelsReadBeyondWindow;
   }
 
   /** The weight level of the position (1 for every position of the unweighted test). */

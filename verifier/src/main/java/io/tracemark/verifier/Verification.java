@@ -71,6 +71,7 @@ public final class Verification {
   private final InheritanceVerifier.Builder verifier;
   private final ReportInputs.Key keyBlock;
   private OwnerFilter ownerFilter;
+  private WeightSource weights;
   private InheritanceResult result;
 
   private Verification(Builder b) {
@@ -253,13 +254,42 @@ public final class Verification {
         }
       };
       int h = spec.contextWidth();
+      // the reference weights count the owner's contexts in the same pass that builds the filter
+      ContextCountWeights.Counter counter = b.referenceContext == null ? null
+          : ContextCountWeights.counter(b.referenceContext < 0 ? h : b.referenceContext);
+      Iterable<int[]> read = counter == null ? texts : () -> new Iterator<>() {
+        final Iterator<int[]> it = texts.iterator();
+
+        @Override
+        public boolean hasNext() {
+          return it.hasNext();
+        }
+
+        @Override
+        public int[] next() {
+          int[] t = it.next();
+          counter.add(t);
+          return t;
+        }
+      };
       try (filterReader) {
-        ownerFilter = b.ownerFilterTop != null ? OwnerFilter.topN(h, texts, b.ownerFilterTop)
-            : b.ownerFilterMinCount != null ? OwnerFilter.minCount(h, texts, b.ownerFilterMinCount)
-            : OwnerFilter.all(h, texts);
+        ownerFilter = b.ownerFilterTop != null ? OwnerFilter.topN(h, read, b.ownerFilterTop)
+            : b.ownerFilterMinCount != null ? OwnerFilter.minCount(h, read, b.ownerFilterMinCount)
+            : OwnerFilter.all(h, read);
+      }
+      if (counter != null) {
+        weights = counter.build(b.weightLevels);
       }
     }
-    verifier.ownerFilter(ownerFilter);
+    if (b.weights != null) {
+      weights = b.weights;
+    }
+    verifier.ownerFilter(ownerFilter).weights(weights);
+  }
+
+  /** The weight source of a weighted run (after {@link #run()}), or null for the unweighted test. */
+  public WeightSource weights() {
+    return weights;
   }
 
   /**
@@ -330,6 +360,9 @@ public final class Verification {
     private Path spillDirectory;
     private BadRecordPolicy onBadRecord = BadRecordPolicy.FAIL;
     private ProgressListener progress;
+    private Integer referenceContext;
+    private int weightLevels = io.tracemark.core.stats.WeightGrid.DEFAULT_MAX_LEVEL;
+    private WeightSource weights;
     private Instant created;
     private boolean createdSet;
 
@@ -466,6 +499,37 @@ public final class Verification {
       return this;
     }
 
+    /**
+     * Tests the weighted statistic with reference weights: w = ln(1 + count of the context in the
+     * owner's corpus given to {@link #ownerFilter(List)}), counted in the same pass that builds
+     * the filter, before the suspect is read ({@link ContextCountWeights}).
+     *
+     * @param contextLength the context counted: the scheme's window (h) when {@code < 0}, else that
+     *     many tokens (it may exceed h: the context the suspect conditions on)
+     */
+    public Builder referenceWeights(int contextLength) {
+      Checks.require(contextLength <= 64, "the reference context length must be at most 64, was %d", contextLength);
+      this.referenceContext = contextLength < 0 ? -1 : contextLength;
+      this.weights = null;
+      return this;
+    }
+
+    /** Tests the weighted statistic with weights from {@code source} (null: the unweighted test). */
+    public Builder weights(WeightSource source) {
+      this.weights = source;
+      this.referenceContext = null;
+      return this;
+    }
+
+    /** The number of levels of the reference weights' grid (default {@value io.tracemark.core.stats.WeightGrid#DEFAULT_MAX_LEVEL}). */
+    public Builder weightLevels(int levels) {
+      Checks.require(levels >= 1 && levels <= io.tracemark.core.stats.WeightGrid.LIMIT_MAX_LEVEL,
+          "weight levels must be between 1 and %d, was %d", io.tracemark.core.stats.WeightGrid.LIMIT_MAX_LEVEL,
+          levels);
+      this.weightLevels = levels;
+      return this;
+    }
+
     /** Deduplication of the global tape (default {@code window+token}). */
     public Builder dedup(DedupMode mode) {
       this.dedup = Objects.requireNonNull(mode, "dedup");
@@ -557,6 +621,8 @@ public final class Verification {
           "ownerFilterTop and ownerFilterMinCount are mutually exclusive");
       Checks.require((ownerFilterTop == null && ownerFilterMinCount == null) || ownerFilterPaths != null,
           "ownerFilterTop and ownerFilterMinCount need an owner corpus");
+      Checks.require(referenceContext == null || ownerFilterPaths != null,
+          "reference weights need the owner's corpus (ownerFilter paths, --filter): the counts come from it");
       return new Verification(this);
     }
   }

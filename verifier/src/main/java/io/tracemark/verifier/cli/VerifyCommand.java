@@ -62,6 +62,11 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--filter-min-count", paramLabel = "M", description = "keep only reference windows seen >= M times")
   Integer filterMinCount;
 
+  @Option(names = "--weights", paramLabel = "SOURCE", description = "weighted statistic: 'reference' (w = ln(1 + "
+      + "count of the window in the --filter corpus), 'reference:N' (count of the N tokens before the position); "
+      + "default unweighted")
+  String weights;
+
   @Option(names = "--tenants", paramLabel = "N", description = "also test tenant keys 0..N-1 derived from the key "
       + "(Holm-corrected; default: the number recorded in the key file)")
   Integer tenants;
@@ -177,6 +182,14 @@ final class VerifyCommand implements Callable<Integer> {
     if (filterTop != null && filterMinCount != null) {
       throw new CommandLine.ParameterException(cli, "--filter-top and --filter-min-count are mutually exclusive");
     }
+    Integer referenceContext = null;
+    if (weights != null) {
+      referenceContext = referenceContext(cli, weights);
+      if (filter == null) {
+        throw new CommandLine.ParameterException(cli, "--weights " + weights.strip() + " needs --filter (the owner's "
+            + "corpus whose context counts are the weights)");
+      }
+    }
     int workers = threads != null ? threads : Math.min(2, Runtime.getRuntime().availableProcessors());
     if (workers < 1 || workers > 256) {
       throw new CommandLine.ParameterException(cli, Common.fmt("--threads must be between 1 and 256, was %d",
@@ -234,6 +247,9 @@ final class VerifyCommand implements Callable<Integer> {
     // everything that can be checked without reading the corpus is checked before it is read:
     // the key's use, the tenant count, the input paths, the spill directory
     Progress[] progress = new Progress[1];
+    if (referenceContext != null) {
+      builder.referenceWeights(referenceContext);
+    }
     builder.progress(tokens -> progress[0].update(tokens));
     Verification verification = builder.build();
     warnNotRead(cli, verification.notRead());
@@ -256,6 +272,27 @@ final class VerifyCommand implements Callable<Integer> {
   }
 
   /** Says on stderr, before anything is read, that some directory entries will not be: nothing is dropped silently. */
+  /** The context length of {@code reference} (−1: the scheme's window) or {@code reference:N}. */
+  private static int referenceContext(CommandLine cli, String value) {
+    String v = value.strip();
+    if (v.equals("reference")) {
+      return -1;
+    }
+    if (v.startsWith("reference:")) {
+      try {
+        int n = Integer.parseInt(v.substring("reference:".length()));
+        if (n >= 0 && n <= 64) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new CommandLine.ParameterException(cli, "--weights reference:N needs N between 0 and 64, was "
+          + Json.quote(v.substring("reference:".length())));
+    }
+    throw new CommandLine.ParameterException(cli, "--weights must be reference or reference:N, was " + Json.quote(v));
+  }
+
   private static void warnNotRead(CommandLine cli, List<ReportInputs.NotRead> all) {
     if (!all.isEmpty()) {
       cli.getErr().println(Common.fmt("tracemark verify: warning: %s not read (hidden, symbolic links or not "
@@ -281,6 +318,9 @@ final class VerifyCommand implements Callable<Integer> {
       n.put("alpha", r.alpha());
       n.put("verdict", r.verdict().label());
       n.put("best_key", r.best().label());
+      if (tree.has("statistic")) {
+        n.set("statistic", tree.get("statistic"));
+      }
       n.set("keys", tree.get("keys"));
       ObjectNode controls = ((ObjectNode) tree.get("controls")).deepCopy();
       n.set("controls", controls);
@@ -300,6 +340,10 @@ final class VerifyCommand implements Callable<Integer> {
         + Numbers.count(tree.get("skipped").get("count").asLong()) + " skipped)");
     o.println("tokens read:   " + Numbers.count(r.tokensRead()));
     o.println("tuples scored: " + Numbers.count(r.tuplesScored()));
+    if (r.weighting() != null) {
+      o.println("statistic:     weighted, S = sum of level * score; " + r.weighting().source() + "; "
+          + r.weighting().quantization());
+    }
     if (r.nullDistribution() instanceof NullDistribution.Binomial) {
       o.println("green:         " + Numbers.human(r.score()) + " (" + Numbers.human(r.rate()) + " vs gamma "
           + Numbers.exact(((NullDistribution.Binomial) r.nullDistribution()).gamma()) + ")");

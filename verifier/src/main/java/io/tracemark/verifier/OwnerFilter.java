@@ -46,9 +46,35 @@ public final class OwnerFilter {
     this.kept = kept;
   }
 
+  /**
+   * Heap per distinct window while the filter is built: a fingerprint and a count at load 1/2 take
+   * 24 bytes, and a table that doubles holds the old one until the copy is done.
+   */
+  public static final long BYTES_PER_WINDOW = 48;
+
   /** Every window of width {@code contextWidth} that occurs in {@code ownerTexts}. */
   public static OwnerFilter all(int contextWidth, Iterable<int[]> ownerTexts) {
     return build(contextWidth, ownerTexts, Selection.ALL, 0);
+  }
+
+  /**
+   * The filter of {@code selection} ({@code parameter}: N for top-N, m for min-count, ignored for
+   * all), built within {@code memoryBytes} of heap: the owner's corpus is counted window by window,
+   * and a corpus with more distinct windows than {@code memoryBytes / }{@value #BYTES_PER_WINDOW}
+   * stops the build with a {@link MemoryBoundException} naming {@code option} before the memory is
+   * taken.
+   *
+   * @param option the option that sets the bound, named in the error (e.g. {@code --filter-memory})
+   */
+  public static OwnerFilter of(Selection selection, int parameter, int contextWidth, Iterable<int[]> ownerTexts,
+      long memoryBytes, String option) {
+    Objects.requireNonNull(selection, "selection");
+    Checks.require(selection == Selection.ALL || parameter >= 1, "filter %s must be >= 1, was %d",
+        selection == Selection.TOP_N ? "top-N" : "min-count", parameter);
+    Checks.require(memoryBytes >= BYTES_PER_WINDOW, "memoryBytes must be >= %d, was %d", BYTES_PER_WINDOW,
+        memoryBytes);
+    return build(contextWidth, ownerTexts, selection, parameter, memoryBytes / BYTES_PER_WINDOW, memoryBytes,
+        Objects.requireNonNull(option, "option"));
   }
 
   /** The {@code n} most frequent windows of {@code ownerTexts}. */
@@ -64,6 +90,11 @@ public final class OwnerFilter {
   }
 
   private static OwnerFilter build(int h, Iterable<int[]> texts, Selection selection, int parameter) {
+    return build(h, texts, selection, parameter, Long.MAX_VALUE, 0, null);
+  }
+
+  private static OwnerFilter build(int h, Iterable<int[]> texts, Selection selection, int parameter,
+      long maxWindows, long memoryBytes, String option) {
     Checks.require(h >= 0 && h <= 64, "contextWidth must be between 0 and 64, was %d", h);
     Objects.requireNonNull(texts, "ownerTexts");
     LongCountMap counts = new LongCountMap(1 << 12);
@@ -74,6 +105,13 @@ public final class OwnerFilter {
       for (int i = h; i < text.length; i++) {
         counts.increment(UnitFingerprints.window(text, i - h, h));
         windows++;
+        if (counts.size() > maxWindows) {
+          throw new MemoryBoundException(String.format(Locale.ROOT, "the owner's corpus has more than %,d distinct "
+              + "windows (after %,d windows read), over the %s the owner filter may take (%s); give a larger %s or "
+              + "heap (-Xmx), or a smaller owner corpus", maxWindows, windows, memoryBytes >= 1 << 20
+                  ? String.format(Locale.ROOT, "%,d MB", memoryBytes >> 20)
+                  : String.format(Locale.ROOT, "%,d bytes", memoryBytes), option, option));
+        }
       }
     }
     long distinct = counts.size();

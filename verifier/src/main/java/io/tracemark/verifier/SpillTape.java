@@ -1,6 +1,7 @@
 package io.tracemark.verifier;
 
 import io.tracemark.core.internal.LongHashSet;
+import io.tracemark.core.internal.SafeFiles;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -9,16 +10,14 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
 import java.util.Set;
@@ -74,73 +73,17 @@ final class SpillTape implements AutoCloseable {
   }
 
   /**
-   * Checks (and creates, owner-only, if missing) a directory for spill files: it must not be a
-   * symbolic link, must be a writable directory, must belong to the current user (or to root with
-   * the sticky bit set, as {@code /tmp} does), and must not be writable by others unless sticky —
-   * otherwise another user could swap the tape's files for their own or read them.
+   * Checks a spill directory through {@link SafeFiles#checkWorkDirectory} (created owner-only when
+   * missing; not a symbolic link; the current user's, or root's with the sticky bit; not writable
+   * by others unless sticky; writable).
    *
-   * @throws IllegalArgumentException naming the directory and what is wrong with it
+   * @throws IllegalArgumentException naming the directory, what is wrong with it, and the option
    */
   static void checkDirectory(Path dir) {
-    if (Files.isSymbolicLink(dir)) {
-      throw refused(dir, "is a symbolic link; give the directory it points to, if it is yours");
-    }
-    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-      try {
-        if (POSIX) {
-          Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } else {
-          Files.createDirectories(dir);
-        }
-      } catch (IOException e) {
-        throw refused(dir, "cannot be created: " + reason(e));
-      }
-    }
-    BasicFileAttributes a;
     try {
-      a = Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    } catch (IOException e) {
-      throw refused(dir, "cannot be read: " + reason(e));
-    }
-    if (a.isSymbolicLink()) {
-      throw refused(dir, "is a symbolic link; give the directory it points to, if it is yours");
-    }
-    if (!a.isDirectory()) {
-      throw refused(dir, "is not a directory");
-    }
-    if (POSIX) {
-      try {
-        PosixFileAttributes p = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        Set<PosixFilePermission> perms = p.permissions();
-        int mode = (Integer) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-        int owner = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        boolean sticky = (mode & 01000) != 0;
-        Integer me = currentUid();
-        if (me != null && owner != me && !(owner == 0 && sticky)) {
-          throw refused(dir, String.format(Locale.ROOT, "is owned by another user (uid %d, not %d); give a "
-              + "directory of your own", owner, me));
-        }
-        if (!sticky && (perms.contains(PosixFilePermission.GROUP_WRITE)
-            || perms.contains(PosixFilePermission.OTHERS_WRITE))) {
-          throw refused(dir, "is writable by other users and not sticky (mode " + PosixFilePermissions.toString(perms)
-              + "); give a directory only you can write");
-        }
-      } catch (IOException | UnsupportedOperationException | ClassCastException e) {
-        throw refused(dir, "cannot check its owner and permissions: " + reason(e));
-      }
-    }
-    if (!Files.isWritable(dir)) {
-      throw refused(dir, "is not writable");
-    }
-  }
-
-  /** The effective user id of this process (the owner of {@code /proc/self}), or null off Linux. */
-  private static Integer currentUid() {
-    try {
-      Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-      return uid instanceof Integer ? (Integer) uid : null;
-    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-      return null;
+      SafeFiles.checkWorkDirectory(dir);
+    } catch (FileSystemException e) {
+      throw refused(dir, e.getReason());
     }
   }
 

@@ -5,7 +5,7 @@ package io.tracemark.verifier;
  * schemes whose dedup units depend on the key (self seeding) can raise it: their tapes, one per
  * key, cannot spill to disk. The message says how far the run got and what to change.
  */
-public final class TapeMemoryExceededException extends RuntimeException {
+public final class TapeMemoryExceededException extends MemoryBoundException {
   private static final long serialVersionUID = 1L;
 
   /** With the message shown to the user. */

@@ -12,7 +12,7 @@ import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
 import io.tracemark.core.keys.KeyFile;
 import io.tracemark.core.keys.Keys;
-import io.tracemark.verifier.input.CorpusReader;
+import io.tracemark.verifier.input.CorpusRecords;
 import io.tracemark.verifier.input.Fields;
 import io.tracemark.verifier.input.InputException;
 import io.tracemark.verifier.input.InputFile;
@@ -54,7 +54,7 @@ import java.util.function.Function;
  *
  * <p>Everything that can be checked without reading the corpus is checked by {@link
  * Builder#build()}: the options, the key's recorded use, the input paths (see {@link
- * CorpusReader}), the spill directory. The owner filter is built, and fixed, from the owner's
+ * CorpusRecords}), the spill directory. The owner filter is built, and fixed, from the owner's
  * corpus before the suspect corpus is read. {@link #readingMode} runs the open-model test on a
  * {@link LogitsModel} with the same keys and options.
  *
@@ -66,8 +66,8 @@ public final class Verification {
   private final SchemeSpec spec;
   private final int vocabularySize;
   private final int tenants;
-  private final CorpusReader suspectReader;
-  private final CorpusReader filterReader;
+  private final CorpusRecords suspectReader;
+  private final CorpusRecords filterReader;
   private final InheritanceVerifier.Builder verifier;
   private final ReportInputs.Key keyBlock;
   private OwnerFilter ownerFilter;
@@ -140,8 +140,8 @@ public final class Verification {
     this.verifier = v;
   }
 
-  private CorpusReader reader(List<Path> paths) {
-    CorpusReader r = new CorpusReader(paths, b.fields, b.tokenizer, vocabularySize, b.normalize, b.onBadRecord)
+  private CorpusRecords reader(List<Path> paths) {
+    CorpusRecords r = new CorpusRecords(paths, b.fields, b.tokenizer, vocabularySize, b.normalize, b.onBadRecord)
         .parallelism(b.threads).maxRecordBytes(b.maxRecordBytes);
     if (b.vocabularySource != null) {
       r.vocabularySource(b.vocabularySource);
@@ -273,9 +273,13 @@ public final class Verification {
         }
       };
       try (filterReader) {
-        ownerFilter = b.ownerFilterTop != null ? OwnerFilter.topN(h, read, b.ownerFilterTop)
-            : b.ownerFilterMinCount != null ? OwnerFilter.minCount(h, read, b.ownerFilterMinCount)
-            : OwnerFilter.all(h, read);
+        ownerFilter = b.ownerFilterTop != null
+            ? OwnerFilter.of(OwnerFilter.Selection.TOP_N, b.ownerFilterTop, h, read, b.ownerFilterMemory,
+                b.ownerFilterMemoryOption)
+            : b.ownerFilterMinCount != null
+            ? OwnerFilter.of(OwnerFilter.Selection.MIN_COUNT, b.ownerFilterMinCount, h, read, b.ownerFilterMemory,
+                b.ownerFilterMemoryOption)
+            : OwnerFilter.of(OwnerFilter.Selection.ALL, 0, h, read, b.ownerFilterMemory, b.ownerFilterMemoryOption);
       }
       if (counter != null) {
         weights = counter.build(b.weightLevels);
@@ -350,6 +354,8 @@ public final class Verification {
     private OwnerFilter ownerFilter;
     private Integer ownerFilterTop;
     private Integer ownerFilterMinCount;
+    private long ownerFilterMemory = Runtime.getRuntime().maxMemory() / 4;
+    private String ownerFilterMemoryOption = "ownerFilterMemory";
     private DedupMode dedup = DedupMode.WINDOW_AND_TOKEN;
     private boolean promptExclusion = true;
     private double alpha = InheritanceVerifier.DEFAULT_ALPHA;
@@ -527,6 +533,19 @@ public final class Verification {
           "weight levels must be between 1 and %d, was %d", io.tracemark.core.stats.WeightGrid.LIMIT_MAX_LEVEL,
           levels);
       this.weightLevels = levels;
+      return this;
+    }
+
+    /**
+     * Heap the owner filter may take while it is built from the owner's corpus (default a quarter
+     * of the maximum heap); a corpus with more distinct windows stops the run with a {@link
+     * MemoryBoundException} naming {@code option} (e.g. {@code --filter-memory}).
+     */
+    public Builder ownerFilterMemory(long bytes, String option) {
+      Checks.require(bytes >= OwnerFilter.BYTES_PER_WINDOW, "ownerFilterMemory must be >= %d bytes, was %d",
+          OwnerFilter.BYTES_PER_WINDOW, bytes);
+      this.ownerFilterMemory = bytes;
+      this.ownerFilterMemoryOption = Objects.requireNonNull(option, "option");
       return this;
     }
 

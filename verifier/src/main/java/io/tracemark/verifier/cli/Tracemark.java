@@ -1,7 +1,7 @@
 package io.tracemark.verifier.cli;
 
 import io.tracemark.api.Checks;
-import io.tracemark.verifier.TapeMemoryExceededException;
+import io.tracemark.verifier.MemoryBoundException;
 import io.tracemark.verifier.Version;
 import io.tracemark.verifier.input.InputException;
 import java.io.IOException;
@@ -193,7 +193,7 @@ public final class Tracemark implements Runnable {
       return BAD_SIGNATURE;
     }
     if (ex instanceof InputException || ex instanceof IllegalArgumentException || ex instanceof IOException
-        || ex instanceof UncheckedIOException || ex instanceof TapeMemoryExceededException) {
+        || ex instanceof UncheckedIOException || ex instanceof MemoryBoundException) {
       return INPUT;
     }
     return INTERNAL;

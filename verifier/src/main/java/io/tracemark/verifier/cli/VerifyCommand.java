@@ -67,6 +67,11 @@ final class VerifyCommand implements Callable<Integer> {
       + "default unweighted")
   String weights;
 
+  @Option(names = "--filter-memory", paramLabel = "MB", description = "heap the owner filter may take while it is "
+      + "built from the owner's corpus (default: a quarter of the heap); a corpus with more distinct windows stops "
+      + "the run with exit 3")
+  Long filterMemory;
+
   @Option(names = "--tenants", paramLabel = "N", description = "also test tenant keys 0..N-1 derived from the key "
       + "(Holm-corrected; default: the number recorded in the key file)")
   Integer tenants;
@@ -179,6 +184,13 @@ final class VerifyCommand implements Callable<Integer> {
     if (filter == null && (filterTop != null || filterMinCount != null)) {
       throw new CommandLine.ParameterException(cli, "--filter-top and --filter-min-count need --filter");
     }
+    if (filter == null && filterMemory != null) {
+      throw new CommandLine.ParameterException(cli, "--filter-memory needs --filter");
+    }
+    if (filterMemory != null && (filterMemory < 1 || filterMemory > 1L << 30)) {
+      throw new CommandLine.ParameterException(cli, Common.fmt("--filter-memory must be between 1 and %d MB, was %d",
+          1L << 30, filterMemory));
+    }
     if (filterTop != null && filterMinCount != null) {
       throw new CommandLine.ParameterException(cli, "--filter-top and --filter-min-count are mutually exclusive");
     }
@@ -243,6 +255,8 @@ final class VerifyCommand implements Callable<Integer> {
       if (filterMinCount != null) {
         builder.ownerFilterMinCount(filterMinCount);
       }
+      builder.ownerFilterMemory(filterMemory != null ? filterMemory << 20 : Runtime.getRuntime().maxMemory() / 4,
+          "--filter-memory");
     }
     // everything that can be checked without reading the corpus is checked before it is read:
     // the key's use, the tenant count, the input paths, the spill directory

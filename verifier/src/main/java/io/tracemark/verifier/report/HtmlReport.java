@@ -141,6 +141,9 @@ final class HtmlReport {
     JsonNode key = r.path("key");
     row(b, "key id", "<code>" + esc(key.path("key_id").asText()) + "</code>");
     row(b, "key commitment", "<code>" + esc(key.path("commitment").asText()) + "</code>");
+    if (key.has("warning")) {
+      row(b, "key warning", esc(key.path("warning").asText()));
+    }
     JsonNode opts = r.path("options");
     opts.properties().forEach(e -> row(b, esc(e.getKey().replace('_', ' ')),
         esc(e.getValue().isNull() ? "none" : e.getValue().asText())));
@@ -158,6 +161,18 @@ final class HtmlReport {
       }
     }
     b.append("</table></div>\n");
+    JsonNode notRead = r.path("inputs").path("not_read");
+    if (notRead.size() > 0) {
+      b.append("<p>").append(Numbers.count(notRead.size())).append(notRead.size() == 1 ? " directory entry was"
+          : " directory entries were").append(" not read (hidden, symbolic links or not regular files):</p>\n");
+      b.append("<div class=\"wide\"><table>\n<tr><th>entry</th><th>input</th><th>reason</th></tr>\n");
+      for (JsonNode n : notRead) {
+        b.append("<tr><td>").append(esc(n.path("path").asText())).append("</td><td>")
+            .append(esc(n.path("input").asText())).append("</td><td>").append(esc(n.path("reason").asText()))
+            .append("</td></tr>\n");
+      }
+      b.append("</table></div>\n");
+    }
     JsonNode skipped = r.path("skipped");
     b.append("<h2>Skipped records</h2>\n<p>").append(Numbers.count(skipped.path("count").asLong()))
         .append(" skipped.</p>\n");

@@ -154,6 +154,27 @@ class InputHardeningCliTest {
   // ------------------------------------------------------------------ checked before the corpus is read
 
   @Test
+  void theOwnerFilterIsBoundedByFilterMemory() throws IOException {
+    // 30,000 distinct windows (h = 1) need more than the 1 MB allowed (48 bytes a window while counting)
+    Path owner = write("owner-large.jsonl", "{\"tokens\":["
+        + IntStream.range(0, 30_000).mapToObj(Integer::toString).collect(Collectors.joining(",")) + "]}\n");
+    Path suspect = randomRecords("suspect-for-filter.jsonl", 5, 50, 11, "");
+    List<String> args = new ArrayList<>(List.of("verify", "--key", keyFile.toString(), "--scheme", SPEC,
+        "--vocab-size", "30000", "--suspect", suspect.toString(), "--filter", owner.toString(), "--control-keys", "2",
+        "--out", dir.resolve("o-filter-memory").toString()));
+    List<String> bounded = new ArrayList<>(args);
+    bounded.addAll(List.of("--filter-memory", "1"));
+    assertOneLineError(run(bounded.toArray(new String[0])), 3, "more than 21,845 distinct windows",
+        "(--filter-memory)", "give a larger --filter-memory");
+    // the default bound (a quarter of the heap) holds them
+    Run r = run(args.toArray(new String[0]));
+    assertThat(r.code()).as(r.err()).isZero();
+    assertOneLineError(run("verify", "--key", keyFile.toString(), "--scheme", SPEC, "--suspect", suspect.toString(),
+        "--filter-memory", "1", "--out", dir.resolve("o-filter-memory-2").toString()), 2,
+        "--filter-memory needs --filter");
+  }
+
+  @Test
   void theSpillDirectoryIsCheckedBeforeTheCorpusIsRead() throws IOException {
     // the suspect corpus fails on its first line: an error about the spill directory shows it was checked first
     Path suspect = write("bad-first-line.jsonl", "{\"tokens\":[1,\n");

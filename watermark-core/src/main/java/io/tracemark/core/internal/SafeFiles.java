@@ -304,6 +304,89 @@ public final class SafeFiles {
     }
   }
 
+  /**
+   * Checks, before any work is done, a directory for scratch files (spilled tapes): created
+   * owner-only when missing; not a symbolic link; a directory; owned by the current user, or by
+   * root with the sticky bit (like {@code /tmp}); not writable by others unless sticky; writable.
+   *
+   * @throws FileSystemException whose {@linkplain FileSystemException#getReason() reason} says
+   *     what is wrong, in words that follow the directory's name
+   */
+  public static void checkWorkDirectory(Path dir) throws FileSystemException {
+    if (Files.isSymbolicLink(dir)) {
+      throw refused(dir, "is a symbolic link; give the directory it points to, if it is yours");
+    }
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      try {
+        createDirectories(dir, true);
+      } catch (IOException e) {
+        throw refused(dir, "cannot be created: " + reason(e));
+      }
+    }
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      throw refused(dir, "cannot be read: " + reason(e));
+    }
+    if (a.isSymbolicLink()) {
+      throw refused(dir, "is a symbolic link; give the directory it points to, if it is yours");
+    }
+    if (!a.isDirectory()) {
+      throw refused(dir, "is not a directory");
+    }
+    boolean posix;
+    try {
+      posix = posix(dir);
+    } catch (IOException e) {
+      throw refused(dir, "cannot be read: " + reason(e));
+    }
+    if (posix) {
+      try {
+        PosixFileAttributes p = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        Set<PosixFilePermission> perms = p.permissions();
+        int mode = (Integer) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        int owner = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        boolean sticky = (mode & STICKY) != 0;
+        Integer me = currentUid();
+        if (me != null && owner != me && !(owner == 0 && sticky)) {
+          throw refused(dir, String.format(java.util.Locale.ROOT, "is owned by another user (uid %d, not %d); give a "
+              + "directory of your own", owner, me));
+        }
+        if (!sticky && (perms.contains(PosixFilePermission.GROUP_WRITE)
+            || perms.contains(PosixFilePermission.OTHERS_WRITE))) {
+          throw refused(dir, "is writable by other users and not sticky (mode " + PosixFilePermissions.toString(perms)
+              + "); give a directory only you can write");
+        }
+      } catch (FileSystemException e) {
+        throw e;
+      } catch (IOException | UnsupportedOperationException | ClassCastException e) {
+        throw refused(dir, "cannot check its owner and permissions: " + reason(e));
+      }
+    }
+    if (!Files.isWritable(dir)) {
+      throw refused(dir, "is not writable");
+    }
+  }
+
+  /** The effective user id of this process (the owner of {@code /proc/self}), or null off Linux. */
+  private static Integer currentUid() {
+    try {
+      Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+      return uid instanceof Integer ? (Integer) uid : null;
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static FileSystemException refused(Path dir, String reason) {
+    return new FileSystemException(dir.toString(), null, reason);
+  }
+
+  private static String reason(Exception e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replace('\n', ' ');
+  }
+
   /** Whether {@code file} can be read by its group or by others (false where permissions are not POSIX). */
   public static boolean readableByOthers(Path file) throws IOException {
     PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);

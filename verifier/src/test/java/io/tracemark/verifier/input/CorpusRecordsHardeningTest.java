@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The reader's limits, strictness, directory walk and thread cleanup. */
-class CorpusReaderHardeningTest {
+class CorpusRecordsHardeningTest {
   @TempDir
   Path dir;
 
@@ -53,11 +53,11 @@ class CorpusReaderHardeningTest {
     }
   };
 
-  CorpusReader reader(Path p, TextTokenizer t, BadRecordPolicy policy) {
-    return new CorpusReader(List.of(p), Fields.DEFAULT, t, t.vocabularySize(), false, policy);
+  CorpusRecords reader(Path p, TextTokenizer t, BadRecordPolicy policy) {
+    return new CorpusRecords(List.of(p), Fields.DEFAULT, t, t.vocabularySize(), false, policy);
   }
 
-  static List<SuspectRecord> all(CorpusReader r) {
+  static List<SuspectRecord> all(CorpusRecords r) {
     List<SuspectRecord> out = new ArrayList<>();
     r.forEach(out::add);
     return out;
@@ -85,7 +85,7 @@ class CorpusReaderHardeningTest {
     TextTokenizer t = Tokenizers.jtokkit("r50k_base");
     assertThatThrownBy(() -> all(reader(f, t, BadRecordPolicy.FAIL))).isInstanceOf(InputException.class)
         .hasMessage(f + ":2: field \"text\" is given twice");
-    CorpusReader skip = reader(f, t, BadRecordPolicy.SKIP);
+    CorpusRecords skip = reader(f, t, BadRecordPolicy.SKIP);
     assertThat(all(skip)).extracting(SuspectRecord::id).containsExactly("a");
     assertThat(skip.skipped()).extracting(SkippedRecord::id).containsExactly(f + ":2", f + ":3");
     assertThat(skip.skipped().get(1).reason()).isEqualTo("field \"k\" is given twice");
@@ -96,7 +96,7 @@ class CorpusReaderHardeningTest {
     Path f = dir.resolve("surrogates.jsonl");
     Files.writeString(f, "{\"text\":\"ok \\ud83d\\ude00\"}\n{\"text\":\"\\ud800\"}\n{\"text\":\"a\",\"prompt\":\"b\\udfff\"}\n"
         + "{\"id\":\"\\udbff\",\"text\":\"a\"}\n{\"text\":\"x\\ude00\\ud83d\"}\n");
-    CorpusReader r = reader(f, Tokenizers.jtokkit("r50k_base"), BadRecordPolicy.SKIP);
+    CorpusRecords r = reader(f, Tokenizers.jtokkit("r50k_base"), BadRecordPolicy.SKIP);
     assertThat(all(r)).hasSize(1);
     assertThat(r.skipped()).extracting(s -> s.id() + ": " + s.reason()).containsExactly(
         f + ":2: field \"text\": invalid Unicode: unpaired surrogate \\uD800 at character 0",
@@ -130,7 +130,7 @@ class CorpusReaderHardeningTest {
     Path outside = Files.writeString(dir.resolve("outside.jsonl"), "{\"tokens\":[3]}\n");
     Files.createSymbolicLink(root.resolve("b.jsonl"), outside);
     Files.createSymbolicLink(root.resolve("dangling.jsonl"), dir.resolve("nothing-here"));
-    CorpusReader r = reader(root, COARSE, BadRecordPolicy.FAIL);
+    CorpusRecords r = reader(root, COARSE, BadRecordPolicy.FAIL);
     assertThat(r.files()).containsExactly(root.resolve("a/1.jsonl"));
     assertThat(r.notRead()).extracting(s -> s.id() + " | " + s.reason()).containsExactly(
         root.resolve(".notes.txt") + " | hidden file, not read",
@@ -153,7 +153,7 @@ class CorpusReaderHardeningTest {
     Path f = Files.writeString(dir.resolve("brown.jsonl"), b);
     Set<Thread> before = readerThreads();
     TextTokenizer t = Tokenizers.jtokkit("cl100k_base");
-    try (CorpusReader r = reader(f, t, BadRecordPolicy.FAIL).parallelism(3)) {
+    try (CorpusRecords r = reader(f, t, BadRecordPolicy.FAIL).parallelism(3)) {
       Iterator<SuspectRecord> it = r.iterator();
       for (int i = 0; i < 10; i++) {
         it.next();

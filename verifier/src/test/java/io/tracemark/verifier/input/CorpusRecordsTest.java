@@ -17,7 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class CorpusReaderTest {
+class CorpusRecordsTest {
   @TempDir
   Path dir;
 
@@ -46,7 +46,7 @@ class CorpusReaderTest {
 
   Read read(Path f, int threads) {
     TextTokenizer t = Tokenizers.jtokkit("cl100k_base");
-    CorpusReader r = new CorpusReader(List.of(f), Fields.DEFAULT, t, t.vocabularySize(), false, BadRecordPolicy.SKIP)
+    CorpusRecords r = new CorpusRecords(List.of(f), Fields.DEFAULT, t, t.vocabularySize(), false, BadRecordPolicy.SKIP)
         .parallelism(threads);
     List<SuspectRecord> out = new ArrayList<>();
     r.forEach(out::add);
@@ -68,7 +68,7 @@ class CorpusReaderTest {
     Path f = corpus();
     TextTokenizer t = Tokenizers.jtokkit("cl100k_base");
     for (int threads : new int[] {1, 4}) {
-      CorpusReader r = new CorpusReader(List.of(f), Fields.DEFAULT, t, t.vocabularySize(), false,
+      CorpusRecords r = new CorpusRecords(List.of(f), Fields.DEFAULT, t, t.vocabularySize(), false,
           BadRecordPolicy.FAIL).parallelism(threads);
       assertThatThrownBy(() -> r.forEach(x -> { })).isInstanceOf(InputException.class)
           .hasMessageStartingWith(f + ":98: malformed JSON");

@@ -1,0 +1,103 @@
+package io.tracemark.verifier.input;
+
+import io.tracemark.verifier.text.TextPipeline;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/**
+ * Splits a stream into the lines of a JSONL file, each a record: a line ends at {@code \n}; a
+ * final {@code \r} and a leading byte-order mark are removed (a BOM opens a document, here each
+ * line, so that concatenated files read too); blank lines are not records. A line longer than the
+ * record limit stops the read with an error naming the file, the line and the limit, before more
+ * than the limit is held. Scans a buffer, no per-byte calls. Used by one thread.
+ */
+final class LineSplitter {
+  private final InputStream in;
+  private final String name;
+  private final long maxRecordBytes;
+  private final byte[] buf = new byte[1 << 16];
+  private int pos;
+  private int limit;
+  private boolean eof;
+  private long line;
+
+  LineSplitter(InputStream in, String name, long maxRecordBytes) {
+    this.in = in;
+    this.name = name;
+    this.maxRecordBytes = maxRecordBytes;
+  }
+
+  /** The number of the line last returned (1-based). */
+  long line() {
+    return line;
+  }
+
+  /** The next record line (see the class comment), or null at the end of the stream. */
+  byte[] nextRecord() throws IOException {
+    while (true) {
+      byte[] bytes = readLine();
+      if (bytes == null) {
+        return null;
+      }
+      line++;
+      int len = bytes.length;
+      if (TextPipeline.startsWithBom(bytes, len)) {
+        bytes = Arrays.copyOfRange(bytes, 3, len);
+        len -= 3;
+      }
+      if (len > 0 && bytes[len - 1] == '\r') {
+        bytes = Arrays.copyOf(bytes, --len);
+      }
+      boolean blank = true;
+      for (int i = 0; i < len && blank; i++) {
+        byte b = bytes[i];
+        blank = b == ' ' || b == '\t' || b == '\r';
+      }
+      if (!blank) {
+        return bytes;
+      }
+    }
+  }
+
+  /** The next line without its '\n', or null at the end. */
+  private byte[] readLine() throws IOException {
+    ByteArrayOutputStream spill = null;
+    while (true) {
+      if (pos == limit) {
+        if (eof) {
+          return spill == null ? null : spill.toByteArray();
+        }
+        int n = in.read(buf, 0, buf.length);
+        if (n < 0) {
+          eof = true;
+          continue;
+        }
+        pos = 0;
+        limit = n;
+      }
+      int start = pos;
+      while (pos < limit && buf[pos] != '\n') {
+        pos++;
+      }
+      long length = (spill == null ? 0 : spill.size()) + (long) (pos - start);
+      if (length > maxRecordBytes) {
+        throw Inputs.recordTooLarge(name + ":" + (line + 1), maxRecordBytes, length);
+      }
+      if (pos < limit) { // found the end of the line
+        byte[] part = Arrays.copyOfRange(buf, start, pos);
+        pos++;
+        if (spill == null) {
+          return part;
+        }
+        spill.write(part, 0, part.length);
+        return spill.toByteArray();
+      }
+      if (spill == null) {
+        spill = new ByteArrayOutputStream(Math.max(256, 2 * (limit - start)));
+      }
+      spill.write(buf, start, limit - start);
+    }
+  }
+}

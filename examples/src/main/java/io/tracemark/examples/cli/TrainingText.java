@@ -3,7 +3,7 @@ package io.tracemark.examples.cli;
 import io.tracemark.examples.lm.BrownTokens;
 import io.tracemark.verifier.BadRecordPolicy;
 import io.tracemark.verifier.SuspectRecord;
-import io.tracemark.verifier.input.CorpusReader;
+import io.tracemark.verifier.input.CorpusRecords;
 import io.tracemark.verifier.input.Fields;
 import io.tracemark.verifier.text.TextTokenizer;
 import java.nio.file.Path;
@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * Training text and generated records for the experiment commands, read with the verifier's
- * {@link CorpusReader}: the same files, record format, precedence rule (a record's {@code text}
+ * {@link CorpusRecords}: the same files, record format, precedence rule (a record's {@code text}
  * wins over its {@code tokens}) and errors (an {@link io.tracemark.verifier.input.InputException}
  * naming the file and line) as {@code tracemark verify}. The name {@code brown} stands for the Brown
  * corpus bundled with the verifier.
@@ -49,7 +49,7 @@ public final class TrainingText {
 
   static List<SuspectRecord> read(Path source, Fields fields, TextTokenizer tokenizer) {
     List<SuspectRecord> out = new ArrayList<>();
-    try (CorpusReader reader = new CorpusReader(List.of(source), fields, tokenizer, tokenizer.vocabularySize(), false,
+    try (CorpusRecords reader = new CorpusRecords(List.of(source), fields, tokenizer, tokenizer.vocabularySize(), false,
         BadRecordPolicy.FAIL)) {
       for (SuspectRecord r : reader) {
         out.add(r);

@@ -47,12 +47,17 @@ final class Partition implements PartitionedPass.Partition {
         continue;
       }
       long window = UnitFingerprints.window(seq, pos - h, h);
+      boolean repeated = filter.repeatedWindow(window); // every partition sees every window of the record
       long unit = tape.shared() ? tape.unit(seq, pos) : 0;
       if (parts > 1) {
         long p = tape.shared() ? unit : UnitFingerprints.tupleFromWindow(window, seq[pos]);
         if (of(p, parts) != part) {
           continue;
         }
+      }
+      if (repeated) {
+        counts.duplicates++;
+        continue;
       }
       if (filter.inPrompt(seq, pos, window)) {
         counts.excludedPrompt++;

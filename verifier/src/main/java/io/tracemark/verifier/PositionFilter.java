@@ -34,6 +34,8 @@ final class PositionFilter {
   private final Levels levels;
   private final boolean levelsReadBeyondWindow;
   private LongCountMap promptUnits;
+  private boolean firstWindowPerRecord;
+  private LongCountMap recordWindows;
 
   PositionFilter(int h, boolean excludePrompt, OwnerFilter ownerFilter, Levels levels) {
     this(h, excludePrompt, ownerFilter, levels, false);
@@ -51,6 +53,7 @@ final class PositionFilter {
 
   /** Starts a record: remembers its prompt's windows (or tokens, for h = 0) when prompts are excluded. */
   void beginRecord(SuspectRecord record) {
+    beginText(record.length());
     promptUnits = null;
     if (excludePrompt && record.promptLength() > 0) {
       int[] prompt = record.promptUnsafe();
@@ -66,6 +69,30 @@ final class PositionFilter {
         }
       }
     }
+  }
+
+  /**
+   * Two-level dedup: only the first occurrence of a window within a record (or text) is scored;
+   * the global (window, token) tape comes after. A later occurrence has the window and its first
+   * follower in its context, so a suspect that copies from its context (attention) would repeat
+   * that follower; the first occurrence cannot have copied it.
+   */
+  PositionFilter firstWindowPerRecord(boolean on) {
+    this.firstWindowPerRecord = on;
+    return this;
+  }
+
+  /** Starts a text for the first-occurrence rule ({@link #beginRecord} calls it). */
+  void beginText(int length) {
+    recordWindows = firstWindowPerRecord ? new LongCountMap(Math.max(16, length)) : null;
+  }
+
+  /**
+   * Whether the window occurred earlier in the record (two-level dedup only); call once for every
+   * position with a window, in order, whether or not it is scored.
+   */
+  boolean repeatedWindow(long window) {
+    return recordWindows != null && recordWindows.increment(window) > 1;
   }
 
   /** Whether the position's window (its token, for h = 0) occurs in the record's prompt. */

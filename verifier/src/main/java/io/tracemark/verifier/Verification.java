@@ -62,6 +62,8 @@ import java.util.function.Function;
  * are its own, or the caller's {@link Builder#executor(Executor) executor}'s.
  */
 public final class Verification {
+  /** The report's (and the command line's) name of two-level dedup. */
+  public static final String FIRST_WINDOW_AND_TOKEN = "first-window+token";
   private final Builder b;
   private final SchemeSpec spec;
   private final int vocabularySize;
@@ -131,6 +133,9 @@ public final class Verification {
     }
     if (b.spillDirectory != null) {
       v.spillDirectory(b.spillDirectory);
+    }
+    if (b.firstWindowPerText != null) {
+      v.firstWindowPerText(b.firstWindowPerText);
     }
     v.alpha(b.alpha).dedup(b.dedup).excludePromptWindows(b.promptExclusion).onBadRecord(b.onBadRecord)
         .threads(b.threads).controlSeed(b.controlSeed);
@@ -313,7 +318,8 @@ public final class Verification {
     ReportInputs.Scheme scheme = new ReportInputs.Scheme(spec.redacted(), interop ? "interop"
         : Watermarks.FORMAT_VERSION, vocabularySize, interop ? ((InteropSpec) spec).caveat() : null);
     ReportInputs.Options options = new ReportInputs.Options(tokenizer, b.normalize ? TextNormalizer.NAME : "none",
-        b.dedup.label(), b.promptExclusion, ownerFilter == null ? null : ownerFilter.description(),
+        Boolean.TRUE.equals(b.firstWindowPerText) ? FIRST_WINDOW_AND_TOKEN : b.dedup.label(), b.promptExclusion,
+        ownerFilter == null ? null : ownerFilter.description(),
         b.onBadRecord.label());
     List<InputFile> filterFiles = filterReader == null ? List.of() : filterReader.inputs();
     ReportInputs.Corpus corpus = suspectReader == null
@@ -366,6 +372,7 @@ public final class Verification {
     private Path spillDirectory;
     private BadRecordPolicy onBadRecord = BadRecordPolicy.FAIL;
     private ProgressListener progress;
+    private Boolean firstWindowPerText;
     private Integer referenceContext;
     private int weightLevels = io.tracemark.core.stats.WeightGrid.DEFAULT_MAX_LEVEL;
     private WeightSource weights;
@@ -546,6 +553,17 @@ public final class Verification {
           OwnerFilter.BYTES_PER_WINDOW, bytes);
       this.ownerFilterMemory = bytes;
       this.ownerFilterMemoryOption = Objects.requireNonNull(option, "option");
+      return this;
+    }
+
+    /**
+     * Two-level dedup ({@value Verification#FIRST_WINDOW_AND_TOKEN}): only the first occurrence of
+     * a window within a record, then the global tape (see {@link
+     * InheritanceVerifier.Builder#firstWindowPerText}); default off for the closed model, on for
+     * reading mode.
+     */
+    public Builder firstWindowPerText(boolean on) {
+      this.firstWindowPerText = on;
       return this;
     }
 

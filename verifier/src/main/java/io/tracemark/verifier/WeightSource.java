@@ -21,9 +21,17 @@ import io.tracemark.core.stats.WeightGrid;
 public interface WeightSource {
   /**
    * The weight of {@code tokens[pos]}, finite and ≥ 0, reading at most {@link #contextTokens()}
-   * tokens before {@code pos} (and the token itself only if the source says so in its description).
+   * tokens before {@code pos}, and the token itself only if {@link #readsToken()}.
    */
   double weight(int[] tokens, int pos);
+
+  /**
+   * Whether the weight depends on the scored token itself (not only on its context); in reading
+   * mode such a weight is computed for the suspect's prediction. Default false.
+   */
+  default boolean readsToken() {
+    return false;
+  }
 
   /**
    * How many tokens before a position the weight reads. A source that reads no more than the

@@ -88,7 +88,8 @@ final class VerifyCommand implements Callable<Integer> {
   double alpha;
 
   @Option(names = "--dedup", paramLabel = "MODE", defaultValue = "window+token",
-      description = "window+token (default), window or none")
+      description = "window+token (default), first-window+token (a window's first occurrence in each record, then "
+          + "window+token), window or none")
   String dedup;
 
   @Option(names = "--no-prompt-exclusion", description = "score windows that occur in the record's prompt too")
@@ -167,9 +168,11 @@ final class VerifyCommand implements Callable<Integer> {
     DedupMode mode;
     BadRecordPolicy policy;
     try {
-      mode = DedupMode.parse(dedup);
+      // two-level dedup is the window+token tape behind a first-occurrence rule per record
+      mode = twoLevel() ? DedupMode.WINDOW_AND_TOKEN : DedupMode.parse(dedup);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(cli, "--dedup: " + e.getMessage());
+      throw new CommandLine.ParameterException(cli, "--dedup: " + e.getMessage().replace("window+token, window or "
+          + "none", "window+token, " + Verification.FIRST_WINDOW_AND_TOKEN + ", window or none"));
     }
     try {
       policy = BadRecordPolicy.parse(onBadRecord);
@@ -264,6 +267,9 @@ final class VerifyCommand implements Callable<Integer> {
     if (referenceContext != null) {
       builder.referenceWeights(referenceContext);
     }
+    if (twoLevel()) {
+      builder.firstWindowPerText(true);
+    }
     builder.progress(tokens -> progress[0].update(tokens));
     Verification verification = builder.build();
     warnNotRead(cli, verification.notRead());
@@ -286,6 +292,10 @@ final class VerifyCommand implements Callable<Integer> {
   }
 
   /** Says on stderr, before anything is read, that some directory entries will not be: nothing is dropped silently. */
+  private boolean twoLevel() {
+    return dedup.strip().equalsIgnoreCase(Verification.FIRST_WINDOW_AND_TOKEN);
+  }
+
   /** The context length of {@code reference} (−1: the scheme's window) or {@code reference:N}. */
   private static int referenceContext(CommandLine cli, String value) {
     String v = value.strip();

@@ -99,6 +99,21 @@ class WeightsCliTest {
   }
 
   @Test
+  void twoLevelDedupIsAnOptionOfVerifyAndNamedInTheReport() throws Exception {
+    Path suspect = corpus("two", null, 3, 5);
+    Path out = dir.resolve("two-report");
+    CliTest.Run v = CliTest.run("verify", "--scheme", SPEC, "--suspect", suspect.toString(), "--dedup",
+        "first-window+token", "--control-keys", "0", "--json", "--out", out.toString());
+    assertThat(v.code()).as(v.err()).isZero();
+    JsonNode report = JSON.readTree(Files.readString(out.resolve("report.json")));
+    assertThat(report.get("options").get("dedup").asText()).isEqualTo("first-window+token");
+    CliTest.Run bad = CliTest.run("verify", "--scheme", SPEC, "--suspect", suspect.toString(), "--dedup", "twice",
+        "--out", dir.resolve("bad").toString());
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("window+token, first-window+token, window or none");
+  }
+
+  @Test
   void badWeightOptionsAreRefusedWithTheReason() throws Exception {
     Path suspect = corpus("s", null, 1, 1);
     CliTest.Run noFilter = CliTest.run("verify", "--scheme", SPEC, "--suspect", suspect.toString(), "--weights",

@@ -70,6 +70,24 @@ class ScaleHarness {
     String spec = System.getProperty("tracemark.scale.spec", "kgw:gamma=0.25,h=1");
     InheritanceVerifier.Builder b = InheritanceVerifier.greenList(key, KgwSpec.parse(spec), VOCAB)
         .controlKeys(controls).threads(threads);
+    // -Dtracemark.scale.weights=reference: w = ln(1 + count of the window in an owner corpus of 10 M tokens of
+    // the same process (another seed)), counted before the timed run
+    String weights = System.getProperty("tracemark.scale.weights", "none");
+    if (weights.equals("reference")) {
+      b.weights(ContextCountWeights.of(KgwSpec.parse(spec).contextWidth(), () -> new Iterator<int[]>() {
+        final Iterator<SuspectRecord> it = stream(10_000_000, 2).iterator();
+
+        @Override
+        public boolean hasNext() {
+          return it.hasNext();
+        }
+
+        @Override
+        public int[] next() {
+          return it.next().tokens();
+        }
+      }));
+    }
     if (budgetMb > 0) { // 0: the default budget
       b.tapeMemoryBudget(budgetMb << 20);
     }
@@ -87,9 +105,9 @@ class ScaleHarness {
       }
     }
     System.out.printf(Locale.ROOT,
-        "scale: %s, %,d tokens, %,d tuples scored, threads=%d, controls=%d, tape budget %d MB: generating alone %.1f s; "
+        "scale: %s, weights %s, %,d tokens, %,d tuples scored, threads=%d, controls=%d, tape budget %d MB: generating alone %.1f s; "
             + "generate+verify %.1f s (%.2f M tokens/s); peak heap %.0f MB; max heap %.0f MB; log10 p %.2f%n",
-        spec, count, r.tuplesScored(), threads, controls, budgetMb, generate, total, count / total / 1e6, peak / 1e6,
+        spec, weights, count, r.tuplesScored(), threads, controls, budgetMb, generate, total, count / total / 1e6, peak / 1e6,
         Runtime.getRuntime().maxMemory() / 1e6, r.log10P());
   }
 }

@@ -180,7 +180,13 @@ public final class EvidenceReport {
     options.put("control_seed", r.controls().seed());
     options.put("on_bad_record", opt.onBadRecord());
     if (r.weighting() != null) {
-      root.set("statistic", statistic(r));
+      ObjectNode st = statistic(r);
+      if (!in.corpus().ownerFilterFiles().isEmpty()) {
+        // the owner corpus the weights were counted in (the same files as inputs.filter_files)
+        ArrayNode digests = st.putArray("owner_corpus_sha256");
+        in.corpus().ownerFilterFiles().forEach(f -> digests.add(f.sha256()));
+      }
+      root.set("statistic", st);
     }
 
     ReportInputs.Corpus c = in.corpus();

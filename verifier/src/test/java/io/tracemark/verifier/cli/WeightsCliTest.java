@@ -57,7 +57,8 @@ class WeightsCliTest {
     assertThat(r.get("log10_p").asDouble()).isLessThan(-3);
     JsonNode report = JSON.readTree(Files.readString(out.resolve("report.json")));
     assertThat(report.get("statistic")).isEqualTo(st);
-    assertThat(report.get("inputs").get("filter_files").get(0).get("sha256").asText()).hasSize(64);
+    assertThat(st.get("owner_corpus_sha256").get(0).asText())
+        .isEqualTo(report.get("inputs").get("filter_files").get(0).get("sha256").asText()).hasSize(64);
 
     // a context wider than the window, and the innocent corpus
     Path innocent = corpus("innocent", null, 8, 300);

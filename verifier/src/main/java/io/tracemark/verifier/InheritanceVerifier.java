@@ -49,7 +49,10 @@ import java.util.function.LongConsumer;
  * <p>Reading mode: for each position i ≥ h of the owner's watermarked text x, the suspect's top-1
  * prediction y (argmax of its logits after x[0, i)) is scored as the tuple (x[i−h, i), y).
  *
- * <p>An instance is immutable and thread-safe: each call keeps its own tape.
+ * <p>An instance is immutable and thread-safe: each call keeps its own tape. It coordinates the
+ * pass ({@code KeyPanel}, {@code PositionFilter}, {@code DedupTape}, {@code ScoreLedger}, {@code
+ * PartitionedPass}, {@code RecordLedger}, {@code ModelProbe}, {@code Evidence}); half its length is
+ * its documented builder.
  */
 public final class InheritanceVerifier {
   /** Default number of control keys when a control-key factory is given. */

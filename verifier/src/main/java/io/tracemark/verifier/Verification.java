@@ -59,7 +59,9 @@ import java.util.function.Function;
  * {@link LogitsModel} with the same keys and options.
  *
  * <p>A {@code Verification} runs once ({@link #run()}) and is not thread-safe; its worker threads
- * are its own, or the caller's {@link Builder#executor(Executor) executor}'s.
+ * are its own, or the caller's {@link Builder#executor(Executor) executor}'s. Changing the builder
+ * after {@link Builder#build()} does not change a built verification. The class is long because
+ * its builder is: one documented setter per option of the corpus path.
  */
 public final class Verification {
   /** The report's (and the command line's) name of two-level dedup. */
@@ -381,6 +383,45 @@ public final class Verification {
 
     private Builder() {}
 
+    /** A copy, so that a built verification does not change with its builder. */
+    private Builder(Builder o) {
+      this.spec = o.spec;
+      this.key = o.key;
+      this.keyFile = o.keyFile;
+      this.tenants = o.tenants;
+      this.controlKeys = o.controlKeys;
+      this.controlSeed = o.controlSeed;
+      this.tokenizer = o.tokenizer;
+      this.vocabularySize = o.vocabularySize;
+      this.vocabularySource = o.vocabularySource;
+      this.normalize = o.normalize;
+      this.fields = o.fields;
+      this.suspect = o.suspect;
+      this.records = o.records;
+      this.ownerFilterPaths = o.ownerFilterPaths;
+      this.ownerFilter = o.ownerFilter;
+      this.ownerFilterTop = o.ownerFilterTop;
+      this.ownerFilterMinCount = o.ownerFilterMinCount;
+      this.ownerFilterMemory = o.ownerFilterMemory;
+      this.ownerFilterMemoryOption = o.ownerFilterMemoryOption;
+      this.dedup = o.dedup;
+      this.promptExclusion = o.promptExclusion;
+      this.alpha = o.alpha;
+      this.threads = o.threads;
+      this.executor = o.executor;
+      this.maxRecordBytes = o.maxRecordBytes;
+      this.tapeMemoryBytes = o.tapeMemoryBytes;
+      this.spillDirectory = o.spillDirectory;
+      this.onBadRecord = o.onBadRecord;
+      this.progress = o.progress;
+      this.created = o.created;
+      this.createdSet = o.createdSet;
+      this.firstWindowPerText = o.firstWindowPerText;
+      this.referenceContext = o.referenceContext;
+      this.weightLevels = o.weightLevels;
+      this.weights = o.weights;
+    }
+
     /** The watermark scheme (required): {@code kgw:} with a {@link #key}, or an interop spec carrying its key. */
     public Builder scheme(SchemeSpec scheme) {
       this.spec = Objects.requireNonNull(scheme, "scheme");
@@ -660,7 +701,7 @@ public final class Verification {
           "ownerFilterTop and ownerFilterMinCount need an owner corpus");
       Checks.require(referenceContext == null || ownerFilterPaths != null,
           "reference weights need the owner's corpus (ownerFilter paths, --filter): the counts come from it");
-      return new Verification(this);
+      return new Verification(new Builder(this));
     }
   }
 }

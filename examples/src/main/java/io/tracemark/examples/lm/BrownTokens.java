@@ -1,6 +1,6 @@
 package io.tracemark.examples.lm;
 
-import io.tracemark.verifier.corpus.BrownCorpus;
+import io.tracemark.examples.corpus.BrownCorpus;
 import io.tracemark.verifier.text.TextTokenizer;
 import java.util.ArrayList;
 import java.util.List;

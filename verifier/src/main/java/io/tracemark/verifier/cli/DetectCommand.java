@@ -49,23 +49,16 @@ final class DetectCommand implements Callable<Integer> {
     Path tokensFile;
   }
 
-  @Option(names = "--tokenizer", paramLabel = "NAME|PATH", defaultValue = "cl100k_base",
-      description = "JTokkit encoding (r50k_base, p50k_base, cl100k_base, o200k_base) or tokenizer.json; "
-          + "default ${DEFAULT-VALUE}; with token ids it only sets the vocabulary size")
-  String tokenizer;
-
-  @Option(names = "--vocab-size", paramLabel = "V", description = "vocabulary size for token-id input "
-      + "(default: the tokenizer's)")
-  Integer vocabSize;
+  @CommandLine.Mixin
+  TokenizerOptions tokenizerOptions = new TokenizerOptions();
 
   @Option(names = "--dedup", paramLabel = "MODE",
       description = "window+token (default for kgw:), window or none; interop profiles default to their "
           + "reference's own deduplication")
   String dedup;
 
-  @Option(names = "--alpha", paramLabel = "A", defaultValue = "0.01", description = "significance level "
-      + "(default ${DEFAULT-VALUE})")
-  double alpha;
+  @CommandLine.Mixin
+  AlphaOption alphaOption = new AlphaOption();
 
   @Option(names = "--normalize", description = "Unicode NFC and strip invisible/bidi characters before tokenizing")
   boolean normalize;
@@ -74,12 +67,8 @@ final class DetectCommand implements Callable<Integer> {
       + "(default: a warning)")
   boolean strictKeyPermissions;
 
-  @Option(names = "--json", description = "print one JSON object (first field schema_version)")
-  boolean json;
-
-  @Option(names = "--quiet", description = "print no result (the exit code tells it with --fail-on-detect); "
-      + "warnings and errors still go to stderr")
-  boolean quiet;
+  @CommandLine.Mixin
+  OutputOptions output = new OutputOptions();
 
   @CommandLine.Mixin
   InputOptions inputOptions = new InputOptions();
@@ -93,9 +82,7 @@ final class DetectCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CommandLine cli = spec.commandLine();
-    if (json && quiet) {
-      throw new CommandLine.ParameterException(cli, "--json and --quiet are mutually exclusive");
-    }
+    output.check(cli);
     Scheme sc = Scheme.parse(cli, scheme);
     sc.checkKeyOption(cli, keyFile != null);
     DedupMode mode = null;
@@ -104,10 +91,10 @@ final class DetectCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cli, "--dedup: " + e.getMessage());
     }
-    Common.requireAlpha(cli, alpha);
-    TextTokenizer tok = Common.tokenizer(cli, tokenizer);
-    int vocab = Common.vocabulary(cli, sc, vocabSize, tok);
-    if (sc.interop() && vocabSize != null) {
+    double alpha = alphaOption.alpha(cli);
+    TextTokenizer tok = tokenizerOptions.tokenizer(cli);
+    int vocab = tokenizerOptions.vocabulary(cli, sc, tok);
+    if (sc.interop() && tokenizerOptions.vocabSize != null) {
       throw new CommandLine.ParameterException(cli, "--vocab-size does not apply to interop schemes (use their "
           + "vocab parameter)");
     }
@@ -145,14 +132,14 @@ final class DetectCommand implements Callable<Integer> {
     for (int i = 0; i < tokens.length; i++) {
       if (tokens[i] < 0 || tokens[i] >= vocab) {
         throw new InputException(Common.fmt("%s: token id at index %d must be between 0 and %d, was %d (%s)", source,
-            i, vocab - 1, tokens[i], InputOptions.vocabularySource(cli, sc, vocabSize, tok, vocab)));
+            i, vocab - 1, tokens[i], InputOptions.vocabularySource(cli, sc, tokenizerOptions.vocabSize, tok, vocab)));
       }
     }
     Watermark wm = sc.watermark(key, vocab);
     DedupMode used = mode == null ? wm.defaultDedup() : mode;
     Detection r = wm.detector(used).detect(tokens);
     boolean detected = r.significantAt(alpha);
-    print(cli.getOut(), sc, wm, r, used, vocab, tok);
+    print(cli.getOut(), sc, wm, r, used, vocab, tok, alpha);
     return exit(detected);
   }
 
@@ -167,10 +154,10 @@ final class DetectCommand implements Callable<Integer> {
    * caveat; kgw schemes show their key id.
    */
   private void print(PrintWriter o, Scheme sc, Watermark wm, Detection r, DedupMode used, int vocab,
-      TextTokenizer tok) {
+      TextTokenizer tok, double alpha) {
     boolean binomial = r.nullDistribution() instanceof NullDistribution.Binomial;
     boolean detected = r.significantAt(alpha);
-    if (json) {
+    if (output.json) {
       ObjectNode n = Json.object();
       n.put("tokens_read", r.tokensRead());
       n.put("tuples_scored", r.tuplesScored());
@@ -212,7 +199,7 @@ final class DetectCommand implements Callable<Integer> {
       o.println(Json.line(n));
       return;
     }
-    if (quiet) {
+    if (output.quiet) {
       return;
     }
     o.println("scheme:        " + sc.display() + " (" + (sc.interop() ? "" : "key " + wm.keyId() + ", ")

@@ -8,7 +8,6 @@ import io.tracemark.verifier.BadRecordPolicy;
 import io.tracemark.verifier.InheritanceResult;
 import io.tracemark.verifier.InheritanceVerifier;
 import io.tracemark.verifier.Verification;
-import io.tracemark.verifier.input.Fields;
 import io.tracemark.verifier.report.EvidenceReport;
 import io.tracemark.verifier.report.Numbers;
 import io.tracemark.verifier.report.ReportInputs;
@@ -45,12 +44,8 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "directory for the report files")
   Path out;
 
-  @Option(names = "--tokenizer", paramLabel = "NAME|PATH", defaultValue = "cl100k_base",
-      description = "JTokkit encoding or tokenizer.json (default ${DEFAULT-VALUE})")
-  String tokenizer;
-
-  @Option(names = "--vocab-size", paramLabel = "V", description = "vocabulary size (default: the tokenizer's)")
-  Integer vocabSize;
+  @CommandLine.Mixin
+  TokenizerOptions tokenizerOptions = new TokenizerOptions();
 
   @Option(names = "--filter", paramLabel = "FILE|DIR", arity = "1..*",
       description = "reference corpus (the owner's watermarked outputs): score only windows that occur in it")
@@ -83,9 +78,8 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--control-seed", paramLabel = "S", description = "seed of the control keys (default fixed)")
   Long controlSeed;
 
-  @Option(names = "--alpha", paramLabel = "A", defaultValue = "0.01", description = "significance level "
-      + "(default ${DEFAULT-VALUE})")
-  double alpha;
+  @CommandLine.Mixin
+  AlphaOption alphaOption = new AlphaOption();
 
   @Option(names = "--dedup", paramLabel = "MODE", defaultValue = "window+token",
       description = "window+token (default), first-window+token (a window's first occurrence in each record, then "
@@ -102,21 +96,8 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--normalize", description = "Unicode NFC and strip invisible/bidi characters before tokenizing")
   boolean normalize;
 
-  @Option(names = "--id-field", defaultValue = "id", paramLabel = "NAME", description = "JSONL id field")
-  String idField;
-
-  @Option(names = "--text-field", defaultValue = "text", paramLabel = "NAME", description = "JSONL text field")
-  String textField;
-
-  @Option(names = "--tokens-field", defaultValue = "tokens", paramLabel = "NAME", description = "JSONL token-id field")
-  String tokensField;
-
-  @Option(names = "--prompt-field", defaultValue = "prompt", paramLabel = "NAME", description = "JSONL prompt field")
-  String promptField;
-
-  @Option(names = "--prompt-tokens-field", defaultValue = "prompt_tokens", paramLabel = "NAME",
-      description = "JSONL prompt token-id field")
-  String promptTokensField;
+  @CommandLine.Mixin
+  JsonlFieldOptions fields = new JsonlFieldOptions();
 
   @Option(names = "--threads", paramLabel = "N", description = "threads for tokenizing and for scoring "
       + "(default: min(2, processors))")
@@ -138,12 +119,8 @@ final class VerifyCommand implements Callable<Integer> {
       + "others can read (default: a warning)")
   boolean strictKeyPermissions;
 
-  @Option(names = "--json", description = "print one JSON object (first field schema_version)")
-  boolean json;
-
-  @Option(names = "--quiet", description = "no progress and no summary (the report has the result; the exit "
-      + "code tells it with --fail-on-detect); warnings and errors still go to stderr")
-  boolean quiet;
+  @CommandLine.Mixin
+  OutputOptions output = new OutputOptions();
 
   @CommandLine.Mixin
   InputOptions inputOptions = new InputOptions();
@@ -157,12 +134,10 @@ final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CommandLine cli = spec.commandLine();
-    if (json && quiet) {
-      throw new CommandLine.ParameterException(cli, "--json and --quiet are mutually exclusive");
-    }
+    output.check(cli);
     Scheme sc = Scheme.parse(cli, scheme);
     sc.checkKeyOption(cli, keyFile != null);
-    if (sc.interop() && (tenants != null || vocabSize != null)) {
+    if (sc.interop() && (tenants != null || tokenizerOptions.vocabSize != null)) {
       throw new CommandLine.ParameterException(cli, "--tenants and --vocab-size do not apply to interop schemes");
     }
     DedupMode mode;
@@ -179,7 +154,7 @@ final class VerifyCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cli, "--" + e.getMessage());
     }
-    Common.requireAlpha(cli, alpha);
+    double alpha = alphaOption.alpha(cli);
     if (controlKeys < 0 || controlKeys > 100_000) {
       throw new CommandLine.ParameterException(cli,
           Common.fmt("--control-keys must be between 0 and 100000, was %d", controlKeys));
@@ -221,10 +196,11 @@ final class VerifyCommand implements Callable<Integer> {
           1L << 30, tapeMemory));
     }
     long maxRecordBytes = inputOptions.maxRecordBytes(cli);
-    TextTokenizer tok = Common.tokenizer(cli, tokenizer);
-    int vocab = Common.vocabulary(cli, sc, vocabSize, tok);
+    Integer vocabSize = tokenizerOptions.vocabSize;
+    TextTokenizer tok = tokenizerOptions.tokenizer(cli);
+    int vocab = tokenizerOptions.vocabulary(cli, sc, tok);
     Verification.Builder builder = Verification.builder().scheme(sc.spec).tokenizer(tok).normalize(normalize)
-        .fields(new Fields(idField, textField, tokensField, promptField, promptTokensField)).suspect(suspect)
+        .fields(fields.fields()).suspect(suspect)
         .controlKeys(controlKeys).alpha(alpha).dedup(mode).promptExclusion(!noPromptExclusion).onBadRecord(policy)
         .threads(workers).maxRecordBytes(maxRecordBytes)
         .vocabularySource(InputOptions.vocabularySource(cli, sc, vocabSize, tok, vocab));
@@ -273,7 +249,7 @@ final class VerifyCommand implements Callable<Integer> {
     builder.progress(tokens -> progress[0].update(tokens));
     Verification verification = builder.build();
     warnNotRead(cli, verification.notRead());
-    progress[0] = new Progress(cli.getErr(), !quiet && Progress.stderrIsTerminal(), verification.totalBytes(),
+    progress[0] = new Progress(cli.getErr(), !output.quiet && Progress.stderrIsTerminal(), verification.totalBytes(),
         verification::bytesRead, verification::tokensSeen);
     InheritanceResult result;
     try {
@@ -327,7 +303,7 @@ final class VerifyCommand implements Callable<Integer> {
   }
 
   private void print(PrintWriter o, ObjectNode tree, InheritanceResult r) throws Exception {
-    if (json) {
+    if (output.json) {
       ObjectNode n = Json.object();
       ObjectNode st = (ObjectNode) tree.get("statistics");
       n.put("tokens_read", r.tokensRead());
@@ -357,7 +333,7 @@ final class VerifyCommand implements Callable<Integer> {
       o.println(Json.line(n));
       return;
     }
-    if (quiet) {
+    if (output.quiet) {
       return;
     }
     o.println("records:       " + Numbers.count(tree.get("inputs").get("records").asLong()) + " ("

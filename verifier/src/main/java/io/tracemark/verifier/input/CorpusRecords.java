@@ -21,9 +21,9 @@ import java.util.Objects;
  * Streams {@link SuspectRecord}s from JSONL files, plain-text files, or directories of them, each
  * optionally gzip-compressed (detected by its magic bytes), through the one text pipeline that
  * {@code detect --text} uses too. {@code .jsonl}, {@code .ndjson} and {@code .json} files (with or
- * without {@code .gz}) are JSONL, read line by line ({@link LineSplitter}) and parsed by the {@link
+ * without {@code .gz}) are JSONL, read line by line ({@code LineSplitter}) and parsed by the {@link
  * JsonlRecordParser}; anything else is plain text, one record per file. The files are fixed, and
- * checked, when the reader is made ({@link SourceListing}); each is digested as it is read ({@link
+ * checked, when the reader is made ({@link SourceListing}); each is digested as it is read ({@code
  * DigestingInput}).
  *
  * <p>The calling thread reads raw lines (or whole text files) in order, which keeps the digests and

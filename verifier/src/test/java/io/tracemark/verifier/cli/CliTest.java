@@ -1,5 +1,7 @@
 package io.tracemark.verifier.cli;
 
+import static io.tracemark.verifier.cli.CliRun.run;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,10 +16,8 @@ import io.tracemark.core.keys.Keys;
 import io.tracemark.core.sampling.Samplers;
 import io.tracemark.verifier.report.EvidenceReport;
 import io.tracemark.verifier.report.SigningKey;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,22 +46,6 @@ class CliTest {
   static Path keyFile;
   static Path signerFile;
   static WatermarkKey key;
-  /** Everything any command printed, for the secrecy check. */
-  static final StringBuilder ALL_OUTPUT = new StringBuilder();
-
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Tracemark.run(new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), args);
-    Run r = new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    synchronized (ALL_OUTPUT) {
-      ALL_OUTPUT.append(r.out).append(r.err);
-    }
-    return r;
-  }
 
   /**
    * A fixed key: every verdict asserted below is then a fixed outcome, not a draw that fails at rate alpha (a random
@@ -124,12 +108,12 @@ class CliTest {
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(signerFile))).isEqualTo("rw-------");
     assertThat(Files.exists(dir.resolve("signer.pub"))).isTrue();
     assertThat(KeyFiles.read(generated).keyId()).isNotEqualTo(key.keyId());
-    Run again = run("keygen", "--out", generated.toString());
+    CliRun again = run("keygen", "--out", generated.toString());
     assertThat(again.code()).isEqualTo(3);
     assertThat(again.err()).isEqualTo("tracemark keygen: error: " + generated + ": already exists (refusing to "
         + "overwrite)\n");
     Path tenants = dir.resolve("tenants.json");
-    Run t = run("keygen", "--out", tenants.toString(), "--tenants", "8", "--json");
+    CliRun t = run("keygen", "--out", tenants.toString(), "--tenants", "8", "--json");
     assertThat(t.code()).isZero();
     assertThat(JSON.readTree(t.out()).get("tenants").asInt()).isEqualTo(8);
   }
@@ -139,7 +123,7 @@ class CliTest {
     Path generated = dir.resolve("key-info.json");
     assertThat(run("keygen", "--out", generated.toString()).code()).isZero();
     WatermarkKey made = KeyFiles.read(generated);
-    Run r = run("key-info", "--key", generated.toString(), "--json");
+    CliRun r = run("key-info", "--key", generated.toString(), "--json");
     assertThat(r.code()).isZero();
     JsonNode n = JSON.readTree(r.out());
     assertThat(n.get("key_id").asText()).isEqualTo(made.keyId());
@@ -152,7 +136,7 @@ class CliTest {
   @Test
   void detectFindsWatermarkedTokensAndClearsOthers() throws IOException {
     Watermark wm = Watermarks.create(key, KgwSpec.parse(SPEC), VOCAB);
-    Run pos = run("detect", "--key", keyFile.toString(), "--scheme", SPEC, "--vocab-size", "4000", "--tokens",
+    CliRun pos = run("detect", "--key", keyFile.toString(), "--scheme", SPEC, "--vocab-size", "4000", "--tokens",
         ids(watermarked(wm, 200, 1)), "--json");
     assertThat(pos.code()).isZero();
     JsonNode p = JSON.readTree(pos.out());
@@ -164,7 +148,7 @@ class CliTest {
     assertThat(p.get("tokens_read").asInt()).isEqualTo(200);
     Path file = dir.resolve("plain-ids.txt");
     Files.writeString(file, ids(watermarked(null, 200, 2)).replace(',', ' '));
-    Run neg = run("detect", "--key", keyFile.toString(), "--scheme", SPEC, "--vocab-size", "4000", "--tokens-file",
+    CliRun neg = run("detect", "--key", keyFile.toString(), "--scheme", SPEC, "--vocab-size", "4000", "--tokens-file",
         file.toString(), "--json");
     assertThat(neg.code()).isZero();
     assertThat(JSON.readTree(neg.out()).get("verdict").asText()).isEqualTo("not_detected");
@@ -174,7 +158,7 @@ class CliTest {
   void detectReadsTextThroughATokenizer() throws IOException {
     Path text = dir.resolve("text.txt");
     Files.writeString(text, "The quick brown fox jumps over the lazy dog. ".repeat(20));
-    Run r = run("detect", "--key", keyFile.toString(), "--scheme", SPEC, "--tokenizer", "r50k_base", "--text",
+    CliRun r = run("detect", "--key", keyFile.toString(), "--scheme", SPEC, "--tokenizer", "r50k_base", "--text",
         text.toString(), "--json");
     assertThat(r.code()).isZero();
     JsonNode n = JSON.readTree(r.out());
@@ -187,7 +171,7 @@ class CliTest {
     Watermark wm = Watermarks.create(key, KgwSpec.parse(SPEC), VOCAB);
     Path suspect = jsonl("suspect.jsonl", records(wm, 10, 100));
     Path out = dir.resolve("report-ok");
-    Run r = run("verify", "--key", keyFile.toString(), "--scheme", SPEC, "--vocab-size", "4000", "--suspect",
+    CliRun r = run("verify", "--key", keyFile.toString(), "--scheme", SPEC, "--vocab-size", "4000", "--suspect",
         suspect.toString(), "--control-keys", "20", "--sign-key", signerFile.toString(), "--out", out.toString(),
         "--json");
     assertThat(r.code()).as(r.err()).isZero();
@@ -208,7 +192,7 @@ class CliTest {
     String html = Files.readString(out.resolve("report.html"));
     assertThat(html).contains("<svg").contains("Watermark DETECTED").doesNotContain("<script")
         .doesNotContain("src=").doesNotContain("href=");
-    Run ok = run("report-verify", out.toString(), "--public-key", dir.resolve("signer.pub").toString());
+    CliRun ok = run("report-verify", out.toString(), "--public-key", dir.resolve("signer.pub").toString());
     assertThat(ok.code()).isZero();
 
     // re-running verify on the same inputs reproduces the same numbers
@@ -243,7 +227,7 @@ class CliTest {
       byte[] changed = original.clone();
       changed[original.length / 2] ^= 1;
       Files.write(file, changed);
-      Run bad = run("report-verify", out.toString(), "--public-key", dir.resolve("signer.pub").toString());
+      CliRun bad = run("report-verify", out.toString(), "--public-key", dir.resolve("signer.pub").toString());
       assertThat(bad.code()).isEqualTo(4);
       assertThat(bad.err()).startsWith("tracemark report-verify: error: ").doesNotContain("\tat ");
       Files.write(file, original);
@@ -267,7 +251,7 @@ class CliTest {
 
   // ------------------------------------------------------------------ bad input
 
-  static Run verifyOn(Path suspect, String... extra) {
+  static CliRun verifyOn(Path suspect, String... extra) {
     List<String> args = new ArrayList<>(List.of("verify", "--key", keyFile.toString(), "--scheme", SPEC,
         "--vocab-size", "4000", "--suspect", suspect.toString(), "--control-keys", "0", "--out",
         dir.resolve("out-" + suspect.getFileName()).toString()));
@@ -275,7 +259,7 @@ class CliTest {
     return run(args.toArray(new String[0]));
   }
 
-  static void assertOneLineError(Run r, int code, String expected) {
+  static void assertOneLineError(CliRun r, int code, String expected) {
     assertThat(r.code()).as(r.err()).isEqualTo(code);
     assertThat(r.err()).contains(expected).doesNotContain("\tat ").doesNotContain("Exception");
     assertThat(r.err().lines().count()).isLessThanOrEqualTo(2);
@@ -290,7 +274,7 @@ class CliTest {
       lines.add("{\"id\":\"s" + i + "\",\"tokens\":[" + ids(t) + "]}");
     }
     Path suspect = jsonl("self-seeded.jsonl", lines);
-    Run r1 = run("verify", "--key", keyFile.toString(), "--scheme", "kgw:gamma=0.25,h=2,seeding=self",
+    CliRun r1 = run("verify", "--key", keyFile.toString(), "--scheme", "kgw:gamma=0.25,h=2,seeding=self",
         "--vocab-size", "4000", "--suspect", suspect.toString(), "--control-keys", "10", "--tape-memory", "1",
         "--out", dir.resolve("out-self-seeded").toString());
     assertOneLineError(r1, 3, "each of the 11 keys keeps its own tape in memory");
@@ -330,7 +314,7 @@ class CliTest {
     lines.add("{\"tokens\":[]}");
     lines.add("[1,2,3]");
     Path mixed = jsonl("mixed.jsonl", lines);
-    Run r = verifyOn(mixed, "--on-bad-record=skip", "--json");
+    CliRun r = verifyOn(mixed, "--on-bad-record=skip", "--json");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(JSON.readTree(r.out()).get("skipped").asInt()).isEqualTo(5);
     JsonNode report = JSON.readTree(dir.resolve("out-mixed.jsonl").resolve("report.json").toFile());
@@ -348,7 +332,7 @@ class CliTest {
     Path missing = dir.resolve("missing.jsonl");
     assertOneLineError(verifyOn(missing), 3, missing + ": no such file or directory");
     Path suspect = jsonl("fine.jsonl", List.of("{\"tokens\":[1,2,3]}"));
-    Run noKey = run("verify", "--key", dir.resolve("nokey.json").toString(), "--scheme", SPEC, "--suspect",
+    CliRun noKey = run("verify", "--key", dir.resolve("nokey.json").toString(), "--scheme", SPEC, "--suspect",
         suspect.toString(), "--out", dir.resolve("o").toString());
     assertOneLineError(noKey, 3, "nokey.json: no such file (the watermark key)");
     Path wrong = dir.resolve("wrong-key.json");
@@ -377,7 +361,7 @@ class CliTest {
         "--alpha", "0"), 2, "--alpha must be in (0, 1), was 0.0");
     assertOneLineError(run("detect", "--key", keyFile.toString(), "--scheme", SPEC, "--tokens", "1",
         "--tokenizer", "gpt7"), 2, "--tokenizer: tokenizer must be one of");
-    Run help = run("help", "schemes");
+    CliRun help = run("help", "schemes");
     assertThat(help.code()).isZero();
     assertThat(help.out()).contains("kgw:gamma=G,delta=D,h=H").contains("gamma       0.25");
   }
@@ -395,7 +379,7 @@ class CliTest {
     }
     Files.writeString(corpus.resolve(".hidden.txt"), "ignored");
     Path out = dir.resolve("out-dir");
-    Run r = run("verify", "--key", keyFile.toString(), "--scheme", SPEC, "--suspect", corpus.toString(),
+    CliRun r = run("verify", "--key", keyFile.toString(), "--scheme", SPEC, "--suspect", corpus.toString(),
         "--control-keys", "0", "--out", out.toString(), "--json");
     assertThat(r.code()).as(r.err()).isZero();
     JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
@@ -431,7 +415,7 @@ class CliTest {
     Watermark tenant3 = Watermarks.create(Keys.tenant(KeyFiles.read(master), 3),
         KgwSpec.parse(SPEC), VOCAB);
     Path suspect = jsonl("tenant.jsonl", records(tenant3, 6, 700));
-    Run r = run("verify", "--key", master.toString(), "--scheme", SPEC, "--vocab-size", "4000", "--suspect",
+    CliRun r = run("verify", "--key", master.toString(), "--scheme", SPEC, "--vocab-size", "4000", "--suspect",
         suspect.toString(), "--control-keys", "10", "--out", dir.resolve("out-tenant").toString(), "--json");
     assertThat(r.code()).as(r.err()).isZero();
     JsonNode n = JSON.readTree(r.out());
@@ -448,7 +432,7 @@ class CliTest {
     List<String> suspect = new ArrayList<>(owner);
     suspect.addAll(records(null, 30, 850));
     Path suspectFile = jsonl("filtered-suspect.jsonl", suspect);
-    Run r = verifyOn(suspectFile, "--filter", ownerFile.toString(), "--filter-min-count", "1", "--json");
+    CliRun r = verifyOn(suspectFile, "--filter", ownerFile.toString(), "--filter-min-count", "1", "--json");
     assertThat(r.code()).as(r.err()).isZero();
     JsonNode report = JSON.readTree(dir.resolve("out-filtered-suspect.jsonl").resolve("report.json").toFile());
     assertThat(report.get("options").get("filter").asText()).startsWith("min-count=1 (h=1,");
@@ -491,8 +475,8 @@ class CliTest {
       }
     }
     StringBuilder everything = new StringBuilder();
-    synchronized (ALL_OUTPUT) {
-      everything.append(ALL_OUTPUT);
+    synchronized (CliRun.ALL_OUTPUT) {
+      everything.append(CliRun.ALL_OUTPUT);
     }
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path p : files.filter(Files::isRegularFile).toList()) {
@@ -523,7 +507,7 @@ class CliTest {
     // p 7.128196280874065e-61 (issue 5)
     String tokens = "46,24,45,80,14,26,22,124,21,45,16,30,5,89,0,10,27,70,80,62,1,11,117,53,10,45,94,37,43,22,78,"
         + "49,119,9,22,118,82,75,32,24,84,27,122,66,78,64,124,17,91,12,51,15,75,64,127,45,112,15,83,114,121,109,24,77";
-    Run r = run("detect", "--scheme", "vllm:algorithm=gumbel,key=42,context-width=4", "--tokens", tokens, "--json");
+    CliRun r = run("detect", "--scheme", "vllm:algorithm=gumbel,key=42,context-width=4", "--tokens", tokens, "--json");
     assertThat(r.code()).as(r.err()).isZero();
     JsonNode n = JSON.readTree(r.out());
     assertThat(n.get("statistic").asText()).isEqualTo("gamma_sum");

@@ -1,5 +1,7 @@
 package io.tracemark.verifier.cli;
 
+import static io.tracemark.verifier.cli.CliRun.run;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,11 +11,8 @@ import io.tracemark.api.Watermark;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
 import io.tracemark.core.keys.KeyFiles;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,16 +38,6 @@ class CliUsabilityTest {
   static String marked;
   static String plain;
 
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Tracemark.run(new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), args);
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
   @BeforeAll
   static void fixtures() throws Exception {
     keyFile = dir.resolve("key.json");
@@ -61,7 +50,7 @@ class CliUsabilityTest {
 
   @Test
   void bareTracemarkPrintsUsageWithTheExitCodesAndExitsZero() {
-    Run r = run();
+    CliRun r = run();
     assertThat(r.code()).isZero();
     assertThat(r.err()).isEmpty();
     assertThat(r.out()).contains("Usage: tracemark").contains("verify").contains("report-verify")
@@ -70,25 +59,25 @@ class CliUsabilityTest {
 
   @Test
   void mistypedCommandsAndOptionsGetSuggestions() {
-    Run command = run("verfy");
+    CliRun command = run("verfy");
     assertThat(command.code()).isEqualTo(2);
     assertThat(command.out()).isEmpty();
     assertThat(command.err()).startsWith("tracemark: error: unknown command \"verfy\"; did you mean verify");
-    Run option = run("verify", "--key", keyFile.toString(), "--suspct", SAMPLE);
+    CliRun option = run("verify", "--key", keyFile.toString(), "--suspct", SAMPLE);
     assertThat(option.code()).isEqualTo(2);
     assertThat(option.err()).contains("did you mean --suspect?");
-    Run detect = run("detect", "--tokns", "1,2");
+    CliRun detect = run("detect", "--tokns", "1,2");
     assertThat(detect.err()).contains("did you mean --tokens");
   }
 
   @Test
   void echoedArgumentsAreEscapedAndNeverShowAKey() {
-    Run key = run("verify", "vllm:algorithm=gumbel,key=8675309");
+    CliRun key = run("verify", "vllm:algorithm=gumbel,key=8675309");
     assertThat(key.code()).isEqualTo(2);
     assertThat(key.err()).contains("unexpected argument").doesNotContain("8675309");
-    Run control = run("verfy\u001b[31m");
+    CliRun control = run("verfy\u001b[31m");
     assertThat(control.err()).contains("unknown command \"verfy\\u001b[31m\"").doesNotContain("\u001b");
-    Run longWord = run("x".repeat(500));
+    CliRun longWord = run("x".repeat(500));
     assertThat(longWord.err().lines().findFirst().orElseThrow()).hasSizeLessThan(160).contains("…");
   }
 
@@ -96,7 +85,7 @@ class CliUsabilityTest {
   void helpWorksEverywhere() {
     for (String[] args : List.of(new String[] {"help", "--help"}, new String[] {"help", "help"},
         new String[] {"help", "report-verify"}, new String[] {"report-verify", "--help"})) {
-      Run r = run(args);
+      CliRun r = run(args);
       assertThat(r.code()).as(String.join(" ", args)).isZero();
       assertThat(r.out()).as(String.join(" ", args)).contains("Usage: tracemark ");
     }
@@ -105,7 +94,7 @@ class CliUsabilityTest {
 
   @Test
   void humanOutputUsesOneNumberFormat() {
-    Run r = run("verify", "--key", SAMPLE_KEY, "--scheme", SPEC, "--suspect", SAMPLE, "--out",
+    CliRun r = run("verify", "--key", SAMPLE_KEY, "--scheme", SPEC, "--suspect", SAMPLE, "--out",
         dir.resolve("sample").toString(), "--alpha", "1e-6", "--control-keys", "20");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("tokens read:   8,509\n").contains("tuples scored: 6,711\n")
@@ -113,14 +102,14 @@ class CliUsabilityTest {
         .contains("p-value:       10^-342.592 (log10 p = -342.592)\n")
         .contains("verdict:       watermark DETECTED at alpha 1e-6\n")
         .doesNotContain("E-").doesNotContain("e+");
-    Run d = run("detect", "--key", SAMPLE_KEY, "--scheme", SPEC, "--tokens", "1,2,3,4,5", "--alpha", "0.001");
+    CliRun d = run("detect", "--key", SAMPLE_KEY, "--scheme", SPEC, "--tokens", "1,2,3,4,5", "--alpha", "0.001");
     assertThat(d.out()).contains("vocabulary 100,277)").contains("at alpha 0.001\n");
   }
 
   @Test
   void theVllmProfileTakesAnyVocabularyAndSaysSo() throws Exception {
     String vllm = "vllm:algorithm=gumbel,key=8675309";
-    Run r = run("detect", "--scheme", vllm, "--tokens", "1,2,3,4,5,6,7");
+    CliRun r = run("detect", "--scheme", vllm, "--tokens", "1,2,3,4,5,6,7");
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("(vocabulary any)").doesNotContain("2147483647").doesNotContain("2,147,483,647");
     JsonNode j = JSON.readTree(run("detect", "--scheme", vllm, "--tokens", "1,2,3,4,5,6,7", "--json").out());
@@ -131,7 +120,7 @@ class CliUsabilityTest {
   void everyJsonOutputStartsWithItsSchemaVersion() throws Exception {
     Path sample = dir.resolve("json-report");
     Path signer = dir.resolve("signer.json");
-    List<Run> runs = List.of(
+    List<CliRun> runs = List.of(
         run("keygen", "--out", dir.resolve("k2.json").toString(), "--json"),
         run("keygen", "--signing", "--out", signer.toString(), "--json"),
         run("key-info", "--key", keyFile.toString(), "--json"),
@@ -141,7 +130,7 @@ class CliUsabilityTest {
         run("verify", "--key", SAMPLE_KEY, "--scheme", SPEC, "--suspect", SAMPLE, "--out", sample.toString(),
             "--control-keys", "5", "--sign-key", signer.toString(), "--json"),
         run("report-verify", sample.toString(), "--public-key", dir.resolve("signer.pub").toString(), "--json"));
-    for (Run r : runs) {
+    for (CliRun r : runs) {
       assertThat(r.code()).as(r.err()).isZero();
       assertThat(r.out()).startsWith("{\"schema_version\":1,").endsWith("}\n");
       assertThat(r.out().lines().count()).isEqualTo(1);
@@ -152,7 +141,7 @@ class CliUsabilityTest {
     // a changed report: exit 4, and the JSON says why
     Path json = sample.resolve("report.json");
     Files.writeString(json, Files.readString(json).replace("\"verdict\" : \"detected\"", "\"verdict\" : \"detectez\""));
-    Run bad = run("report-verify", sample.toString(), "--public-key", dir.resolve("signer.pub").toString(), "--json");
+    CliRun bad = run("report-verify", sample.toString(), "--public-key", dir.resolve("signer.pub").toString(), "--json");
     assertThat(bad.code()).isEqualTo(4);
     assertThat(JSON.readTree(bad.out()).get("valid").asBoolean()).isFalse();
     assertThat(bad.err()).startsWith("tracemark report-verify: error: ");
@@ -161,20 +150,20 @@ class CliUsabilityTest {
   @Test
   void failOnDetectIsAnOptInExitCodeAndQuietPrintsNothing() {
     String[] base = {"detect", "--key", keyFile.toString(), "--scheme", SPEC, "--vocab-size", "4000", "--tokens"};
-    Run detected = run(concat(base, marked, "--fail-on-detect"));
+    CliRun detected = run(concat(base, marked, "--fail-on-detect"));
     assertThat(detected.code()).isEqualTo(Tracemark.DETECTED).isEqualTo(5);
     assertThat(detected.out()).contains("watermark DETECTED");
     assertThat(run(concat(base, marked)).code()).isZero();
     assertThat(run(concat(base, plain, "--fail-on-detect")).code()).isZero();
-    Run quiet = run(concat(base, marked, "--quiet", "--fail-on-detect"));
+    CliRun quiet = run(concat(base, marked, "--quiet", "--fail-on-detect"));
     assertThat(quiet.code()).isEqualTo(5);
     assertThat(quiet.out()).isEmpty();
     assertThat(quiet.err()).isEmpty();
-    Run quietPlain = run(concat(base, plain, "--quiet"));
+    CliRun quietPlain = run(concat(base, plain, "--quiet"));
     assertThat(quietPlain.code()).isZero();
     assertThat(quietPlain.out()).isEmpty();
     assertThat(run(concat(base, plain, "--quiet", "--json")).code()).isEqualTo(2);
-    Run verify = run("verify", "--key", SAMPLE_KEY, "--scheme", SPEC, "--suspect", SAMPLE, "--out",
+    CliRun verify = run("verify", "--key", SAMPLE_KEY, "--scheme", SPEC, "--suspect", SAMPLE, "--out",
         dir.resolve("fail-on-detect").toString(), "--control-keys", "5", "--fail-on-detect", "--quiet");
     assertThat(verify.code()).isEqualTo(5);
     assertThat(verify.out()).isEmpty();
@@ -185,7 +174,7 @@ class CliUsabilityTest {
   void warningsGoToStderrOnly() throws Exception {
     Path oneTokenRecords = dir.resolve("short.jsonl");
     Files.writeString(oneTokenRecords, "{\"id\":\"a\",\"tokens\":[5]}\n{\"id\":\"b\",\"tokens\":[7]}\n");
-    Run r = run("verify", "--key", keyFile.toString(), "--scheme", SPEC, "--vocab-size", "4000", "--suspect",
+    CliRun r = run("verify", "--key", keyFile.toString(), "--scheme", SPEC, "--vocab-size", "4000", "--suspect",
         oneTokenRecords.toString(), "--out", dir.resolve("short").toString(), "--control-keys", "5");
     assertThat(r.code()).isZero();
     assertThat(r.err()).contains("tracemark verify: warning: nothing was scored");

@@ -47,7 +47,7 @@ class HardeningCliTest {
     return p;
   }
 
-  static void oneLine(CliTest.Run r, int code, String expected) {
+  static void oneLine(CliRun r, int code, String expected) {
     assertThat(r.code()).as(r.err()).isEqualTo(code);
     assertThat(r.err()).contains(expected).doesNotContain("\tat ");
     assertThat(r.err().lines().count()).as(r.err()).isLessThanOrEqualTo(2);
@@ -60,7 +60,7 @@ class HardeningCliTest {
     Path key = key("k.json");
     Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
     // the suspect does not exist: an --out checked first is the error reported
-    CliTest.Run r = CliTest.run("verify", "--key", key.toString(), "--scheme", SPEC, "--vocab-size", "4000",
+    CliRun r = CliRun.run("verify", "--key", key.toString(), "--scheme", SPEC, "--vocab-size", "4000",
         "--suspect", dir.resolve("missing.jsonl").toString(), "--out", file.toString());
     oneLine(r, 3, file + ": exists and is not a directory");
   }
@@ -72,7 +72,7 @@ class HardeningCliTest {
     Files.setPosixFilePermissions(victim, PosixFilePermissions.fromString("rw-------"));
     Path out = Files.createDirectory(dir.resolve("shared-out"));
     Files.createSymbolicLink(out.resolve("report.json"), victim);
-    CliTest.Run r = CliTest.run("verify", "--key", key.toString(), "--scheme", SPEC, "--vocab-size", "4000",
+    CliRun r = CliRun.run("verify", "--key", key.toString(), "--scheme", SPEC, "--vocab-size", "4000",
         "--suspect", suspect("s.jsonl", CliTest.fixedKey("k.json")).toString(), "--control-keys", "0", "--out",
         out.toString());
     oneLine(r, 3, out.resolve("report.json") + ": is a symbolic link");
@@ -85,7 +85,7 @@ class HardeningCliTest {
     Path key = key("k.json");
     Path out = Files.createDirectory(dir.resolve("theirs"));
     Files.setOwner(out, out.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("54321"));
-    CliTest.Run r = CliTest.run("verify", "--key", key.toString(), "--scheme", SPEC, "--vocab-size", "4000",
+    CliRun r = CliRun.run("verify", "--key", key.toString(), "--scheme", SPEC, "--vocab-size", "4000",
         "--suspect", dir.resolve("missing.jsonl").toString(), "--out", out.toString());
     oneLine(r, 3, "output directory is owned by another user");
   }
@@ -98,14 +98,14 @@ class HardeningCliTest {
     Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
     for (String[] args : List.of(new String[] {"keygen", "--out", open.resolve("k.json").toString()},
         new String[] {"keygen", "--signing", "--out", open.resolve("s.json").toString()})) {
-      CliTest.Run r = CliTest.run(args);
+      CliRun r = CliRun.run(args);
       oneLine(r, 3, open + ": directory is writable by group or others");
       assertThat(r.out()).doesNotContain("owner-only");
     }
     try (var files = Files.list(open)) {
       assertThat(files).isEmpty();
     }
-    CliTest.Run ok = CliTest.run("keygen", "--out", dir.resolve("fine.json").toString());
+    CliRun ok = CliRun.run("keygen", "--out", dir.resolve("fine.json").toString());
     assertThat(ok.code()).as(ok.err()).isZero();
     assertThat(ok.out()).contains("(owner-only; publish the commitment, never the file)");
   }
@@ -114,25 +114,25 @@ class HardeningCliTest {
   void aKeyFileOthersCanReadGivesAWarningAndWithStrictPermissionsAnError() throws IOException {
     Path key = key("readable.json");
     Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
-    CliTest.Run warned = CliTest.run("detect", "--key", key.toString(), "--scheme", SPEC, "--vocab-size", "4000",
+    CliRun warned = CliRun.run("detect", "--key", key.toString(), "--scheme", SPEC, "--vocab-size", "4000",
         "--tokens", "1,2,3,4");
     assertThat(warned.code()).as(warned.err()).isZero();
     assertThat(warned.err()).isEqualTo("tracemark detect: warning: " + key + " can be read by its group or by others "
         + "(chmod 600 " + key + "); --strict-key-permissions refuses such a key file\n");
-    oneLine(CliTest.run("detect", "--key", key.toString(), "--scheme", SPEC, "--vocab-size", "4000", "--tokens",
+    oneLine(CliRun.run("detect", "--key", key.toString(), "--scheme", SPEC, "--vocab-size", "4000", "--tokens",
         "1,2,3,4", "--strict-key-permissions"), 3, "refused by --strict-key-permissions");
-    oneLine(CliTest.run("key-info", "--key", key.toString(), "--strict-key-permissions"), 3,
+    oneLine(CliRun.run("key-info", "--key", key.toString(), "--strict-key-permissions"), 3,
         "refused by --strict-key-permissions");
-    assertThat(CliTest.run("key-info", "--key", key.toString()).err()).contains("warning: ");
+    assertThat(CliRun.run("key-info", "--key", key.toString()).err()).contains("warning: ");
     Path signer = dir.resolve("signer.json");
-    assertThat(CliTest.run("keygen", "--signing", "--out", signer.toString()).code()).isZero();
+    assertThat(CliRun.run("keygen", "--signing", "--out", signer.toString()).code()).isZero();
     Files.setPosixFilePermissions(signer, PosixFilePermissions.fromString("rw-r-----"));
     Path good = key("good.json");
-    oneLine(CliTest.run("verify", "--key", good.toString(), "--scheme", SPEC, "--vocab-size", "4000", "--suspect",
+    oneLine(CliRun.run("verify", "--key", good.toString(), "--scheme", SPEC, "--vocab-size", "4000", "--suspect",
         suspect("s.jsonl", CliTest.fixedKey("good.json")).toString(), "--control-keys", "0", "--sign-key",
         signer.toString(), "--strict-key-permissions", "--out", dir.resolve("o").toString()), 3,
         signer + " can be read by its group or by others");
-    CliTest.Run quiet = CliTest.run("detect", "--key", good.toString(), "--scheme", SPEC, "--vocab-size", "4000",
+    CliRun quiet = CliRun.run("detect", "--key", good.toString(), "--scheme", SPEC, "--vocab-size", "4000",
         "--tokens", "1,2,3,4");
     assertThat(quiet.err()).isEmpty();
   }
@@ -140,34 +140,34 @@ class HardeningCliTest {
   @Test
   void aKeyFileRecordsWhatTheKeyIsForAndARunThatContradictsItIsRefused() throws IOException {
     Path key = dir.resolve("made-for.json");
-    CliTest.Run made = CliTest.run("keygen", "--out", key.toString(), "--scheme", "kgw:gamma=0.5,h=2", "--tokenizer",
+    CliRun made = CliRun.run("keygen", "--out", key.toString(), "--scheme", "kgw:gamma=0.5,h=2", "--tokenizer",
         "r50k_base", "--json");
     assertThat(made.code()).as(made.err()).isZero();
     JsonNode m = JSON.readTree(made.out());
     assertThat(m.get("scheme").asText()).isEqualTo("kgw:gamma=0.5,delta=2,h=2,seeding=left");
     assertThat(m.get("tokenizer").asText()).isEqualTo("r50k_base");
     assertThat(m.get("vocabulary_size").asInt()).isEqualTo(50_257);
-    JsonNode info = JSON.readTree(CliTest.run("key-info", "--key", key.toString(), "--json").out());
+    JsonNode info = JSON.readTree(CliRun.run("key-info", "--key", key.toString(), "--json").out());
     assertThat(info.get("scheme").asText()).isEqualTo("kgw:gamma=0.5,delta=2,h=2,seeding=left");
-    assertThat(CliTest.run("key-info", "--key", key.toString()).out())
+    assertThat(CliRun.run("key-info", "--key", key.toString()).out())
         .contains("made for:   scheme kgw:gamma=0.5,delta=2,h=2,seeding=left, tokenizer \"r50k_base\", vocabulary "
             + "size 50257");
 
-    oneLine(CliTest.run("detect", "--key", key.toString(), "--scheme", SPEC, "--tokenizer", "r50k_base", "--tokens",
+    oneLine(CliRun.run("detect", "--key", key.toString(), "--scheme", SPEC, "--tokenizer", "r50k_base", "--tokens",
         "1,2,3"), 3, key + ": the key was made for another scheme (gamma, h differ) than this run uses");
-    oneLine(CliTest.run("detect", "--key", key.toString(), "--scheme", "kgw:gamma=0.5,h=2,delta=1", "--tokens",
+    oneLine(CliRun.run("detect", "--key", key.toString(), "--scheme", "kgw:gamma=0.5,h=2,delta=1", "--tokens",
         "1,2,3"), 3, "another vocabulary size");
     Path suspect = dir.resolve("s.jsonl");
     Files.writeString(suspect, "{\"tokens\":[1,2,3,4,5]}\n");
-    oneLine(CliTest.run("verify", "--key", key.toString(), "--scheme", "kgw:gamma=0.5,h=2", "--suspect",
+    oneLine(CliRun.run("verify", "--key", key.toString(), "--scheme", "kgw:gamma=0.5,h=2", "--suspect",
         suspect.toString(), "--out", dir.resolve("o").toString()), 3,
         "the key was made for another tokenizer, another vocabulary size than this run uses");
     // delta does not change which tokens are green: a run with another delta is the same test
-    CliTest.Run fine = CliTest.run("detect", "--key", key.toString(), "--scheme", "kgw:gamma=0.5,h=2,delta=1",
+    CliRun fine = CliRun.run("detect", "--key", key.toString(), "--scheme", "kgw:gamma=0.5,h=2,delta=1",
         "--tokenizer", "r50k_base", "--tokens", "1,2,3");
     assertThat(fine.code()).as(fine.err()).isZero();
     assertThat(fine.err()).isEmpty();
-    CliTest.Run ids = CliTest.run("detect", "--key", key.toString(), "--scheme", "kgw:gamma=0.5,h=2", "--vocab-size",
+    CliRun ids = CliRun.run("detect", "--key", key.toString(), "--scheme", "kgw:gamma=0.5,h=2", "--vocab-size",
         "50257", "--tokens", "1,2,3");
     assertThat(ids.code()).as("token ids: only the vocabulary is compared").isZero();
 
@@ -178,11 +178,11 @@ class HardeningCliTest {
         + k.keyId() + "\",\n  \"commitment\": \"" + k.commitment() + "\",\n  \"tenants\": 0,\n  \"secret\": \""
         + java.util.Base64.getEncoder().encodeToString(k.secretBytes()) + "\"\n}\n");
     Files.setPosixFilePermissions(old, PosixFilePermissions.fromString("rw-------"));
-    CliTest.Run oldRun = CliTest.run("detect", "--key", old.toString(), "--scheme", "kgw:gamma=0.9,h=3",
+    CliRun oldRun = CliRun.run("detect", "--key", old.toString(), "--scheme", "kgw:gamma=0.9,h=3",
         "--vocab-size", "77", "--tokens", "1,2,3");
     assertThat(oldRun.code()).as(oldRun.err()).isZero();
     assertThat(oldRun.err()).isEmpty();
-    oneLine(CliTest.run("keygen", "--out", dir.resolve("x.json").toString(), "--scheme", "vllm:key=1"), 2,
+    oneLine(CliRun.run("keygen", "--out", dir.resolve("x.json").toString(), "--scheme", "vllm:key=1"), 2,
         "a watermark key is for kgw: schemes");
   }
 
@@ -194,7 +194,7 @@ class HardeningCliTest {
     Path bad = dir.resolve("evil.jsonl");
     Files.writeString(bad, "{\"id\":\"r1\\u001b]0;pwned\\u0007\\r\\u001b[2K\",\"tokens\":[1,2,99999]}\n",
         StandardCharsets.UTF_8);
-    CliTest.Run r = CliTest.run("verify", "--key", key.toString(), "--scheme", SPEC, "--vocab-size", "4000",
+    CliRun r = CliRun.run("verify", "--key", key.toString(), "--scheme", SPEC, "--vocab-size", "4000",
         "--suspect", bad.toString(), "--out", dir.resolve("o").toString());
     assertThat(r.code()).isEqualTo(3);
     assertThat(r.err()).contains("r1\\u001b]0;pwned\\u0007\\r\\u001b[2K");
@@ -207,7 +207,7 @@ class HardeningCliTest {
     Path suspect = dir.resolve("v.jsonl");
     Files.writeString(suspect, "{\"tokens\":[1,2,3,4,5,6,7,8,9,10,11,12]}\n{\"tokens\":[5,4,3,2,1,9,8,7,6,5]}\n");
     Path out = dir.resolve("vllm-report");
-    CliTest.Run r = CliTest.run("verify", "--scheme", spec, "--suspect", suspect.toString(), "--control-keys", "3",
+    CliRun r = CliRun.run("verify", "--scheme", spec, "--suspect", suspect.toString(), "--control-keys", "3",
         "--out", out.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.err()).contains("tracemark verify: warning: vllm keys are 64-bit integers");
@@ -226,7 +226,7 @@ class HardeningCliTest {
     }
     // a second run draws another salt, hence another commitment
     Path again = dir.resolve("vllm-report-2");
-    assertThat(CliTest.run("verify", "--scheme", spec, "--suspect", suspect.toString(), "--control-keys", "3",
+    assertThat(CliRun.run("verify", "--scheme", spec, "--suspect", suspect.toString(), "--control-keys", "3",
         "--out", again.toString()).code()).isZero();
     assertThat(JSON.readTree(again.resolve("report.json").toFile()).get("key").get("commitment").asText())
         .isNotEqualTo(key.get("commitment").asText());

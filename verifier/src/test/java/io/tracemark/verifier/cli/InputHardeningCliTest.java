@@ -1,5 +1,7 @@
 package io.tracemark.verifier.cli;
 
+import static io.tracemark.verifier.cli.CliRun.run;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,7 +11,6 @@ import io.tracemark.core.keys.KeyFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,17 +41,7 @@ class InputHardeningCliTest {
   static Path dir;
   static Path keyFile;
 
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Tracemark.run(new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), args);
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
-  static void assertOneLineError(Run r, int code, String... expected) {
+  static void assertOneLineError(CliRun r, int code, String... expected) {
     assertThat(r.code()).as(r.err()).isEqualTo(code);
     assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception");
     for (String e : expected) {
@@ -133,7 +124,7 @@ class InputHardeningCliTest {
     Path suspect = randomRecords("spills-then-fails.jsonl", 3000, 200, 7, "{\"tokens\":[1,2,\n");
     Path spill = Files.createDirectories(dir.resolve("spill-6"));
     Set<Thread> before = liveTracemarkThreads();
-    Run r = run(verify(suspect, "out-spill-6", "--threads", "2", "--tape-memory", "1", "--spill-dir", spill.toString())
+    CliRun r = run(verify(suspect, "out-spill-6", "--threads", "2", "--tape-memory", "1", "--spill-dir", spill.toString())
         .toArray(new String[0]));
     assertOneLineError(r, 3, suspect + ":3001: malformed JSON");
     assertThat(filesUnder(spill)).isEmpty();
@@ -142,7 +133,7 @@ class InputHardeningCliTest {
     assertThat(after).extracting(Thread::getName).isEmpty();
     // the same corpus without the bad line spills, completes, and also cleans up
     Path good = randomRecords("spills.jsonl", 3000, 200, 7, "");
-    Run ok = run(verify(good, "out-spill-6-ok", "--threads", "2", "--tape-memory", "1", "--spill-dir",
+    CliRun ok = run(verify(good, "out-spill-6-ok", "--threads", "2", "--tape-memory", "1", "--spill-dir",
         spill.toString()).toArray(new String[0]));
     assertThat(ok.code()).as(ok.err()).isZero();
     assertThat(filesUnder(spill)).isEmpty();
@@ -167,7 +158,7 @@ class InputHardeningCliTest {
     assertOneLineError(run(bounded.toArray(new String[0])), 3, "more than 21,845 distinct windows",
         "(--filter-memory)", "give a larger --filter-memory");
     // the default bound (a quarter of the heap) holds them
-    Run r = run(args.toArray(new String[0]));
+    CliRun r = run(args.toArray(new String[0]));
     assertThat(r.code()).as(r.err()).isZero();
     assertOneLineError(run("verify", "--key", keyFile.toString(), "--scheme", SPEC, "--suspect", suspect.toString(),
         "--filter-memory", "1", "--out", dir.resolve("o-filter-memory-2").toString()), 2,
@@ -228,13 +219,13 @@ class InputHardeningCliTest {
     Path many = dir.resolve("million-tenants.json");
     KeyFiles.write(WatermarkKey.fromBytes(new byte[32]).withTenants(1_000_000), many);
     Path bad = write("bad-for-tenants.jsonl", "{\"tokens\":[1,\n");
-    Run r = run("verify", "--key", many.toString(), "--scheme", SPEC, "--vocab-size", "4000", "--suspect",
+    CliRun r = run("verify", "--key", many.toString(), "--scheme", SPEC, "--vocab-size", "4000", "--suspect",
         bad.toString(), "--out", dir.resolve("o7t").toString());
     assertOneLineError(r, 3, many + ": field \"tenants\" is over the limit of 10,000", "--tenants");
     assertThat(r.err()).doesNotContain("1000000").doesNotContain("1,000,000"); // no value read from a key file
     // --tenants chooses how many are tested, within the same limit
     Path good = randomRecords("few.jsonl", 3, 50, 1, "");
-    Run some = run("verify", "--key", many.toString(), "--scheme", SPEC, "--vocab-size", "4000", "--suspect",
+    CliRun some = run("verify", "--key", many.toString(), "--scheme", SPEC, "--vocab-size", "4000", "--suspect",
         good.toString(), "--out", dir.resolve("o7u").toString(), "--tenants", "3", "--control-keys", "0", "--json");
     assertThat(some.code()).as(some.err()).isZero();
     assertThat(JSON.readTree(some.out()).get("keys")).hasSize(4); // master + 3 tenants
@@ -251,7 +242,7 @@ class InputHardeningCliTest {
     assertOneLineError(run(verify(line, "o7b", "--max-record-bytes", "1024", "--on-bad-record=skip")
         .toArray(new String[0])), 3, "limit of 1,024 bytes");
     Path text = write("long.txt", "word ".repeat(400));
-    Run t = run("verify", "--key", keyFile.toString(), "--scheme", SPEC, "--suspect", text.toString(), "--out",
+    CliRun t = run("verify", "--key", keyFile.toString(), "--scheme", SPEC, "--suspect", text.toString(), "--out",
         dir.resolve("o7c").toString(), "--max-record-bytes", "1k");
     assertOneLineError(t, 3, text + ": record larger than the limit of 1,024 bytes");
     assertOneLineError(run("detect", "--key", keyFile.toString(), "--scheme", SPEC, "--text", text.toString(),
@@ -297,7 +288,7 @@ class InputHardeningCliTest {
     Path blankDir = Files.createDirectories(dir.resolve("blank-texts"));
     write("blank-texts/a.txt", "   \n");
     write("blank-texts/b.txt", "\t\n\n");
-    Run skipped = run(verify(blankDir, "o8c", "--on-bad-record=skip").toArray(new String[0]));
+    CliRun skipped = run(verify(blankDir, "o8c", "--on-bad-record=skip").toArray(new String[0]));
     assertOneLineError(skipped, 3, blankDir + ": no usable records: all 2 were skipped", "empty record");
     assertThat(dir.resolve("o8c").resolve("report.json")).doesNotExist();
     Path hiddenOnly = Files.createDirectories(dir.resolve("hidden-only"));
@@ -358,12 +349,12 @@ class InputHardeningCliTest {
     Files.write(bom, ("\uFEFF" + body).getBytes(StandardCharsets.UTF_8));
     JsonNode a = JSON.readTree(run("detect", "--key", keyFile.toString(), "--scheme", SPEC, "--text", plain.toString(),
         "--json").out());
-    Run withBom = run("detect", "--key", keyFile.toString(), "--scheme", SPEC, "--text", bom.toString(), "--json");
+    CliRun withBom = run("detect", "--key", keyFile.toString(), "--scheme", SPEC, "--text", bom.toString(), "--json");
     assertThat(withBom.code()).as(withBom.err()).isZero();
     JsonNode b = JSON.readTree(withBom.out());
     assertThat(b.get("tokens_read")).isEqualTo(a.get("tokens_read"));
     assertThat(b.get("green")).isEqualTo(a.get("green"));
-    Run v = run("verify", "--key", keyFile.toString(), "--scheme", SPEC, "--suspect", bom.toString(), "--out",
+    CliRun v = run("verify", "--key", keyFile.toString(), "--scheme", SPEC, "--suspect", bom.toString(), "--out",
         dir.resolve("o12a").toString(), "--control-keys", "0", "--json");
     assertThat(v.code()).as(v.err()).isZero();
     JsonNode vr = JSON.readTree(v.out());
@@ -381,12 +372,12 @@ class InputHardeningCliTest {
     assertOneLineError(run(verifyText(lonePrompt, "o12c")), 3,
         lonePrompt + ":1: field \"prompt\": invalid Unicode: unpaired surrogate \\uDC00");
     Path pair = write("surrogate-pair.jsonl", "{\"text\":\"an emoji \\ud83d\\ude00 is fine\"}\n");
-    Run emoji = run(verifyText(pair, "o12d"));
+    CliRun emoji = run(verifyText(pair, "o12d"));
     assertThat(emoji.code()).as(emoji.err()).isZero();
     Path twice = write("duplicate.jsonl", "{\"tokens\":[1,2,3]}\n{\"tokens\":[1,2,3],\"tokens\":[4,5,6]}\n");
     assertOneLineError(run(verify(twice, "o12e").toArray(new String[0])), 3,
         twice + ":2: field \"tokens\" is given twice");
-    Run skipped = run(verify(twice, "o12f", "--on-bad-record=skip", "--json").toArray(new String[0]));
+    CliRun skipped = run(verify(twice, "o12f", "--on-bad-record=skip", "--json").toArray(new String[0]));
     assertThat(skipped.code()).as(skipped.err()).isZero();
     assertThat(JSON.readTree(skipped.out()).get("skipped").asInt()).isEqualTo(1);
   }
@@ -401,7 +392,7 @@ class InputHardeningCliTest {
     Path elsewhere = write("elsewhere/b.jsonl", "{\"tokens\":[9,10,11]}\n");
     Files.createSymbolicLink(corpus.resolve("link.jsonl"), elsewhere);
     Files.createSymbolicLink(corpus.resolve("linked-dir"), elsewhere.getParent());
-    Run r = run(verify(corpus, "o13a", "--json").toArray(new String[0]));
+    CliRun r = run(verify(corpus, "o13a", "--json").toArray(new String[0]));
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.err()).contains("warning: 3 directory entries are not read");
     JsonNode report = JSON.readTree(dir.resolve("o13a").resolve("report.json").toFile());
@@ -414,14 +405,14 @@ class InputHardeningCliTest {
         corpus.resolve("linked-dir") + " | symbolic link, not followed (name the target itself to read it)");
 
     // a report written into the suspect directory by an earlier run is refused, naming the file
-    Run first = run(verify(corpus, "suspect-dir/out").toArray(new String[0]));
+    CliRun first = run(verify(corpus, "suspect-dir/out").toArray(new String[0]));
     assertThat(first.code()).as(first.err()).isZero();
-    Run second = run(verify(corpus, "o13b").toArray(new String[0]));
+    CliRun second = run(verify(corpus, "o13b").toArray(new String[0]));
     assertOneLineError(second, 3, corpus.resolve("out").resolve("report.html") + ": is a tracemark report");
     // a file that only shares the name is read as text
     Path namesake = Files.createDirectories(dir.resolve("namesake"));
     write("namesake/report.html", "<p>Just a page someone wrote about the weather.</p>");
-    Run read = run(verifyText(namesake, "o13c"));
+    CliRun read = run(verifyText(namesake, "o13c"));
     assertThat(read.code()).as(read.err()).isZero();
   }
 
@@ -430,11 +421,11 @@ class InputHardeningCliTest {
   @Test
   void tokenIdsOutsideTheVocabularyNameTheTokenizerAndWhetherItIsTheDefault() throws IOException {
     Path ids = write("big-ids.jsonl", "{\"tokens\":[1,2]}\n{\"tokens\":[1,100300]}\n");
-    Run dflt = run("verify", "--key", keyFile.toString(), "--scheme", SPEC, "--suspect", ids.toString(), "--out",
+    CliRun dflt = run("verify", "--key", keyFile.toString(), "--scheme", SPEC, "--suspect", ids.toString(), "--out",
         dir.resolve("o16a").toString());
     assertOneLineError(dflt, 3, ids + ":2: field \"tokens\"[1]: token id must be between 0 and 100276, was 100300",
         "tokenizer cl100k_base, the default; give --tokenizer or --vocab-size");
-    Run named = run("verify", "--key", keyFile.toString(), "--scheme", SPEC, "--suspect", ids.toString(), "--out",
+    CliRun named = run("verify", "--key", keyFile.toString(), "--scheme", SPEC, "--suspect", ids.toString(), "--out",
         dir.resolve("o16b").toString(), "--tokenizer", "r50k_base");
     assertOneLineError(named, 3, "vocabulary of 50,257 of tokenizer r50k_base)");
     assertThat(named.err()).doesNotContain("the default");
@@ -445,7 +436,7 @@ class InputHardeningCliTest {
         "--vocab-size", "4000"), 3, "vocabulary of 4,000 set by --vocab-size");
     // text tokenized by a tokenizer larger than the scheme's vocabulary
     Path text = write("wide.jsonl", "{\"text\":\"Zürich’s café serves crème brûlée\"}\n");
-    Run narrow = run("verify", "--scheme", "lmw:seeding=lefthash,gamma=0.25,vocab=1000", "--suspect", text.toString(),
+    CliRun narrow = run("verify", "--scheme", "lmw:seeding=lefthash,gamma=0.25,vocab=1000", "--suspect", text.toString(),
         "--out", dir.resolve("o16c").toString(), "--control-keys", "0");
     assertOneLineError(narrow, 3, text + ":1: field \"text\": the tokenizer gave token id",
         "vocabulary of 1,000 set by the vocab parameter of --scheme; text is read with tokenizer cl100k_base, the "

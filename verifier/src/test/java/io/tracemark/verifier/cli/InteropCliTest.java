@@ -54,7 +54,7 @@ class InteropCliTest {
   @Test
   void detectAndVerifyWithAnLmWatermarkingProfile() throws Exception {
     BiasScheme bias = Watermarks.create((InteropSpec) SchemeSpec.parse(SPEC)).bias().orElseThrow();
-    CliTest.Run d = CliTest.run("detect", "--scheme", SPEC, "--tokens", ids(generate(bias, 300, 1)), "--json");
+    CliRun d = CliRun.run("detect", "--scheme", SPEC, "--tokens", ids(generate(bias, 300, 1)), "--json");
     assertThat(d.code()).as(d.err()).isZero();
     JsonNode n = JSON.readTree(d.out());
     assertThat(n.get("verdict").asText()).isEqualTo("detected");
@@ -69,7 +69,7 @@ class InteropCliTest {
     Path suspect = dir.resolve("suspect.jsonl");
     Files.write(suspect, lines);
     Path out = dir.resolve("report");
-    CliTest.Run v = CliTest.run("verify", "--scheme", SPEC, "--suspect", suspect.toString(), "--control-keys", "20",
+    CliRun v = CliRun.run("verify", "--scheme", SPEC, "--suspect", suspect.toString(), "--control-keys", "20",
         "--out", out.toString(), "--json");
     assertThat(v.code()).as(v.err()).isZero();
     JsonNode r = JSON.readTree(v.out());
@@ -88,7 +88,7 @@ class InteropCliTest {
 
     Path plain = dir.resolve("plain.jsonl");
     Files.write(plain, List.of("{\"tokens\":[" + ids(generate(null, 400, 99)) + "]}"));
-    CliTest.Run neg = CliTest.run("verify", "--scheme", SPEC, "--suspect", plain.toString(), "--control-keys", "20",
+    CliRun neg = CliRun.run("verify", "--scheme", SPEC, "--suspect", plain.toString(), "--control-keys", "20",
         "--out", dir.resolve("plain-report").toString(), "--json");
     assertThat(JSON.readTree(neg.out()).get("verdict").asText()).isEqualTo("not_detected");
   }
@@ -96,14 +96,14 @@ class InteropCliTest {
   @Test
   void keyOptionRulesDependOnTheFamily() throws Exception {
     Path key = dir.resolve("k.json");
-    assertThat(CliTest.run("keygen", "--out", key.toString()).code()).isZero();
-    CliTest.Run both = CliTest.run("detect", "--scheme", SPEC, "--key", key.toString(), "--tokens", "1,2,3");
+    assertThat(CliRun.run("keygen", "--out", key.toString()).code()).isZero();
+    CliRun both = CliRun.run("detect", "--scheme", SPEC, "--key", key.toString(), "--tokens", "1,2,3");
     assertThat(both.code()).isEqualTo(2);
     assertThat(both.err()).contains("--key does not apply to lmw: schemes");
-    CliTest.Run none = CliTest.run("detect", "--scheme", "kgw:gamma=0.25,h=1", "--tokens", "1,2,3");
+    CliRun none = CliRun.run("detect", "--scheme", "kgw:gamma=0.25,h=1", "--tokens", "1,2,3");
     assertThat(none.code()).isEqualTo(2);
     assertThat(none.err()).contains("--key is required for kgw: schemes");
-    CliTest.Run bad = CliTest.run("detect", "--scheme", "lmw:seeding=lefthash", "--tokens", "1,2,3");
+    CliRun bad = CliRun.run("detect", "--scheme", "lmw:seeding=lefthash", "--tokens", "1,2,3");
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).contains("--scheme:").contains("vocab");
   }

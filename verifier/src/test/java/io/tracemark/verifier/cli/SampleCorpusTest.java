@@ -16,7 +16,7 @@ class SampleCorpusTest {
   Path out;
 
   JsonNode verify(String file) throws Exception {
-    CliTest.Run r = CliTest.run("verify", "--key", SAMPLE.resolve("DEMO-KEY-public-do-not-use.json").toString(),
+    CliRun r = CliRun.run("verify", "--key", SAMPLE.resolve("DEMO-KEY-public-do-not-use.json").toString(),
         "--scheme", "kgw:gamma=0.25,delta=2,h=1", "--suspect", SAMPLE.resolve(file).toString(), "--out",
         out.resolve(file).toString(), "--json");
     assertThat(r.code()).as(r.err()).isZero();

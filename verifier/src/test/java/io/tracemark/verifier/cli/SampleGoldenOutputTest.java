@@ -67,7 +67,7 @@ class SampleGoldenOutputTest {
   }
 
   private void run(String name, String... args) throws IOException {
-    CliTest.Run r = CliTest.run(args);
+    CliRun r = CliRun.run(args);
     compare(name + ".out", "exit " + r.code() + "\n" + r.out());
     compare(name + ".err", r.err());
   }

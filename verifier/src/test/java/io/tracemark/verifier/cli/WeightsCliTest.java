@@ -41,7 +41,7 @@ class WeightsCliTest {
     Path owner = corpus("owner", bias, 30, 100);
     Path suspect = corpus("suspect", bias, 8, 200);
     Path out = dir.resolve("report");
-    CliTest.Run v = CliTest.run("verify", "--scheme", SPEC, "--suspect", suspect.toString(), "--filter",
+    CliRun v = CliRun.run("verify", "--scheme", SPEC, "--suspect", suspect.toString(), "--filter",
         owner.toString(), "--weights", "reference", "--control-keys", "0", "--json", "--out", out.toString());
     assertThat(v.code()).as(v.err()).isZero();
     JsonNode r = JSON.readTree(v.out());
@@ -62,7 +62,7 @@ class WeightsCliTest {
 
     // a context wider than the window, and the innocent corpus
     Path innocent = corpus("innocent", null, 8, 300);
-    CliTest.Run n = CliTest.run("verify", "--scheme", SPEC, "--suspect", innocent.toString(), "--filter",
+    CliRun n = CliRun.run("verify", "--scheme", SPEC, "--suspect", innocent.toString(), "--filter",
         owner.toString(), "--weights", "reference:2", "--control-keys", "0", "--json", "--out",
         dir.resolve("innocent-report").toString());
     assertThat(n.code()).as(n.err()).isZero();
@@ -74,7 +74,7 @@ class WeightsCliTest {
   @Test
   void gumbelSchemesGetTheWeightedGammaSum() throws Exception {
     Path sample = Path.of("..", "docs", "sample");
-    CliTest.Run v = CliTest.run("verify", "--scheme", "vllm:algorithm=gumbel,key=8675309", "--suspect",
+    CliRun v = CliRun.run("verify", "--scheme", "vllm:algorithm=gumbel,key=8675309", "--suspect",
         sample.resolve("suspect.jsonl").toString(), "--filter", sample.resolve("innocent.jsonl").toString(),
         "--weights", "reference", "--control-keys", "0", "--json", "--out", dir.resolve("g").toString());
     assertThat(v.code()).as(v.err()).isZero();
@@ -93,7 +93,7 @@ class WeightsCliTest {
   @Test
   void theUnweightedJsonHasNoStatisticBlock() throws Exception {
     Path suspect = corpus("plain", null, 2, 1);
-    CliTest.Run v = CliTest.run("verify", "--scheme", SPEC, "--suspect", suspect.toString(), "--control-keys", "0",
+    CliRun v = CliRun.run("verify", "--scheme", SPEC, "--suspect", suspect.toString(), "--control-keys", "0",
         "--json", "--out", dir.resolve("r").toString());
     assertThat(v.code()).as(v.err()).isZero();
     assertThat(JSON.readTree(v.out()).has("statistic")).isFalse();
@@ -103,12 +103,12 @@ class WeightsCliTest {
   void twoLevelDedupIsAnOptionOfVerifyAndNamedInTheReport() throws Exception {
     Path suspect = corpus("two", null, 3, 5);
     Path out = dir.resolve("two-report");
-    CliTest.Run v = CliTest.run("verify", "--scheme", SPEC, "--suspect", suspect.toString(), "--dedup",
+    CliRun v = CliRun.run("verify", "--scheme", SPEC, "--suspect", suspect.toString(), "--dedup",
         "first-window+token", "--control-keys", "0", "--json", "--out", out.toString());
     assertThat(v.code()).as(v.err()).isZero();
     JsonNode report = JSON.readTree(Files.readString(out.resolve("report.json")));
     assertThat(report.get("options").get("dedup").asText()).isEqualTo("first-window+token");
-    CliTest.Run bad = CliTest.run("verify", "--scheme", SPEC, "--suspect", suspect.toString(), "--dedup", "twice",
+    CliRun bad = CliRun.run("verify", "--scheme", SPEC, "--suspect", suspect.toString(), "--dedup", "twice",
         "--out", dir.resolve("bad").toString());
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).contains("window+token, first-window+token, window or none");
@@ -117,15 +117,15 @@ class WeightsCliTest {
   @Test
   void badWeightOptionsAreRefusedWithTheReason() throws Exception {
     Path suspect = corpus("s", null, 1, 1);
-    CliTest.Run noFilter = CliTest.run("verify", "--scheme", SPEC, "--suspect", suspect.toString(), "--weights",
+    CliRun noFilter = CliRun.run("verify", "--scheme", SPEC, "--suspect", suspect.toString(), "--weights",
         "reference", "--out", dir.resolve("a").toString());
     assertThat(noFilter.code()).isEqualTo(2);
     assertThat(noFilter.err()).contains("--weights reference needs --filter");
-    CliTest.Run unknown = CliTest.run("verify", "--scheme", SPEC, "--suspect", suspect.toString(), "--filter",
+    CliRun unknown = CliRun.run("verify", "--scheme", SPEC, "--suspect", suspect.toString(), "--filter",
         suspect.toString(), "--weights", "entropy", "--out", dir.resolve("b").toString());
     assertThat(unknown.code()).isEqualTo(2);
     assertThat(unknown.err()).contains("--weights must be reference or reference:N, was \"entropy\"");
-    CliTest.Run badN = CliTest.run("verify", "--scheme", SPEC, "--suspect", suspect.toString(), "--filter",
+    CliRun badN = CliRun.run("verify", "--scheme", SPEC, "--suspect", suspect.toString(), "--filter",
         suspect.toString(), "--weights", "reference:x", "--out", dir.resolve("c").toString());
     assertThat(badN.code()).isEqualTo(2);
     assertThat(badN.err()).contains("--weights reference:N needs N between 0 and 64, was \"x\"");

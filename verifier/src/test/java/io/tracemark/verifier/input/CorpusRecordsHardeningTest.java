@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tracemark.verifier.BadRecordPolicy;
 import io.tracemark.verifier.InheritanceResult.SkippedRecord;
 import io.tracemark.verifier.SuspectRecord;
-import io.tracemark.verifier.corpus.BrownCorpus;
+import io.tracemark.verifier.SampleTexts;
 import io.tracemark.verifier.text.TextTokenizer;
 import io.tracemark.verifier.text.Tokenizers;
 import java.io.IOException;
@@ -145,12 +145,12 @@ class CorpusRecordsHardeningTest {
   @Test
   void anAbandonedParallelReadStopsAndJoinsItsThreads() throws IOException {
     StringBuilder b = new StringBuilder();
-    for (BrownCorpus.Document d : BrownCorpus.documents().subList(0, 40)) {
-      for (String p : d.paragraphs()) {
+    for (int round = 0; round < 5; round++) {
+      for (String p : SampleTexts.all()) {
         b.append("{\"text\":").append(com.fasterxml.jackson.databind.node.TextNode.valueOf(p)).append("}\n");
       }
     }
-    Path f = Files.writeString(dir.resolve("brown.jsonl"), b);
+    Path f = Files.writeString(dir.resolve("sample.jsonl"), b);
     Set<Thread> before = readerThreads();
     TextTokenizer t = Tokenizers.jtokkit("cl100k_base");
     try (CorpusRecords r = reader(f, t, BadRecordPolicy.FAIL).parallelism(3)) {

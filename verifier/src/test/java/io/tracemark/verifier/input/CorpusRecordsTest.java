@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tracemark.verifier.BadRecordPolicy;
 import io.tracemark.verifier.SuspectRecord;
-import io.tracemark.verifier.corpus.BrownCorpus;
+import io.tracemark.verifier.SampleTexts;
 import io.tracemark.verifier.text.TextTokenizer;
 import io.tracemark.verifier.text.Tokenizers;
 import java.io.IOException;
@@ -24,16 +24,15 @@ class CorpusRecordsTest {
   Path corpus() throws IOException {
     StringBuilder b = new StringBuilder();
     int n = 0;
-    for (BrownCorpus.Document d : BrownCorpus.documents().subList(0, 60)) {
-      for (String p : d.paragraphs().subList(0, Math.min(10, d.paragraphs().size()))) {
-        b.append("{\"id\":\"").append(d.id()).append('-').append(n++).append("\",\"text\":")
-            .append(com.fasterxml.jackson.databind.node.TextNode.valueOf(p)).append("}\n");
-        if (n % 97 == 0) {
-          b.append("{\"text\":\n"); // malformed
-        }
-        if (n % 131 == 0) {
-          b.append("\n   \n"); // blank lines are not records
-        }
+    List<String> texts = SampleTexts.all();
+    for (int i = 0; i < 600; i++) {
+      b.append("{\"id\":\"s").append(i % texts.size()).append('-').append(n++).append("\",\"text\":")
+          .append(com.fasterxml.jackson.databind.node.TextNode.valueOf(texts.get(i % texts.size()))).append("}\n");
+      if (n % 97 == 0) {
+        b.append("{\"text\":\n"); // malformed
+      }
+      if (n % 131 == 0) {
+        b.append("\n   \n"); // blank lines are not records
       }
     }
     Path f = dir.resolve("c.jsonl");

@@ -1,4 +1,4 @@
-package io.tracemark.verifier.calibration;
+package io.tracemark.examples.calibration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,7 +9,7 @@ import io.tracemark.api.KgwSpec;
 import io.tracemark.api.Seeding;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
-import io.tracemark.verifier.corpus.BrownCorpus;
+import io.tracemark.examples.corpus.BrownCorpus;
 import io.tracemark.verifier.text.TextTokenizer;
 import io.tracemark.verifier.text.Tokenizers;
 import java.util.ArrayList;

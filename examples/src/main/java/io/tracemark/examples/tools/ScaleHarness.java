@@ -1,4 +1,4 @@
-package io.tracemark.verifier;
+package io.tracemark.examples.tools;
 
 import io.tracemark.api.KgwSpec;
 import io.tracemark.api.WatermarkKey;
@@ -8,18 +8,20 @@ import java.lang.management.MemoryType;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
+import io.tracemark.verifier.ContextCountWeights;
+import io.tracemark.verifier.InheritanceResult;
+import io.tracemark.verifier.InheritanceVerifier;
+import io.tracemark.verifier.SuspectRecord;
 
 /**
- * The documented scale harness (docs/verifier.md, "Scale"): verifies a stream of pre-tokenized
- * records that is generated on the fly and never held in memory, and prints tokens/s and the peak
- * heap. Runs only when asked:
- * {@code ./mvnw -B -pl verifier -am test -Dtest=ScaleHarness -Dsurefire.failIfNoSpecifiedTests=false
- * -Dtracemark.scale.tokens=100000000 -Dtracemark.scale.threads=2 -Dtracemark.scale.controls=0
- * -Dtracemark.scale.tapeMb=512}.
- * Tests never assert on wall-clock time; this prints.
+ * The scale harness (docs/benchmarks.md): verifies a stream of pre-tokenized records that is
+ * generated on the fly and never held in memory, and prints tokens/s and the peak heap. A tool,
+ * not a test: {@code java -Xmx2g -cp examples/target/tracemark-examples.jar
+ * io.tracemark.examples.tools.ScaleHarness TOKENS [THREADS [CONTROLS [TAPE_MB [SPEC [WEIGHTS]]]]]}
+ * (defaults 2 threads, 0 control keys, a 512 MB tape budget (0: the default budget), {@code
+ * kgw:gamma=0.25,h=1}, no weights; {@code reference} tests reference weights).
  */
-class ScaleHarness {
+public final class ScaleHarness {
   static final int VOCAB = 100_277;
 
   /** Records of 1,000 tokens: a Zipf-like bigram process, so tuples repeat as in real text. */
@@ -51,15 +53,18 @@ class ScaleHarness {
     };
   }
 
-  @Test
-  void run() {
-    long tokens = Long.getLong("tracemark.scale.tokens", 0);
-    if (tokens == 0) {
-      return;
+  private ScaleHarness() {}
+
+  /** Runs the harness; see the class comment for the arguments. */
+  public static void main(String[] args) {
+    if (args.length < 1) {
+      System.err.println("usage: ScaleHarness TOKENS [THREADS [CONTROLS [TAPE_MB [SPEC [WEIGHTS]]]]]");
+      System.exit(2);
     }
-    int threads = Integer.getInteger("tracemark.scale.threads", 2);
-    int controls = Integer.getInteger("tracemark.scale.controls", 0);
-    long budgetMb = Long.getLong("tracemark.scale.tapeMb", 512);
+    long tokens = Long.parseLong(args[0]);
+    int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+    int controls = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+    long budgetMb = args.length > 3 ? Long.parseLong(args[3]) : 512;
     long t0 = System.nanoTime();
     long count = 0;
     for (SuspectRecord r : stream(tokens, 1)) {
@@ -67,12 +72,12 @@ class ScaleHarness {
     }
     double generate = (System.nanoTime() - t0) / 1e9;
     WatermarkKey key = InheritanceVerifier.controlKey(12345, 0);
-    String spec = System.getProperty("tracemark.scale.spec", "kgw:gamma=0.25,h=1");
+    String spec = args.length > 4 ? args[4] : "kgw:gamma=0.25,h=1";
     InheritanceVerifier.Builder b = InheritanceVerifier.greenList(key, KgwSpec.parse(spec), VOCAB)
         .controlKeys(controls).threads(threads);
-    // -Dtracemark.scale.weights=reference: w = ln(1 + count of the window in an owner corpus of 10 M tokens of
-    // the same process (another seed)), counted before the timed run
-    String weights = System.getProperty("tracemark.scale.weights", "none");
+    // WEIGHTS = reference: w = ln(1 + count of the window in an owner corpus of 10 M tokens of the same
+    // process (another seed)), counted before the timed run; none (default): the unweighted test
+    String weights = args.length > 5 ? args[5] : "none";
     if (weights.equals("reference")) {
       b.weights(ContextCountWeights.of(KgwSpec.parse(spec).contextWidth(), () -> new Iterator<int[]>() {
         final Iterator<SuspectRecord> it = stream(10_000_000, 2).iterator();

@@ -1,4 +1,4 @@
-package io.tracemark.verifier;
+package io.tracemark.examples.tools;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,7 +9,7 @@ import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
 import io.tracemark.core.keys.KeyFiles;
 import io.tracemark.core.sampling.Samplers;
-import io.tracemark.verifier.corpus.BrownCorpus;
+import io.tracemark.examples.corpus.BrownCorpus;
 import io.tracemark.verifier.text.TextTokenizer;
 import io.tracemark.verifier.text.Tokenizers;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +24,9 @@ import java.util.SplittableRandom;
 
 /**
  * Generates the bundled sample corpus in {@code docs/sample/} (kept in the repository so the
- * sample can be regenerated and audited; run with
- * {@code ./mvnw -pl verifier -am test -Dtest=SampleCorpusGeneratorTest -Dtracemark.regenerateSample=true}).
+ * sample can be regenerated and audited). A tool, not a test: after {@code ./mvnw -B package
+ * -DskipTests}, run {@code java -cp examples/target/tracemark-examples.jar
+ * io.tracemark.examples.tools.SampleCorpusGenerator docs/sample} (see {@code docs/benchmarks.md}).
  *
  * <p>A bigram model of the Brown corpus (cl100k_base tokens, interpolated with the unigram
  * distribution) plays the owner's model. Its watermarked answers (DEMO key, scheme
@@ -33,7 +34,7 @@ import java.util.SplittableRandom;
  * human paragraphs as a scraped corpus would be; the same model without the watermark makes
  * {@code innocent.jsonl}.
  */
-final class SampleCorpusGenerator {
+public final class SampleCorpusGenerator {
   static final String SPEC = "kgw:gamma=0.25,delta=2,h=1";
   static final String KEY_FILE = "DEMO-KEY-public-do-not-use.json";
 
@@ -143,10 +144,8 @@ final class SampleCorpusGenerator {
     return tok.decode(java.util.Arrays.copyOfRange(seq, p.length, seq.length)).strip();
   }
 
-  static void writeIfRequested() throws Exception {
-
-    if (Boolean.getBoolean("tracemark.regenerateSample")) {
-      generate(Path.of(System.getProperty("tracemark.sampleDir", "../docs/sample")));
-    }
+  /** Writes the sample into the directory {@code args[0]} (default {@code docs/sample}). */
+  public static void main(String[] args) throws Exception {
+    generate(Path.of(args.length > 0 ? args[0] : "docs/sample"));
   }
 }

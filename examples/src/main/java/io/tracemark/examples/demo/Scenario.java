@@ -47,9 +47,12 @@ final class Scenario {
    * @param teacherCheck the closed-model test of the teacher's own answers
    * @param rows one per ρ, in the order configured
    * @param competitorPrompts the competitor's prompts, which every student answered
+   * @param weighted the weighted closed-model test of each row's answers ({@link OwnerWeights}), in row order
+   * @param readingTwoLevel each row's reading-mode test with two-level dedup (the library's reading-mode
+   *     default), in row order
    */
   record Outcome(WatermarkKey key, TextTokenizer tokenizer, InheritanceResult teacherCheck, List<StudentResult> rows,
-      List<int[]> competitorPrompts) {}
+      List<int[]> competitorPrompts, List<InheritanceResult> weighted, List<InheritanceResult> readingTwoLevel) {}
 
   private record Student(double rho, Distillation.Mix mix, NGramModel model) {}
 
@@ -82,8 +85,9 @@ final class Scenario {
     phases.done(String.format(Locale.ROOT, "teacher answers %d owner prompts (%,d tokens, watermarked)",
         ownerPrompts.size(), teacherTokens), t2);
 
+    // today's columns: one global tape in both modes (the reading mode's own default is two-level)
     InheritanceVerifier verifier = InheritanceVerifier.greenList(key, c.spec(), vocab).alpha(c.alpha())
-        .controlKeys(c.controlKeys()).build();
+        .controlKeys(c.controlKeys()).firstWindowPerText(false).build();
     InheritanceResult teacherCheck = verifier.closedModel(records("owner", teacherAnswers, ownerPrompts));
     out.printf(Locale.ROOT, "check: the teacher's own answers: %s tuples, green rate %s, log10 p %s%n",
         Numbers.count(teacherCheck.tuplesScored()), Numbers.fixed(teacherCheck.rate(), 3),
@@ -117,6 +121,14 @@ final class Scenario {
       studentAnswers.add(Answers.generate(loop(students.get(s).model(), c), competitorPrompts, c.answerTokens(),
           c.seed(), "student-" + s, pool));
     }
+    // the weighted closed-model test (C*): weights from the owner's model and answers, fixed here,
+    // before any student answer is read
+    InheritanceVerifier weightedVerifier = InheritanceVerifier.greenList(key, c.spec(), vocab).alpha(c.alpha())
+        .controlKeys(c.controlKeys()).weights(OwnerWeights.of(teacher, teacherAnswers, c)).build();
+    InheritanceVerifier twoLevel = InheritanceVerifier.greenList(key, c.spec(), vocab).alpha(c.alpha())
+        .controlKeys(c.controlKeys()).firstWindowPerText(true).build();
+    List<Future<InheritanceResult>> weighted = new ArrayList<>();
+    List<Future<InheritanceResult>> reading = new ArrayList<>();
     List<Future<StudentResult>> tested = new ArrayList<>();
     for (int s = 0; s < students.size(); s++) {
       Student st = students.get(s);
@@ -124,15 +136,25 @@ final class Scenario {
       tested.add(pool.submit(() -> new StudentResult(st.rho(), st.mix().humanTokens(), st.mix().teacherTokens(),
           verifier.closedModel(records("competitor", answers, competitorPrompts)),
           verifier.readingMode(st.model(), readingTexts), answers)));
+      weighted.add(pool.submit(() -> weightedVerifier.closedModel(records("competitor", answers, competitorPrompts))));
+      reading.add(pool.submit(() -> twoLevel.readingMode(st.model(), readingTexts)));
     }
     List<StudentResult> rows = new ArrayList<>();
     for (Future<StudentResult> f : tested) {
       rows.add(Answers.join(f));
     }
+    List<InheritanceResult> weightedRows = new ArrayList<>();
+    for (Future<InheritanceResult> f : weighted) {
+      weightedRows.add(Answers.join(f));
+    }
+    List<InheritanceResult> readingRows = new ArrayList<>();
+    for (Future<InheritanceResult> f : reading) {
+      readingRows.add(Answers.join(f));
+    }
     phases.done(String.format(Locale.ROOT,
         "%d students: train, answer %d competitor prompts, closed-model and reading-mode tests", rhos.length,
         competitorPrompts.size()), t3);
-    return new Outcome(key, enc, teacherCheck, rows, competitorPrompts);
+    return new Outcome(key, enc, teacherCheck, rows, competitorPrompts, weightedRows, readingRows);
   }
 
   /** A copy of {@code items} shuffled by the generator of {@code purpose} under {@code seed}. */

@@ -61,6 +61,9 @@ public final class DemoCommand implements Callable<Integer> {
     CliChecks.require(spec, alpha > 0 && alpha < 1, "--alpha must be in (0, 1), was %s", alpha);
     CliChecks.require(spec, topK >= 0, "--top-k must be >= 0, was %d", topK);
     int t = threads.threads();
+    for (double r : rhos == null ? d.rhos() : rhos) {
+      CliChecks.require(spec, r >= 0 && r <= 1, "--rho values must be in [0, 1], was %s", r);
+    }
     DemoConfig c = CliChecks.option(spec, "demo", () -> new DemoConfig(seed.seed(), n, s, ownerPrompts,
         competitorPrompts, answerTokens, readingTexts, topK, d.temperature(), alpha, controlKeys,
         rhos == null ? d.rhos() : rhos, t, outDir));

@@ -1,14 +1,13 @@
 package io.tracemark.examples.demo;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tracemark.api.WatermarkKey;
-import io.tracemark.core.Watermarks;
-import io.tracemark.core.internal.Digests;
 import io.tracemark.core.keys.KeyFiles;
 import io.tracemark.examples.cli.Records;
-import io.tracemark.verifier.input.InputFile;
+import io.tracemark.verifier.InheritanceResult;
+import io.tracemark.verifier.Verification;
 import io.tracemark.verifier.report.EvidenceReport;
 import io.tracemark.verifier.report.Numbers;
+import io.tracemark.verifier.report.ReportWriter;
 import io.tracemark.verifier.report.SigningKey;
 import io.tracemark.verifier.text.TextTokenizer;
 import java.io.IOException;
@@ -16,9 +15,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,15 +50,16 @@ final class EvidenceCase {
       SigningKey signer = SigningKey.generate();
       Path pub = signer.writeFiles(dir.resolve(SIGNER_FILE));
       Path reportDir = dir.resolve("report-rho-" + label);
-      // the context tracemark verify records for the same files and options, so that the printed
-      // command recomputes this report exactly (only "created" differs)
-      EvidenceReport.Context context = new EvidenceReport.Context(
-          Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), c.spec().canonical(), Watermarks.FORMAT_VERSION,
-          enc.vocabularySize(), key.keyId(), key.commitment(), key.created().map(Object::toString).orElse(null),
-          key.tenants(), enc.name(), "none", "window+token", true, null, List.of(), "fail",
-          List.of(inputFile(answers, row.answers().size())), List.of(), 0);
-      ObjectNode tree = EvidenceReport.toTree(context, row.closed());
-      EvidenceReport.write(reportDir, tree, signer);
+      // the report tracemark verify makes of the same files and options, through the same façade,
+      // so that the printed command recomputes it exactly (only "created" differs)
+      Verification v = Scenario.verification(c, key, enc).suspect(answers).build();
+      InheritanceResult r = v.run();
+      if (r.score() != row.closed().score() || r.tuplesScored() != row.closed().tuplesScored()) {
+        throw new IllegalStateException(String.format(Locale.ROOT, "the answers written to %s score %s over %d "
+            + "tuples, the demo's check %s over %d", answers, r.score(), r.tuplesScored(), row.closed().score(),
+            row.closed().tuplesScored()));
+      }
+      ReportWriter.write(reportDir, EvidenceReport.of(r, v.reportInputs()), signer);
       out.printf(Locale.ROOT, "evidence for rho = %s (closed model): signed report %s%n", label,
           reportDir.resolve(EvidenceReport.JSON_FILE));
       out.printf(Locale.ROOT, "  HTML report:      %s%n", reportDir.resolve(EvidenceReport.HTML_FILE).toAbsolutePath());
@@ -102,8 +99,4 @@ final class EvidenceCase {
     return s.matches("[A-Za-z0-9_./:=,+-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
   }
 
-  private static InputFile inputFile(Path file, long records) throws IOException {
-    byte[] bytes = Files.readAllBytes(file);
-    return new InputFile(file.toString(), HexFormat.of().formatHex(Digests.sha256("", bytes)), bytes.length, records);
-  }
 }

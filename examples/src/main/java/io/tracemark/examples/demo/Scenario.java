@@ -7,8 +7,9 @@ import io.tracemark.examples.lm.BrownTokens;
 import io.tracemark.examples.lm.NGramModel;
 import io.tracemark.examples.loop.SamplingLoop;
 import io.tracemark.verifier.InheritanceResult;
-import io.tracemark.verifier.InheritanceVerifier;
+import io.tracemark.verifier.OwnerModelWeights;
 import io.tracemark.verifier.SuspectRecord;
+import io.tracemark.verifier.Verification;
 import io.tracemark.verifier.report.Numbers;
 import io.tracemark.verifier.text.TextTokenizer;
 import io.tracemark.verifier.text.Tokenizers;
@@ -85,10 +86,8 @@ final class Scenario {
     phases.done(String.format(Locale.ROOT, "teacher answers %d owner prompts (%,d tokens, watermarked)",
         ownerPrompts.size(), teacherTokens), t2);
 
-    // today's columns: one global tape in both modes (the reading mode's own default is two-level)
-    InheritanceVerifier verifier = InheritanceVerifier.greenList(key, c.spec(), vocab).alpha(c.alpha())
-        .controlKeys(c.controlKeys()).firstWindowPerText(false).build();
-    InheritanceResult teacherCheck = verifier.closedModel(records("owner", teacherAnswers, ownerPrompts));
+    InheritanceResult teacherCheck = verification(c, key, enc).records(records("owner", teacherAnswers, ownerPrompts))
+        .build().run();
     out.printf(Locale.ROOT, "check: the teacher's own answers: %s tuples, green rate %s, log10 p %s%n",
         Numbers.count(teacherCheck.tuplesScored()), Numbers.fixed(teacherCheck.rate(), 3),
         Numbers.fixed(teacherCheck.log10P(), 1));
@@ -123,10 +122,7 @@ final class Scenario {
     }
     // the weighted closed-model test (C*): weights from the owner's model and answers, fixed here,
     // before any student answer is read
-    InheritanceVerifier weightedVerifier = InheritanceVerifier.greenList(key, c.spec(), vocab).alpha(c.alpha())
-        .controlKeys(c.controlKeys()).weights(OwnerWeights.of(teacher, teacherAnswers, c)).build();
-    InheritanceVerifier twoLevel = InheritanceVerifier.greenList(key, c.spec(), vocab).alpha(c.alpha())
-        .controlKeys(c.controlKeys()).firstWindowPerText(true).build();
+    OwnerModelWeights weights = OwnerWeights.of(teacher, teacherAnswers, c);
     List<Future<InheritanceResult>> weighted = new ArrayList<>();
     List<Future<InheritanceResult>> reading = new ArrayList<>();
     List<Future<StudentResult>> tested = new ArrayList<>();
@@ -134,10 +130,14 @@ final class Scenario {
       Student st = students.get(s);
       List<int[]> answers = studentAnswers.get(s);
       tested.add(pool.submit(() -> new StudentResult(st.rho(), st.mix().humanTokens(), st.mix().teacherTokens(),
-          verifier.closedModel(records("competitor", answers, competitorPrompts)),
-          verifier.readingMode(st.model(), readingTexts), answers)));
-      weighted.add(pool.submit(() -> weightedVerifier.closedModel(records("competitor", answers, competitorPrompts))));
-      reading.add(pool.submit(() -> twoLevel.readingMode(st.model(), readingTexts)));
+          verification(c, key, enc).records(records("competitor", answers, competitorPrompts)).build().run(),
+          // today's reading column keeps the global tape (the reading mode's own default is two-level)
+          verification(c, key, enc).firstWindowPerText(false).records(List.of()).build()
+              .readingMode(st.model(), readingTexts), answers)));
+      weighted.add(pool.submit(() -> verification(c, key, enc).weights(weights)
+          .records(records("competitor", answers, competitorPrompts)).build().run()));
+      reading.add(pool.submit(() -> verification(c, key, enc).firstWindowPerText(true).records(List.of()).build()
+          .readingMode(st.model(), readingTexts)));
     }
     List<StudentResult> rows = new ArrayList<>();
     for (Future<StudentResult> f : tested) {
@@ -155,6 +155,16 @@ final class Scenario {
         "%d students: train, answer %d competitor prompts, closed-model and reading-mode tests", rhos.length,
         competitorPrompts.size()), t3);
     return new Outcome(key, enc, teacherCheck, rows, competitorPrompts, weightedRows, readingRows);
+  }
+
+  /**
+   * The verifier's checks as the configuration sets them: the scheme and the owner's key, α, the
+   * control keys; one thread each, since the checks themselves run in parallel on the demo's pool.
+   * Reading mode reads no suspect corpus (the façade asks for one: an empty one).
+   */
+  static Verification.Builder verification(DemoConfig c, WatermarkKey key, TextTokenizer tokenizer) {
+    return Verification.builder().scheme(c.spec()).key(key).tokenizer(tokenizer).alpha(c.alpha())
+        .controlKeys(c.controlKeys()).threads(1);
   }
 
   /** A copy of {@code items} shuffled by the generator of {@code purpose} under {@code seed}. */

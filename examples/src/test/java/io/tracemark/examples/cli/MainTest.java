@@ -112,6 +112,8 @@ class MainTest {
         .contains("Try 'java -jar tracemark-examples.jar --help' for usage.");
     assertThat(run("lm-trian", "--corpus", "brown")).isEqualTo(2);
     assertThat(err).contains("did you mean lm-train");
+    assertThat(run("demo", "--rho", "0,2")).isEqualTo(2);
+    assertThat(err).startsWith("tracemark-examples demo: error: --rho values must be in [0, 1], was 2.0\n");
     assertThat(run("demo", "--threads", "0")).isEqualTo(2);
     assertThat(err).startsWith("tracemark-examples demo: error: --threads must be >= 1, was 0\n");
     assertThat(run("lm-train", "--corpus", "brown", "--order", "9", "--out", "m")).isEqualTo(2);

@@ -45,9 +45,10 @@ final class Evidence {
    * @param counts the partitions' counts, added up
    * @param alpha the significance level
    * @param topRecords how many most-contributing records to list
+   * @param weights the weight source of a weighted test, or null
    */
   static InheritanceResult assemble(String mode, KeyPanel panel, RecordLedger records, List<ScoreLedger> ledgers,
-      Counts counts, double alpha, int topRecords) {
+      Counts counts, double alpha, int topRecords, WeightSource weights) {
     int keys = panel.size();
     int realKeys = panel.realKeys;
     int controlCount = panel.controlCount;
@@ -72,9 +73,10 @@ final class Evidence {
       }
     }
     // per-key p-values and Holm adjustment
+    WeightedStatistic weighted = weights == null ? null : new WeightedStatistic(law, weights, ledgers, keys);
     double[] log10p = new double[keys];
     for (int k = 0; k < keys; k++) {
-      log10p[k] = PValues.log10UpperTail(law, n[k], sums[k]);
+      log10p[k] = weighted == null ? PValues.log10UpperTail(law, n[k], sums[k]) : weighted.log10P(k);
     }
     double[] adjusted = KeyPanel.holm(java.util.Arrays.copyOf(log10p, realKeys));
     int best = 0;
@@ -103,17 +105,23 @@ final class Evidence {
           }
         }
       }
-      keyResults.add(new InheritanceResult.KeyResult(panel.labels.get(k), n[k], sums[k],
-          n[k] == 0 ? 0.0 : sums[k] / n[k], PValues.zScore(law, n[k], sums[k]), log10p[k], adjusted[k], rank,
-          n[k] > 0 && adjusted[k] < log10Alpha));
+      keyResults.add(weighted != null
+          ? new InheritanceResult.KeyResult(panel.labels.get(k), n[k], weighted.score(k), weighted.rate(k),
+              weighted.z(k), log10p[k], adjusted[k], rank, n[k] > 0 && adjusted[k] < log10Alpha)
+          : new InheritanceResult.KeyResult(panel.labels.get(k), n[k], sums[k],
+              n[k] == 0 ? 0.0 : sums[k] / n[k], PValues.zScore(law, n[k], sums[k]), log10p[k], adjusted[k], rank,
+              n[k] > 0 && adjusted[k] < log10Alpha));
     }
     InheritanceResult.KeyResult bestResult = keyResults.get(best);
     int bestRank = bestResult.controlRank();
     InheritanceResult.ControlNull controls = new InheritanceResult.ControlNull(controlCount, panel.controlSeed,
         controlP, controlsFlagged, bestRank, controlCount == 0 ? 1.0 : (double) bestRank / (controlCount + 1));
     long scored = n[best];
-    List<InheritanceResult.CurvePoint> curve = curve(law, recScored, recSums, best, scored, sums[best],
-        log10p[best]);
+    // the weighted statistic's curve is its final point: the records keep counts, not counts per level
+    List<InheritanceResult.CurvePoint> curve = weighted == null
+        ? curve(law, recScored, recSums, best, scored, sums[best], log10p[best])
+        : scored == 0 ? List.of() : List.of(new InheritanceResult.CurvePoint(scored, weighted.score(best),
+            log10p[best]));
     List<InheritanceResult.RecordContribution> top = topContributions(law, records, recScored, recSums, best,
         topRecords);
     boolean detected = bestResult.significant();
@@ -123,7 +131,7 @@ final class Evidence {
     return new InheritanceResult(mode, law, records.recordsRead, records.tokensRead, scored, bestResult.score(),
         bestResult.rate(), bestResult.z(), bestResult.log10P(), bestResult.log10PAdjusted(), alpha,
         detected ? InheritanceResult.Verdict.DETECTED : InheritanceResult.Verdict.NOT_DETECTED, keyResults, best,
-        controls, curve, top, c, records.bad.listed(), flags);
+        controls, curve, top, c, records.bad.listed(), flags, weighted == null ? null : weighted.weighting(best));
   }
 
   /** The curve of the best key at record boundaries, downsampled to at most {@value #MAX_CURVE_POINTS} points. */

@@ -37,11 +37,24 @@ import java.util.Objects;
  *     listed; {@code counts.skippedRecords} has the total)
  * @param flags warnings a reader of the result must see (e.g. the key does not stand out from its
  *     controls)
+ * @param weighting for a weighted test, the weights and the levels of the best key's tuples (then
+ *     {@code score} is S = Σ levelᵢ·scoreᵢ, {@code rate} is S / Σ levelᵢ, {@code z} and {@code
+ *     log10P} are those of S, and the curve has only its final point); null for the unweighted test
  */
 public record InheritanceResult(String mode, NullDistribution nullDistribution, long recordsRead,
     long tokensRead, long tuplesScored, double score, double rate, double z, double log10P, double log10PAdjusted,
     double alpha, Verdict verdict, List<KeyResult> keys, int bestKey, ControlNull controls, List<CurvePoint> curve,
-    List<RecordContribution> topRecords, Counts counts, List<SkippedRecord> skipped, List<String> flags) {
+    List<RecordContribution> topRecords, Counts counts, List<SkippedRecord> skipped, List<String> flags,
+    Weighting weighting) {
+
+  /** The unweighted test's result. */
+  public InheritanceResult(String mode, NullDistribution nullDistribution, long recordsRead, long tokensRead,
+      long tuplesScored, double score, double rate, double z, double log10P, double log10PAdjusted, double alpha,
+      Verdict verdict, List<KeyResult> keys, int bestKey, ControlNull controls, List<CurvePoint> curve,
+      List<RecordContribution> topRecords, Counts counts, List<SkippedRecord> skipped, List<String> flags) {
+    this(mode, nullDistribution, recordsRead, tokensRead, tuplesScored, score, rate, z, log10P, log10PAdjusted, alpha,
+        verdict, keys, bestKey, controls, curve, topRecords, counts, skipped, flags, null);
+  }
 
   /** Copies the lists. */
   public InheritanceResult {
@@ -129,6 +142,23 @@ public record InheritanceResult(String mode, NullDistribution nullDistribution, 
    */
   public record RecordContribution(String id, long tokens, long tuplesScored, double score, double excess,
       double log10P) {}
+
+  /**
+   * How a weighted test weighted its tuples.
+   *
+   * @param source what the weights are and where they come from ({@link WeightSource#description()})
+   * @param quantization the integer grid ({@link io.tracemark.core.stats.WeightGrid#describe()})
+   * @param tuplesPerLevel the best key's scored tuples by level, index = level (index 0 is always 0)
+   * @param nullMean E S under H0 for these tuples
+   */
+  public record Weighting(String source, String quantization, List<Long> tuplesPerLevel, double nullMean) {
+    /** Copies the list. */
+    public Weighting {
+      Objects.requireNonNull(source, "source");
+      Objects.requireNonNull(quantization, "quantization");
+      tuplesPerLevel = List.copyOf(tuplesPerLevel);
+    }
+  }
 
   /** A record that was not scored, with the reason (no secret material, no text content). */
   public record SkippedRecord(String id, String reason) {}

@@ -81,6 +81,8 @@ public final class InheritanceVerifier {
   private final long perKeyTapeBytes;
   private final String budgetOrigin;
   private final Path spillDirectory;
+  private final WeightSource weights;
+  private final Boolean firstWindowPerText;
 
   private InheritanceVerifier(Builder b, KeyPanel panel) {
     this.panel = panel;
@@ -103,6 +105,8 @@ public final class InheritanceVerifier {
     this.budgetOrigin = b.tapeMemoryBudgetSet ? "the tape memory budget, --tape-memory"
         : "three quarters of the heap; set --tape-memory or -Xmx";
     this.spillDirectory = b.spillDirectory;
+    this.weights = b.weights;
+    this.firstWindowPerText = b.firstWindowPerText;
   }
 
   /** A builder with nothing set; add at least one scorer. */
@@ -194,10 +198,28 @@ public final class InheritanceVerifier {
     return onBadRecord;
   }
 
-  private Partition partition(int part, int parts) {
-    return new Partition(part, parts, panel,
-        new PositionFilter(panel.h, excludePrompt, filter, PositionFilter.Levels.UNWEIGHTED),
-        new DedupTape(dedup, panel, perKeyUnits, maxTapeUnits, perKeyTapeBytes, budgetOrigin, spillDirectory), 1);
+  /** The weight source, or null for the unweighted test. */
+  public WeightSource weights() {
+    return weights;
+  }
+
+  /**
+   * Whether the test of {@code mode} uses two-level dedup: as set ({@link
+   * Builder#firstWindowPerText}), else off for the closed model and on for reading mode.
+   */
+  public boolean firstWindowPerText(boolean readingMode) {
+    return firstWindowPerText != null ? firstWindowPerText : readingMode;
+  }
+
+  private Partition partition(int part, int parts, boolean readingMode) {
+    PositionFilter positions = weights == null
+        ? new PositionFilter(panel.h, excludePrompt, filter, PositionFilter.Levels.UNWEIGHTED)
+        : new PositionFilter(panel.h, excludePrompt, filter, PositionFilter.Levels.of(weights),
+            weights.contextTokens() > panel.h);
+    positions.firstWindowPerRecord(firstWindowPerText(readingMode));
+    return new Partition(part, parts, panel, positions,
+        new DedupTape(dedup, panel, perKeyUnits, maxTapeUnits, perKeyTapeBytes, budgetOrigin, spillDirectory),
+        weights == null ? 1 : weights.grid().maxLevel());
   }
 
   private InheritanceResult finish(String mode, RecordLedger records, List<Partition> partitions) {
@@ -208,7 +230,7 @@ public final class InheritanceVerifier {
       counts.add(p.counts);
       ledgers.add(p.ledger);
     }
-    return Evidence.assemble(mode, panel, records, ledgers, counts, alpha, topRecords);
+    return Evidence.assemble(mode, panel, records, ledgers, counts, alpha, topRecords, weights);
   }
 
   // ------------------------------------------------------------------ closed model
@@ -233,7 +255,7 @@ public final class InheritanceVerifier {
     RecordLedger ledger = new RecordLedger(panel.vocabularySize, onBadRecord, progress);
     List<Partition> partitions = new ArrayList<>();
     for (int p = 0; p < threads; p++) {
-      partitions.add(partition(p, threads));
+      partitions.add(partition(p, threads, false));
     }
     PartitionedPass.run(records, ledger::accept, partitions, executor);
     return finish("closed-model", ledger, partitions);
@@ -254,7 +276,7 @@ public final class InheritanceVerifier {
     int h = panel.h;
     int[] scratch = new int[h + 1];
     RecordLedger ledger = new RecordLedger(panel.vocabularySize, onBadRecord, progress);
-    Partition w = partition(0, 1);
+    Partition w = partition(0, 1, true);
     int count = 0;
     for (int[] text : ownerTexts) {
       Objects.requireNonNull(text, "owner text");
@@ -263,15 +285,26 @@ public final class InheritanceVerifier {
         continue;
       }
       w.counts.noContext += Math.min(h, text.length);
+      w.filter.beginText(text.length);
+      // the weights see the suspect's prediction in place of the owner's token
+      int[] predicted = weights == null ? null : text.clone();
       for (int pos = h; pos < text.length; pos++) {
         long window = UnitFingerprints.window(text, pos - h, h);
+        if (w.filter.repeatedWindow(window)) {
+          w.counts.duplicates++;
+          continue;
+        }
         if (w.filter.excludedByOwnerFilter(window)) {
           w.counts.excludedFilter++;
           continue;
         }
-        int level = w.filter.level(text, pos, window);
-        if (level == 0) {
-          continue;
+        int level = 1;
+        if (weights != null && !weights.readsToken()) {
+          // a weight of the context alone is known before the model is asked
+          level = w.filter.level(text, pos, window);
+          if (level == 0) {
+            continue;
+          }
         }
         System.arraycopy(text, pos - h, scratch, 0, h);
         if (dedup == DedupMode.WINDOW) {
@@ -285,6 +318,14 @@ public final class InheritanceVerifier {
         if (y >= panel.vocabularySize) {
           w.counts.outsideVocabulary++;
           continue;
+        }
+        if (weights != null && weights.readsToken()) {
+          predicted[pos] = y;
+          level = w.filter.level(predicted, pos, window);
+          predicted[pos] = text[pos];
+          if (level == 0) {
+            continue;
+          }
         }
         scratch[h] = y;
         w.offer(scratch, h, index, level);
@@ -322,8 +363,31 @@ public final class InheritanceVerifier {
     private long tapeMemoryBudget = Runtime.getRuntime().maxMemory() / 4;
     private boolean tapeMemoryBudgetSet;
     private java.nio.file.Path spillDirectory = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
+    private WeightSource weights;
+    private Boolean firstWindowPerText;
 
     private Builder() {}
+
+    /**
+     * Two-level dedup: only the first occurrence of a window within a record (closed model) or an
+     * owner text (reading mode) is scored, then each (window, token) tuple once globally, so that
+     * tokens a suspect copies from its context do not count. Default: off for the closed model,
+     * on for reading mode.
+     */
+    public Builder firstWindowPerText(boolean on) {
+      this.firstWindowPerText = on;
+      return this;
+    }
+
+    /**
+     * Tests the weighted statistic S = Σ levelᵢ·scoreᵢ with levels from {@code source} (fixed
+     * before the suspect is read, the same for every key and control key; level 0 is not scored),
+     * with its exact tail; null (the default) tests the unweighted count or sum.
+     */
+    public Builder weights(WeightSource source) {
+      this.weights = source;
+      return this;
+    }
 
     /**
      * Memory for the closed-model dedup tape, all workers together (default a quarter of the

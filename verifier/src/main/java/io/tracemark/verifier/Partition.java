@@ -47,12 +47,17 @@ final class Partition implements PartitionedPass.Partition {
         continue;
       }
       long window = UnitFingerprints.window(seq, pos - h, h);
+      boolean repeated = filter.repeatedWindow(window); // every partition sees every window of the record
       long unit = tape.shared() ? tape.unit(seq, pos) : 0;
       if (parts > 1) {
         long p = tape.shared() ? unit : UnitFingerprints.tupleFromWindow(window, seq[pos]);
         if (of(p, parts) != part) {
           continue;
         }
+      }
+      if (repeated) {
+        counts.duplicates++;
+        continue;
       }
       if (filter.inPrompt(seq, pos, window)) {
         counts.excludedPrompt++;
@@ -77,7 +82,12 @@ final class Partition implements PartitionedPass.Partition {
         case DedupTape.DUPLICATE:
           counts.duplicates++;
           break;
-        default: // spilled: decided when the tape drains
+        default: // spilled: decided when the tape drains, where only the window and token are left
+          if (filter.levelsReadBeyondWindow()) {
+            throw new TapeMemoryExceededException("the dedup tape outgrew its memory budget and would spill to "
+                + "disk, but the weights read more tokens than the window, which a spilled tuple does not keep; "
+                + "give the tape more memory (--tape-memory, -Xmx)");
+          }
       }
     }
   }

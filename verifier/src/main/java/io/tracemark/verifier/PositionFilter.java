@@ -21,15 +21,30 @@ final class PositionFilter {
 
     /** The level of {@code tokens[pos]} with window fingerprint {@code window}; 0 means not scored. */
     int level(int[] tokens, int pos, long window);
+
+    /** The levels of a weight source. */
+    static Levels of(WeightSource source) {
+      return (tokens, pos, window) -> source.level(tokens, pos);
+    }
   }
 
   private final int h;
   private final boolean excludePrompt;
   private final OwnerFilter ownerFilter;
   private final Levels levels;
+  private final boolean levelsReadBeyondWindow;
   private LongCountMap promptUnits;
+  private boolean firstWindowPerRecord;
+  private LongCountMap recordWindows;
 
   PositionFilter(int h, boolean excludePrompt, OwnerFilter ownerFilter, Levels levels) {
+    this(h, excludePrompt, ownerFilter, levels, false);
+  }
+
+  /** With {@code levelsReadBeyondWindow}: the levels read tokens before the window, which a spilled unit lacks. */
+  PositionFilter(int h, boolean excludePrompt, OwnerFilter ownerFilter, Levels levels,
+      boolean levelsReadBeyondWindow) {
+    this.levelsReadBeyondWindow = levelsReadBeyondWindow;
     this.h = h;
     this.excludePrompt = excludePrompt;
     this.ownerFilter = ownerFilter;
@@ -38,6 +53,7 @@ final class PositionFilter {
 
   /** Starts a record: remembers its prompt's windows (or tokens, for h = 0) when prompts are excluded. */
   void beginRecord(SuspectRecord record) {
+    beginText(record.length());
     promptUnits = null;
     if (excludePrompt && record.promptLength() > 0) {
       int[] prompt = record.promptUnsafe();
@@ -55,6 +71,30 @@ final class PositionFilter {
     }
   }
 
+  /**
+   * Two-level dedup: only the first occurrence of a window within a record (or text) is scored;
+   * the global (window, token) tape comes after. A later occurrence has the window and its first
+   * follower in its context, so a suspect that copies from its context (attention) would repeat
+   * that follower; the first occurrence cannot have copied it.
+   */
+  PositionFilter firstWindowPerRecord(boolean on) {
+    this.firstWindowPerRecord = on;
+    return this;
+  }
+
+  /** Starts a text for the first-occurrence rule ({@link #beginRecord} calls it). */
+  void beginText(int length) {
+    recordWindows = firstWindowPerRecord ? new LongCountMap(Math.max(16, length)) : null;
+  }
+
+  /**
+   * Whether the window occurred earlier in the record (two-level dedup only); call once for every
+   * position with a window, in order, whether or not it is scored.
+   */
+  boolean repeatedWindow(long window) {
+    return recordWindows != null && recordWindows.increment(window) > 1;
+  }
+
   /** Whether the position's window (its token, for h = 0) occurs in the record's prompt. */
   boolean inPrompt(int[] seq, int pos, long window) {
     return promptUnits != null
@@ -64,6 +104,11 @@ final class PositionFilter {
   /** Whether the owner filter, if any, excludes the window. */
   boolean excludedByOwnerFilter(long window) {
     return ownerFilter != null && !ownerFilter.containsFingerprint(window);
+  }
+
+  /** Whether the levels read tokens before the window (a unit spilled to disk keeps only its window and token). */
+  boolean levelsReadBeyondWindow() {
+    return levelsReadBeyondWindow;
   }
 
   /** The weight level of the position (1 for every position of the unweighted test). */

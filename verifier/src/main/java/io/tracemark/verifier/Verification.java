@@ -64,6 +64,8 @@ import java.util.function.Function;
  * its builder is: one documented setter per option of the corpus path.
  */
 public final class Verification {
+  /** The report's (and the command line's) name of two-level dedup. */
+  public static final String FIRST_WINDOW_AND_TOKEN = "first-window+token";
   private final Builder b;
   private final SchemeSpec spec;
   private final int vocabularySize;
@@ -73,6 +75,7 @@ public final class Verification {
   private final InheritanceVerifier.Builder verifier;
   private final ReportInputs.Key keyBlock;
   private OwnerFilter ownerFilter;
+  private WeightSource weights;
   private InheritanceResult result;
 
   private Verification(Builder b) {
@@ -132,6 +135,9 @@ public final class Verification {
     }
     if (b.spillDirectory != null) {
       v.spillDirectory(b.spillDirectory);
+    }
+    if (b.firstWindowPerText != null) {
+      v.firstWindowPerText(b.firstWindowPerText);
     }
     v.alpha(b.alpha).dedup(b.dedup).excludePromptWindows(b.promptExclusion).onBadRecord(b.onBadRecord)
         .threads(b.threads).controlSeed(b.controlSeed);
@@ -255,17 +261,46 @@ public final class Verification {
         }
       };
       int h = spec.contextWidth();
+      // the reference weights count the owner's contexts in the same pass that builds the filter
+      ContextCountWeights.Counter counter = b.referenceContext == null ? null
+          : ContextCountWeights.counter(b.referenceContext < 0 ? h : b.referenceContext);
+      Iterable<int[]> read = counter == null ? texts : () -> new Iterator<>() {
+        final Iterator<int[]> it = texts.iterator();
+
+        @Override
+        public boolean hasNext() {
+          return it.hasNext();
+        }
+
+        @Override
+        public int[] next() {
+          int[] t = it.next();
+          counter.add(t);
+          return t;
+        }
+      };
       try (filterReader) {
         ownerFilter = b.ownerFilterTop != null
-            ? OwnerFilter.of(OwnerFilter.Selection.TOP_N, b.ownerFilterTop, h, texts, b.ownerFilterMemory,
+            ? OwnerFilter.of(OwnerFilter.Selection.TOP_N, b.ownerFilterTop, h, read, b.ownerFilterMemory,
                 b.ownerFilterMemoryOption)
             : b.ownerFilterMinCount != null
-            ? OwnerFilter.of(OwnerFilter.Selection.MIN_COUNT, b.ownerFilterMinCount, h, texts, b.ownerFilterMemory,
+            ? OwnerFilter.of(OwnerFilter.Selection.MIN_COUNT, b.ownerFilterMinCount, h, read, b.ownerFilterMemory,
                 b.ownerFilterMemoryOption)
-            : OwnerFilter.of(OwnerFilter.Selection.ALL, 0, h, texts, b.ownerFilterMemory, b.ownerFilterMemoryOption);
+            : OwnerFilter.of(OwnerFilter.Selection.ALL, 0, h, read, b.ownerFilterMemory, b.ownerFilterMemoryOption);
+      }
+      if (counter != null) {
+        weights = counter.build(b.weightLevels);
       }
     }
-    verifier.ownerFilter(ownerFilter);
+    if (b.weights != null) {
+      weights = b.weights;
+    }
+    verifier.ownerFilter(ownerFilter).weights(weights);
+  }
+
+  /** The weight source of a weighted run (after {@link #run()}), or null for the unweighted test. */
+  public WeightSource weights() {
+    return weights;
   }
 
   /**
@@ -285,7 +320,8 @@ public final class Verification {
     ReportInputs.Scheme scheme = new ReportInputs.Scheme(spec.redacted(), interop ? "interop"
         : Watermarks.FORMAT_VERSION, vocabularySize, interop ? ((InteropSpec) spec).caveat() : null);
     ReportInputs.Options options = new ReportInputs.Options(tokenizer, b.normalize ? TextNormalizer.NAME : "none",
-        b.dedup.label(), b.promptExclusion, ownerFilter == null ? null : ownerFilter.description(),
+        Boolean.TRUE.equals(b.firstWindowPerText) ? FIRST_WINDOW_AND_TOKEN : b.dedup.label(), b.promptExclusion,
+        ownerFilter == null ? null : ownerFilter.description(),
         b.onBadRecord.label());
     List<InputFile> filterFiles = filterReader == null ? List.of() : filterReader.inputs();
     ReportInputs.Corpus corpus = suspectReader == null
@@ -338,6 +374,10 @@ public final class Verification {
     private Path spillDirectory;
     private BadRecordPolicy onBadRecord = BadRecordPolicy.FAIL;
     private ProgressListener progress;
+    private Boolean firstWindowPerText;
+    private Integer referenceContext;
+    private int weightLevels = io.tracemark.core.stats.WeightGrid.DEFAULT_MAX_LEVEL;
+    private WeightSource weights;
     private Instant created;
     private boolean createdSet;
 
@@ -376,6 +416,10 @@ public final class Verification {
       this.progress = o.progress;
       this.created = o.created;
       this.createdSet = o.createdSet;
+      this.firstWindowPerText = o.firstWindowPerText;
+      this.referenceContext = o.referenceContext;
+      this.weightLevels = o.weightLevels;
+      this.weights = o.weights;
     }
 
     /** The watermark scheme (required): {@code kgw:} with a {@link #key}, or an interop spec carrying its key. */
@@ -510,6 +554,37 @@ public final class Verification {
     }
 
     /**
+     * Tests the weighted statistic with reference weights: w = ln(1 + count of the context in the
+     * owner's corpus given to {@link #ownerFilter(List)}), counted in the same pass that builds
+     * the filter, before the suspect is read ({@link ContextCountWeights}).
+     *
+     * @param contextLength the context counted: the scheme's window (h) when {@code < 0}, else that
+     *     many tokens (it may exceed h: the context the suspect conditions on)
+     */
+    public Builder referenceWeights(int contextLength) {
+      Checks.require(contextLength <= 64, "the reference context length must be at most 64, was %d", contextLength);
+      this.referenceContext = contextLength < 0 ? -1 : contextLength;
+      this.weights = null;
+      return this;
+    }
+
+    /** Tests the weighted statistic with weights from {@code source} (null: the unweighted test). */
+    public Builder weights(WeightSource source) {
+      this.weights = source;
+      this.referenceContext = null;
+      return this;
+    }
+
+    /** The number of levels of the reference weights' grid (default {@value io.tracemark.core.stats.WeightGrid#DEFAULT_MAX_LEVEL}). */
+    public Builder weightLevels(int levels) {
+      Checks.require(levels >= 1 && levels <= io.tracemark.core.stats.WeightGrid.LIMIT_MAX_LEVEL,
+          "weight levels must be between 1 and %d, was %d", io.tracemark.core.stats.WeightGrid.LIMIT_MAX_LEVEL,
+          levels);
+      this.weightLevels = levels;
+      return this;
+    }
+
+    /**
      * Heap the owner filter may take while it is built from the owner's corpus (default a quarter
      * of the maximum heap); a corpus with more distinct windows stops the run with a {@link
      * MemoryBoundException} naming {@code option} (e.g. {@code --filter-memory}).
@@ -519,6 +594,17 @@ public final class Verification {
           OwnerFilter.BYTES_PER_WINDOW, bytes);
       this.ownerFilterMemory = bytes;
       this.ownerFilterMemoryOption = Objects.requireNonNull(option, "option");
+      return this;
+    }
+
+    /**
+     * Two-level dedup ({@value Verification#FIRST_WINDOW_AND_TOKEN}): only the first occurrence of
+     * a window within a record, then the global tape (see {@link
+     * InheritanceVerifier.Builder#firstWindowPerText}); default off for the closed model, on for
+     * reading mode.
+     */
+    public Builder firstWindowPerText(boolean on) {
+      this.firstWindowPerText = on;
       return this;
     }
 
@@ -613,6 +699,8 @@ public final class Verification {
           "ownerFilterTop and ownerFilterMinCount are mutually exclusive");
       Checks.require((ownerFilterTop == null && ownerFilterMinCount == null) || ownerFilterPaths != null,
           "ownerFilterTop and ownerFilterMinCount need an owner corpus");
+      Checks.require(referenceContext == null || ownerFilterPaths != null,
+          "reference weights need the owner's corpus (ownerFilter paths, --filter): the counts come from it");
       return new Verification(new Builder(this));
     }
   }

@@ -33,6 +33,8 @@ public final class Demo {
       Scenario.Outcome o = Scenario.run(c, out, phases, pool);
       out.println();
       DemoTable.print(out, c, o.rows());
+      out.println();
+      WeightedTable.print(out, c, o.rows(), o.weighted(), o.readingTwoLevel());
       Path reportDir = null;
       if (c.outDir() != null) {
         out.println();

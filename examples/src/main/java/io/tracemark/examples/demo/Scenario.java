@@ -7,6 +7,7 @@ import io.tracemark.examples.lm.BrownTokens;
 import io.tracemark.examples.lm.NGramModel;
 import io.tracemark.examples.loop.SamplingLoop;
 import io.tracemark.verifier.InheritanceResult;
+import io.tracemark.verifier.OwnerModelWeights;
 import io.tracemark.verifier.SuspectRecord;
 import io.tracemark.verifier.Verification;
 import io.tracemark.verifier.report.Numbers;
@@ -47,9 +48,12 @@ final class Scenario {
    * @param teacherCheck the closed-model test of the teacher's own answers
    * @param rows one per ρ, in the order configured
    * @param competitorPrompts the competitor's prompts, which every student answered
+   * @param weighted the weighted closed-model test of each row's answers ({@link OwnerWeights}), in row order
+   * @param readingTwoLevel each row's reading-mode test with two-level dedup (the library's reading-mode
+   *     default), in row order
    */
   record Outcome(WatermarkKey key, TextTokenizer tokenizer, InheritanceResult teacherCheck, List<StudentResult> rows,
-      List<int[]> competitorPrompts) {}
+      List<int[]> competitorPrompts, List<InheritanceResult> weighted, List<InheritanceResult> readingTwoLevel) {}
 
   private record Student(double rho, Distillation.Mix mix, NGramModel model) {}
 
@@ -116,22 +120,41 @@ final class Scenario {
       studentAnswers.add(Answers.generate(loop(students.get(s).model(), c), competitorPrompts, c.answerTokens(),
           c.seed(), "student-" + s, pool));
     }
+    // the weighted closed-model test (C*): weights from the owner's model and answers, fixed here,
+    // before any student answer is read
+    OwnerModelWeights weights = OwnerWeights.of(teacher, teacherAnswers, c);
+    List<Future<InheritanceResult>> weighted = new ArrayList<>();
+    List<Future<InheritanceResult>> reading = new ArrayList<>();
     List<Future<StudentResult>> tested = new ArrayList<>();
     for (int s = 0; s < students.size(); s++) {
       Student st = students.get(s);
       List<int[]> answers = studentAnswers.get(s);
       tested.add(pool.submit(() -> new StudentResult(st.rho(), st.mix().humanTokens(), st.mix().teacherTokens(),
           verification(c, key, enc).records(records("competitor", answers, competitorPrompts)).build().run(),
-          verification(c, key, enc).records(List.of()).build().readingMode(st.model(), readingTexts), answers)));
+          // today's reading column keeps the global tape (the reading mode's own default is two-level)
+          verification(c, key, enc).firstWindowPerText(false).records(List.of()).build()
+              .readingMode(st.model(), readingTexts), answers)));
+      weighted.add(pool.submit(() -> verification(c, key, enc).weights(weights)
+          .records(records("competitor", answers, competitorPrompts)).build().run()));
+      reading.add(pool.submit(() -> verification(c, key, enc).firstWindowPerText(true).records(List.of()).build()
+          .readingMode(st.model(), readingTexts)));
     }
     List<StudentResult> rows = new ArrayList<>();
     for (Future<StudentResult> f : tested) {
       rows.add(Answers.join(f));
     }
+    List<InheritanceResult> weightedRows = new ArrayList<>();
+    for (Future<InheritanceResult> f : weighted) {
+      weightedRows.add(Answers.join(f));
+    }
+    List<InheritanceResult> readingRows = new ArrayList<>();
+    for (Future<InheritanceResult> f : reading) {
+      readingRows.add(Answers.join(f));
+    }
     phases.done(String.format(Locale.ROOT,
         "%d students: train, answer %d competitor prompts, closed-model and reading-mode tests", rhos.length,
         competitorPrompts.size()), t3);
-    return new Outcome(key, enc, teacherCheck, rows, competitorPrompts);
+    return new Outcome(key, enc, teacherCheck, rows, competitorPrompts, weightedRows, readingRows);
   }
 
   /**

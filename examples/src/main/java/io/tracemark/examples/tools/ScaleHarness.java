@@ -8,6 +8,7 @@ import java.lang.management.MemoryType;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import io.tracemark.verifier.ContextCountWeights;
 import io.tracemark.verifier.InheritanceResult;
 import io.tracemark.verifier.InheritanceVerifier;
 import io.tracemark.verifier.SuspectRecord;
@@ -16,9 +17,9 @@ import io.tracemark.verifier.SuspectRecord;
  * The scale harness (docs/benchmarks.md): verifies a stream of pre-tokenized records that is
  * generated on the fly and never held in memory, and prints tokens/s and the peak heap. A tool,
  * not a test: {@code java -Xmx2g -cp examples/target/tracemark-examples.jar
- * io.tracemark.examples.tools.ScaleHarness TOKENS [THREADS [CONTROLS [TAPE_MB [SPEC]]]]} (defaults
- * 2 threads, 0 control keys, a 512 MB tape budget (0: the default budget), {@code
- * kgw:gamma=0.25,h=1}).
+ * io.tracemark.examples.tools.ScaleHarness TOKENS [THREADS [CONTROLS [TAPE_MB [SPEC [WEIGHTS]]]]]}
+ * (defaults 2 threads, 0 control keys, a 512 MB tape budget (0: the default budget), {@code
+ * kgw:gamma=0.25,h=1}, no weights; {@code reference} tests reference weights).
  */
 public final class ScaleHarness {
   static final int VOCAB = 100_277;
@@ -57,7 +58,7 @@ public final class ScaleHarness {
   /** Runs the harness; see the class comment for the arguments. */
   public static void main(String[] args) {
     if (args.length < 1) {
-      System.err.println("usage: ScaleHarness TOKENS [THREADS [CONTROLS [TAPE_MB [SPEC]]]]");
+      System.err.println("usage: ScaleHarness TOKENS [THREADS [CONTROLS [TAPE_MB [SPEC [WEIGHTS]]]]]");
       System.exit(2);
     }
     long tokens = Long.parseLong(args[0]);
@@ -74,6 +75,24 @@ public final class ScaleHarness {
     String spec = args.length > 4 ? args[4] : "kgw:gamma=0.25,h=1";
     InheritanceVerifier.Builder b = InheritanceVerifier.greenList(key, KgwSpec.parse(spec), VOCAB)
         .controlKeys(controls).threads(threads);
+    // WEIGHTS = reference: w = ln(1 + count of the window in an owner corpus of 10 M tokens of the same
+    // process (another seed)), counted before the timed run; none (default): the unweighted test
+    String weights = args.length > 5 ? args[5] : "none";
+    if (weights.equals("reference")) {
+      b.weights(ContextCountWeights.of(KgwSpec.parse(spec).contextWidth(), () -> new Iterator<int[]>() {
+        final Iterator<SuspectRecord> it = stream(10_000_000, 2).iterator();
+
+        @Override
+        public boolean hasNext() {
+          return it.hasNext();
+        }
+
+        @Override
+        public int[] next() {
+          return it.next().tokens();
+        }
+      }));
+    }
     if (budgetMb > 0) { // 0: the default budget
       b.tapeMemoryBudget(budgetMb << 20);
     }
@@ -91,9 +110,9 @@ public final class ScaleHarness {
       }
     }
     System.out.printf(Locale.ROOT,
-        "scale: %s, %,d tokens, %,d tuples scored, threads=%d, controls=%d, tape budget %d MB: generating alone %.1f s; "
+        "scale: %s, weights %s, %,d tokens, %,d tuples scored, threads=%d, controls=%d, tape budget %d MB: generating alone %.1f s; "
             + "generate+verify %.1f s (%.2f M tokens/s); peak heap %.0f MB; max heap %.0f MB; log10 p %.2f%n",
-        spec, count, r.tuplesScored(), threads, controls, budgetMb, generate, total, count / total / 1e6, peak / 1e6,
+        spec, weights, count, r.tuplesScored(), threads, controls, budgetMb, generate, total, count / total / 1e6, peak / 1e6,
         Runtime.getRuntime().maxMemory() / 1e6, r.log10P());
   }
 }

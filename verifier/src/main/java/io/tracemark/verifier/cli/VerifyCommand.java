@@ -57,6 +57,11 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--filter-min-count", paramLabel = "M", description = "keep only reference windows seen >= M times")
   Integer filterMinCount;
 
+  @Option(names = "--weights", paramLabel = "SOURCE", description = "weighted statistic: 'reference' (w = ln(1 + "
+      + "count of the window in the --filter corpus), 'reference:N' (count of the N tokens before the position); "
+      + "default unweighted")
+  String weights;
+
   @Option(names = "--filter-memory", paramLabel = "MB", description = "heap the owner filter may take while it is "
       + "built from the owner's corpus (default: a quarter of the heap); a corpus with more distinct windows stops "
       + "the run with exit 3")
@@ -77,7 +82,8 @@ final class VerifyCommand implements Callable<Integer> {
   AlphaOption alphaOption = new AlphaOption();
 
   @Option(names = "--dedup", paramLabel = "MODE", defaultValue = "window+token",
-      description = "window+token (default), window or none")
+      description = "window+token (default), first-window+token (a window's first occurrence in each record, then "
+          + "window+token), window or none")
   String dedup;
 
   @Option(names = "--no-prompt-exclusion", description = "score windows that occur in the record's prompt too")
@@ -137,9 +143,11 @@ final class VerifyCommand implements Callable<Integer> {
     DedupMode mode;
     BadRecordPolicy policy;
     try {
-      mode = DedupMode.parse(dedup);
+      // two-level dedup is the window+token tape behind a first-occurrence rule per record
+      mode = twoLevel() ? DedupMode.WINDOW_AND_TOKEN : DedupMode.parse(dedup);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(cli, "--dedup: " + e.getMessage());
+      throw new CommandLine.ParameterException(cli, "--dedup: " + e.getMessage().replace("window+token, window or "
+          + "none", "window+token, " + Verification.FIRST_WINDOW_AND_TOKEN + ", window or none"));
     }
     try {
       policy = BadRecordPolicy.parse(onBadRecord);
@@ -163,6 +171,14 @@ final class VerifyCommand implements Callable<Integer> {
     }
     if (filterTop != null && filterMinCount != null) {
       throw new CommandLine.ParameterException(cli, "--filter-top and --filter-min-count are mutually exclusive");
+    }
+    Integer referenceContext = null;
+    if (weights != null) {
+      referenceContext = referenceContext(cli, weights);
+      if (filter == null) {
+        throw new CommandLine.ParameterException(cli, "--weights " + weights.strip() + " needs --filter (the owner's "
+            + "corpus whose context counts are the weights)");
+      }
     }
     int workers = threads != null ? threads : Math.min(2, Runtime.getRuntime().availableProcessors());
     if (workers < 1 || workers > 256) {
@@ -224,6 +240,12 @@ final class VerifyCommand implements Callable<Integer> {
     // everything that can be checked without reading the corpus is checked before it is read:
     // the key's use, the tenant count, the input paths, the spill directory
     Progress[] progress = new Progress[1];
+    if (referenceContext != null) {
+      builder.referenceWeights(referenceContext);
+    }
+    if (twoLevel()) {
+      builder.firstWindowPerText(true);
+    }
     builder.progress(tokens -> progress[0].update(tokens));
     Verification verification = builder.build();
     warnNotRead(cli, verification.notRead());
@@ -246,6 +268,31 @@ final class VerifyCommand implements Callable<Integer> {
   }
 
   /** Says on stderr, before anything is read, that some directory entries will not be: nothing is dropped silently. */
+  private boolean twoLevel() {
+    return dedup.strip().equalsIgnoreCase(Verification.FIRST_WINDOW_AND_TOKEN);
+  }
+
+  /** The context length of {@code reference} (−1: the scheme's window) or {@code reference:N}. */
+  private static int referenceContext(CommandLine cli, String value) {
+    String v = value.strip();
+    if (v.equals("reference")) {
+      return -1;
+    }
+    if (v.startsWith("reference:")) {
+      try {
+        int n = Integer.parseInt(v.substring("reference:".length()));
+        if (n >= 0 && n <= 64) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new CommandLine.ParameterException(cli, "--weights reference:N needs N between 0 and 64, was "
+          + Json.quote(v.substring("reference:".length())));
+    }
+    throw new CommandLine.ParameterException(cli, "--weights must be reference or reference:N, was " + Json.quote(v));
+  }
+
   private static void warnNotRead(CommandLine cli, List<ReportInputs.NotRead> all) {
     if (!all.isEmpty()) {
       cli.getErr().println(Common.fmt("tracemark verify: warning: %s not read (hidden, symbolic links or not "
@@ -271,6 +318,9 @@ final class VerifyCommand implements Callable<Integer> {
       n.put("alpha", r.alpha());
       n.put("verdict", r.verdict().label());
       n.put("best_key", r.best().label());
+      if (tree.has("statistic")) {
+        n.set("statistic", tree.get("statistic"));
+      }
       n.set("keys", tree.get("keys"));
       ObjectNode controls = ((ObjectNode) tree.get("controls")).deepCopy();
       n.set("controls", controls);
@@ -290,6 +340,10 @@ final class VerifyCommand implements Callable<Integer> {
         + Numbers.count(tree.get("skipped").get("count").asLong()) + " skipped)");
     o.println("tokens read:   " + Numbers.count(r.tokensRead()));
     o.println("tuples scored: " + Numbers.count(r.tuplesScored()));
+    if (r.weighting() != null) {
+      o.println("statistic:     weighted, S = sum of level * score; " + r.weighting().source() + "; "
+          + r.weighting().quantization());
+    }
     if (r.nullDistribution() instanceof NullDistribution.Binomial) {
       o.println("green:         " + Numbers.human(r.score()) + " (" + Numbers.human(r.rate()) + " vs gamma "
           + Numbers.exact(((NullDistribution.Binomial) r.nullDistribution()).gamma()) + ")");

@@ -179,6 +179,15 @@ public final class EvidenceReport {
     options.put("control_keys", r.controls().count());
     options.put("control_seed", r.controls().seed());
     options.put("on_bad_record", opt.onBadRecord());
+    if (r.weighting() != null) {
+      ObjectNode st = statistic(r);
+      if (!in.corpus().ownerFilterFiles().isEmpty()) {
+        // the owner corpus the weights were counted in (the same files as inputs.filter_files)
+        ArrayNode digests = st.putArray("owner_corpus_sha256");
+        in.corpus().ownerFilterFiles().forEach(f -> digests.add(f.sha256()));
+      }
+      root.set("statistic", st);
+    }
 
     ReportInputs.Corpus c = in.corpus();
     ObjectNode inputs = root.putObject("inputs");
@@ -382,5 +391,25 @@ public final class EvidenceReport {
     }
     return key.verify(json, signature) ? new Check(true, "signature valid (key " + key.keyId() + ")")
         : new Check(false, "signature does not match " + JSON_FILE + " (the report was modified or signed by another key)");
+  }
+
+  /**
+   * The weighted statistic's block: what is tested (S = Σ level·score, whose value the {@code green}
+   * fields then hold), the weights, the grid and the best key's tuples per level, enough to
+   * recompute the exact tail.
+   */
+  public static ObjectNode statistic(InheritanceResult r) {
+    InheritanceResult.Weighting w = r.weighting();
+    ObjectNode st = JSON.createObjectNode();
+    st.put("name", r.nullDistribution() instanceof NullDistribution.Binomial ? "weighted_binomial"
+        : "weighted_gamma_sum");
+    st.put("definition", "S = sum over distinct scored tuples of level * score; exact upper tail by level");
+    st.put("weights", w.source());
+    st.put("quantization", w.quantization());
+    ArrayNode levels = st.putArray("tuples_per_level");
+    w.tuplesPerLevel().forEach(levels::add);
+    st.put("score", r.score());
+    st.put("null_mean", w.nullMean());
+    return st;
   }
 }

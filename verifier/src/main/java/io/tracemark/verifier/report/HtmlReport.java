@@ -58,7 +58,16 @@ final class HtmlReport {
     row(b, "records", Numbers.count(r.path("inputs").path("records").asLong()));
     row(b, "tokens read", Numbers.count(stats.path("tokens_read").asLong()));
     row(b, "tuples scored", Numbers.count(stats.path("tuples_scored").asLong()));
-    row(b, binomial(r) ? "green tuples" : "score sum", Numbers.human(stats.path("green").asDouble()));
+    JsonNode weighted = r.path("statistic");
+    if (!weighted.isMissingNode()) {
+      // the weighted test: the green fields hold S = sum of level x score
+      row(b, "statistic", "weighted: S = &Sigma; level &times; " + (binomial(r) ? "green" : "score") + "; "
+          + esc(weighted.path("weights").asText()) + "; " + esc(weighted.path("quantization").asText()));
+      row(b, "S vs its mean under H0", Numbers.human(stats.path("green").asDouble()) + " vs "
+          + Numbers.human(weighted.path("null_mean").asDouble()));
+    } else {
+      row(b, binomial(r) ? "green tuples" : "score sum", Numbers.human(stats.path("green").asDouble()));
+    }
     row(b, binomial(r) ? "green fraction vs &gamma;" : "mean score vs 1",
         Numbers.human(stats.path("green_fraction").asDouble()) + " vs "
             + (stats.path("gamma").isNull() ? "1" : Numbers.exact(stats.path("gamma").asDouble())));

@@ -1,0 +1,30 @@
+package io.tracemark.examples.demo;
+
+import io.tracemark.examples.lm.NGramModel;
+import io.tracemark.verifier.ContextCountWeights;
+import io.tracemark.verifier.OwnerModelWeights;
+import java.util.List;
+
+/**
+ * The demo's weights for the closed-model test (C*): the owner's posterior green uplift of each
+ * answer token under its own unwatermarked teacher, at the demo's top-k and temperature, times a
+ * saturating count of the token's 3-token context in the owner's watermarked answers. The
+ * students are order-4 models, so 3 tokens are the context they condition on. Everything here is
+ * known to the owner before any student answer is read, and nothing depends on the key.
+ */
+final class OwnerWeights {
+  /** The context counted: the order-4 students condition on 3 tokens. */
+  static final int CONTEXT = 3;
+  /** The context count at which the factor saturates. */
+  static final int SATURATION = 20;
+  /** Levels of the grid over [0, 1]. */
+  static final int LEVELS = 16;
+
+  private OwnerWeights() {}
+
+  static OwnerModelWeights of(NGramModel teacher, List<int[]> teacherAnswers, DemoConfig c) {
+    ContextCountWeights contexts = ContextCountWeights.of(CONTEXT, teacherAnswers);
+    return OwnerModelWeights.of(teacher, c.spec().gamma(), c.spec().delta(),
+        c.topK() > 0 ? c.topK() : teacher.vocabularySize(), c.temperature(), contexts, SATURATION, LEVELS);
+  }
+}

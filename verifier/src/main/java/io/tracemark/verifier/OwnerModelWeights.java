@@ -1,0 +1,214 @@
+package io.tracemark.verifier;
+
+import io.tracemark.api.Checks;
+import io.tracemark.api.LogitsModel;
+import io.tracemark.core.stats.WeightGrid;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * Weights from the owner's own (unwatermarked) model: w = pu(y | context) / pu_max × f(c), where
+ *
+ * <ul>
+ *   <li>pu is the posterior green uplift of the scored token y: P(y is green | the owner's
+ *       watermarked sampler produced y at this context) − γ, for the owner's top-k distribution
+ *       (after its temperature) with δ added to the green logits. It is averaged over {@value
+ *       #DRAWS} random green lists drawn from a fixed public seed, never from the key. pu = 0 when
+ *       y is outside the owner's top k (the owner never samples y there, so y cannot carry its
+ *       bias); pu_max = γe^δ / (γe^δ + 1 − γ) − γ is its value on a flat distribution;
+ *   <li>f(c) = min(1, ln(1 + c) / ln(1 + saturation)) for the count c of the position's context in
+ *       the owner's watermarked corpus ({@link ContextCountWeights}): a student inherits the
+ *       watermark where it saw the owner's text; c = 0 gives weight 0, and the owner's model is
+ *       not asked.
+ * </ul>
+ *
+ * <p>The expected green excess of a tuple inherited from the owner's text is nearly proportional
+ * to pu, so pu is the locally most powerful shape; the context factor concentrates the weight
+ * where the student saw the owner's answers. Both depend on the suspect's text, the owner's model
+ * and settings and the contexts of the owner's corpus, never on the key, so the weighted test stays
+ * exact.
+ *
+ * <p>The owner's model reads the whole text before the position: a verification with these
+ * weights keeps its dedup tape in memory. Immutable and thread-safe when the model is; scratch
+ * buffers are per thread.
+ */
+public final class OwnerModelWeights implements WeightSource {
+  /** Random green lists averaged over. */
+  public static final int DRAWS = 256;
+  private static final long PUBLIC_SEED = 0x7075626c69634c4cL; // "publicLL": not a key
+
+  private final LogitsModel model;
+  private final double gamma;
+  private final double alpha;
+  private final int topK;
+  private final double temperature;
+  private final ContextCountWeights contexts;
+  private final int saturation;
+  private final double puMax;
+  private final WeightGrid grid;
+  private final boolean[][] greenDraws;
+  private final ThreadLocal<float[]> logits;
+  private final ThreadLocal<double[]> top;
+
+  private OwnerModelWeights(LogitsModel model, double gamma, double delta, int topK, double temperature,
+      ContextCountWeights contexts, int saturation, int maxLevel) {
+    this.model = model;
+    this.gamma = gamma;
+    this.alpha = Math.exp(delta);
+    this.topK = topK;
+    this.temperature = temperature;
+    this.contexts = contexts;
+    this.saturation = saturation;
+    this.puMax = gamma * alpha / (gamma * alpha + 1 - gamma) - gamma;
+    this.grid = WeightGrid.ofMaximum(1.0, maxLevel);
+    SplittableRandom r = new SplittableRandom(PUBLIC_SEED);
+    greenDraws = new boolean[DRAWS][topK];
+    for (int d = 0; d < DRAWS; d++) {
+      for (int j = 0; j < topK; j++) {
+        greenDraws[d][j] = r.nextDouble() < gamma;
+      }
+    }
+    int v = model.vocabularySize();
+    this.logits = ThreadLocal.withInitial(() -> new float[v]);
+    this.top = ThreadLocal.withInitial(() -> new double[topK]);
+  }
+
+  /**
+   * The weights of the owner's model {@code model} that samples from its top {@code topK} tokens at
+   * {@code temperature} with a green-list bias (γ, δ), times the saturating count of the
+   * position's context in {@code contexts} (saturating at {@code saturation} occurrences), on a
+   * grid of {@code maxLevel} levels over [0, 1].
+   */
+  public static OwnerModelWeights of(LogitsModel model, double gamma, double delta, int topK, double temperature,
+      ContextCountWeights contexts, int saturation, int maxLevel) {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(contexts, "contexts");
+    Checks.require(gamma > 0 && gamma < 1, "gamma must be in (0, 1), was %s", gamma);
+    Checks.require(delta > 0 && Double.isFinite(delta), "delta must be finite and > 0, was %s", delta);
+    Checks.require(topK >= 2 && topK <= model.vocabularySize(), "topK must be between 2 and the vocabulary size %d, "
+        + "was %d", model.vocabularySize(), topK);
+    Checks.require(temperature > 0 && Double.isFinite(temperature), "temperature must be finite and > 0, was %s",
+        temperature);
+    Checks.require(saturation >= 1, "saturation must be >= 1, was %d", saturation);
+    return new OwnerModelWeights(model, gamma, delta, topK, temperature, contexts, saturation, maxLevel);
+  }
+
+  @Override
+  public double weight(int[] tokens, int pos) {
+    int c = contexts.count(tokens, pos);
+    if (c == 0) {
+      return 0;
+    }
+    double factor = Math.min(1, Math.log1p(c) / Math.log1p(saturation));
+    return posteriorUplift(tokens, pos) / puMax * factor;
+  }
+
+  /** pu of {@code tokens[pos]} after {@code tokens[0, pos)}: 0 outside the owner's top k. */
+  double posteriorUplift(int[] tokens, int pos) {
+    float[] l = logits.get();
+    model.nextTokenLogits(tokens, pos, l);
+    int y = tokens[pos];
+    if (y < 0 || y >= l.length) {
+      return 0;
+    }
+    float ly = l[y];
+    // the rank of y: tokens with a larger logit, ties to the smaller id (a stable top-k)
+    int rank = 0;
+    for (int t = 0; t < l.length; t++) {
+      if (l[t] > ly || (l[t] == ly && t < y)) {
+        if (++rank >= topK) {
+          return 0;
+        }
+      }
+    }
+    // the other top-k logits: the k − 1 largest other than y, by a bounded selection
+    double[] v = top.get();
+    int n = 0;
+    int minAt = 0;
+    for (int t = 0; t < l.length; t++) {
+      if (t == y) {
+        continue;
+      }
+      float x = l[t];
+      if (n < topK - 1) {
+        v[n] = x;
+        if (x < v[minAt]) {
+          minAt = n;
+        }
+        n++;
+        if (n == topK - 1) {
+          minAt = argMin(v, n);
+        }
+      } else if (x > v[minAt]) {
+        v[minAt] = x;
+        minAt = argMin(v, n);
+      }
+    }
+    double max = ly;
+    for (int j = 0; j < n; j++) {
+      max = Math.max(max, v[j]);
+    }
+    double py = Math.exp((ly - max) / temperature);
+    double z = py;
+    for (int j = 0; j < n; j++) {
+      v[j] = Math.exp((v[j] - max) / temperature);
+      z += v[j];
+    }
+    py /= z;
+    // green lists over the k slots: slot 'rank' is y, the others take the remaining probabilities
+    double a = 0;
+    double b = 0;
+    for (int d = 0; d < DRAWS; d++) {
+      boolean[] green = greenDraws[d];
+      double others = 0;
+      for (int j = 0, slot = 0; j < n; j++, slot++) {
+        if (slot == rank) {
+          slot++;
+        }
+        others += (green[slot] ? alpha : 1) * v[j] / z;
+      }
+      a += 1 / (others + alpha * py);
+      b += 1 / (others + py);
+    }
+    return gamma * alpha * a / (gamma * alpha * a + (1 - gamma) * b) - gamma;
+  }
+
+  private static int argMin(double[] v, int n) {
+    int m = 0;
+    for (int j = 1; j < n; j++) {
+      if (v[j] < v[m]) {
+        m = j;
+      }
+    }
+    return m;
+  }
+
+  @Override
+  public boolean readsToken() {
+    return true;
+  }
+
+  @Override
+  public int contextTokens() {
+    return Integer.MAX_VALUE;
+  }
+
+  @Override
+  public WeightGrid grid() {
+    return grid;
+  }
+
+  @Override
+  public String description() {
+    return String.format(Locale.ROOT, "owner model: w = pu / %.4f x min(1, ln(1 + c) / ln(%d)), pu = posterior green "
+        + "uplift of the token under the owner's model (top-k %d, temperature %s, gamma %s, delta %s, %d public "
+        + "green lists), c = count of the %d-token context in the owner corpus", puMax, saturation + 1, topK,
+        temperature, gamma, Math.log(alpha), DRAWS, contexts.contextLength());
+  }
+
+  @Override
+  public String toString() {
+    return "OwnerModelWeights[" + description() + "]";
+  }
+}

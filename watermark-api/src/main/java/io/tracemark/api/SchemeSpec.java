@@ -7,8 +7,8 @@ import java.util.OptionalInt;
  * grammar for all families. A family is one record: {@link KgwSpec} (tracemark's keyed green list,
  * keyed by a {@link WatermarkKey}) and the specifications of other systems' watermarks, whose
  * integer key is part of the specification ({@link InteropSpec}: {@link LmwSpec}, {@link HfSpec},
- * {@link VllmSpec}). {@code io.tracemark.core.Watermarks.create} turns a specification into a
- * {@link Watermark}.
+ * {@link VllmSpec}, {@link HfSynthIdSpec}). {@code io.tracemark.core.Watermarks.create} turns a
+ * specification into a {@link Watermark}.
  *
  * <p>Text form: {@code family:name=value,...}, e.g. {@code kgw:gamma=0.25,delta=2,h=1} or
  * {@code vllm:algorithm=gumbel,key=42}. {@link #canonical()} spells every parameter out in a fixed
@@ -18,8 +18,8 @@ import java.util.OptionalInt;
  */
 public sealed interface SchemeSpec permits KgwSpec, InteropSpec {
   /**
-   * Parses any family's text form: {@code kgw:…}, {@code lmw:…}, {@code hf:…}, {@code vllm:…}. Text
-   * without a family prefix is a kgw body, and the bare name {@code kgw} means every kgw parameter
+   * Parses any family's text form: {@code kgw:…}, {@code lmw:…}, {@code hf:…}, {@code vllm:…},
+   * {@code hf-synthid:…}. Text without a family prefix is a kgw body, and the bare name {@code kgw} means every kgw parameter
    * at its default. The grammar is the same for every family: parameters are {@code name=value}
    * separated by commas; names are case-insensitive and {@code _} may be written {@code -}; numbers
    * are plain decimals ({@link Checks#isPlainDecimal}, {@link Checks#isPlainInteger}).
@@ -39,12 +39,14 @@ public sealed interface SchemeSpec permits KgwSpec, InteropSpec {
         return HfSpec.parseBody(fb[1]);
       case VllmSpec.FAMILY:
         return VllmSpec.parseBody(fb[1]);
+      case HfSynthIdSpec.FAMILY:
+        return HfSynthIdSpec.parseBody(fb[1]);
       default:
         return KgwSpec.parseBody(fb[1]);
     }
   }
 
-  /** The family: {@code kgw}, {@code lmw}, {@code hf} or {@code vllm}. */
+  /** The family: {@code kgw}, {@code lmw}, {@code hf}, {@code vllm} or {@code hf-synthid}. */
   String family();
 
   /** The text form with every parameter spelled out, in a fixed order, the key included. */

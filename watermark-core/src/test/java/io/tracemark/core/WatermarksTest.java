@@ -19,7 +19,8 @@ class WatermarksTest {
       "KgwSpec", "kgw:gamma=0.25,h=2",
       "LmwSpec", "lmw:seeding=lefthash,vocab=1000",
       "HfSpec", "hf:seeding=selfhash,vocab=1000",
-      "VllmSpec", "vllm:algorithm=dual_key_gumbel,key=7,vocab=1000");
+      "VllmSpec", "vllm:algorithm=dual_key_gumbel,key=7,vocab=1000",
+      "HfSynthIdSpec", "hf-synthid:keys=1/2/3,ngram-len=3,gvals=hash,vocab=1000");
 
   static List<Class<?>> leaves(Class<?> sealed) {
     List<Class<?>> out = new ArrayList<>();

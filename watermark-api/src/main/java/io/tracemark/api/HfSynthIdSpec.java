@@ -213,25 +213,8 @@ public record HfSynthIdSpec(List<Long> keys, int ngramLength, GValues gValues, i
    * Σ level·g / (T·Σ level) exactly.
    */
   public int[] levels() {
-    int m = depth();
-    int[] out = new int[m];
-    if (score == Score.MEAN || m == 1) {
-      java.util.Arrays.fill(out, 1);
-      return out;
-    }
-    int gcd = 0;
-    for (int l = 0; l < m; l++) {
-      out[l] = 10 * (m - 1) - 9 * l;
-      gcd = gcd(gcd, out[l]);
-    }
-    for (int l = 0; l < m; l++) {
-      out[l] /= gcd;
-    }
-    return out;
-  }
-
-  private static int gcd(int a, int b) {
-    return b == 0 ? a : gcd(b, a % b);
+    return score == Score.MEAN ? NullDistribution.LayeredBinomial.equalLevels(depth())
+        : NullDistribution.LayeredBinomial.linearLevels(depth());
   }
 
   /** The same specification with another statistic. */

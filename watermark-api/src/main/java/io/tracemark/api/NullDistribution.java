@@ -100,6 +100,39 @@ public sealed interface NullDistribution
       Checks.require(p > 0 && p < 1, "p must be in (0, 1), was %s", p);
     }
 
+    /** m levels of 1: the plain mean g-value. */
+    public static int[] equalLevels(int depth) {
+      Checks.require(depth >= 1, "depth must be at least 1, was %d", depth);
+      int[] out = new int[depth];
+      java.util.Arrays.fill(out, 1);
+      return out;
+    }
+
+    /**
+     * SynthID-Text's default weights 10 − 9l/(m − 1) for layers l = 0 … m − 1 (10 for m = 1) as the
+     * smallest proportional integers: 10(m − 1) − 9l divided by their greatest common divisor (1 for
+     * m = 1). A weighted mean Σ w·g / (T·Σ w) equals Σ level·g / (T·Σ level) exactly.
+     */
+    public static int[] linearLevels(int depth) {
+      int[] out = equalLevels(depth);
+      if (depth == 1) {
+        return out;
+      }
+      int gcd = 0;
+      for (int l = 0; l < depth; l++) {
+        out[l] = 10 * (depth - 1) - 9 * l;
+        gcd = gcd(gcd, out[l]);
+      }
+      for (int l = 0; l < depth; l++) {
+        out[l] /= gcd;
+      }
+      return out;
+    }
+
+    private static int gcd(int a, int b) {
+      return b == 0 ? a : gcd(b, a % b);
+    }
+
     /** A copy of the levels. */
     @Override
     public int[] levels() {

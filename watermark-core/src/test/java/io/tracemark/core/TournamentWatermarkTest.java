@@ -159,6 +159,23 @@ class TournamentWatermarkTest {
     assertThat(d.nullDistribution()).isEqualTo(new NullDistribution.LayeredBinomial(new int[] {20, 11, 2}, 0.5));
   }
 
+  /** A WatermarkSession runs the tournament: it draws, appends, and its text is detected. */
+  @Test
+  void aSessionRunsTheTournament() {
+    TournamentWatermark wm = watermark("synthid:depth=30,h=2", 1000);
+    io.tracemark.core.sampling.WatermarkSession session =
+        new io.tracemark.core.sampling.WatermarkSession(wm.sampling().orElseThrow(), new int[] {5, 6});
+    SplittableRandom random = new SplittableRandom(23);
+    for (int i = 0; i < 150; i++) {
+      int t = session.sample(logits(random, 1000, 3.0), random);
+      assertThat(session.tokens()[session.length() - 1]).isEqualTo(t);
+    }
+    assertThat(session.length()).isEqualTo(152);
+    assertThat(wm.detector().detect(session.tokens()).significantAt(1e-6)).isTrue();
+    assertThatThrownBy(() -> session.bias(new float[1000])).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("sample(logits, random)");
+  }
+
   @Test
   void aRepeatedContextIsDrawnWithoutTheWatermark() {
     TournamentWatermark wm = watermark("synthid:depth=4,h=2", 10);

@@ -11,7 +11,7 @@ package io.tracemark.api;
  * family's key space is small enough to search outright, and {@link #keyWarning()} says what a
  * reader of a report must know about it.
  */
-public sealed interface InteropSpec extends SchemeSpec permits LmwSpec, HfSpec, VllmSpec {
+public sealed interface InteropSpec extends SchemeSpec permits LmwSpec, HfSpec, VllmSpec, HfSynthIdSpec {
   /** The name of the parameter that holds the key ({@code hash-key} or {@code key}). */
   String keyParameter();
 

@@ -4,11 +4,11 @@ import java.util.OptionalInt;
 
 /**
  * An immutable specification of a watermark scheme: its family and every parameter, with one text
- * grammar for all families. A family is one record: {@link KgwSpec} (tracemark's keyed green list,
- * keyed by a {@link WatermarkKey}) and the specifications of other systems' watermarks, whose
- * integer key is part of the specification ({@link InteropSpec}: {@link LmwSpec}, {@link HfSpec},
- * {@link VllmSpec}). {@code io.tracemark.core.Watermarks.create} turns a specification into a
- * {@link Watermark}.
+ * grammar for all families. A family is one record: {@link KgwSpec} (tracemark's keyed green list)
+ * and {@link SynthIdSpec} (tracemark's tournament), keyed by a {@link WatermarkKey}, and the
+ * specifications of other systems' watermarks, whose integer key is part of the specification ({@link InteropSpec}: {@link LmwSpec}, {@link HfSpec},
+ * {@link VllmSpec}, {@link HfSynthIdSpec}). {@code io.tracemark.core.Watermarks.create} turns a
+ * specification into a {@link Watermark}.
  *
  * <p>Text form: {@code family:name=value,...}, e.g. {@code kgw:gamma=0.25,delta=2,h=1} or
  * {@code vllm:algorithm=gumbel,key=42}. {@link #canonical()} spells every parameter out in a fixed
@@ -16,10 +16,10 @@ import java.util.OptionalInt;
  * {@code ***} and is the only form to print in reports, logs and messages (records'
  * {@code toString()} returns it).
  */
-public sealed interface SchemeSpec permits KgwSpec, InteropSpec {
+public sealed interface SchemeSpec permits KgwSpec, SynthIdSpec, InteropSpec {
   /**
-   * Parses any family's text form: {@code kgw:…}, {@code lmw:…}, {@code hf:…}, {@code vllm:…}. Text
-   * without a family prefix is a kgw body, and the bare name {@code kgw} means every kgw parameter
+   * Parses any family's text form: {@code kgw:…}, {@code lmw:…}, {@code hf:…}, {@code vllm:…},
+   * {@code hf-synthid:…}, {@code synthid:…}. Text without a family prefix is a kgw body, and the bare name {@code kgw} means every kgw parameter
    * at its default. The grammar is the same for every family: parameters are {@code name=value}
    * separated by commas; names are case-insensitive and {@code _} may be written {@code -}; numbers
    * are plain decimals ({@link Checks#isPlainDecimal}, {@link Checks#isPlainInteger}).
@@ -39,12 +39,16 @@ public sealed interface SchemeSpec permits KgwSpec, InteropSpec {
         return HfSpec.parseBody(fb[1]);
       case VllmSpec.FAMILY:
         return VllmSpec.parseBody(fb[1]);
+      case HfSynthIdSpec.FAMILY:
+        return HfSynthIdSpec.parseBody(fb[1]);
+      case SynthIdSpec.FAMILY:
+        return SynthIdSpec.parseBody(fb[1]);
       default:
         return KgwSpec.parseBody(fb[1]);
     }
   }
 
-  /** The family: {@code kgw}, {@code lmw}, {@code hf} or {@code vllm}. */
+  /** The family: {@code kgw}, {@code lmw}, {@code hf}, {@code vllm}, {@code hf-synthid} or {@code synthid}. */
   String family();
 
   /** The text form with every parameter spelled out, in a fixed order, the key included. */

@@ -40,7 +40,16 @@ class SpecSecrecyTest {
       specs.add("lmw:seeding=lefthash,vocab=50257,hash-key=" + bad);
       specs.add("hf:vocab=50257,hashing-key=" + bad);
       specs.add("lmw:seeding=ff-additive_prf-1-False-" + bad + ",vocab=50257");
+      specs.add("hf-synthid:keys=" + bad + ",ngram-len=5,gvals=table");
+      specs.add("hf-synthid:keys=654/" + bad + "/" + OTHER_KEY + ",ngram-len=5,gvals=hash");
     }
+    specs.add("hf-synthid:keys=" + KEY + "/" + OTHER_KEY + ",keys=" + OTHER_KEY + ",ngram-len=5,gvals=table");
+    specs.add("hf-synthid:keys=" + KEY + "/" + OTHER_KEY + ",ngram-len=5,gvals=hash,table-seed=3");
+    specs.add("hf-synthid:keys=" + KEY + "//" + OTHER_KEY + ",ngram-len=5,gvals=table");
+    specs.add("hf-synthid:keys=" + KEY + "," + OTHER_KEY + ",ngram-len=5,gvals=table");
+    specs.add("hf-synthid:keys=" + KEY + "/" + OTHER_KEY + ",ngram-len=5,gvals=" + KEY);
+    specs.add("hf-synthid:keys=" + KEY + "/" + OTHER_KEY + ",ngram-len=1,gvals=table");
+    specs.add("hf-synthid:" + KEY + "/" + OTHER_KEY + ",ngram-len=5,gvals=table");
     specs.add("lmw:seeding=ff-additive_prf-1-False-" + KEY + ",hash-key=" + OTHER_KEY + ",vocab=50257");
     specs.add("lmw:seeding=ff-additive_prf-1-False-" + OTHER_KEY + ",hash-key=" + KEY + ",vocab=50257");
     specs.add("lmw:seeding=ff-additive_prf-1-False-" + KEY + "-" + OTHER_KEY + ",vocab=50257");
@@ -62,6 +71,7 @@ class SpecSecrecyTest {
       specs.add("lmw:seeding=lefthash,vocab=50257,hash-key=" + KEY + "," + w);
       specs.add("hf:vocab=50257,hash-key=" + KEY + "," + w);
       specs.add("lmw:seeding=ff-additive_prf-1-False-" + KEY + ",vocab=50257," + w);
+      specs.add("hf-synthid:keys=" + KEY + "/" + OTHER_KEY + ",ngram-len=4,gvals=table," + w);
     }
     SplittableRandom random = new SplittableRandom(11);
     List<String> seeds = List.copyOf(specs);
@@ -121,6 +131,26 @@ class SpecSecrecyTest {
     assertThatThrownBy(() -> SchemeSpec.parse("hf:vocab=5e4")).hasMessage("vocab must be an integer, was \"5e4\"");
     assertThatThrownBy(() -> SchemeSpec.parse("vllm:key=1,context-width=+0x4"))
         .hasMessage("context-width must be an integer, was \"+0x4\"");
+  }
+
+  /** hf-synthid holds m keys: the redacted form, toString and messages show none of them. */
+  @Test
+  void synthIdKeysAreNeverShown() {
+    HfSynthIdSpec s = HfSynthIdSpec.parse("hf-synthid:keys=" + KEY + "/" + OTHER_KEY + ",ngram-len=5,gvals=hash");
+    assertThat(s.canonical()).contains(KEY).contains(OTHER_KEY);
+    for (String shown : new String[] {s.redacted(), s.toString(), s.keyWarning(), s.caveat(),
+        s.withKey(1).toString()}) {
+      for (String f : forms(KEY)) {
+        assertThat(shown).doesNotContain(f);
+      }
+      for (String f : forms(OTHER_KEY)) {
+        assertThat(shown).doesNotContain(f);
+      }
+    }
+    assertThat(s.redacted()).isEqualTo("hf-synthid:keys=***,ngram-len=5,gvals=hash,context-history=1024,score=mean");
+    assertThatThrownBy(() -> SchemeSpec.parse("hf-synthid:keys=1/" + KEY + "x,ngram-len=5,gvals=hash"))
+        .hasMessage("keys (key 2, counting from 1) must be an integer between -9223372036854775808 and "
+            + "9223372036854775807 (the value is not shown: it is a key)");
   }
 
   @ParameterizedTest

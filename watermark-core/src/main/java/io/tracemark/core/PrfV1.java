@@ -42,7 +42,12 @@ final class PrfV1 {
   final long kt;
 
   PrfV1(WatermarkKey key) {
-    byte[] sub = Keys.derive(key, PURPOSE, 32);
+    this(key, PURPOSE);
+  }
+
+  /** The same construction under another HKDF purpose (info), so that each scheme family has its own sub-key. */
+  PrfV1(WatermarkKey key, String purpose) {
+    byte[] sub = Keys.derive(key, purpose, 32);
     ByteBuffer b = ByteBuffer.wrap(sub).order(ByteOrder.LITTLE_ENDIAN);
     this.k0 = b.getLong(0);
     this.k1 = b.getLong(8);

@@ -4,6 +4,7 @@ import io.tracemark.api.Checks;
 import io.tracemark.api.InteropSpec;
 import io.tracemark.api.KgwSpec;
 import io.tracemark.api.SchemeSpec;
+import io.tracemark.api.SynthIdSpec;
 import io.tracemark.api.Watermark;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.interop.InteropWatermarks;
@@ -38,6 +39,7 @@ public final class Watermarks {
    *   <li>{@link KgwSpec}: keyed by {@code key} (required), format v1; building it costs one pass
    *       over the vocabulary on first generation (8 bytes of table per token), so build it once
    *       and share it;
+   *   <li>{@link SynthIdSpec}: keyed by {@code key} (required), format v1, the tournament on PRF v1;
    *   <li>{@link InteropSpec} ({@code lmw}, {@code hf}, {@code vllm}): keyed by the key in the
    *       specification, so {@code key} must be null; a specification that fixes its vocabulary
    *       ({@code vocab=}) must agree with {@code vocabularySize}.
@@ -51,6 +53,10 @@ public final class Watermarks {
     if (spec instanceof KgwSpec) {
       Objects.requireNonNull(key, "key (a kgw scheme is keyed by a WatermarkKey)");
       return new KgwWatermark(key, (KgwSpec) spec, vocabularySize);
+    }
+    if (spec instanceof SynthIdSpec) {
+      Objects.requireNonNull(key, "key (a synthid scheme is keyed by a WatermarkKey)");
+      return new TournamentWatermark(key, (SynthIdSpec) spec, vocabularySize);
     }
     if (spec instanceof InteropSpec) {
       InteropSpec interop = (InteropSpec) spec;

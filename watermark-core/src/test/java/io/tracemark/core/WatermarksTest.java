@@ -3,7 +3,6 @@ package io.tracemark.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tracemark.api.InteropSpec;
-import io.tracemark.api.KgwSpec;
 import io.tracemark.api.SchemeSpec;
 import io.tracemark.api.Watermark;
 import io.tracemark.api.WatermarkKey;
@@ -19,7 +18,9 @@ class WatermarksTest {
       "KgwSpec", "kgw:gamma=0.25,h=2",
       "LmwSpec", "lmw:seeding=lefthash,vocab=1000",
       "HfSpec", "hf:seeding=selfhash,vocab=1000",
-      "VllmSpec", "vllm:algorithm=dual_key_gumbel,key=7,vocab=1000");
+      "VllmSpec", "vllm:algorithm=dual_key_gumbel,key=7,vocab=1000",
+      "HfSynthIdSpec", "hf-synthid:keys=1/2/3,ngram-len=3,gvals=hash,vocab=1000",
+      "SynthIdSpec", "synthid:depth=20,h=2");
 
   static List<Class<?>> leaves(Class<?> sealed) {
     List<Class<?>> out = new ArrayList<>();
@@ -40,7 +41,7 @@ class WatermarksTest {
     for (Class<?> family : families) {
       SchemeSpec spec = SchemeSpec.parse(EXAMPLES.get(family.getSimpleName()));
       assertThat(spec).isInstanceOf(family);
-      Watermark wm = spec instanceof KgwSpec ? Watermarks.create(WatermarkKey.fromBytes(new byte[32]), spec, 1000)
+      Watermark wm = !spec.carriesKey() ? Watermarks.create(WatermarkKey.fromBytes(new byte[32]), spec, 1000)
           : Watermarks.create((InteropSpec) spec);
       assertThat(wm.spec()).isEqualTo(spec);
       assertThat(wm.vocabularySize()).isEqualTo(1000);

@@ -3,9 +3,11 @@ package io.tracemark.verifier.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tracemark.api.DedupMode;
 import io.tracemark.api.Detection;
+import io.tracemark.api.HfSynthIdSpec;
 import io.tracemark.api.NullDistribution;
 import io.tracemark.api.Watermark;
 import io.tracemark.api.WatermarkKey;
+import io.tracemark.core.Watermarks;
 import io.tracemark.core.keys.KeyFile;
 import io.tracemark.verifier.input.InputException;
 import io.tracemark.verifier.input.Inputs;
@@ -139,7 +141,7 @@ final class DetectCommand implements Callable<Integer> {
     DedupMode used = mode == null ? wm.defaultDedup() : mode;
     Detection r = wm.detector(used).detect(tokens);
     boolean detected = r.significantAt(alpha);
-    print(cli.getOut(), sc, wm, r, used, vocab, tok, alpha);
+    print(cli.getOut(), sc, wm, r, used, vocab, tok, alpha, synthIdScores(sc, tokens, used));
     return exit(detected);
   }
 
@@ -149,12 +151,41 @@ final class DetectCommand implements Callable<Integer> {
   }
 
   /**
+   * For an hf-synthid scheme, its detections with {@code score=mean} and {@code score=weighted-mean}
+   * (the reference reports both scores); null for the other families.
+   */
+  private static Detection[] synthIdScores(Scheme sc, int[] tokens, DedupMode used) {
+    if (!(sc.spec instanceof HfSynthIdSpec)) {
+      return null;
+    }
+    HfSynthIdSpec s = (HfSynthIdSpec) sc.spec;
+    return new Detection[] {
+        Watermarks.create(s.withScore(HfSynthIdSpec.Score.MEAN)).detector(used).detect(tokens),
+        Watermarks.create(s.withScore(HfSynthIdSpec.Score.WEIGHTED_MEAN)).detector(used).detect(tokens)};
+  }
+
+  /** The reference's mean (or weighted-mean) g-value: score / (tuples scored · Σ levels); NaN when nothing was scored. */
+  private static double meanG(Detection d) {
+    long levels = ((NullDistribution.LayeredBinomial) d.nullDistribution()).levelSum();
+    return d.tuplesScored() == 0 ? Double.NaN : d.score() / ((double) d.tuplesScored() * levels);
+  }
+
+  private static void putMeanG(ObjectNode n, String name, Detection d) {
+    double g = meanG(d);
+    if (Double.isNaN(g)) {
+      n.putNull(name); // nothing scored: the reference's NaN
+    } else {
+      n.put(name, g);
+    }
+  }
+
+  /**
    * Prints one detection, of any family: as one JSON object, or as lines for people (nothing with
    * --quiet). Interop schemes also show their statistic, the reference's own p-value and their
    * caveat; kgw schemes show their key id.
    */
   private void print(PrintWriter o, Scheme sc, Watermark wm, Detection r, DedupMode used, int vocab,
-      TextTokenizer tok, double alpha) {
+      TextTokenizer tok, double alpha, Detection[] synthId) {
     boolean binomial = r.nullDistribution() instanceof NullDistribution.Binomial;
     boolean detected = r.significantAt(alpha);
     if (output.json) {
@@ -180,6 +211,11 @@ final class DetectCommand implements Callable<Integer> {
       n.put("p_value", r.pValue());
       n.put("log10_p", r.log10PValue());
       r.referencePValue().ifPresent(p -> n.put("reference_p_value", p));
+      if (synthId != null) {
+        putMeanG(n, "mean_g", synthId[0]);
+        putMeanG(n, "weighted_mean_g", synthId[1]);
+        n.put("weighted_log10_p", synthId[1].log10PValue());
+      }
       n.put("alpha", alpha);
       n.put("verdict", detected ? "detected" : "not_detected");
       n.put("scheme", sc.display());
@@ -211,7 +247,12 @@ final class DetectCommand implements Callable<Integer> {
           + Numbers.exact(((NullDistribution.Binomial) r.nullDistribution()).gamma()) + ")");
     } else {
       o.println("score:         " + Numbers.human(r.score()) + " (mean " + Numbers.human(r.meanScore())
-          + " vs 1 under H0)");
+          + " vs " + (r.nullDistribution() instanceof NullDistribution.GammaSum ? "1"
+          : Numbers.human(r.nullDistribution().mean())) + " under H0)");
+    }
+    if (synthId != null) {
+      o.println("mean g:        " + Numbers.human(meanG(synthId[0])) + " (weighted " + Numbers.human(meanG(synthId[1]))
+          + "; log10 p of the weighted mean = " + Numbers.human(synthId[1].log10PValue()) + ")");
     }
     o.println("z:             " + Numbers.human(r.z()));
     o.println("p-value:       " + Numbers.pValue(r.pValue(), r.log10PValue()) + " (log10 p = "

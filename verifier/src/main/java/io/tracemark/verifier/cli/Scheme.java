@@ -3,6 +3,7 @@ package io.tracemark.verifier.cli;
 import io.tracemark.api.InteropSpec;
 import io.tracemark.api.KgwSpec;
 import io.tracemark.api.SchemeSpec;
+import io.tracemark.api.SynthIdSpec;
 import io.tracemark.api.TokenScorer;
 import io.tracemark.api.Watermark;
 import io.tracemark.api.WatermarkKey;
@@ -29,11 +30,18 @@ final class Scheme {
 
   /** Parses {@code --scheme}; a bad SPEC is a usage error of that option. */
   static Scheme parse(CommandLine cli, String text) {
+    SchemeSpec spec;
     try {
-      return new Scheme(SchemeSpec.parse(text));
+      spec = SchemeSpec.parse(text);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cli, "--scheme: " + e.getMessage());
     }
+    if (spec instanceof SynthIdSpec) {
+      // the commands read a key file for kgw only
+      throw new CommandLine.ParameterException(cli, "--scheme: synthid: schemes are not supported by the command "
+          + "line yet (use the library: Watermarks.create)");
+    }
+    return new Scheme(spec);
   }
 
   /** Whether the key is in the specification (another system's watermark). */

@@ -1,6 +1,7 @@
 package io.tracemark.core.interop;
 
 import io.tracemark.api.HfSpec;
+import io.tracemark.api.HfSynthIdSpec;
 import io.tracemark.api.InteropSpec;
 import io.tracemark.api.LmwSpec;
 import io.tracemark.api.VllmSpec;
@@ -28,6 +29,9 @@ public final class InteropWatermarks {
     }
     if (spec instanceof VllmSpec) {
       return new VllmGumbelWatermark((VllmSpec) spec, vocabularySize);
+    }
+    if (spec instanceof HfSynthIdSpec) {
+      return new SynthIdWatermark((HfSynthIdSpec) spec, vocabularySize);
     }
     // InteropSpec is sealed: every family is handled above
     throw new AssertionError("unhandled scheme family " + spec.family());

@@ -225,8 +225,9 @@ public final class PValues {
 
   /**
    * log10 P(S ≥ score) for the sum S of {@code n} independent unit scores with the law {@code law}:
-   * the binomial upper tail of the green count {@code round(score)}, or the gamma upper tail
-   * Q(n, score). 0 (p = 1) when nothing was scored.
+   * the binomial upper tail of the green count {@code round(score)}, the exact weighted binomial
+   * tail of a layered score ({@link WeightedPValues}: n units of m layers are n g-values per
+   * layer), or the gamma upper tail Q(n, score). 0 (p = 1) when nothing was scored.
    */
   public static double log10UpperTail(NullDistribution law, long n, double score) {
     Checks.require(n >= 0, "n must be >= 0, was %d", n);
@@ -235,6 +236,10 @@ public final class PValues {
     }
     if (law instanceof NullDistribution.Binomial) {
       return log10BinomialUpperTail(n, Math.round(score), ((NullDistribution.Binomial) law).gamma());
+    }
+    if (law instanceof NullDistribution.LayeredBinomial) {
+      NullDistribution.LayeredBinomial lb = (NullDistribution.LayeredBinomial) law;
+      return WeightedPValues.log10BinomialUpperTail(layerCounts(lb, n), Math.round(score), lb.p());
     }
     return log10GammaUpperTail(n, score);
   }
@@ -251,6 +256,24 @@ public final class PValues {
     if (law instanceof NullDistribution.Binomial) {
       return zScore(n, Math.round(score), ((NullDistribution.Binomial) law).gamma());
     }
+    if (law instanceof NullDistribution.LayeredBinomial) {
+      NullDistribution.LayeredBinomial lb = (NullDistribution.LayeredBinomial) law;
+      return WeightedPValues.binomialZScore(layerCounts(lb, n), Math.round(score), lb.p());
+    }
     return (score - n) / Math.sqrt(n);
+  }
+
+  /** The g-values per level of {@code n} units of a layered law: n per layer, summed over layers of one level. */
+  private static long[] layerCounts(NullDistribution.LayeredBinomial law, long n) {
+    int[] levels = law.levels();
+    int max = 0;
+    for (int l : levels) {
+      max = Math.max(max, l);
+    }
+    long[] counts = new long[max + 1];
+    for (int l : levels) {
+      counts[l] += n;
+    }
+    return counts;
   }
 }

@@ -1,0 +1,87 @@
+package io.tracemark.verifier.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tracemark.api.Detection;
+import io.tracemark.api.HfSynthIdSpec;
+import io.tracemark.api.NullDistribution;
+import io.tracemark.api.SamplingScheme;
+import io.tracemark.api.Watermark;
+import io.tracemark.core.Watermarks;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** detect with the hf-synthid profile: the reference's scores in the JSON, the keys never printed. */
+class SynthIdCliTest {
+  static final String KEYS = "8675309123/7392018467/424242424242/99/-5";
+  static final String SPEC = "hf-synthid:keys=" + KEYS + ",ngram-len=3,gvals=table,eos-token-id=0,vocab=2000";
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  static int[] generate(Watermark wm, int n, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    SamplingScheme s = wm.sampling().orElseThrow();
+    int[] tokens = new int[n];
+    float[] logits = new float[2000];
+    for (int i = 0; i < n; i++) {
+      for (int t = 0; t < logits.length; t++) {
+        logits[t] = (float) (3 * random.nextGaussian());
+      }
+      logits[0] = Float.NEGATIVE_INFINITY; // no EOS inside the text
+      tokens[i] = s.sample(tokens, i, logits, random);
+    }
+    return tokens;
+  }
+
+  static double meanG(Detection d) {
+    return d.score() / (d.tuplesScored() * (double) ((NullDistribution.LayeredBinomial) d.nullDistribution())
+        .levelSum());
+  }
+
+  @Test
+  void detectReportsTheReferenceScoresAndAnExactPValue() throws Exception {
+    HfSynthIdSpec spec = HfSynthIdSpec.parse(SPEC);
+    int[] tokens = generate(Watermarks.create(spec), 200, 3);
+    CliRun run = CliRun.run("detect", "--scheme", SPEC, "--tokens", InteropCliTest.ids(tokens), "--json");
+    assertThat(run.code()).as(run.err()).isZero();
+    JsonNode n = JSON.readTree(run.out());
+    Detection mean = Watermarks.create(spec).detector().detect(tokens);
+    Detection weighted = Watermarks.create(spec.withScore(HfSynthIdSpec.Score.WEIGHTED_MEAN)).detector()
+        .detect(tokens);
+    assertThat(n.get("tuples_scored").asLong()).isEqualTo(mean.tuplesScored()).isGreaterThan(150);
+    assertThat(n.get("mean_g").asDouble()).isEqualTo(meanG(mean)).isGreaterThan(0.55);
+    assertThat(n.get("weighted_mean_g").asDouble()).isEqualTo(meanG(weighted));
+    assertThat(n.get("log10_p").asDouble()).isEqualTo(mean.log10PValue()).isLessThan(-3);
+    assertThat(n.get("weighted_log10_p").asDouble()).isEqualTo(weighted.log10PValue());
+    assertThat(n.get("statistic").asText()).isEqualTo("layered_binomial");
+    assertThat(n.get("verdict").asText()).isEqualTo("detected");
+    assertThat(n.get("scheme").asText()).contains("keys=***");
+    for (String k : KEYS.split("/")) {
+      if (k.length() > 3) {
+        assertThat(run.out() + run.err()).doesNotContain(k.replace("-", ""));
+      }
+    }
+    CliRun text = CliRun.run("detect", "--scheme", SPEC, "--tokens", InteropCliTest.ids(tokens));
+    assertThat(text.code()).as(text.err()).isZero();
+    assertThat(text.out()).contains("mean g:").contains("weighted").doesNotContain("8675309123");
+  }
+
+  @Test
+  void aTextWithNothingScoredHasNoMeanG() throws Exception {
+    CliRun run = CliRun.run("detect", "--scheme", SPEC, "--tokens", "5,0,7,9", "--json");
+    assertThat(run.code()).as(run.err()).isZero();
+    JsonNode n = JSON.readTree(run.out());
+    assertThat(n.get("tuples_scored").asLong()).isZero();
+    assertThat(n.get("mean_g").isNull()).isTrue();
+    assertThat(n.get("weighted_mean_g").isNull()).isTrue();
+    assertThat(n.get("log10_p").asDouble()).isZero();
+  }
+
+  @Test
+  void theNativeTournamentIsRefusedWithAClearMessage() {
+    CliRun run = CliRun.run("detect", "--scheme", "synthid:depth=30,h=4", "--tokens", "1,2,3");
+    assertThat(run.code()).isNotZero();
+    assertThat(run.err()).contains("synthid: schemes are not supported by the command line yet");
+  }
+}

@@ -14,6 +14,7 @@ import io.tracemark.api.Watermark;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.internal.LongHashSet;
 import io.tracemark.core.internal.Mix;
+import io.tracemark.core.internal.SequentialDetector;
 import io.tracemark.core.internal.UnitFingerprints;
 import io.tracemark.core.stats.PValues;
 import java.util.Locale;
@@ -133,7 +134,7 @@ final class TournamentWatermark implements Watermark {
     if (dedup == null) {
       throw new NullPointerException("dedup");
     }
-    return new TournamentDetector(dedup);
+    return new SequentialDetector(dedup, this::detect, spec.canonical() + ", key " + key.keyId());
   }
 
   private void checkTokens(int[] tokens, int from, int to) {
@@ -176,41 +177,6 @@ final class TournamentWatermark implements Watermark {
     }
     return new Detection(length, scored, green, total, law, PValues.zScore(law, scored, total),
         PValues.log10UpperTail(law, scored, total), new PositionMask(states), OptionalDouble.empty());
-  }
-
-  private final class TournamentDetector implements Detector {
-    private final DedupMode dedup;
-
-    TournamentDetector(DedupMode dedup) {
-      this.dedup = dedup;
-    }
-
-    @Override
-    public Detection detect(int[] tokens, int offset, int length) {
-      return TournamentWatermark.this.detect(tokens, offset, length, dedup);
-    }
-
-    @Override
-    public DedupMode dedup() {
-      return dedup;
-    }
-
-    /** 1: one SipHash per token is fast enough on one thread. */
-    @Override
-    public int parallelism() {
-      return 1;
-    }
-
-    @Override
-    public Detector withParallelism(int threads) {
-      Checks.require(threads >= 1, "parallelism must be at least 1, was %d", threads);
-      return this;
-    }
-
-    @Override
-    public String toString() {
-      return "Detector[" + spec.canonical() + ", key " + key.keyId() + ", dedup " + dedup.label() + "]";
-    }
   }
 
   private final class Scorer implements TokenScorer {

@@ -13,6 +13,7 @@ import io.tracemark.api.TokenScorer;
 import io.tracemark.api.Watermark;
 import io.tracemark.core.internal.Digests;
 import io.tracemark.core.internal.LongHashSet;
+import io.tracemark.core.internal.SequentialDetector;
 import io.tracemark.core.internal.UnitFingerprints;
 import io.tracemark.core.stats.WeightedPValues;
 import java.math.BigInteger;
@@ -216,7 +217,7 @@ final class SynthIdWatermark implements Watermark {
     }
     Checks.require(dedup != DedupMode.WINDOW_AND_TOKEN, "%s detects with dedup window (the reference's "
         + "context-repetition mask) or none, was %s", spec.family(), dedup.label());
-    return new SynthIdDetector(dedup);
+    return new SequentialDetector(dedup, this::detect, spec.redacted());
   }
 
   private void checkTokens(int[] tokens, int from, int to) {
@@ -321,41 +322,6 @@ final class SynthIdWatermark implements Watermark {
     double z = WeightedPValues.binomialZScore(tuplesPerLevel, s, law.p());
     return new Detection(length, scored, green, score, law, z, log10p, new PositionMask(states),
         OptionalDouble.empty());
-  }
-
-  /** The reference's detector with one masking rule; integer hashing is fast enough on one thread. */
-  private final class SynthIdDetector implements Detector {
-    private final DedupMode dedup;
-
-    SynthIdDetector(DedupMode dedup) {
-      this.dedup = dedup;
-    }
-
-    @Override
-    public Detection detect(int[] tokens, int offset, int length) {
-      return SynthIdWatermark.this.detect(tokens, offset, length, dedup);
-    }
-
-    @Override
-    public DedupMode dedup() {
-      return dedup;
-    }
-
-    @Override
-    public int parallelism() {
-      return 1;
-    }
-
-    @Override
-    public Detector withParallelism(int threads) {
-      Checks.require(threads >= 1, "parallelism must be at least 1, was %d", threads);
-      return this;
-    }
-
-    @Override
-    public String toString() {
-      return "Detector[" + spec.redacted() + ", dedup " + dedup.label() + "]";
-    }
   }
 
   /** Per-position score: Σ level·g over the layers of the n-gram ending at the position, no masks. */

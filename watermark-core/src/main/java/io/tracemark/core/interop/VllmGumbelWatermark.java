@@ -11,6 +11,7 @@ import io.tracemark.api.SamplingScheme;
 import io.tracemark.api.TokenScorer;
 import io.tracemark.api.VllmSpec;
 import io.tracemark.api.Watermark;
+import io.tracemark.core.internal.SequentialDetector;
 import io.tracemark.core.internal.UnitFingerprints;
 import io.tracemark.core.sampling.Multinomial;
 import io.tracemark.core.stats.PValues;
@@ -46,7 +47,7 @@ final class VllmGumbelWatermark implements Watermark {
   private final PhiloxPrf prfB;
   private final GumbelScorer scorer = new GumbelScorer();
   private final GumbelSampling sampling = new GumbelSampling();
-  private final GumbelDetector[] detectors = new GumbelDetector[DedupMode.values().length];
+  private final Detector[] detectors = new Detector[DedupMode.values().length];
   /** Per-thread multinomial draw for contexts that are not watermarked. */
   private final ThreadLocal<Multinomial> draws = ThreadLocal.withInitial(Multinomial::new);
 
@@ -67,7 +68,7 @@ final class VllmGumbelWatermark implements Watermark {
     this.prfA = new PhiloxPrf(dual ? PhiloxPrf.deriveKey(key, "key_a") : key);
     this.prfB = dual ? new PhiloxPrf(PhiloxPrf.deriveKey(key, "key_b")) : null;
     for (DedupMode m : DedupMode.values()) {
-      detectors[m.ordinal()] = new GumbelDetector(m);
+      detectors[m.ordinal()] = new SequentialDetector(m, this::detect, spec.redacted());
     }
   }
 
@@ -113,41 +114,6 @@ final class VllmGumbelWatermark implements Watermark {
       throw new NullPointerException("dedup");
     }
     return detectors[dedup.ordinal()];
-  }
-
-  /** vLLM's detector with one deduplication; one Philox evaluation per token is fast enough on one thread. */
-  private final class GumbelDetector implements Detector {
-    private final DedupMode dedup;
-
-    GumbelDetector(DedupMode dedup) {
-      this.dedup = dedup;
-    }
-
-    @Override
-    public Detection detect(int[] tokens, int offset, int length) {
-      return VllmGumbelWatermark.this.detect(tokens, offset, length, dedup);
-    }
-
-    @Override
-    public DedupMode dedup() {
-      return dedup;
-    }
-
-    @Override
-    public int parallelism() {
-      return 1;
-    }
-
-    @Override
-    public Detector withParallelism(int threads) {
-      Checks.require(threads >= 1, "parallelism must be at least 1, was %d", threads);
-      return this;
-    }
-
-    @Override
-    public String toString() {
-      return "Detector[" + spec.redacted() + ", dedup " + dedup.label() + "]";
-    }
   }
 
   /** Copies the context of position {@code pos} of {@code tokens[start, …)} into {@code ctx}, −1 padded. */

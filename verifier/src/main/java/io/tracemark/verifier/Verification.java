@@ -2,6 +2,7 @@ package io.tracemark.verifier;
 
 import io.tracemark.api.Checks;
 import io.tracemark.api.DedupMode;
+import io.tracemark.api.HfSynthIdSpec;
 import io.tracemark.api.InteropSpec;
 import io.tracemark.api.KgwSpec;
 import io.tracemark.api.LogitsModel;
@@ -64,6 +65,15 @@ import java.util.function.Function;
  * its builder is: one documented setter per option of the corpus path.
  */
 public final class Verification {
+  /**
+   * Why a corpus verification refuses {@code hf-synthid:…,gvals=table}: the corpus path counts
+   * each distinct n-gram once, but distinct n-grams share entries of the table, so the g-values
+   * it would sum are not independent and the binomial tail would understate the p-value (a false
+   * accusation). {@code detect} counts each table entry once and stays exact.
+   */
+  public static final String TABLE_GVALUES_REFUSED = "hf-synthid with gvals=table cannot be verified over a corpus: "
+      + "distinct n-grams share table entries, so the p-value would not be exact; use detect per text, or gvals=hash";
+
   /** The report's (and the command line's) name of two-level dedup. */
   public static final String FIRST_WINDOW_AND_TOKEN = "first-window+token";
   private final Builder b;
@@ -88,6 +98,8 @@ public final class Verification {
     Checks.require(!interop || (b.tenants == null && b.vocabularySize == null),
         "tenants and vocabularySize do not apply to interop schemes");
     Checks.require(b.suspect != null || b.records != null, "a suspect corpus (paths or records) is required");
+    Checks.require(!(spec instanceof HfSynthIdSpec && ((HfSynthIdSpec) spec).gValues() == HfSynthIdSpec.GValues.TABLE),
+        TABLE_GVALUES_REFUSED);
     this.vocabularySize = interop ? spec.vocabularySize().orElse(Integer.MAX_VALUE)
         : b.vocabularySize != null ? b.vocabularySize : b.tokenizer != null ? b.tokenizer.vocabularySize() : -1;
     Checks.require(vocabularySize >= 2, "the vocabulary size must be >= 2 (give a tokenizer or vocabularySize), "

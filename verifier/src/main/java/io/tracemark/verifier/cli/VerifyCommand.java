@@ -3,6 +3,7 @@ package io.tracemark.verifier.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tracemark.api.DedupMode;
+import io.tracemark.api.HfSynthIdSpec;
 import io.tracemark.api.NullDistribution;
 import io.tracemark.verifier.BadRecordPolicy;
 import io.tracemark.verifier.InheritanceResult;
@@ -137,6 +138,9 @@ final class VerifyCommand implements Callable<Integer> {
     output.check(cli);
     Scheme sc = Scheme.parse(cli, scheme);
     sc.checkKeyOption(cli, keyFile != null);
+    if (sc.spec instanceof HfSynthIdSpec && ((HfSynthIdSpec) sc.spec).gValues() == HfSynthIdSpec.GValues.TABLE) {
+      throw new CommandLine.ParameterException(cli, Verification.TABLE_GVALUES_REFUSED);
+    }
     if (sc.interop() && (tenants != null || tokenizerOptions.vocabSize != null)) {
       throw new CommandLine.ParameterException(cli, "--tenants and --vocab-size do not apply to interop schemes");
     }

@@ -10,8 +10,10 @@ import io.tracemark.api.NullDistribution;
 import io.tracemark.api.SamplingScheme;
 import io.tracemark.api.Watermark;
 import io.tracemark.core.Watermarks;
+import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** detect with the hf-synthid profile: the reference's scores in the JSON, the keys never printed. */
 class SynthIdCliTest {
@@ -76,6 +78,21 @@ class SynthIdCliTest {
     assertThat(n.get("mean_g").isNull()).isTrue();
     assertThat(n.get("weighted_mean_g").isNull()).isTrue();
     assertThat(n.get("log10_p").asDouble()).isZero();
+  }
+
+  @Test
+  void verifyRefusesTableGValuesWhoseCorpusPValueWouldNotBeExact(@TempDir Path dir) {
+    String suspect = Path.of("..", "docs", "sample", "suspect.jsonl").toString();
+    CliRun table = CliRun.run("verify", "--scheme", SPEC, "--suspect", suspect, "--control-keys", "0", "--out",
+        dir.resolve("table").toString());
+    assertThat(table.code()).isEqualTo(2);
+    assertThat(table.err()).contains("gvals=table cannot be verified over a corpus").doesNotContain("8675309123");
+    assertThat(dir.resolve("table")).doesNotExist();
+    String hash = "hf-synthid:keys=" + KEYS + ",ngram-len=3,gvals=hash";
+    CliRun run = CliRun.run("verify", "--scheme", hash, "--suspect", suspect, "--control-keys", "0", "--out",
+        dir.resolve("hash").toString(), "--json");
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.out()).contains("\"verdict\":\"not_detected\"").doesNotContain("8675309123");
   }
 
   @Test

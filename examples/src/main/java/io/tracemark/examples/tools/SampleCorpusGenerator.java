@@ -7,6 +7,7 @@ import io.tracemark.api.TokenSampler;
 import io.tracemark.api.Watermark;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
+import io.tracemark.core.internal.SafeFiles;
 import io.tracemark.core.keys.KeyFiles;
 import io.tracemark.core.sampling.Samplers;
 import io.tracemark.examples.corpus.BrownCorpus;
@@ -111,8 +112,8 @@ public final class SampleCorpusGenerator {
       innocent.append(json.writeValueAsString(json.createObjectNode().put("id", "other-model-" + i)
           .put("prompt", prompt).put("text", plain))).append('\n');
     }
-    Files.writeString(dir.resolve("suspect.jsonl"), suspect.toString(), StandardCharsets.UTF_8);
-    Files.writeString(dir.resolve("innocent.jsonl"), innocent.toString(), StandardCharsets.UTF_8);
+    SafeFiles.replace(dir.resolve("suspect.jsonl"), suspect.toString().getBytes(StandardCharsets.UTF_8));
+    SafeFiles.replace(dir.resolve("innocent.jsonl"), innocent.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   private static String answer(TextTokenizer tok, String prompt, Watermark wm,

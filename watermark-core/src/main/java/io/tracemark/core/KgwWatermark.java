@@ -13,6 +13,7 @@ import io.tracemark.api.Watermark;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.internal.Mix;
 import io.tracemark.core.internal.UnitFingerprints;
+import io.tracemark.core.sampling.GreenListBias;
 import java.util.Optional;
 
 /**
@@ -21,10 +22,11 @@ import java.util.Optional;
  * ({@link #isGreen}) in one object, which is its own {@link BiasScheme} and {@link TokenScorer}.
  * The two agree exactly: after {@code apply}, token {@code t} received the bias iff
  * {@code isGreen} says so for the same context and token. A step with fewer than h tokens of
- * context is left unbiased, as detection does not score such positions either. Immutable and
- * thread-safe.
+ * context is left unbiased, as detection does not score such positions either. It is also a
+ * {@link GreenListBias}: a {@link GreenListBias.Probe} tests one token at a time, for the sampling
+ * paths that never touch the whole vocabulary. Immutable and thread-safe.
  */
-final class KgwWatermark implements Watermark, BiasScheme, TokenScorer {
+final class KgwWatermark implements Watermark, GreenListBias, TokenScorer {
   private final KgwSpec spec;
   private final NullDistribution nullDistribution;
   private final int vocabularySize;
@@ -301,6 +303,59 @@ final class KgwWatermark implements Watermark, BiasScheme, TokenScorer {
 
     Scratch(int maskLength) {
       mask = new long[maskLength];
+    }
+  }
+
+  // ------------------------------------------------------------------ per-token generation
+
+  /** δ as {@link #apply} adds it (the specification's δ rounded to a float). */
+  @Override
+  public double delta() {
+    return delta;
+  }
+
+  @Override
+  public GreenListBias.Probe newProbe() {
+    return new Probe();
+  }
+
+  /**
+   * The green list of one context, one token at a time: {@link #seek} computes the context's seed
+   * (left seeding) or its minimum tag (self seeding) once, and {@link #isGreen} is then the same
+   * test as {@link #greenUnchecked}, so it agrees with detection bit for bit.
+   */
+  private final class Probe implements GreenListBias.Probe {
+    private long seedOrMinTag;
+    private boolean watermarked;
+    private boolean sought;
+
+    @Override
+    public boolean seek(int[] tokens, int length) {
+      Checks.require(length >= 0 && length <= tokens.length, "length must be between 0 and tokens.length=%d, was %d",
+          tokens.length, length);
+      sought = true;
+      watermarked = length >= h;
+      if (watermarked) {
+        checkTokens(tokens, length - h, h);
+        seedOrMinTag = spec.seeding() == Seeding.SELF ? prf.minTag(tokens, length - h, h)
+            : prf.seedLeft(header, tokens, length - h, h);
+      }
+      return watermarked;
+    }
+
+    @Override
+    public boolean isGreen(int token) {
+      if (!sought) {
+        throw new IllegalStateException("call seek(tokens, length) before isGreen");
+      }
+      if (token < 0 || token >= vocabularySize) {
+        throw Checks.illegal("token must be between 0 and %d, was %d", vocabularySize - 1, token);
+      }
+      if (!watermarked) {
+        return false;
+      }
+      long seed = spec.seeding() == Seeding.SELF ? prf.seedSelf(header, seedOrMinTag, token) : seedOrMinTag;
+      return PrfV1.green(Mix.fmix64(prf.tag(token) ^ seed), threshold63);
     }
   }
 

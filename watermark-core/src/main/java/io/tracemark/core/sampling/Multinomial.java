@@ -12,6 +12,11 @@ import java.util.random.RandomGenerator;
  * floor) without changing the draw. At V = 100,277 the draw costs far more than a small model's
  * logits, which is why it is written this way.
  *
+ * <p>For many draws from one distribution (the proposals of rejection sampling,
+ * {@link WatermarkSession#sampleByRejection}), {@link #prepare} does the exponentials once and
+ * {@link #next} then draws in O(log V): a binary search over the cumulative block sums, then over
+ * the running sums inside the block.
+ *
  * <p>Not thread-safe: one instance per sequence or per thread (it owns its scratch arrays); the
  * generator is the caller's.
  */
@@ -20,6 +25,11 @@ public final class Multinomial {
   private final ExpCache cache = new ExpCache();
   private double[] weights = new double[0];
   private double[] blockSums = new double[0];
+  /** After {@link #prepare}: running sums of the weights inside each block. */
+  private double[] running = new double[0];
+  /** After {@link #prepare}: the sum of the weights of blocks 0..b. */
+  private double[] blockEnds = new double[0];
+  private int prepared = -1;
 
   /** A draw with empty scratch space (it grows to the vocabulary on first use). */
   public Multinomial() {}
@@ -31,21 +41,13 @@ public final class Multinomial {
    * @throws IllegalArgumentException if a logit is NaN, or the largest logit is not finite
    */
   public int draw(float[] logits, RandomGenerator random) {
+    prepared = -1;
     int v = logits.length;
     if (weights.length != v) {
       weights = new double[v];
       blockSums = new double[(v + BLOCK - 1) / BLOCK];
     }
-    float max = Float.NEGATIVE_INFINITY;
-    for (int i = 0; i < v; i++) {
-      float x = logits[i];
-      if (x != x) {
-        throw Checks.illegal("logits[%d] is NaN", i);
-      }
-      max = Math.max(max, x);
-    }
-    Checks.require(max > Float.NEGATIVE_INFINITY && max < Float.POSITIVE_INFINITY,
-        "the largest of %d logits must be finite, was %s", v, max);
+    float max = finiteMax(logits);
     double[] w = weights;
     double[] blocks = blockSums;
     ExpCache cache = this.cache;
@@ -93,5 +95,103 @@ public final class Multinomial {
       }
     }
     return last;
+  }
+
+  private static float finiteMax(float[] logits) {
+    int v = logits.length;
+    float max = Float.NEGATIVE_INFINITY;
+    for (int i = 0; i < v; i++) {
+      float x = logits[i];
+      if (x != x) {
+        throw Checks.illegal("logits[%d] is NaN", i);
+      }
+      max = Math.max(max, x);
+    }
+    Checks.require(max > Float.NEGATIVE_INFINITY && max < Float.POSITIVE_INFINITY,
+        "the largest of %d logits must be finite, was %s", v, max);
+    return max;
+  }
+
+  /**
+   * Prepares draws from softmax(logits) by {@link #next}: one exponential per token (fewer with
+   * repeated values), the running sums inside blocks of 512 tokens and the cumulative block sums.
+   * {@link #draw} forgets the preparation. Reads {@code logits} only during this call.
+   *
+   * @throws IllegalArgumentException if a logit is NaN, or the largest logit is not finite
+   */
+  public void prepare(float[] logits) {
+    int v = logits.length;
+    if (running.length != v) {
+      running = new double[v];
+      blockEnds = new double[(v + BLOCK - 1) / BLOCK];
+    }
+    float max = finiteMax(logits);
+    ExpCache cache = this.cache;
+    cache.reset(max);
+    double[] r = running;
+    double[] ends = blockEnds;
+    double total = 0;
+    for (int b = 0, from = 0; from < v; b++, from += BLOCK) {
+      int to = Math.min(v, from + BLOCK);
+      double sum = 0;
+      for (int i = from; i < to; i++) {
+        sum += cache.exp(logits[i]);
+        r[i] = sum;
+      }
+      total += sum;
+      ends[b] = total;
+    }
+    prepared = v;
+  }
+
+  /**
+   * A draw from the distribution of the last {@link #prepare}, with one uniform of {@code random}:
+   * the first token whose cumulative weight exceeds u times the total. Tokens of weight 0
+   * ({@code -Infinity} logits) are never drawn. Allocates nothing.
+   *
+   * @throws IllegalStateException if nothing is prepared (or {@link #draw} ran since)
+   */
+  public int next(RandomGenerator random) {
+    int v = prepared;
+    if (v < 0) {
+      throw new IllegalStateException("call prepare(logits) before next(random)");
+    }
+    double[] ends = blockEnds;
+    int blocks = ends.length;
+    double target = random.nextDouble() * ends[blocks - 1];
+    // the first block whose cumulative end exceeds the target (empty blocks never do)
+    int lo = 0;
+    int hi = blocks - 1;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (ends[mid] > target) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    int b = lo;
+    while (b > 0 && ends[b] == ends[b - 1]) {
+      b--; // rounding put the target at the very end: take the last block with mass
+    }
+    double offset = target - (b == 0 ? 0 : ends[b - 1]);
+    int from = b * BLOCK;
+    int to = Math.min(v, from + BLOCK) - 1;
+    double[] r = running;
+    lo = from;
+    hi = to;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (r[mid] > offset) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    int i = lo;
+    while (i > from && r[i] == r[i - 1]) {
+      i--; // rounding left the offset at the block's end: take its last token with weight
+    }
+    return i;
   }
 }

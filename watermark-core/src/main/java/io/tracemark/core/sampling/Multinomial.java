@@ -41,13 +41,26 @@ public final class Multinomial {
    * @throws IllegalArgumentException if a logit is NaN, or the largest logit is not finite
    */
   public int draw(float[] logits, RandomGenerator random) {
+    return draw(logits, logits.length, random);
+  }
+
+  /**
+   * Draws an index of {@code logits[0, length)} from their softmax, as {@link #draw(float[],
+   * RandomGenerator)} does for the whole array (an engine's candidates after top-k / top-p).
+   *
+   * @throws IllegalArgumentException if {@code length} is out of range, a logit is NaN, or the
+   *     largest logit is not finite
+   */
+  public int draw(float[] logits, int length, RandomGenerator random) {
+    Checks.require(length >= 1 && length <= logits.length, "length must be between 1 and %d, was %d", logits.length,
+        length);
     prepared = -1;
-    int v = logits.length;
+    int v = length;
     if (weights.length != v) {
       weights = new double[v];
       blockSums = new double[(v + BLOCK - 1) / BLOCK];
     }
-    float max = finiteMax(logits);
+    float max = finiteMax(logits, v);
     double[] w = weights;
     double[] blocks = blockSums;
     ExpCache cache = this.cache;
@@ -98,7 +111,10 @@ public final class Multinomial {
   }
 
   private static float finiteMax(float[] logits) {
-    int v = logits.length;
+    return finiteMax(logits, logits.length);
+  }
+
+  private static float finiteMax(float[] logits, int v) {
     float max = Float.NEGATIVE_INFINITY;
     for (int i = 0; i < v; i++) {
       float x = logits[i];

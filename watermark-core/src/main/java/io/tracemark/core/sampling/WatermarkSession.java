@@ -194,7 +194,10 @@ public final class WatermarkSession {
    * to the logits of the green candidates, and the token is drawn from the softmax of the
    * candidates alone with one uniform of {@code random}. {@code candidateLogits[j]} is the logit
    * (after temperature) of token {@code ids[j]}, for j &lt; {@code count}; the ids are distinct.
-   * Neither array is modified. The law is P(ids[j]) ∝ e<sup>ℓ<sub>j</sub> + δ·g(ids[j])</sup>:
+   * Neither array is modified. The biased logits (δ added in float, as {@link #bias} adds it) are
+   * drawn by {@link Multinomial#draw(float[], int, RandomGenerator)}, so the path costs the
+   * engine's own draw over its candidates plus one green test per candidate. The law is
+   * P(ids[j]) ∝ e<sup>ℓ<sub>j</sub> + δ·g(ids[j])</sup>:
    * the bias after truncation (see the class comment), equal to {@link #bias} run after the
    * engine's top-k / top-p, with the tokens outside the candidates at probability 0.
    *
@@ -207,11 +210,10 @@ public final class WatermarkSession {
     Checks.require(count >= 1 && count <= ids.length && count <= candidateLogits.length,
         "count must be between 1 and the length of ids (%d) and of candidateLogits (%d), was %d", ids.length,
         candidateLogits.length, count);
-    double[] w = f.candidateWeights.length >= count ? f.candidateWeights
-        : (f.candidateWeights = new double[Math.max(count, 2 * f.candidateWeights.length)]);
+    float[] biased = f.candidateLogits.length >= count ? f.candidateLogits
+        : (f.candidateLogits = new float[Math.max(count, 2 * f.candidateLogits.length)]);
     boolean watermarked = f.probe.seek(tokens, length);
-    double delta = f.delta;
-    double max = Double.NEGATIVE_INFINITY;
+    float delta = (float) f.delta;
     for (int j = 0; j < count; j++) {
       float x = candidateLogits[j];
       if (!(x < Float.POSITIVE_INFINITY)) {
@@ -221,30 +223,9 @@ public final class WatermarkSession {
       if (t < 0 || t >= vocab) {
         throw Checks.illegal("ids[%d] must be between 0 and %d, was %d", j, vocab - 1, t);
       }
-      double biased = watermarked && f.probe.isGreen(t) ? x + delta : x;
-      w[j] = biased;
-      max = Math.max(max, biased);
+      biased[j] = watermarked && f.probe.isGreen(t) ? x + delta : x;
     }
-    Checks.require(max > Double.NEGATIVE_INFINITY, "all %d candidate logits are -Infinity", count);
-    double total = 0;
-    for (int j = 0; j < count; j++) {
-      double e = Math.exp(w[j] - max);
-      w[j] = e;
-      total += e;
-    }
-    double target = random.nextDouble() * total;
-    double cumulative = 0;
-    int chosen = -1;
-    for (int j = 0; j < count; j++) {
-      if (w[j] == 0) {
-        continue;
-      }
-      chosen = j;
-      cumulative += w[j];
-      if (cumulative > target) {
-        break;
-      }
-    }
+    int chosen = f.proposals.draw(biased, count, random);
     int token = ids[chosen];
     accept(token);
     return token;
@@ -271,7 +252,7 @@ public final class WatermarkSession {
     final double delta;
     final double redAcceptance;
     final Multinomial proposals = new Multinomial();
-    double[] candidateWeights = new double[64];
+    float[] candidateLogits = new float[64];
     float[] biased = new float[0];
 
     FastPaths(GreenListBias scheme) {

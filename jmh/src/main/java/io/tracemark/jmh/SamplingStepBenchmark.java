@@ -5,6 +5,7 @@ import io.tracemark.api.KgwSpec;
 import io.tracemark.api.LmwSpec;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
+import io.tracemark.core.sampling.GreenListBias;
 import io.tracemark.core.sampling.Multinomial;
 import io.tracemark.core.sampling.Samplers;
 import io.tracemark.core.sampling.WatermarkSession;
@@ -37,7 +38,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>candidates ({@code truncation=top-p} only): {@link #candidatesDraw} (the engine's draw over
  *       its candidates) against {@link #candidates} ({@link WatermarkSession#sampleCandidates}).
  * </ul>
- * Added cost = the second of a pair minus the first. {@link #copyApply} and {@link #copyPermutationApply}
+ * Added cost = the second of a pair minus the first. The engine's draw at this V costs hundreds of
+ * µs, so the rejection pair's difference drowns in its noise; {@link #rejectionRounds} measures the
+ * work rejection sampling adds to it directly: the green list's seed for the context and the
+ * rounds (a proposal from the prepared distribution, a green test, a coin for red ones), with the
+ * first proposal counted although it replaces the engine's own search. {@link #copyApply} and {@link #copyPermutationApply}
  * put the bias step alone next to the PyTorch-permutation approach (lm-watermarking's {@code lmw:}
  * green list, a {@code torch.randperm} per step, reproduced bit for bit in Java). Sessions are
  * renewed every 1,024 steps so that their token arrays stay small; the contexts of the full path
@@ -69,6 +74,9 @@ public class SamplingStepBenchmark {
   private final SplittableRandom random = new SplittableRandom(7);
   private WatermarkSession session;
   private int steps;
+  private GreenListBias.Probe probe;
+  private final Multinomial prepared = new Multinomial();
+  private double redAcceptance;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -114,6 +122,10 @@ public class SamplingStepBenchmark {
       contexts[i] = r.nextInt(vocabSize);
     }
     session = new WatermarkSession(watermark, new int[] {contexts[0]});
+    GreenListBias green = (GreenListBias) watermark;
+    probe = green.newProbe();
+    redAcceptance = Math.exp(-green.delta());
+    prepared.prepare(pristine);
   }
 
   private WatermarkSession session() {
@@ -132,6 +144,16 @@ public class SamplingStepBenchmark {
   @Benchmark
   public int rejection() {
     return session().sampleByRejection(pristine, random);
+  }
+
+  @Benchmark
+  public int rejectionRounds() {
+    probe.seek(contexts, 1 + (next++ & 1022));
+    int token = prepared.next(random);
+    while (!probe.isGreen(token) && !(random.nextDouble() < redAcceptance)) {
+      token = prepared.next(random);
+    }
+    return token;
   }
 
   @Benchmark

@@ -5,6 +5,7 @@ import io.tracemark.examples.attack.Attack;
 import io.tracemark.examples.attack.Attacks;
 import io.tracemark.examples.lm.NGramModel;
 import io.tracemark.verifier.cli.Tracemark;
+import io.tracemark.verifier.text.Normalization;
 import io.tracemark.verifier.text.TextPipeline;
 import io.tracemark.verifier.text.TextTokenizer;
 import java.io.IOException;
@@ -72,7 +73,7 @@ public final class AttackCommand implements Callable<Integer> {
   /** The tokens of a UTF-8 file; invalid UTF-8 or Unicode is an input error naming the option, file and offset. */
   private static int[] read(Path file, String option, TextTokenizer tok) throws IOException {
     try {
-      return new TextPipeline(tok, false).encodeDocument(Files.readAllBytes(file));
+      return new TextPipeline(tok, Normalization.NONE).encodeDocument(Files.readAllBytes(file));
     } catch (TextPipeline.InvalidTextException e) {
       throw new IllegalArgumentException(option + " " + file + ": " + e.getMessage(), e);
     }

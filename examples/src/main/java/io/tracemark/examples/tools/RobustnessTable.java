@@ -8,10 +8,14 @@ import io.tracemark.core.stats.Localization;
 import io.tracemark.core.stats.Localizer;
 import io.tracemark.examples.attack.Attack;
 import io.tracemark.examples.attack.Attacks;
+import io.tracemark.examples.attack.Homoglyphs;
+import io.tracemark.examples.attack.ZeroWidth;
 import io.tracemark.examples.demo.Seeds;
 import io.tracemark.examples.attack.EmojiAttack;
 import io.tracemark.examples.lm.BrownTokens;
 import io.tracemark.examples.lm.NGramModel;
+import io.tracemark.verifier.text.Normalization;
+import io.tracemark.verifier.text.TextPipeline;
 import io.tracemark.verifier.text.TextTokenizer;
 import io.tracemark.verifier.text.Tokenizers;
 import java.io.IOException;
@@ -56,6 +60,8 @@ public final class RobustnessTable {
   static final int[] LENGTHS = {200, 600};
   /** The false-positive rate of the TPR columns. */
   static final double FPR = 1e-3;
+  /** The normalisers of the table's normalised rows (the null texts are read through them too). */
+  static final Normalization NORMALIZATION = Normalization.parse("invisible,nfc,skeleton,whitespace");
   /** At most this many human texts per length. */
   static final int MAX_NULLS = 3_000;
 
@@ -76,8 +82,8 @@ public final class RobustnessTable {
     EmojiAttack emoji = new EmojiAttack(enc.encode(SYMBOL));
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
-      if (mode.equals("generate")) {
-        for (String s : SCHEMES) {
+      if (mode.equals("generate") || mode.equals("generate-emoji")) {
+        for (String s : mode.equals("generate") ? SCHEMES : List.<String>of()) {
           long t = System.nanoTime();
           List<int[]> a = samples.answers(dir, KgwSpec.parse(s), count, LENGTH, null, pool);
           out.printf(Locale.ROOT, "%s: %d answers of %d tokens in %.1f s (total %.1f s)%n", s, a.size(), LENGTH,
@@ -165,6 +171,26 @@ public final class RobustnessTable {
               return a.apply(text, host, Seeds.stream(SEED, label + "/" + length, i));
             });
             row(label, pos, nulls, thresholds);
+          }
+          // the character attacks again, read through the verifier's normalisers (nulls too)
+          TextPipeline normalised = new TextPipeline(enc, NORMALIZATION);
+          double[][] nullsN = scores(detector, nullCount,
+              i -> normalised.detectionTokens(Arrays.copyOfRange(human, i * length, (i + 1) * length)));
+          double[] thresholdsN = new double[3];
+          for (int m = 0; m < 3; m++) {
+            thresholdsN[m] = RobustnessStats.threshold(nullsN[m], FPR);
+          }
+          for (Attack a : attacks) {
+            if (a == null || a instanceof Homoglyphs || a instanceof ZeroWidth
+                || a instanceof io.tracemark.examples.attack.Whitespace) {
+              String label = a == null ? "none" : a.label();
+              row(label + ", read with --normalize " + NORMALIZATION.label().replace('+', ','),
+                  scores(detector, answers.size(), i -> {
+                    int[] text = Arrays.copyOf(answers.get(i), length);
+                    return normalised.detectionTokens(a == null ? text
+                        : a.apply(text, new int[0], Seeds.stream(SEED, label + "/" + length, i)));
+                  }), nullsN, thresholdsN);
+            }
           }
           if (emojiAnswers != null) {
             row("emoji (generation with a symbol after every token, symbols removed)",

@@ -19,7 +19,7 @@ import io.tracemark.verifier.input.InputException;
 import io.tracemark.verifier.input.InputFile;
 import io.tracemark.verifier.input.Inputs;
 import io.tracemark.verifier.report.ReportInputs;
-import io.tracemark.verifier.text.TextNormalizer;
+import io.tracemark.verifier.text.Normalization;
 import io.tracemark.verifier.text.TextTokenizer;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -160,7 +160,7 @@ public final class Verification {
   }
 
   private CorpusRecords reader(List<Path> paths) {
-    CorpusRecords r = new CorpusRecords(paths, b.fields, b.tokenizer, vocabularySize, b.normalize, b.onBadRecord)
+    CorpusRecords r = new CorpusRecords(paths, b.fields, b.tokenizer, vocabularySize, b.normalization, b.onBadRecord)
         .parallelism(b.threads).maxRecordBytes(b.maxRecordBytes);
     if (b.vocabularySource != null) {
       r.vocabularySource(b.vocabularySource);
@@ -331,7 +331,7 @@ public final class Verification {
         : b.tokenizer.name();
     ReportInputs.Scheme scheme = new ReportInputs.Scheme(spec.redacted(), interop ? "interop"
         : Watermarks.FORMAT_VERSION, vocabularySize, interop ? ((InteropSpec) spec).caveat() : null);
-    ReportInputs.Options options = new ReportInputs.Options(tokenizer, b.normalize ? TextNormalizer.NAME : "none",
+    ReportInputs.Options options = new ReportInputs.Options(tokenizer, b.normalization.label(),
         Boolean.TRUE.equals(b.firstWindowPerText) ? FIRST_WINDOW_AND_TOKEN : b.dedup.label(), b.promptExclusion,
         ownerFilter == null ? null : ownerFilter.description(),
         b.onBadRecord.label());
@@ -366,7 +366,7 @@ public final class Verification {
     private TextTokenizer tokenizer;
     private Integer vocabularySize;
     private String vocabularySource;
-    private boolean normalize;
+    private Normalization normalization = Normalization.NONE;
     private Fields fields = Fields.DEFAULT;
     private List<Path> suspect;
     private Iterable<SuspectRecord> records;
@@ -406,7 +406,7 @@ public final class Verification {
       this.tokenizer = o.tokenizer;
       this.vocabularySize = o.vocabularySize;
       this.vocabularySource = o.vocabularySource;
-      this.normalize = o.normalize;
+      this.normalization = o.normalization;
       this.fields = o.fields;
       this.suspect = o.suspect;
       this.records = o.records;
@@ -503,9 +503,12 @@ public final class Verification {
       return this;
     }
 
-    /** Unicode NFC and invisible/bidi characters stripped before tokenizing (default off). */
-    public Builder normalize(boolean normalize) {
-      this.normalize = normalize;
+    /**
+     * The normalisers applied to text (text fields, text files, the owner's corpus) before it is
+     * tokenized (default {@link Normalization#NONE}); the report names them.
+     */
+    public Builder normalization(Normalization normalization) {
+      this.normalization = Objects.requireNonNull(normalization, "normalization");
       return this;
     }
 

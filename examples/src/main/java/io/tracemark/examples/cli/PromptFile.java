@@ -4,6 +4,7 @@ import io.tracemark.verifier.SuspectRecord;
 import io.tracemark.verifier.input.Fields;
 import io.tracemark.verifier.input.InputException;
 import io.tracemark.verifier.input.Inputs;
+import io.tracemark.verifier.text.Normalization;
 import io.tracemark.verifier.text.TextPipeline;
 import io.tracemark.verifier.text.TextTokenizer;
 import java.io.IOException;
@@ -51,7 +52,7 @@ public record PromptFile(List<String> texts, List<int[]> tokens) {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    TextPipeline pipeline = new TextPipeline(tokenizer, false);
+    TextPipeline pipeline = new TextPipeline(tokenizer, Normalization.NONE);
     for (String line : text.split("\r?\n", -1)) {
       if (!line.isBlank()) {
         texts.add(line);

@@ -5,6 +5,7 @@ import io.tracemark.verifier.BadRecordPolicy;
 import io.tracemark.verifier.SuspectRecord;
 import io.tracemark.verifier.input.CorpusRecords;
 import io.tracemark.verifier.input.Fields;
+import io.tracemark.verifier.text.Normalization;
 import io.tracemark.verifier.text.TextTokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,8 +50,8 @@ public final class TrainingText {
 
   static List<SuspectRecord> read(Path source, Fields fields, TextTokenizer tokenizer) {
     List<SuspectRecord> out = new ArrayList<>();
-    try (CorpusRecords reader = new CorpusRecords(List.of(source), fields, tokenizer, tokenizer.vocabularySize(), false,
-        BadRecordPolicy.FAIL)) {
+    try (CorpusRecords reader = new CorpusRecords(List.of(source), fields, tokenizer, tokenizer.vocabularySize(),
+        Normalization.NONE, BadRecordPolicy.FAIL)) {
       for (SuspectRecord r : reader) {
         out.add(r);
       }

@@ -12,6 +12,7 @@ import io.tracemark.core.keys.KeyFile;
 import io.tracemark.verifier.input.InputException;
 import io.tracemark.verifier.input.Inputs;
 import io.tracemark.verifier.report.Numbers;
+import io.tracemark.verifier.text.Normalization;
 import io.tracemark.verifier.text.TextPipeline;
 import io.tracemark.verifier.text.TextTokenizer;
 import java.io.IOException;
@@ -62,8 +63,8 @@ final class DetectCommand implements Callable<Integer> {
   @CommandLine.Mixin
   AlphaOption alphaOption = new AlphaOption();
 
-  @Option(names = "--normalize", description = "Unicode NFC and strip invisible/bidi characters before tokenizing")
-  boolean normalize;
+  @CommandLine.Mixin
+  NormalizeOption normalizeOption = new NormalizeOption();
 
   @Option(names = "--strict-key-permissions", description = "refuse a key file that its group or others can read "
       + "(default: a warning)")
@@ -94,6 +95,7 @@ final class DetectCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(cli, "--dedup: " + e.getMessage());
     }
     double alpha = alphaOption.alpha(cli);
+    Normalization normalization = normalizeOption.normalization(cli);
     TextTokenizer tok = tokenizerOptions.tokenizer(cli);
     int vocab = tokenizerOptions.vocabulary(cli, sc, tok);
     if (sc.interop() && tokenizerOptions.vocabSize != null) {
@@ -113,7 +115,7 @@ final class DetectCommand implements Callable<Integer> {
     if (input.text != null) {
       source = input.text.equals("-") ? "stdin" : input.text;
       try {
-        tokens = new TextPipeline(tok, normalize).encodeDocument(readInput(input.text, maxBytes));
+        tokens = new TextPipeline(tok, normalization).encodeDocument(readInput(input.text, maxBytes));
       } catch (TextPipeline.InvalidTextException e) {
         throw new InputException(source + ": " + e.getMessage(), e);
       }
@@ -129,7 +131,9 @@ final class DetectCommand implements Callable<Integer> {
       }
     }
     if (tokens.length == 0) {
-      throw new InputException(source + ": empty input (no tokens)");
+      throw new InputException(source + ": empty input (no tokens"
+          + (input.text != null && !normalization.isNone() ? " after normalisation " + normalization.label() : "")
+          + ")");
     }
     for (int i = 0; i < tokens.length; i++) {
       if (tokens[i] < 0 || tokens[i] >= vocab) {
@@ -141,7 +145,8 @@ final class DetectCommand implements Callable<Integer> {
     DedupMode used = mode == null ? wm.defaultDedup() : mode;
     Detection r = wm.detector(used).detect(tokens);
     boolean detected = r.significantAt(alpha);
-    print(cli.getOut(), sc, wm, r, used, vocab, tok, alpha, synthIdScores(sc, tokens, used));
+    print(cli.getOut(), sc, wm, r, used, vocab, tok, input.text != null ? normalization.label() : null, alpha,
+        synthIdScores(sc, tokens, used));
     return exit(detected);
   }
 
@@ -185,7 +190,7 @@ final class DetectCommand implements Callable<Integer> {
    * caveat; kgw schemes show their key id.
    */
   private void print(PrintWriter o, Scheme sc, Watermark wm, Detection r, DedupMode used, int vocab,
-      TextTokenizer tok, double alpha, Detection[] synthId) {
+      TextTokenizer tok, String normalization, double alpha, Detection[] synthId) {
     boolean binomial = r.nullDistribution() instanceof NullDistribution.Binomial;
     boolean detected = r.significantAt(alpha);
     if (output.json) {
@@ -228,6 +233,11 @@ final class DetectCommand implements Callable<Integer> {
       } else {
         n.put("vocabulary_size", vocab);
       }
+      if (normalization == null) {
+        n.putNull("normalization"); // token ids are not text
+      } else {
+        n.put("normalization", normalization);
+      }
       n.put("dedup", used.label());
       if (sc.interop()) {
         n.put("caveat", sc.interopSpec().caveat());
@@ -242,6 +252,9 @@ final class DetectCommand implements Callable<Integer> {
         + "vocabulary " + Common.vocabularyText(vocab) + ")");
     o.println("tokens read:   " + Numbers.count(r.tokensRead()));
     o.println("tuples scored: " + Numbers.count(r.tuplesScored()) + " (dedup " + used.label() + ")");
+    if (normalization != null && !normalization.equals("none")) {
+      o.println("normalised:    " + normalization);
+    }
     if (binomial) {
       o.println("green:         " + Numbers.count(r.green()) + " (" + Numbers.human(r.greenFraction()) + " vs gamma "
           + Numbers.exact(((NullDistribution.Binomial) r.nullDistribution()).gamma()) + ")");

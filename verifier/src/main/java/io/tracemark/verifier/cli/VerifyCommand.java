@@ -94,8 +94,8 @@ final class VerifyCommand implements Callable<Integer> {
       description = "stop at a bad record (default) or skip and list it in the report")
   String onBadRecord;
 
-  @Option(names = "--normalize", description = "Unicode NFC and strip invisible/bidi characters before tokenizing")
-  boolean normalize;
+  @CommandLine.Mixin
+  NormalizeOption normalizeOption = new NormalizeOption();
 
   @CommandLine.Mixin
   JsonlFieldOptions fields = new JsonlFieldOptions();
@@ -203,7 +203,8 @@ final class VerifyCommand implements Callable<Integer> {
     Integer vocabSize = tokenizerOptions.vocabSize;
     TextTokenizer tok = tokenizerOptions.tokenizer(cli);
     int vocab = tokenizerOptions.vocabulary(cli, sc, tok);
-    Verification.Builder builder = Verification.builder().scheme(sc.spec).tokenizer(tok).normalize(normalize)
+    Verification.Builder builder = Verification.builder().scheme(sc.spec).tokenizer(tok)
+        .normalization(normalizeOption.normalization(cli))
         .fields(fields.fields()).suspect(suspect)
         .controlKeys(controlKeys).alpha(alpha).dedup(mode).promptExclusion(!noPromptExclusion).onBadRecord(policy)
         .threads(workers).maxRecordBytes(maxRecordBytes)

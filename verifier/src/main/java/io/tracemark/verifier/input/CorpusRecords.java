@@ -5,6 +5,7 @@ import io.tracemark.verifier.BadRecords;
 import io.tracemark.verifier.InheritanceResult.SkippedRecord;
 import io.tracemark.verifier.SuspectRecord;
 import io.tracemark.verifier.internal.OrderedParallelMap;
+import io.tracemark.verifier.text.Normalization;
 import io.tracemark.verifier.text.TextPipeline;
 import io.tracemark.verifier.text.TextTokenizer;
 import java.io.IOException;
@@ -70,15 +71,15 @@ public final class CorpusRecords implements Iterable<SuspectRecord>, AutoCloseab
    * @param fields JSONL field names
    * @param tokenizer for text fields and text files; null when the input is token ids only
    * @param vocabularySize token ids must lie in [0, vocabularySize)
-   * @param normalize apply {@link io.tracemark.verifier.text.TextNormalizer} before tokenizing
+   * @param normalization applied to text before tokenizing
    * @param onBadRecord fail or skip
    * @throws InputException naming a path that is missing, unreadable, not a file or directory, or
    *     a tracemark report
    */
   public CorpusRecords(List<Path> roots, Fields fields, TextTokenizer tokenizer, int vocabularySize,
-      boolean normalize, BadRecordPolicy onBadRecord) {
+      Normalization normalization, BadRecordPolicy onBadRecord) {
     this.fields = Objects.requireNonNull(fields, "fields");
-    this.text = tokenizer == null ? null : new TextPipeline(tokenizer, normalize);
+    this.text = tokenizer == null ? null : new TextPipeline(tokenizer, normalization);
     this.vocabularySize = vocabularySize;
     this.bad = new BadRecords(onBadRecord, InputException::new);
     this.listing = new SourceListing(roots);

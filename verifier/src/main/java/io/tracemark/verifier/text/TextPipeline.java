@@ -11,25 +11,26 @@ import java.util.Objects;
 
 /**
  * The one path from input to token ids, taken by every command that reads text ({@code detect
- * --text}, the text files and text fields that {@code verify} reads): strict UTF-8 decoding of a
- * document (one leading byte-order mark dropped, nothing else), unpaired surrogates refused (a
- * JSON string can carry one as an escape such as {@code \ud800}, which no UTF-8 byte sequence can),
- * the optional {@link TextNormalizer}, then the tokenizer. Text that is blank after normalisation
- * has no tokens. Immutable and thread-safe.
+ * --text}, the text files and text fields that {@code verify} reads) and by the generation-side
+ * check ({@link #firstDisagreement}): strict UTF-8 decoding of a document (one leading byte-order
+ * mark dropped, nothing else), unpaired surrogates refused (a JSON string can carry one as an
+ * escape such as {@code \ud800}, which no UTF-8 byte sequence can), the {@link Normalization},
+ * then the tokenizer. Text that is blank after normalisation has no tokens. Immutable and
+ * thread-safe.
  */
 public final class TextPipeline {
   private static final char BOM = '\uFEFF';
 
   private final TextTokenizer tokenizer;
-  private final boolean normalize;
+  private final Normalization normalization;
 
   /**
    * @param tokenizer turns text into token ids
-   * @param normalize apply {@link TextNormalizer} before tokenizing
+   * @param normalization applied before tokenizing ({@link Normalization#NONE} for none)
    */
-  public TextPipeline(TextTokenizer tokenizer, boolean normalize) {
+  public TextPipeline(TextTokenizer tokenizer, Normalization normalization) {
     this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
-    this.normalize = normalize;
+    this.normalization = Objects.requireNonNull(normalization, "normalization");
   }
 
   /** The tokenizer. */
@@ -37,9 +38,9 @@ public final class TextPipeline {
     return tokenizer;
   }
 
-  /** The normalisation as a report names it: {@link TextNormalizer#NAME} or {@code none}. */
-  public String normalization() {
-    return normalize ? TextNormalizer.NAME : "none";
+  /** The normalisation applied before tokenizing. */
+  public Normalization normalization() {
+    return normalization;
   }
 
   /** The token ids of a UTF-8 document (a text file, stdin): {@link #decodeDocument} then {@link #encode(String)}. */
@@ -54,14 +55,40 @@ public final class TextPipeline {
    * @throws InvalidTextException for an unpaired surrogate
    */
   public int[] encode(String text) {
-    checkText(text);
-    String t = normalize ? TextNormalizer.normalize(text) : text;
+    String t = normalization.apply(text);
     return t.isBlank() ? new int[0] : tokenizer.encode(t);
   }
 
   /**
+   * The token ids detection scores for text generated as {@code generated}: the tokens decoded to
+   * text, normalised and tokenized again, as {@link #encode(String)} does with the text a verifier
+   * reads. A sampling loop calls this (or {@link #firstDisagreement}) on its output to learn
+   * whether detection under this pipeline sees the tokens it generated.
+   */
+  public int[] detectionTokens(int[] generated) {
+    return encode(tokenizer.decode(generated));
+  }
+
+  /**
+   * The generation-side check: the index of the first token where {@link #detectionTokens} differs
+   * from {@code generated}, or -1 when detection sees exactly the generated tokens. A normaliser
+   * that changes the generated text itself (NFKC folding a "²", skeleton folding a Greek letter,
+   * whitespace collapsing an indentation) shows here before any text is published.
+   */
+  public int firstDisagreement(int[] generated) {
+    int[] seen = detectionTokens(generated);
+    int n = Math.min(seen.length, generated.length);
+    for (int i = 0; i < n; i++) {
+      if (seen[i] != generated[i]) {
+        return i;
+      }
+    }
+    return seen.length == generated.length ? -1 : n;
+  }
+
+  /**
    * Decodes a whole document: strict UTF-8, and one leading byte-order mark (U+FEFF) dropped, as
-   * editors write it; a BOM anywhere else is text (which {@link TextNormalizer} removes).
+   * editors write it; a BOM anywhere else is text (which {@link TextNormalizer#INVISIBLE} removes).
    *
    * @throws InvalidTextException naming the byte offset of the first invalid sequence
    */

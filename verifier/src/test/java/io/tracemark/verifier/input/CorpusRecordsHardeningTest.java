@@ -7,6 +7,7 @@ import io.tracemark.verifier.BadRecordPolicy;
 import io.tracemark.verifier.InheritanceResult.SkippedRecord;
 import io.tracemark.verifier.SuspectRecord;
 import io.tracemark.verifier.SampleTexts;
+import io.tracemark.verifier.text.Normalization;
 import io.tracemark.verifier.text.TextTokenizer;
 import io.tracemark.verifier.text.Tokenizers;
 import java.io.IOException;
@@ -54,7 +55,7 @@ class CorpusRecordsHardeningTest {
   };
 
   CorpusRecords reader(Path p, TextTokenizer t, BadRecordPolicy policy) {
-    return new CorpusRecords(List.of(p), Fields.DEFAULT, t, t.vocabularySize(), false, policy);
+    return new CorpusRecords(List.of(p), Fields.DEFAULT, t, t.vocabularySize(), Normalization.NONE, policy);
   }
 
   static List<SuspectRecord> all(CorpusRecords r) {

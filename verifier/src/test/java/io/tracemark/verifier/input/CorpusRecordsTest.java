@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tracemark.verifier.BadRecordPolicy;
 import io.tracemark.verifier.SuspectRecord;
 import io.tracemark.verifier.SampleTexts;
+import io.tracemark.verifier.text.Normalization;
 import io.tracemark.verifier.text.TextTokenizer;
 import io.tracemark.verifier.text.Tokenizers;
 import java.io.IOException;
@@ -45,7 +46,8 @@ class CorpusRecordsTest {
 
   Read read(Path f, int threads) {
     TextTokenizer t = Tokenizers.jtokkit("cl100k_base");
-    CorpusRecords r = new CorpusRecords(List.of(f), Fields.DEFAULT, t, t.vocabularySize(), false, BadRecordPolicy.SKIP)
+    CorpusRecords r = new CorpusRecords(List.of(f), Fields.DEFAULT, t, t.vocabularySize(), Normalization.NONE,
+        BadRecordPolicy.SKIP)
         .parallelism(threads);
     List<SuspectRecord> out = new ArrayList<>();
     r.forEach(out::add);
@@ -67,7 +69,7 @@ class CorpusRecordsTest {
     Path f = corpus();
     TextTokenizer t = Tokenizers.jtokkit("cl100k_base");
     for (int threads : new int[] {1, 4}) {
-      CorpusRecords r = new CorpusRecords(List.of(f), Fields.DEFAULT, t, t.vocabularySize(), false,
+      CorpusRecords r = new CorpusRecords(List.of(f), Fields.DEFAULT, t, t.vocabularySize(), Normalization.NONE,
           BadRecordPolicy.FAIL).parallelism(threads);
       assertThatThrownBy(() -> r.forEach(x -> { })).isInstanceOf(InputException.class)
           .hasMessageStartingWith(f + ":98: malformed JSON");

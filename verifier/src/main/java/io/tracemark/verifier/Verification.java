@@ -120,8 +120,10 @@ public final class Verification {
           b.keyFile != null ? b.keyFile.path() : "the key", InheritanceVerifier.MAX_TENANTS,
           InheritanceVerifier.MAX_TENANTS));
     }
-    this.suspectReader = b.suspect == null ? null : reader(b.suspect);
-    this.filterReader = b.ownerFilterPaths == null ? null : reader(b.ownerFilterPaths);
+    // records carry the weights of FieldWeights in their field; the owner's corpus carries none
+    Fields suspectFields = b.weights instanceof FieldWeights fw ? b.fields.withWeights(fw.field()) : b.fields;
+    this.suspectReader = b.suspect == null ? null : reader(b.suspect, suspectFields);
+    this.filterReader = b.ownerFilterPaths == null ? null : reader(b.ownerFilterPaths, b.fields.withWeights(null));
     InheritanceVerifier.Builder v;
     if (interop) {
       InteropSpec is = (InteropSpec) spec;
@@ -159,8 +161,8 @@ public final class Verification {
     this.verifier = v;
   }
 
-  private CorpusRecords reader(List<Path> paths) {
-    CorpusRecords r = new CorpusRecords(paths, b.fields, b.tokenizer, vocabularySize, b.normalize, b.onBadRecord)
+  private CorpusRecords reader(List<Path> paths, Fields fields) {
+    CorpusRecords r = new CorpusRecords(paths, fields, b.tokenizer, vocabularySize, b.normalize, b.onBadRecord)
         .parallelism(b.threads).maxRecordBytes(b.maxRecordBytes);
     if (b.vocabularySource != null) {
       r.vocabularySource(b.vocabularySource);
@@ -580,7 +582,10 @@ public final class Verification {
       return this;
     }
 
-    /** Tests the weighted statistic with weights from {@code source} (null: the unweighted test). */
+    /**
+     * Tests the weighted statistic with weights from {@code source} (null: the unweighted test). A
+     * {@link FieldWeights} source reads each suspect record's weights from its JSONL field.
+     */
     public Builder weights(WeightSource source) {
       this.weights = source;
       this.referenceContext = null;

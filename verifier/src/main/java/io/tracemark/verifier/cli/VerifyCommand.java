@@ -6,6 +6,7 @@ import io.tracemark.api.DedupMode;
 import io.tracemark.api.HfSynthIdSpec;
 import io.tracemark.api.NullDistribution;
 import io.tracemark.verifier.BadRecordPolicy;
+import io.tracemark.verifier.FieldWeights;
 import io.tracemark.verifier.InheritanceResult;
 import io.tracemark.verifier.InheritanceVerifier;
 import io.tracemark.verifier.Verification;
@@ -59,8 +60,9 @@ final class VerifyCommand implements Callable<Integer> {
   Integer filterMinCount;
 
   @Option(names = "--weights", paramLabel = "SOURCE", description = "weighted statistic: 'reference' (w = ln(1 + "
-      + "count of the window in the --filter corpus), 'reference:N' (count of the N tokens before the position); "
-      + "default unweighted")
+      + "count of the window in the --filter corpus), 'reference:N' (count of the N tokens before the position), "
+      + "'field:NAME[:MAX]' (per-token weights from each record's JSONL field NAME, top level = weight MAX, "
+      + "default 1, larger weights clamped); default unweighted")
   String weights;
 
   @Option(names = "--filter-memory", paramLabel = "MB", description = "heap the owner filter may take while it is "
@@ -176,9 +178,9 @@ final class VerifyCommand implements Callable<Integer> {
     if (filterTop != null && filterMinCount != null) {
       throw new CommandLine.ParameterException(cli, "--filter-top and --filter-min-count are mutually exclusive");
     }
-    Integer referenceContext = null;
-    if (weights != null) {
-      referenceContext = referenceContext(cli, weights);
+    WeightsChoice weighting = weights == null ? null : WeightsChoice.parse(cli, weights);
+    Integer referenceContext = weighting == null ? null : weighting.referenceContext();
+    if (weighting != null && weighting.reference()) {
       if (filter == null) {
         throw new CommandLine.ParameterException(cli, "--weights " + weights.strip() + " needs --filter (the owner's "
             + "corpus whose context counts are the weights)");
@@ -246,6 +248,8 @@ final class VerifyCommand implements Callable<Integer> {
     Progress[] progress = new Progress[1];
     if (referenceContext != null) {
       builder.referenceWeights(referenceContext);
+    } else if (weighting != null) {
+      builder.weights(FieldWeights.of(weighting.field(), weighting.max()));
     }
     if (twoLevel()) {
       builder.firstWindowPerText(true);
@@ -274,27 +278,6 @@ final class VerifyCommand implements Callable<Integer> {
   /** Says on stderr, before anything is read, that some directory entries will not be: nothing is dropped silently. */
   private boolean twoLevel() {
     return dedup.strip().equalsIgnoreCase(Verification.FIRST_WINDOW_AND_TOKEN);
-  }
-
-  /** The context length of {@code reference} (−1: the scheme's window) or {@code reference:N}. */
-  private static int referenceContext(CommandLine cli, String value) {
-    String v = value.strip();
-    if (v.equals("reference")) {
-      return -1;
-    }
-    if (v.startsWith("reference:")) {
-      try {
-        int n = Integer.parseInt(v.substring("reference:".length()));
-        if (n >= 0 && n <= 64) {
-          return n;
-        }
-      } catch (NumberFormatException e) {
-        // reported below
-      }
-      throw new CommandLine.ParameterException(cli, "--weights reference:N needs N between 0 and 64, was "
-          + Json.quote(v.substring("reference:".length())));
-    }
-    throw new CommandLine.ParameterException(cli, "--weights must be reference or reference:N, was " + Json.quote(v));
   }
 
   private static void warnNotRead(CommandLine cli, List<ReportInputs.NotRead> all) {

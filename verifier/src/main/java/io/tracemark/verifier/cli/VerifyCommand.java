@@ -12,6 +12,7 @@ import io.tracemark.verifier.InheritanceVerifier;
 import io.tracemark.verifier.Verification;
 import io.tracemark.verifier.report.EvidenceReport;
 import io.tracemark.verifier.report.Numbers;
+import io.tracemark.verifier.report.PlanStamp;
 import io.tracemark.verifier.report.ReportInputs;
 import io.tracemark.verifier.report.ReportWriter;
 import io.tracemark.verifier.report.SigningKey;
@@ -101,6 +102,9 @@ final class VerifyCommand implements Callable<Integer> {
 
   @CommandLine.Mixin
   JsonlFieldOptions fields = new JsonlFieldOptions();
+
+  @CommandLine.Mixin
+  PlanOption planOption = new PlanOption();
 
   @Option(names = "--threads", paramLabel = "N", description = "threads for tokenizing and for scoring "
       + "(default: min(2, processors))")
@@ -256,6 +260,8 @@ final class VerifyCommand implements Callable<Integer> {
     }
     builder.progress(tokens -> progress[0].update(tokens));
     Verification verification = builder.build();
+    PlanStamp planStamp = planOption.check(verification, sc.spec.redacted(), PlanOption.weights(weighting),
+        PlanOption.dedupLabel(cli, dedup), filter, alpha);
     warnNotRead(cli, verification.notRead());
     progress[0] = new Progress(cli.getErr(), !output.quiet && Progress.stderrIsTerminal(), verification.totalBytes(),
         verification::bytesRead, verification::tokensSeen);
@@ -265,7 +271,7 @@ final class VerifyCommand implements Callable<Integer> {
     } finally {
       progress[0].finish();
     }
-    EvidenceReport report = EvidenceReport.of(result, verification.reportInputs());
+    EvidenceReport report = EvidenceReport.of(result, verification.reportInputs(), planStamp);
     ReportWriter.write(out, report, signer);
     for (String f : result.flags()) {
       cli.getErr().println("tracemark verify: warning: " + f);
@@ -307,6 +313,9 @@ final class VerifyCommand implements Callable<Integer> {
       n.put("best_key", r.best().label());
       if (tree.has("statistic")) {
         n.set("statistic", tree.get("statistic"));
+      }
+      if (tree.has("plan")) {
+        n.set("plan", tree.get("plan"));
       }
       n.set("keys", tree.get("keys"));
       ObjectNode controls = ((ObjectNode) tree.get("controls")).deepCopy();

@@ -65,7 +65,10 @@ public final class FieldWeights implements WeightSource {
     return max;
   }
 
-  /** Positions whose weight was above {@link #max()} and took the top level, so far. */
+  /**
+   * Positions whose weight was above {@link #max()} and took the top level, over every run that
+   * used this source so far (a run that reports it uses a source of its own).
+   */
   public long clamped() {
     return clamped.sum();
   }

@@ -193,6 +193,32 @@ class PlanCliTest {
   }
 
   @Test
+  void theSignatureCoversThePlansHash() throws Exception {
+    Path out = dir.resolve("plan-s");
+    assertThat(CliRun.run("plan", "--log", log.toString(), "--replay", "c", "--scheme", SPEC, "--out",
+        out.toString()).code()).isZero();
+    Path keys = dir.resolve("keys");
+    Files.createDirectories(keys);
+    Files.setPosixFilePermissions(keys, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    CliRun k = CliRun.run("keygen", "--signing", "--out", keys.resolve("SIGNER.json").toString());
+    assertThat(k.code()).as(k.err()).isZero();
+    Path report = dir.resolve("signed");
+    CliRun v = CliRun.run("verify", "--scheme", SPEC, "--suspect", suspect("s", 3, bias, 70).toString(), "--plan",
+        out.toString(), "--control-keys", "0", "--sign-key", keys.resolve("SIGNER.json").toString(), "--out",
+        report.toString());
+    assertThat(v.code()).as(v.err()).isZero();
+    Path pub = keys.resolve("SIGNER.pub");
+    assertThat(CliRun.run("report-verify", report.toString(), "--public-key", pub.toString()).code()).isZero();
+    String hash = Plan.sha256(Files.readAllBytes(out.resolve("plan.json")));
+    String json = Files.readString(report.resolve("report.json"));
+    assertThat(json).contains(hash);
+    // another plan hash in the signed report: the signature no longer verifies
+    Files.writeString(report.resolve("report.json"), json.replace(hash, hash.replace(hash.charAt(0),
+        hash.charAt(0) == 'a' ? 'b' : 'a')));
+    assertThat(CliRun.run("report-verify", report.toString(), "--public-key", pub.toString()).code()).isEqualTo(4);
+  }
+
+  @Test
   void badLogRecordsNameFileAndLine() throws Exception {
     Path bad = dir.resolve("bad-log.jsonl");
     Files.write(bad, List.of("{\"tenant\":\"a\",\"prompt\":\"x\",\"answer_tokens\":[1]}",

@@ -14,7 +14,8 @@ import java.util.Locale;
  *   <li>none ({@link DedupMode#NONE}): every position is scored;
  *   <li>shared (units that do not depend on the key): one in-memory set of fingerprints for every
  *       key; past {@code maxUnits} the set is kept for lookups and new candidates go to a {@link
- *       SpillTape}, deduplicated at the end ({@link #drain}), with the same result;
+ *       SpillTape} with their weight level (which may have come from more than the window, or from
+ *       the record), deduplicated at the end ({@link #drain}), with the same result;
  *   <li>per key (units that depend on the key, e.g. self seeding): a raw tape of key-independent
  *       units (a raw unit seen before is a duplicate under every key) and one tape per key, all in
  *       memory, bounded: a growth that would take them past their bound stops the run with a
@@ -97,7 +98,7 @@ final class DedupTape {
    * Offers a shared unit: {@link #NEW} (score it now), {@link #DUPLICATE}, or {@link #SPILLED}
    * (decided at {@link #drain}).
    */
-  int offer(long unit, int index, int[] tokens, int pos) {
+  int offer(long unit, int index, int[] tokens, int pos, int level) {
     if (spill == null) {
       if (!shared.add(unit)) {
         return DUPLICATE;
@@ -111,7 +112,7 @@ final class DedupTape {
     if (shared.contains(unit)) {
       return DUPLICATE;
     }
-    spill.append(unit, index, tokens, pos);
+    spill.append(unit, index, tokens, pos, level);
     return SPILLED;
   }
 

@@ -214,8 +214,7 @@ public final class InheritanceVerifier {
   private Partition partition(int part, int parts, boolean readingMode) {
     PositionFilter positions = weights == null
         ? new PositionFilter(panel.h, excludePrompt, filter, PositionFilter.Levels.UNWEIGHTED)
-        : new PositionFilter(panel.h, excludePrompt, filter, PositionFilter.Levels.of(weights),
-            weights.contextTokens() > panel.h);
+        : new PositionFilter(panel.h, excludePrompt, filter, PositionFilter.Levels.of(weights));
     positions.firstWindowPerRecord(firstWindowPerText(readingMode));
     return new Partition(part, parts, panel, positions,
         new DedupTape(dedup, panel, perKeyUnits, maxTapeUnits, perKeyTapeBytes, budgetOrigin, spillDirectory),
@@ -252,7 +251,8 @@ public final class InheritanceVerifier {
    */
   public InheritanceResult closedModel(Iterable<SuspectRecord> records) {
     Objects.requireNonNull(records, "records");
-    RecordLedger ledger = new RecordLedger(panel.vocabularySize, onBadRecord, progress);
+    RecordLedger ledger = new RecordLedger(panel.vocabularySize, onBadRecord, progress,
+        weights != null && weights.perRecord());
     List<Partition> partitions = new ArrayList<>();
     for (int p = 0; p < threads; p++) {
       partitions.add(partition(p, threads, false));
@@ -272,10 +272,14 @@ public final class InheritanceVerifier {
   public InheritanceResult readingMode(LogitsModel model, Iterable<int[]> ownerTexts) {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(ownerTexts, "ownerTexts");
+    if (weights != null && weights.perRecord()) {
+      throw new IllegalArgumentException("weights that come with suspect records (" + weights.description()
+          + ") apply to the closed model only: reading mode has no suspect records");
+    }
     ModelProbe probe = new ModelProbe(model, 1);
     int h = panel.h;
     int[] scratch = new int[h + 1];
-    RecordLedger ledger = new RecordLedger(panel.vocabularySize, onBadRecord, progress);
+    RecordLedger ledger = new RecordLedger(panel.vocabularySize, onBadRecord, progress, false);
     Partition w = partition(0, 1, true);
     int count = 0;
     for (int[] text : ownerTexts) {

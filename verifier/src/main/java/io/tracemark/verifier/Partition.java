@@ -75,19 +75,14 @@ final class Partition implements PartitionedPass.Partition {
         offer(seq, pos, index, level);
         continue;
       }
-      switch (tape.offer(unit, index, seq, pos)) {
+      switch (tape.offer(unit, index, seq, pos, level)) {
         case DedupTape.NEW:
           scoreAll(seq, pos, index, level);
           break;
         case DedupTape.DUPLICATE:
           counts.duplicates++;
           break;
-        default: // spilled: decided when the tape drains, where only the window and token are left
-          if (filter.levelsReadBeyondWindow()) {
-            throw new TapeMemoryExceededException("the dedup tape outgrew its memory budget and would spill to "
-                + "disk, but the weights read more tokens than the window, which a spilled tuple does not keep; "
-                + "give the tape more memory (--tape-memory, -Xmx)");
-          }
+        default: // spilled with its level: decided when the tape drains
       }
     }
   }
@@ -108,8 +103,7 @@ final class Partition implements PartitionedPass.Partition {
   /** Scores what the tape spilled to disk (first occurrences, in input order). */
   @Override
   public void finish() {
-    counts.duplicates += tape.drain((tokens, pos, index) ->
-        scoreAll(tokens, pos, index, filter.level(tokens, pos, UnitFingerprints.window(tokens, pos - h, h))));
+    counts.duplicates += tape.drain(this::scoreAll);
   }
 
   @Override

@@ -17,14 +17,17 @@ final class PositionFilter {
   @FunctionalInterface
   interface Levels {
     /** Every position at level 1: the unweighted test. */
-    Levels UNWEIGHTED = (tokens, pos, window) -> 1;
+    Levels UNWEIGHTED = (record, tokens, pos, window) -> 1;
 
-    /** The level of {@code tokens[pos]} with window fingerprint {@code window}; 0 means not scored. */
-    int level(int[] tokens, int pos, long window);
+    /**
+     * The level of {@code tokens[pos]} with window fingerprint {@code window}, in {@code record}
+     * (null in reading mode); 0 means not scored.
+     */
+    int level(SuspectRecord record, int[] tokens, int pos, long window);
 
     /** The levels of a weight source. */
     static Levels of(WeightSource source) {
-      return (tokens, pos, window) -> source.level(tokens, pos);
+      return (record, tokens, pos, window) -> source.level(record, tokens, pos);
     }
   }
 
@@ -32,19 +35,12 @@ final class PositionFilter {
   private final boolean excludePrompt;
   private final OwnerFilter ownerFilter;
   private final Levels levels;
-  private final boolean levelsReadBeyondWindow;
+  private SuspectRecord record;
   private LongCountMap promptUnits;
   private boolean firstWindowPerRecord;
   private LongCountMap recordWindows;
 
   PositionFilter(int h, boolean excludePrompt, OwnerFilter ownerFilter, Levels levels) {
-    this(h, excludePrompt, ownerFilter, levels, false);
-  }
-
-  /** With {@code levelsReadBeyondWindow}: the levels read tokens before the window, which a spilled unit lacks. */
-  PositionFilter(int h, boolean excludePrompt, OwnerFilter ownerFilter, Levels levels,
-      boolean levelsReadBeyondWindow) {
-    this.levelsReadBeyondWindow = levelsReadBeyondWindow;
     this.h = h;
     this.excludePrompt = excludePrompt;
     this.ownerFilter = ownerFilter;
@@ -54,6 +50,7 @@ final class PositionFilter {
   /** Starts a record: remembers its prompt's windows (or tokens, for h = 0) when prompts are excluded. */
   void beginRecord(SuspectRecord record) {
     beginText(record.length());
+    this.record = record;
     promptUnits = null;
     if (excludePrompt && record.promptLength() > 0) {
       int[] prompt = record.promptUnsafe();
@@ -84,6 +81,7 @@ final class PositionFilter {
 
   /** Starts a text for the first-occurrence rule ({@link #beginRecord} calls it). */
   void beginText(int length) {
+    record = null;
     recordWindows = firstWindowPerRecord ? new LongCountMap(Math.max(16, length)) : null;
   }
 
@@ -106,13 +104,11 @@ final class PositionFilter {
     return ownerFilter != null && !ownerFilter.containsFingerprint(window);
   }
 
-  /** Whether the levels read tokens before the window (a unit spilled to disk keeps only its window and token). */
-  boolean levelsReadBeyondWindow() {
-    return levelsReadBeyondWindow;
-  }
-
-  /** The weight level of the position (1 for every position of the unweighted test). */
+  /**
+   * The weight level of the position of the record (or text) at hand (1 for every position of the
+   * unweighted test). A tuple that the dedup tape spills keeps this level with it.
+   */
   int level(int[] seq, int pos, long window) {
-    return levels.level(seq, pos, window);
+    return levels.level(record, seq, pos, window);
   }
 }

@@ -8,7 +8,7 @@ import java.util.function.LongConsumer;
 
 /**
  * What the reading thread knows about the records of one run: each record read is checked (not
- * empty, every token id inside the vocabulary) and either admitted, with an index, its id and its
+ * empty, every token id inside the vocabulary, per-token weights when the test reads them) and either admitted, with an index, its id and its
  * length, or handed to the {@link BadRecords} policy. Reports progress in tokens. Not thread-safe.
  */
 final class RecordLedger {
@@ -16,6 +16,7 @@ final class RecordLedger {
 
   private final int vocabularySize;
   private final LongConsumer progress;
+  private final boolean weightsRequired;
   final BadRecords bad;
   long recordsRead;
   long tokensRead;
@@ -23,8 +24,10 @@ final class RecordLedger {
   long[] tokens = new long[256];
   private long nextProgress = PROGRESS_STEP;
 
-  RecordLedger(int vocabularySize, BadRecordPolicy policy, LongConsumer progress) {
+  /** With {@code weightsRequired}, a record without per-token weights is bad (the weights come with the records). */
+  RecordLedger(int vocabularySize, BadRecordPolicy policy, LongConsumer progress, boolean weightsRequired) {
     this.vocabularySize = vocabularySize;
+    this.weightsRequired = weightsRequired;
     this.progress = progress;
     this.bad = new BadRecords(policy, message -> new IllegalArgumentException("record " + message));
   }
@@ -81,6 +84,9 @@ final class RecordLedger {
   private String problem(SuspectRecord record) {
     if (record.length() == 0) {
       return "empty record";
+    }
+    if (weightsRequired && record.weightsUnsafe() == null) {
+      return "no per-token weights (the weighted test reads one weight per answer token from each record)";
     }
     String answer = outOfRange(record.answerUnsafe(), "token");
     return answer != null ? answer : outOfRange(record.promptUnsafe(), "prompt token");

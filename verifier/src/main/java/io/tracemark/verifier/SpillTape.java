@@ -44,9 +44,9 @@ final class SpillTape implements AutoCloseable {
   /** Set when the JVM shuts down: no tape creates a file after its files were deleted. */
   private static volatile boolean exiting;
 
-  /** Receives the first occurrence of each spilled tuple (the verifier scores it under every key). */
+  /** Receives the first occurrence of each spilled tuple (the verifier scores it under every key at its level). */
   interface FirstOccurrences {
-    void accept(int[] tokens, int position, int recordIndex);
+    void accept(int[] tokens, int position, int recordIndex, int level);
   }
 
   private final Path dir;
@@ -104,8 +104,12 @@ final class SpillTape implements AutoCloseable {
     return (int) (unit >>> 8) & (PARTITIONS - 1);
   }
 
-  /** Appends a candidate: its fingerprint, record, and the h + 1 tokens ending at {@code pos}. */
-  void append(long unit, int recordIndex, int[] tokens, int pos) {
+  /**
+   * Appends a candidate: its fingerprint, record, weight level (fixed when it was offered: a level
+   * may read more than the window, or come with the record, neither of which the file keeps), and
+   * the h + 1 tokens ending at {@code pos}.
+   */
+  void append(long unit, int recordIndex, int[] tokens, int pos, int level) {
     int p = partition(unit);
     try {
       DataOutputStream o = out[p];
@@ -118,6 +122,7 @@ final class SpillTape implements AutoCloseable {
       }
       o.writeLong(unit);
       o.writeInt(recordIndex);
+      o.writeInt(level);
       for (int j = pos - h; j <= pos; j++) {
         o.writeInt(tokens[j]);
       }
@@ -168,11 +173,12 @@ final class SpillTape implements AutoCloseable {
           for (long i = 0; i < counts[p]; i++) {
             long unit = in.readLong();
             int record = in.readInt();
+            int level = in.readInt();
             for (int j = 0; j <= h; j++) {
               window[j] = in.readInt();
             }
             if (seen.add(unit)) {
-              firstOccurrences.accept(window, h, record);
+              firstOccurrences.accept(window, h, record, level);
             } else {
               duplicates++;
             }

@@ -84,6 +84,7 @@ public final class Verification {
   private final CorpusRecords filterReader;
   private final InheritanceVerifier.Builder verifier;
   private final ReportInputs.Key keyBlock;
+  private final String statistic;
   private OwnerFilter ownerFilter;
   private WeightSource weights;
   private InheritanceResult result;
@@ -120,12 +121,16 @@ public final class Verification {
           b.keyFile != null ? b.keyFile.path() : "the key", InheritanceVerifier.MAX_TENANTS,
           InheritanceVerifier.MAX_TENANTS));
     }
-    this.suspectReader = b.suspect == null ? null : reader(b.suspect);
-    this.filterReader = b.ownerFilterPaths == null ? null : reader(b.ownerFilterPaths);
+    // records carry the weights of FieldWeights in their field; the owner's corpus carries none
+    Fields suspectFields = b.weights instanceof FieldWeights fw ? b.fields.withWeights(fw.field()) : b.fields;
+    this.suspectReader = b.suspect == null ? null : reader(b.suspect, suspectFields);
+    this.filterReader = b.ownerFilterPaths == null ? null : reader(b.ownerFilterPaths, b.fields.withWeights(null));
     InheritanceVerifier.Builder v;
+    io.tracemark.api.NullDistribution law;
     if (interop) {
       InteropSpec is = (InteropSpec) spec;
       Watermark wm = Watermarks.create(null, spec, vocabularySize);
+      law = wm.scorer().nullDistribution();
       v = InheritanceVerifier.builder().scorer(wm.keyId(), wm.scorer())
           .controlKeys(b.controlKeys, controlScorers(is, vocabularySize));
       byte[] salt = new byte[Keys.COMMITMENT_SALT_LENGTH];
@@ -136,6 +141,7 @@ public final class Verification {
           c.isPresent() ? HexFormat.of().formatHex(salt) : null, is.keyWarning());
     } else {
       KgwSpec kgw = (KgwSpec) spec;
+      law = kgw.nullDistribution();
       v = tenants > 0 ? InheritanceVerifier.greenListTenants(b.key, tenants, kgw, vocabularySize)
           : InheritanceVerifier.greenList(b.key, kgw, vocabularySize);
       v.controlKeys(b.controlKeys);
@@ -157,10 +163,12 @@ public final class Verification {
       v.executor(b.executor);
     }
     this.verifier = v;
+    boolean weighted = b.weights != null || b.referenceContext != null;
+    this.statistic = (weighted ? "weighted_" : "") + law.label();
   }
 
-  private CorpusRecords reader(List<Path> paths) {
-    CorpusRecords r = new CorpusRecords(paths, b.fields, b.tokenizer, vocabularySize, b.normalization, b.onBadRecord)
+  private CorpusRecords reader(List<Path> paths, Fields fields) {
+    CorpusRecords r = new CorpusRecords(paths, fields, b.tokenizer, vocabularySize, b.normalization, b.onBadRecord);
         .parallelism(b.threads).maxRecordBytes(b.maxRecordBytes);
     if (b.vocabularySource != null) {
       r.vocabularySource(b.vocabularySource);
@@ -308,6 +316,20 @@ public final class Verification {
       weights = b.weights;
     }
     verifier.ownerFilter(ownerFilter).weights(weights);
+  }
+
+  /**
+   * The name of the statistic tested, known before the run: the scheme's null law ({@code
+   * binomial}, {@code gamma_sum}, …), prefixed {@code weighted_} when weighted (as the report's
+   * {@code statistic.name}).
+   */
+  public String statistic() {
+    return statistic;
+  }
+
+  /** The key id the report gives (for an interop scheme, a note that its key is a parameter of the scheme). */
+  public String keyId() {
+    return keyBlock.keyId();
   }
 
   /** The weight source of a weighted run (after {@link #run()}), or null for the unweighted test. */
@@ -583,7 +605,10 @@ public final class Verification {
       return this;
     }
 
-    /** Tests the weighted statistic with weights from {@code source} (null: the unweighted test). */
+    /**
+     * Tests the weighted statistic with weights from {@code source} (null: the unweighted test). A
+     * {@link FieldWeights} source reads each suspect record's weights from its JSONL field.
+     */
     public Builder weights(WeightSource source) {
       this.weights = source;
       this.referenceContext = null;

@@ -50,4 +50,22 @@ public interface WeightSource {
   default int level(int[] tokens, int pos) {
     return grid().level(weight(tokens, pos));
   }
+
+  /**
+   * The level of the answer token at {@code pos} of {@code seq}, the record's prompt followed by
+   * its answer. A source whose weights come with the record ({@link #perRecord()}) reads them
+   * here; the default is {@link #level(int[], int)}.
+   */
+  default int level(SuspectRecord record, int[] seq, int pos) {
+    return level(seq, pos);
+  }
+
+  /**
+   * Whether the weights come with each suspect record ({@link SuspectRecord#weights()}) rather
+   * than from the tokens: such a source weights the closed model only, and a record without
+   * weights is a bad record. Default false.
+   */
+  default boolean perRecord() {
+    return false;
+  }
 }

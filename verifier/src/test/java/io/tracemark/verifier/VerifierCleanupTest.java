@@ -180,11 +180,11 @@ class VerifierCleanupTest {
       int p = SpillTape.partition(unit);
       // a link planted where the partition's file will be created
       Files.createSymbolicLink(tape.directory().resolve("part-" + p), target);
-      assertThatThrownBy(() -> tape.append(unit, 0, new int[] {1, 2}, 1)).isInstanceOf(UncheckedIOException.class)
+      assertThatThrownBy(() -> tape.append(unit, 0, new int[] {1, 2}, 1, 1)).isInstanceOf(UncheckedIOException.class)
           .hasMessageContaining(tape.directory().toString());
       assertThat(Files.readString(target)).isEqualTo("untouched");
       long other = unit ^ (1L << 8); // another partition
-      tape.append(other, 0, new int[] {1, 2}, 1);
+      tape.append(other, 0, new int[] {1, 2}, 1, 1);
       Path file = tape.directory().resolve("part-" + SpillTape.partition(other));
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
       Files.delete(tape.directory().resolve("part-" + p));

@@ -251,24 +251,93 @@ class WeightedVerificationTest {
   }
 
   @Test
-  void weightsThatReadBeyondTheWindowRefuseToSpill() {
-    ContextCountWeights weights = ContextCountWeights.of(2, ownerCorpus(9), 8);
+  void aSpilledTupleKeepsItsLevelEvenWhenTheWeightsReadBeyondTheWindow() {
     List<SuspectRecord> records = new ArrayList<>();
     SplittableRandom random = new SplittableRandom(10);
     for (int i = 0; i < 400; i++) {
       records.add(new SuspectRecord("r" + i, text(null, 100, random)));
     }
-    InheritanceVerifier v = InheritanceVerifier.greenList(KEY, SPEC, VOCAB).controlKeys(0).weights(weights)
-        .tapeMemoryBudget(1024).build();
-    assertThatThrownBy(() -> v.closedModel(records)).isInstanceOf(TapeMemoryExceededException.class)
-        .hasMessageContaining("--tape-memory");
-    // window-wide weights survive a spill with the same numbers
-    ContextCountWeights window = ContextCountWeights.of(1, ownerCorpus(9), 8);
-    InheritanceResult spilled = InheritanceVerifier.greenList(KEY, SPEC, VOCAB).controlKeys(0).weights(window)
-        .tapeMemoryBudget(1024).build().closedModel(records);
-    InheritanceResult inMemory = verifier(window).closedModel(records);
-    assertThat(spilled.weighting()).isEqualTo(inMemory.weighting());
+    // a 2-token context on an h = 1 scheme (the spilled file keeps one token before the position),
+    // and the window-wide count: both give the in-memory numbers after a spill
+    for (int n : new int[] {2, 1}) {
+      ContextCountWeights weights = ContextCountWeights.of(n, ownerCorpus(9), 8);
+      InheritanceResult spilled = InheritanceVerifier.greenList(KEY, SPEC, VOCAB).controlKeys(0).weights(weights)
+          .tapeMemoryBudget(1024).build().closedModel(records);
+      InheritanceResult inMemory = verifier(weights).closedModel(records);
+      assertThat(spilled.weighting()).isEqualTo(inMemory.weighting());
+      assertThat(spilled.score()).isEqualTo(inMemory.score());
+      assertThat(spilled.log10P()).isEqualTo(inMemory.log10P());
+    }
+  }
+
+  /** Records independent of the key with owner-supplied weights drawn independently of the key. */
+  static List<SuspectRecord> weightedRecords(int count, int length, SplittableRandom random) {
+    List<SuspectRecord> records = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      int[] t = text(null, length, random);
+      double[] w = new double[length];
+      for (int j = 0; j < length; j++) {
+        w[j] = random.nextDouble() < 0.3 ? 0 : random.nextDouble() * 1.3; // some clamped to the top
+      }
+      records.add(new SuspectRecord("r" + i, t, null, w));
+    }
+    return records;
+  }
+
+  /** The null calibration of the pattern above, for weights supplied with the records. */
+  @Test
+  void fieldWeightsAreCalibratedUnderTheNull() {
+    InheritanceVerifier verifier = verifier(FieldWeights.of("w", 1.0, 16));
+    SplittableRandom random = new SplittableRandom(16);
+    int corpora = 10_000;
+    int below2 = 0;
+    int below3 = 0;
+    for (int c = 0; c < corpora; c++) {
+      double log10p = verifier.closedModel(weightedRecords(2, 40, random)).log10P();
+      if (log10p <= -2) {
+        below2++;
+      }
+      if (log10p <= -3) {
+        below3++;
+      }
+    }
+    assertThat(below2).isBetween(40, (int) Math.ceil(100 + 3.29 * Math.sqrt(corpora * 1e-2 * (1 - 1e-2))));
+    assertThat(below3).isBetween(1, (int) Math.ceil(10 + 3.29 * Math.sqrt(corpora * 1e-3 * (1 - 1e-3))));
+  }
+
+  @Test
+  void fieldWeightsGiveTheExactTailOfTheirLevelsAndSurviveASpill() {
+    List<SuspectRecord> records = weightedRecords(300, 100, new SplittableRandom(17));
+    FieldWeights weights = FieldWeights.of("w", 1.0, 8);
+    InheritanceResult inMemory = verifier(weights).closedModel(records);
+    long[] perLevel = new long[9];
+    long s = 0;
+    Set<Long> seen = new HashSet<>();
+    TokenScorer scorer = WM.scorer();
+    for (SuspectRecord rec : records) {
+      int[] t = rec.tokens();
+      double[] w = rec.weights();
+      for (int pos = 1; pos < t.length; pos++) {
+        int level = weights.grid().level(w[pos]);
+        if (level == 0 || !seen.add(UnitFingerprints.tuple(t, pos - 1, 1, t[pos]))) {
+          continue;
+        }
+        perLevel[level]++;
+        s += level * (long) scorer.score(t, pos);
+      }
+    }
+    assertThat(inMemory.weighting().tuplesPerLevel()).containsExactly(box(perLevel));
+    assertThat(inMemory.score()).isEqualTo((double) s);
+    assertThat(weights.clamped()).isPositive();
+    InheritanceResult spilled = InheritanceVerifier.greenList(KEY, SPEC, VOCAB).controlKeys(0)
+        .weights(FieldWeights.of("w", 1.0, 8)).tapeMemoryBudget(1024).build().closedModel(records);
+    assertThat(spilled.weighting().tuplesPerLevel()).isEqualTo(inMemory.weighting().tuplesPerLevel());
     assertThat(spilled.log10P()).isEqualTo(inMemory.log10P());
+    // a record without weights is a bad record; reading mode has no records to carry them
+    assertThatThrownBy(() -> verifier(weights).closedModel(List.of(new SuspectRecord("bare", new int[] {1, 2, 3}))))
+        .hasMessageContaining("bare").hasMessageContaining("no per-token weights");
+    assertThatThrownBy(() -> new SuspectRecord("x", new int[] {1, 2}, null, new double[] {1}))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 weights for 2 answer tokens");
   }
 
   @Test

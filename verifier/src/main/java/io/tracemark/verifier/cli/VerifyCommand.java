@@ -6,11 +6,13 @@ import io.tracemark.api.DedupMode;
 import io.tracemark.api.HfSynthIdSpec;
 import io.tracemark.api.NullDistribution;
 import io.tracemark.verifier.BadRecordPolicy;
+import io.tracemark.verifier.FieldWeights;
 import io.tracemark.verifier.InheritanceResult;
 import io.tracemark.verifier.InheritanceVerifier;
 import io.tracemark.verifier.Verification;
 import io.tracemark.verifier.report.EvidenceReport;
 import io.tracemark.verifier.report.Numbers;
+import io.tracemark.verifier.report.PlanStamp;
 import io.tracemark.verifier.report.ReportInputs;
 import io.tracemark.verifier.report.ReportWriter;
 import io.tracemark.verifier.report.SigningKey;
@@ -59,8 +61,9 @@ final class VerifyCommand implements Callable<Integer> {
   Integer filterMinCount;
 
   @Option(names = "--weights", paramLabel = "SOURCE", description = "weighted statistic: 'reference' (w = ln(1 + "
-      + "count of the window in the --filter corpus), 'reference:N' (count of the N tokens before the position); "
-      + "default unweighted")
+      + "count of the window in the --filter corpus), 'reference:N' (count of the N tokens before the position), "
+      + "'field:NAME[:MAX]' (per-token weights from each record's JSONL field NAME, top level = weight MAX, "
+      + "default 1, larger weights clamped); default unweighted")
   String weights;
 
   @Option(names = "--filter-memory", paramLabel = "MB", description = "heap the owner filter may take while it is "
@@ -99,6 +102,9 @@ final class VerifyCommand implements Callable<Integer> {
 
   @CommandLine.Mixin
   JsonlFieldOptions fields = new JsonlFieldOptions();
+
+  @CommandLine.Mixin
+  PlanOption planOption = new PlanOption();
 
   @Option(names = "--threads", paramLabel = "N", description = "threads for tokenizing and for scoring "
       + "(default: min(2, processors))")
@@ -176,9 +182,9 @@ final class VerifyCommand implements Callable<Integer> {
     if (filterTop != null && filterMinCount != null) {
       throw new CommandLine.ParameterException(cli, "--filter-top and --filter-min-count are mutually exclusive");
     }
-    Integer referenceContext = null;
-    if (weights != null) {
-      referenceContext = referenceContext(cli, weights);
+    WeightsChoice weighting = weights == null ? null : WeightsChoice.parse(cli, weights);
+    Integer referenceContext = weighting == null ? null : weighting.referenceContext();
+    if (weighting != null && weighting.reference()) {
       if (filter == null) {
         throw new CommandLine.ParameterException(cli, "--weights " + weights.strip() + " needs --filter (the owner's "
             + "corpus whose context counts are the weights)");
@@ -247,12 +253,16 @@ final class VerifyCommand implements Callable<Integer> {
     Progress[] progress = new Progress[1];
     if (referenceContext != null) {
       builder.referenceWeights(referenceContext);
+    } else if (weighting != null) {
+      builder.weights(FieldWeights.of(weighting.field(), weighting.max()));
     }
     if (twoLevel()) {
       builder.firstWindowPerText(true);
     }
     builder.progress(tokens -> progress[0].update(tokens));
     Verification verification = builder.build();
+    PlanStamp planStamp = planOption.check(verification, sc.spec.redacted(), PlanOption.weights(weighting),
+        PlanOption.dedupLabel(cli, dedup), filter, alpha);
     warnNotRead(cli, verification.notRead());
     progress[0] = new Progress(cli.getErr(), !output.quiet && Progress.stderrIsTerminal(), verification.totalBytes(),
         verification::bytesRead, verification::tokensSeen);
@@ -262,7 +272,7 @@ final class VerifyCommand implements Callable<Integer> {
     } finally {
       progress[0].finish();
     }
-    EvidenceReport report = EvidenceReport.of(result, verification.reportInputs());
+    EvidenceReport report = EvidenceReport.of(result, verification.reportInputs(), planStamp);
     ReportWriter.write(out, report, signer);
     for (String f : result.flags()) {
       cli.getErr().println("tracemark verify: warning: " + f);
@@ -275,27 +285,6 @@ final class VerifyCommand implements Callable<Integer> {
   /** Says on stderr, before anything is read, that some directory entries will not be: nothing is dropped silently. */
   private boolean twoLevel() {
     return dedup.strip().equalsIgnoreCase(Verification.FIRST_WINDOW_AND_TOKEN);
-  }
-
-  /** The context length of {@code reference} (−1: the scheme's window) or {@code reference:N}. */
-  private static int referenceContext(CommandLine cli, String value) {
-    String v = value.strip();
-    if (v.equals("reference")) {
-      return -1;
-    }
-    if (v.startsWith("reference:")) {
-      try {
-        int n = Integer.parseInt(v.substring("reference:".length()));
-        if (n >= 0 && n <= 64) {
-          return n;
-        }
-      } catch (NumberFormatException e) {
-        // reported below
-      }
-      throw new CommandLine.ParameterException(cli, "--weights reference:N needs N between 0 and 64, was "
-          + Json.quote(v.substring("reference:".length())));
-    }
-    throw new CommandLine.ParameterException(cli, "--weights must be reference or reference:N, was " + Json.quote(v));
   }
 
   private static void warnNotRead(CommandLine cli, List<ReportInputs.NotRead> all) {
@@ -325,6 +314,9 @@ final class VerifyCommand implements Callable<Integer> {
       n.put("best_key", r.best().label());
       if (tree.has("statistic")) {
         n.set("statistic", tree.get("statistic"));
+      }
+      if (tree.has("plan")) {
+        n.set("plan", tree.get("plan"));
       }
       n.set("keys", tree.get("keys"));
       ObjectNode controls = ((ObjectNode) tree.get("controls")).deepCopy();

@@ -22,6 +22,8 @@ import java.util.Objects;
  * value is then not used; a present text field is tokenized with the {@link TextPipeline}; without
  * a text field the token ids are used; the answer is required (neither field is a bad record), the
  * prompt is optional. The id field (a string or an integer) names the record, else the line does.
+ * When {@link Fields#weights()} names a field, every record must carry it: an array of finite
+ * numbers ≥ 0, one per answer token (of the tokens the answer is scored from).
  *
  * <p>A line is bad when it is not one JSON object, a field has the wrong type or is given twice,
  * text is not valid UTF-8 or Unicode, the answer is empty, or a token id (given or from the
@@ -77,6 +79,10 @@ public final class JsonlRecordParser {
    * @param where the file, as messages name it
    */
   public Parsed parseText(String where, byte[] bytes) {
+    if (fields.weights() != null) {
+      return badParsed(where, String.format(Locale.ROOT, "a plain-text file carries no per-token weights (field "
+          + "\"%s\"): give the records as JSONL", fields.weights()));
+    }
     int[] tokens;
     try {
       tokens = tokenize(where, TextPipeline.decodeDocument(bytes));
@@ -148,6 +154,8 @@ public final class JsonlRecordParser {
     Value ids = new Value();
     Value prompt = new Value();
     Value promptIds = new Value();
+    Value weights = new Value();
+    double[] weightValues = null;
     // pure ASCII (token-id records) is parsed from the bytes, skipping the String
     try (JsonParser p = line == null ? json.createParser(bytes) : json.createParser(line)) {
       JsonToken t = p.nextToken();
@@ -179,6 +187,15 @@ public final class JsonlRecordParser {
             v.text = p.getText();
           } else if (v.present) {
             v.problem = String.format(Locale.ROOT, "field \"%s\" must be a string, was %s", name, kind(t));
+            p.skipChildren();
+          }
+        } else if (name.equals(fields.weights())) {
+          weights.present = t != JsonToken.VALUE_NULL;
+          if (t == JsonToken.START_ARRAY) {
+            weightValues = readWeights(p, name, weights);
+          } else if (weights.present) {
+            weights.problem = String.format(Locale.ROOT, "field \"%s\" must be an array of numbers, was %s", name,
+                kind(t));
             p.skipChildren();
           }
         } else if (name.equals(fields.tokens()) || name.equals(fields.promptTokens())) {
@@ -224,7 +241,21 @@ public final class JsonlRecordParser {
     if (promptTokens == null) {
       return badParsed(label, problem[0]);
     }
-    return new Parsed(new SuspectRecord(recordId, answer, promptTokens), null, null);
+    if (fields.weights() == null) {
+      return new Parsed(new SuspectRecord(recordId, answer, promptTokens), null, null);
+    }
+    if (!weights.present) {
+      return badParsed(label, String.format(Locale.ROOT, "record has no \"%s\" (the per-token weights)",
+          fields.weights()));
+    }
+    if (weights.problem != null) {
+      return badParsed(label, weights.problem);
+    }
+    String misfit = SuspectRecord.weightsProblem(weightValues, answer.length);
+    if (misfit != null) {
+      return badParsed(label, "field \"" + fields.weights() + "\": " + misfit);
+    }
+    return new Parsed(new SuspectRecord(recordId, answer, promptTokens, weightValues), null, null);
   }
 
   /** The reason for a JSON syntax error; a field given twice is named as such. */
@@ -272,6 +303,38 @@ public final class JsonlRecordParser {
         out = Arrays.copyOf(out, n * 2);
       }
       out[n++] = id;
+    }
+    return v.problem != null ? null : Arrays.copyOf(out, n);
+  }
+
+  /** Reads an array of weights; on the first bad element records the problem and skips the rest. */
+  private static double[] readWeights(JsonParser p, String field, Value v) throws IOException {
+    double[] out = new double[64];
+    int n = 0;
+    JsonToken t;
+    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+      if (t == null) {
+        throw new JsonParseException(p, "unexpected end of input in an array");
+      }
+      if (v.problem != null) {
+        p.skipChildren();
+        continue;
+      }
+      if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
+        v.problem = String.format(Locale.ROOT, "field \"%s\"[%d] must be a number, was %s", field, n, kind(t));
+        p.skipChildren();
+        continue;
+      }
+      double w = p.getDoubleValue();
+      if (!(w >= 0) || w == Double.POSITIVE_INFINITY) {
+        v.problem = String.format(Locale.ROOT, "field \"%s\"[%d] must be a finite number >= 0, was %s", field, n,
+            p.getText());
+        continue;
+      }
+      if (n == out.length) {
+        out = Arrays.copyOf(out, n * 2);
+      }
+      out[n++] = w;
     }
     return v.problem != null ? null : Arrays.copyOf(out, n);
   }

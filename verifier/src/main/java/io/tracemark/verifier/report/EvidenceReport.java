@@ -96,9 +96,34 @@ public final class EvidenceReport {
    * and the entries not read all come through {@code inputs}.
    */
   public static EvidenceReport of(InheritanceResult result, ReportInputs inputs) {
+    return of(result, inputs, null);
+  }
+
+  /**
+   * {@link #of(InheritanceResult, ReportInputs)} for a run that followed a pre-registered plan: the
+   * report gains a {@code plan} block (the plan's and its query list's SHA-256) after the options
+   * (and the weighted statistic); null gives the report without it.
+   */
+  public static EvidenceReport of(InheritanceResult result, ReportInputs inputs, PlanStamp plan) {
     Objects.requireNonNull(result, "result");
     Objects.requireNonNull(inputs, "inputs");
-    return new EvidenceReport(tree(inputs, result));
+    ObjectNode tree = tree(inputs, result);
+    if (plan == null) {
+      return new EvidenceReport(tree);
+    }
+    // the plan block goes before the inputs, in the canonical order
+    ObjectNode ordered = JSON.createObjectNode();
+    tree.properties().forEach(e -> {
+      if (e.getKey().equals("inputs")) {
+        ObjectNode p = ordered.putObject("plan");
+        p.put("sha256", plan.sha256());
+        p.put("queries_sha256", plan.queriesSha256());
+        p.put("queries", plan.queries());
+        p.put("checked", "scheme, key id, statistic, weights, dedup, filter corpus, alpha");
+      }
+      ordered.set(e.getKey(), e.getValue());
+    });
+    return new EvidenceReport(ordered);
   }
 
   /** The report as a JSON tree (a copy: changing it does not change this report). */

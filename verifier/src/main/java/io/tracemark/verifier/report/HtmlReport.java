@@ -145,6 +145,13 @@ final class HtmlReport {
     if (key.has("warning")) {
       row(b, "key warning", esc(key.path("warning").asText()));
     }
+    if (r.has("plan")) {
+      JsonNode plan = r.path("plan");
+      row(b, "pre-registered plan", "SHA-256 <code>" + esc(plan.path("sha256").asText()) + "</code> ("
+          + Numbers.count(plan.path("queries").asLong()) + " queries, query list SHA-256 <code>"
+          + esc(plan.path("queries_sha256").asText()) + "</code>; the run matched its "
+          + esc(plan.path("checked").asText()) + ")");
+    }
     JsonNode opts = r.path("options");
     opts.properties().forEach(e -> row(b, esc(e.getKey().replace('_', ' ')),
         esc(e.getValue().isNull() ? "none" : e.getValue().asText())));

@@ -124,7 +124,8 @@ class WeightsCliTest {
     CliRun unknown = CliRun.run("verify", "--scheme", SPEC, "--suspect", suspect.toString(), "--filter",
         suspect.toString(), "--weights", "entropy", "--out", dir.resolve("b").toString());
     assertThat(unknown.code()).isEqualTo(2);
-    assertThat(unknown.err()).contains("--weights must be reference or reference:N, was \"entropy\"");
+    assertThat(unknown.err())
+        .contains("--weights must be reference, reference:N, field:NAME or field:NAME:MAX, was \"entropy\"");
     CliRun badN = CliRun.run("verify", "--scheme", SPEC, "--suspect", suspect.toString(), "--filter",
         suspect.toString(), "--weights", "reference:x", "--out", dir.resolve("c").toString());
     assertThat(badN.code()).isEqualTo(2);

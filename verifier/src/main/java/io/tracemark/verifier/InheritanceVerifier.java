@@ -251,6 +251,9 @@ public final class InheritanceVerifier {
    */
   public InheritanceResult closedModel(Iterable<SuspectRecord> records) {
     Objects.requireNonNull(records, "records");
+    Checks.require(!(weights instanceof ReadingWeights), "reading weights (%s) weigh a suspect model's predictions "
+        + "and apply to reading mode only; the closed-model test takes the owner-model weights under them",
+        "ReadingWeights");
     RecordLedger ledger = new RecordLedger(panel.vocabularySize, onBadRecord, progress,
         weights != null && weights.perRecord());
     List<Partition> partitions = new ArrayList<>();
@@ -265,9 +268,13 @@ public final class InheritanceVerifier {
 
   /**
    * Reading mode: feeds each of the owner's watermarked texts to the suspect model and scores its
-   * top-1 prediction at every position i ≥ h against the window x[i−h, i) of the text. One global
-   * tape across all texts, as in the closed-model test; the owner filter applies if set. The
-   * model is called from the calling thread only.
+   * top-1 prediction at every position i ≥ h against the window x[i−h, i) of the text. By default
+   * only the first occurrence of a window in each text is scored ({@link
+   * Builder#firstWindowPerText}), then each (window, token) once across all texts; the owner
+   * filter applies if set. With {@link ReadingWeights} ({@link Builder#weights}) the suspect's
+   * {@link ReadingWeights#predictions()} best predictions are scored at each position, each at
+   * the level of its reading weight, which reads the suspect's probability of it (R*). The model
+   * is called from the calling thread only.
    */
   public InheritanceResult readingMode(LogitsModel model, Iterable<int[]> ownerTexts) {
     Objects.requireNonNull(model, "model");
@@ -276,7 +283,12 @@ public final class InheritanceVerifier {
       throw new IllegalArgumentException("weights that come with suspect records (" + weights.description()
           + ") apply to the closed model only: reading mode has no suspect records");
     }
-    ModelProbe probe = new ModelProbe(model, 1);
+    ReadingWeights reading = weights instanceof ReadingWeights r ? r : null;
+    int m = reading == null ? 1 : reading.predictions();
+    ModelProbe probe = new ModelProbe(model, Math.min(m, model.vocabularySize()));
+    int[] ys = new int[m];
+    double[] logQ = new double[m];
+    int[] levels = new int[m];
     int h = panel.h;
     int[] scratch = new int[h + 1];
     RecordLedger ledger = new RecordLedger(panel.vocabularySize, onBadRecord, progress, false);
@@ -317,6 +329,26 @@ public final class InheritanceVerifier {
             w.counts.duplicates++;
             continue;
           }
+        }
+        if (reading != null) {
+          int[] top = probe.predict(text, pos);
+          int n = top.length;
+          for (int j = 0; j < n; j++) {
+            boolean inside = top[j] < panel.vocabularySize;
+            if (!inside) {
+              w.counts.outsideVocabulary++;
+            }
+            ys[j] = inside ? top[j] : -1; // weight 0: not scored
+            logQ[j] = probe.logProbability(j);
+          }
+          reading.levels(text, pos, ys, logQ, n, levels);
+          for (int j = 0; j < n; j++) {
+            if (levels[j] > 0) {
+              scratch[h] = ys[j];
+              w.offer(scratch, h, index, levels[j]);
+            }
+          }
+          continue;
         }
         int y = probe.predict(text, pos)[0];
         if (y >= panel.vocabularySize) {

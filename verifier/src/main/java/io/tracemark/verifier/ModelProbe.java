@@ -8,13 +8,15 @@ import java.util.Objects;
 
 /**
  * Reading mode's question to the suspect model: its next-token predictions after a prefix of the
- * owner's text, the {@code candidates} highest logits in order (ties: the lower id first). A NaN
- * logit is an error naming its index. Holds the logits buffer: used by one thread.
+ * owner's text, the {@code candidates} highest logits in order (ties: the lower id first), and the
+ * model's log-probability of each (its log-softmax at temperature 1). A NaN logit is an error
+ * naming its index. Holds the logits buffer: used by one thread.
  */
 final class ModelProbe {
   private final LogitsModel model;
   private final float[] logits;
   private final int[] top;
+  private double logNormalizer = Double.NaN;
 
   ModelProbe(LogitsModel model, int candidates) {
     this.model = Objects.requireNonNull(model, "model");
@@ -32,6 +34,7 @@ final class ModelProbe {
   int[] predict(int[] text, int pos) {
     Arrays.fill(logits, 0f);
     model.nextTokenLogits(text, pos, logits);
+    logNormalizer = Double.NaN;
     if (top.length == 1) {
       top[0] = argmax(logits);
       return top;
@@ -50,6 +53,33 @@ final class ModelProbe {
       }
     }
     return top;
+  }
+
+  /**
+   * ln q(y) of the prediction of rank {@code rank} (0: the best) of the last {@link #predict}
+   * call, where q is the softmax of the model's logits; −∞ for a token of probability 0.
+   */
+  double logProbability(int rank) {
+    if (logNormalizer != logNormalizer) {
+      logNormalizer = logSumExp(logits);
+    }
+    return logits[top[rank]] - logNormalizer;
+  }
+
+  /** ln Σ exp(l), computed around the largest logit so that nothing overflows. */
+  static double logSumExp(float[] l) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (float v : l) {
+      max = Math.max(max, v);
+    }
+    if (max == Double.NEGATIVE_INFINITY || max == Double.POSITIVE_INFINITY) {
+      return max;
+    }
+    double sum = 0;
+    for (float v : l) {
+      sum += Math.exp(v - max);
+    }
+    return max + Math.log(sum);
   }
 
   private static int argmax(float[] logits) {

@@ -96,19 +96,44 @@ public final class OwnerModelWeights implements WeightSource {
 
   @Override
   public double weight(int[] tokens, int pos) {
-    int c = contexts.count(tokens, pos);
-    if (c == 0) {
+    double factor = contextFactor(tokens, pos);
+    if (factor == 0) {
       return 0;
     }
-    double factor = Math.min(1, Math.log1p(c) / Math.log1p(saturation));
     return posteriorUplift(tokens, pos) / puMax * factor;
+  }
+
+  /**
+   * f(c) of the position: min(1, ln(1 + c) / ln(1 + saturation)) for the count c of its context
+   * in the owner's corpus; 0 for an unseen context. Reads only the context.
+   */
+  double contextFactor(int[] tokens, int pos) {
+    int c = contexts.count(tokens, pos);
+    return c == 0 ? 0 : Math.min(1, Math.log1p(c) / Math.log1p(saturation));
+  }
+
+  /** pu_max, the posterior uplift on a flat distribution: weights are pu / pu_max. */
+  double puMax() {
+    return puMax;
+  }
+
+  /**
+   * The owner's model's logits after {@code tokens[0, pos)}, in this thread's buffer (reused by
+   * the next call on the thread).
+   */
+  float[] ownerLogits(int[] tokens, int pos) {
+    float[] l = logits.get();
+    model.nextTokenLogits(tokens, pos, l);
+    return l;
   }
 
   /** pu of {@code tokens[pos]} after {@code tokens[0, pos)}: 0 outside the owner's top k. */
   double posteriorUplift(int[] tokens, int pos) {
-    float[] l = logits.get();
-    model.nextTokenLogits(tokens, pos, l);
-    int y = tokens[pos];
+    return posteriorUplift(ownerLogits(tokens, pos), tokens[pos]);
+  }
+
+  /** pu of token {@code y} under the owner's logits {@code l} at a position: 0 outside the owner's top k. */
+  double posteriorUplift(float[] l, int y) {
     if (y < 0 || y >= l.length) {
       return 0;
     }

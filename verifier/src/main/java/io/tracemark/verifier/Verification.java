@@ -253,6 +253,9 @@ public final class Verification {
    * Reading mode (open model): feeds each of the owner's watermarked texts to the suspect model and
    * scores its top-1 predictions (see {@link InheritanceVerifier#readingMode}), with this
    * verification's keys, controls, owner filter, dedup and alpha. The suspect corpus is not read.
+   * With {@link Builder#weights weights} set to {@link ReadingWeights} it scores the suspect's top-2
+   * predictions weighted by their log-ratio to the owner's model (R*); {@link
+   * ReadingTexts#bySharedContexts} chooses the owner texts to read.
    */
   public InheritanceResult readingMode(LogitsModel model, Iterable<int[]> ownerTexts) {
     if (result != null) {
@@ -607,7 +610,8 @@ public final class Verification {
 
     /**
      * Tests the weighted statistic with weights from {@code source} (null: the unweighted test). A
-     * {@link FieldWeights} source reads each suspect record's weights from its JSONL field.
+     * {@link FieldWeights} source reads each suspect record's weights from its JSONL field;
+     * {@link ReadingWeights} apply to {@link Verification#readingMode} only.
      */
     public Builder weights(WeightSource source) {
       this.weights = source;

@@ -98,6 +98,9 @@ final class VerifyCommand implements Callable<Integer> {
   NormalizeOption normalizeOption = new NormalizeOption();
 
   @CommandLine.Mixin
+  VerifyLocalizeOptions localizeOptions = new VerifyLocalizeOptions();
+
+  @CommandLine.Mixin
   JsonlFieldOptions fields = new JsonlFieldOptions();
 
   @Option(names = "--threads", paramLabel = "N", description = "threads for tokenizing and for scoring "
@@ -252,6 +255,7 @@ final class VerifyCommand implements Callable<Integer> {
       builder.firstWindowPerText(true);
     }
     builder.progress(tokens -> progress[0].update(tokens));
+    localizeOptions.apply(cli, sc, vocab, builder);
     Verification verification = builder.build();
     warnNotRead(cli, verification.notRead());
     progress[0] = new Progress(cli.getErr(), !output.quiet && Progress.stderrIsTerminal(), verification.totalBytes(),
@@ -262,7 +266,8 @@ final class VerifyCommand implements Callable<Integer> {
     } finally {
       progress[0].finish();
     }
-    EvidenceReport report = EvidenceReport.of(result, verification.reportInputs());
+    EvidenceReport report = EvidenceReport.of(result, verification.reportInputs(),
+        verification.regions().orElse(null));
     ReportWriter.write(out, report, signer);
     for (String f : result.flags()) {
       cli.getErr().println("tracemark verify: warning: " + f);
@@ -333,6 +338,7 @@ final class VerifyCommand implements Callable<Integer> {
       n.put("skipped", tree.get("skipped").get("count").asLong());
       ArrayNode flags = n.putArray("flags");
       r.flags().forEach(flags::add);
+      VerifyLocalizeOptions.putJson(n, tree);
       n.put("report", out.resolve(EvidenceReport.JSON_FILE).toString());
       n.put("signed", signKey != null);
       o.println(Json.line(n));
@@ -368,6 +374,7 @@ final class VerifyCommand implements Callable<Integer> {
           + Numbers.count(r.controls().count() + 1L) + "; " + Numbers.count(r.controls().flaggedAtAlpha()) + " of "
           + Numbers.count(r.controls().count()) + " control keys significant");
     }
+    VerifyLocalizeOptions.print(o, tree);
     o.println("verdict:       " + (r.verdict() == InheritanceResult.Verdict.DETECTED ? "watermark DETECTED"
         : "not detected") + " at alpha " + Numbers.exact(r.alpha()));
     List<String> files = new ArrayList<>(List.of(EvidenceReport.JSON_FILE, EvidenceReport.HTML_FILE));

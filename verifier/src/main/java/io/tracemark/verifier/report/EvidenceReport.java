@@ -11,6 +11,7 @@ import io.tracemark.api.NullDistribution;
 import io.tracemark.core.internal.SafeFiles;
 import io.tracemark.verifier.InheritanceResult;
 import io.tracemark.verifier.InheritanceResult.SkippedRecord;
+import io.tracemark.verifier.RecordRegions;
 import io.tracemark.verifier.Version;
 import io.tracemark.verifier.input.InputException;
 import io.tracemark.verifier.input.InputFile;
@@ -96,9 +97,17 @@ public final class EvidenceReport {
    * and the entries not read all come through {@code inputs}.
    */
   public static EvidenceReport of(InheritanceResult result, ReportInputs inputs) {
+    return of(result, inputs, null);
+  }
+
+  /**
+   * As {@link #of(InheritanceResult, ReportInputs)}, with the best region of each record ({@code
+   * verify --localize}) in a {@code localization} section after {@code top_records}; null for none.
+   */
+  public static EvidenceReport of(InheritanceResult result, ReportInputs inputs, RecordRegions regions) {
     Objects.requireNonNull(result, "result");
     Objects.requireNonNull(inputs, "inputs");
-    return new EvidenceReport(tree(inputs, result));
+    return new EvidenceReport(tree(inputs, result, regions));
   }
 
   /** The report as a JSON tree (a copy: changing it does not change this report). */
@@ -124,10 +133,10 @@ public final class EvidenceReport {
         new ReportInputs.Options(c.tokenizer(), c.normalization(), c.dedup(), c.promptExclusion(), c.filter(),
             c.onBadRecord()),
         new ReportInputs.Corpus(c.inputs(), c.filterInputs(), c.inputSkipped(), c.inputSkippedCount(), List.of())),
-        r);
+        r, null);
   }
 
-  private static ObjectNode tree(ReportInputs in, InheritanceResult r) {
+  private static ObjectNode tree(ReportInputs in, InheritanceResult r, RecordRegions regions) {
     ObjectNode root = JSON.createObjectNode();
     root.put("schema", SCHEMA);
     root.put("schema_version", SCHEMA_VERSION);
@@ -262,6 +271,9 @@ public final class EvidenceReport {
       o.put("green", t.score());
       o.put("excess", t.excess());
       o.put("log10_p", t.log10P());
+    }
+    if (regions != null) {
+      RegionsSection.json(root, regions);
     }
 
     ObjectNode skipped = root.putObject("skipped");

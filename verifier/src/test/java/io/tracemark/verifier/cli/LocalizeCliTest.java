@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
@@ -149,9 +148,68 @@ class LocalizeCliTest {
         + "this scheme's statistic is");
   }
 
-  static int[] concat(int[] a, int[] b) {
-    int[] out = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
+  @Test
+  void verifyReportsTheBestRegionOfEachRecordBounded() throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      lines.add("{\"id\":\"human" + i + "\",\"tokens\":[" + CliTest.ids(human(600, 200 + i)) + "]}");
+    }
+    // two records with a watermarked block pasted at token 1000 and 2000 of 3,000 human tokens
+    lines.add(5, "{\"id\":\"pasted-a\",\"tokens\":[" + CliTest.ids(paste(human(3000, 300),
+        CliTest.watermarked(wm, 100, 301), 1000)) + "]}");
+    lines.add(17, "{\"id\":\"pasted-b\",\"tokens\":[" + CliTest.ids(paste(human(3000, 302),
+        CliTest.watermarked(wm, 100, 303), 2000)) + "]}");
+    Path suspect = dir.resolve("pasted.jsonl");
+    Files.writeString(suspect, String.join("\n", lines) + "\n");
+    Path out = dir.resolve("report-localize");
+    CliRun r = run("verify", "--key", keyFile.toString(), "--scheme", SPEC, "--vocab-size", Integer.toString(VOCAB),
+        "--suspect", suspect.toString(), "--control-keys", "0", "--out", out.toString(), "--localize",
+        "--localize-top", "5", "--json");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode loc = JSON.readTree(out.resolve("report.json").toFile()).get("localization");
+    assertThat(JSON.readTree(r.out()).get("localization")).isEqualTo(loc);
+    assertThat(loc.get("records_localized").asLong()).isEqualTo(32);
+    assertThat(loc.get("regions")).hasSize(5);
+    assertThat(loc.get("regions_not_shown").asLong()).isEqualTo(27);
+    assertThat(loc.get("significant").asLong()).isGreaterThanOrEqualTo(2);
+    assertThat(loc.get("significant_adjusted").asLong()).isGreaterThanOrEqualTo(2);
+    JsonNode a = loc.get("regions").get(0);
+    JsonNode b = loc.get("regions").get(1);
+    assertThat(List.of(a.get("id").asText(), b.get("id").asText())).containsExactlyInAnyOrder("pasted-a", "pasted-b");
+    for (JsonNode n : List.of(a, b)) {
+      int at = n.get("id").asText().equals("pasted-a") ? 1000 : 2000;
+      int overlap = Math.min(n.get("region_end").asInt(), at + 100) - Math.max(n.get("region_start").asInt(), at);
+      assertThat(overlap).as(n.toString()).isGreaterThan(50);
+      assertThat(n.get("region_log10_p").asDouble()).isLessThan(-6);
+      assertThat(n.get("region_log10_p_adjusted").asDouble())
+          .isCloseTo(n.get("region_log10_p").asDouble() + Math.log10(32), org.assertj.core.data.Offset.offset(1e-9));
+    }
+    for (int i = 1; i < 5; i++) { // best first
+      assertThat(loc.get("regions").get(i).get("region_log10_p").asDouble())
+          .isGreaterThanOrEqualTo(loc.get("regions").get(i - 1).get("region_log10_p").asDouble());
+    }
+    assertThat(Files.readString(out.resolve("report.html"))).contains("<h2>Localised regions</h2>")
+        .contains("pasted-a").contains("27 more records localised, not shown.");
+
+    CliRun human = run("verify", "--key", keyFile.toString(), "--scheme", SPEC, "--vocab-size",
+        Integer.toString(VOCAB), "--suspect", suspect.toString(), "--control-keys", "0", "--out",
+        dir.resolve("report-localize-2").toString(), "--localize=winmax");
+    assertThat(human.code()).as(human.err()).isZero();
+    assertThat(human.out()).containsPattern("regions: +\\d+ of 32 records have a region significant at alpha "
+        + "\\(\\d+ after Bonferroni over records\\); best: pasted-[ab] tokens");
+
+    Path plain = dir.resolve("report-plain");
+    assertThat(run("verify", "--key", keyFile.toString(), "--scheme", SPEC, "--vocab-size", Integer.toString(VOCAB),
+        "--suspect", suspect.toString(), "--control-keys", "0", "--out", plain.toString()).code()).isZero();
+    assertThat(JSON.readTree(plain.resolve("report.json").toFile()).has("localization")).isFalse();
+
+    CliRun vllm = run("verify", "--scheme", "vllm:key=7,vocab=4000", "--suspect", suspect.toString(),
+        "--out", dir.resolve("report-vllm").toString(), "--localize");
+    assertThat(vllm.code()).isEqualTo(2);
+    assertThat(vllm.err()).contains("tracemark verify: error: --localize: localised detection needs green counts "
+        + "(kgw:, lmw:, hf: schemes); this scheme's statistic is gamma_sum");
+    assertOneLineError(run("verify", "--key", keyFile.toString(), "--scheme", SPEC, "--vocab-size", "4000",
+        "--suspect", suspect.toString(), "--out", dir.resolve("report-top").toString(), "--localize",
+        "--localize-top", "0"), 2, "--localize-top must be between 1 and 10000, was 0");
   }
 }

@@ -88,6 +88,7 @@ public final class Verification {
   private OwnerFilter ownerFilter;
   private WeightSource weights;
   private InheritanceResult result;
+  private final RegionCollector regionCollector;
 
   private Verification(Builder b) {
     this.b = b;
@@ -148,6 +149,7 @@ public final class Verification {
       keyBlock = new ReportInputs.Key(b.key.keyId(), b.key.commitment(),
           b.key.created().map(Object::toString).orElse(null), tenants, null, null);
     }
+    this.regionCollector = b.regionSearch == null ? null : regionCollector(interop);
     if (b.tapeMemoryBytes != null) {
       v.tapeMemoryBudget(b.tapeMemoryBytes);
     }
@@ -167,8 +169,16 @@ public final class Verification {
     this.statistic = (weighted ? "weighted_" : "") + law.label();
   }
 
+  /** The per-record localisation of {@link Builder#localize}, refused for a statistic other than green counts. */
+  private RegionCollector regionCollector(boolean interop) {
+    Watermark wm = Watermarks.create(interop ? null : b.key, spec, vocabularySize);
+    // the statistic of the scheme's detector, read from a detection of one token
+    RegionSearch.requireGreenCounts(wm.detector(b.dedup).detect(new int[] {0}).nullDistribution());
+    return new RegionCollector(wm, b.dedup, b.regionSearch, vocabularySize, b.regionsShown, b.alpha);
+  }
+
   private CorpusRecords reader(List<Path> paths, Fields fields) {
-    CorpusRecords r = new CorpusRecords(paths, fields, b.tokenizer, vocabularySize, b.normalization, b.onBadRecord);
+    CorpusRecords r = new CorpusRecords(paths, fields, b.tokenizer, vocabularySize, b.normalization, b.onBadRecord)
         .parallelism(b.threads).maxRecordBytes(b.maxRecordBytes);
     if (b.vocabularySource != null) {
       r.vocabularySource(b.vocabularySource);
@@ -241,12 +251,28 @@ public final class Verification {
     }
     if (suspectReader != null) {
       try (suspectReader) {
-        result = verifier.build().closedModel(suspectReader);
+        result = verifier.build().closedModel(tapped(suspectReader));
       }
     } else {
-      result = verifier.build().closedModel(b.records);
+      result = verifier.build().closedModel(tapped(b.records));
     }
     return result;
+  }
+
+  private Iterable<SuspectRecord> tapped(Iterable<SuspectRecord> records) {
+    return regionCollector == null ? records : regionCollector.tap(records);
+  }
+
+  /**
+   * The best region of each record, when {@link Builder#localize} was asked; empty otherwise.
+   *
+   * @throws IllegalStateException before {@link #run()}
+   */
+  public Optional<RecordRegions> regions() {
+    if (result == null) {
+      throw new IllegalStateException("regions() needs a finished run()");
+    }
+    return regionCollector == null ? Optional.empty() : Optional.of(regionCollector.finish());
   }
 
   /**
@@ -417,6 +443,8 @@ public final class Verification {
     private WeightSource weights;
     private Instant created;
     private boolean createdSet;
+    private RegionSearch regionSearch;
+    private int regionsShown;
 
     private Builder() {}
 
@@ -457,6 +485,8 @@ public final class Verification {
       this.referenceContext = o.referenceContext;
       this.weightLevels = o.weightLevels;
       this.weights = o.weights;
+      this.regionSearch = o.regionSearch;
+      this.regionsShown = o.regionsShown;
     }
 
     /** The watermark scheme (required): {@code kgw:} with a {@link #key}, or an interop spec carrying its key. */
@@ -728,6 +758,21 @@ public final class Verification {
     public Builder created(Instant when) {
       this.created = when;
       this.createdSet = true;
+      return this;
+    }
+
+    /**
+     * Also localises each record as it is read ({@link RecordRegions}, from {@link
+     * Verification#regions()} after the run): its best region under {@code search}, scored with
+     * the (master) key as {@code detect} scores one text; the {@code shown} best records are kept.
+     * Green-count schemes only. Default off.
+     *
+     * @param shown between 1 and 10,000
+     */
+    public Builder localize(RegionSearch search, int shown) {
+      Checks.require(shown >= 1 && shown <= 10_000, "shown must be between 1 and 10000, was %d", shown);
+      this.regionSearch = Objects.requireNonNull(search, "search");
+      this.regionsShown = shown;
       return this;
     }
 

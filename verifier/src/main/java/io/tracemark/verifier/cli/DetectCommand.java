@@ -9,6 +9,8 @@ import io.tracemark.api.Watermark;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
 import io.tracemark.core.keys.KeyFile;
+import io.tracemark.core.stats.Localization;
+import io.tracemark.verifier.RegionSearch;
 import io.tracemark.verifier.input.InputException;
 import io.tracemark.verifier.input.Inputs;
 import io.tracemark.verifier.report.Numbers;
@@ -66,6 +68,9 @@ final class DetectCommand implements Callable<Integer> {
   @CommandLine.Mixin
   NormalizeOption normalizeOption = new NormalizeOption();
 
+  @CommandLine.Mixin
+  LocalizeOption localizeOption = new LocalizeOption();
+
   @Option(names = "--strict-key-permissions", description = "refuse a key file that its group or others can read "
       + "(default: a warning)")
   boolean strictKeyPermissions;
@@ -96,6 +101,7 @@ final class DetectCommand implements Callable<Integer> {
     }
     double alpha = alphaOption.alpha(cli);
     Normalization normalization = normalizeOption.normalization(cli);
+    RegionSearch search = localizeOption.search(cli);
     TextTokenizer tok = tokenizerOptions.tokenizer(cli);
     int vocab = tokenizerOptions.vocabulary(cli, sc, tok);
     if (sc.interop() && tokenizerOptions.vocabSize != null) {
@@ -145,8 +151,21 @@ final class DetectCommand implements Callable<Integer> {
     DedupMode used = mode == null ? wm.defaultDedup() : mode;
     Detection r = wm.detector(used).detect(tokens);
     boolean detected = r.significantAt(alpha);
+    Localization region = null;
+    if (search != null) {
+      try {
+        region = search.localize(r);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(cli, "--localize: " + e.getMessage());
+      }
+      if (region.unitsScored() < search.shortestWindow()) {
+        Common.warn(cli, Common.fmt("--localize: %s has %d scored units, fewer than the shortest window (%d): %s",
+            source, region.unitsScored(), search.shortestWindow(), region.unitsScored() == 0
+                ? "there is no region" : "the region is the whole text and its p-value the global one"));
+      }
+    }
     print(cli.getOut(), sc, wm, r, used, vocab, tok, input.text != null ? normalization.label() : null, alpha,
-        synthIdScores(sc, tokens, used));
+        synthIdScores(sc, tokens, used), region);
     return exit(detected);
   }
 
@@ -190,7 +209,7 @@ final class DetectCommand implements Callable<Integer> {
    * caveat; kgw schemes show their key id.
    */
   private void print(PrintWriter o, Scheme sc, Watermark wm, Detection r, DedupMode used, int vocab,
-      TextTokenizer tok, String normalization, double alpha, Detection[] synthId) {
+      TextTokenizer tok, String normalization, double alpha, Detection[] synthId, Localization region) {
     boolean binomial = r.nullDistribution() instanceof NullDistribution.Binomial;
     boolean detected = r.significantAt(alpha);
     if (output.json) {
@@ -216,6 +235,9 @@ final class DetectCommand implements Callable<Integer> {
       n.put("p_value", r.pValue());
       n.put("log10_p", r.log10PValue());
       r.referencePValue().ifPresent(p -> n.put("reference_p_value", p));
+      if (region != null) {
+        putRegion(n, region, alpha);
+      }
       if (synthId != null) {
         putMeanG(n, "mean_g", synthId[0]);
         putMeanG(n, "weighted_mean_g", synthId[1]);
@@ -272,11 +294,54 @@ final class DetectCommand implements Callable<Integer> {
         + Numbers.human(r.log10PValue())
         + (r.referencePValue().isPresent() ? "; the reference's own p-value: "
             + Numbers.human(r.referencePValue().getAsDouble()) : "") + ")");
+    if (region != null) {
+      o.println("region:        " + regionLine(region) + (region.best().significantAt(alpha)
+          ? ": DETECTED at alpha " + Numbers.exact(alpha) : ""));
+    }
     o.println("verdict:       " + (detected ? "watermark DETECTED" : "not detected") + " at alpha "
         + Numbers.exact(alpha));
     if (sc.interop()) {
       o.println("caveat:        " + sc.interopSpec().caveat());
     }
+  }
+
+  /**
+   * The localisation fields of {@code --json}: the best region in token offsets (start inclusive,
+   * end exclusive), its p-value corrected for the windows tried and uncorrected, and the global
+   * p-value; the region fields are null when no unit was scored.
+   */
+  private static void putRegion(ObjectNode n, Localization loc, double alpha) {
+    Localization.Region best = loc.best();
+    boolean none = best.units() == 0;
+    n.put("global_log10_p", loc.globalLog10P());
+    if (none) {
+      n.putNull("region_start");
+      n.putNull("region_end");
+      n.putNull("region_log10_p");
+      n.putNull("region_raw_log10_p");
+    } else {
+      n.put("region_start", best.start());
+      n.put("region_end", best.end());
+      n.put("region_log10_p", best.correctedLog10P());
+      n.put("region_raw_log10_p", best.log10P());
+    }
+    n.put("region_units", best.units());
+    n.put("region_green", best.score());
+    n.put("windows_tried", loc.windowsTried());
+    n.put("region_verdict", best.significantAt(alpha) ? "detected" : "not_detected");
+    n.put("localize", loc.method());
+  }
+
+  /** The human line of the best region. */
+  private static String regionLine(Localization loc) {
+    Localization.Region best = loc.best();
+    if (best.units() == 0) {
+      return "none (no unit scored)";
+    }
+    return "tokens " + best.start() + "-" + best.end() + " (" + Numbers.count(best.units()) + " units, "
+        + Numbers.human(best.score()) + " green): log10 p = " + Numbers.human(best.correctedLog10P())
+        + " corrected for " + Numbers.count(loc.windowsTried()) + " windows (uncorrected "
+        + Numbers.human(best.log10P()) + "; global " + Numbers.human(loc.globalLog10P()) + ")";
   }
 
   /**

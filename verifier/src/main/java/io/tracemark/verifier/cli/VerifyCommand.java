@@ -101,6 +101,9 @@ final class VerifyCommand implements Callable<Integer> {
   NormalizeOption normalizeOption = new NormalizeOption();
 
   @CommandLine.Mixin
+  VerifyLocalizeOptions localizeOptions = new VerifyLocalizeOptions();
+
+  @CommandLine.Mixin
   JsonlFieldOptions fields = new JsonlFieldOptions();
 
   @CommandLine.Mixin
@@ -260,6 +263,7 @@ final class VerifyCommand implements Callable<Integer> {
       builder.firstWindowPerText(true);
     }
     builder.progress(tokens -> progress[0].update(tokens));
+    localizeOptions.apply(cli, sc, vocab, builder);
     Verification verification = builder.build();
     PlanStamp planStamp = planOption.check(verification, sc.spec.redacted(), PlanOption.weights(weighting),
         PlanOption.dedupLabel(cli, dedup), filter, alpha);
@@ -272,7 +276,8 @@ final class VerifyCommand implements Callable<Integer> {
     } finally {
       progress[0].finish();
     }
-    EvidenceReport report = EvidenceReport.of(result, verification.reportInputs(), planStamp);
+    EvidenceReport report = EvidenceReport.of(result, verification.reportInputs(), planStamp,
+        verification.regions().orElse(null));
     ReportWriter.write(out, report, signer);
     for (String f : result.flags()) {
       cli.getErr().println("tracemark verify: warning: " + f);
@@ -325,6 +330,7 @@ final class VerifyCommand implements Callable<Integer> {
       n.put("skipped", tree.get("skipped").get("count").asLong());
       ArrayNode flags = n.putArray("flags");
       r.flags().forEach(flags::add);
+      VerifyLocalizeOptions.putJson(n, tree);
       n.put("report", out.resolve(EvidenceReport.JSON_FILE).toString());
       n.put("signed", signKey != null);
       o.println(Json.line(n));
@@ -360,6 +366,7 @@ final class VerifyCommand implements Callable<Integer> {
           + Numbers.count(r.controls().count() + 1L) + "; " + Numbers.count(r.controls().flaggedAtAlpha()) + " of "
           + Numbers.count(r.controls().count()) + " control keys significant");
     }
+    VerifyLocalizeOptions.print(o, tree);
     o.println("verdict:       " + (r.verdict() == InheritanceResult.Verdict.DETECTED ? "watermark DETECTED"
         : "not detected") + " at alpha " + Numbers.exact(r.alpha()));
     List<String> files = new ArrayList<>(List.of(EvidenceReport.JSON_FILE, EvidenceReport.HTML_FILE));

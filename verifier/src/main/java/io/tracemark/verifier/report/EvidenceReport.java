@@ -11,6 +11,7 @@ import io.tracemark.api.NullDistribution;
 import io.tracemark.core.internal.SafeFiles;
 import io.tracemark.verifier.InheritanceResult;
 import io.tracemark.verifier.InheritanceResult.SkippedRecord;
+import io.tracemark.verifier.RecordRegions;
 import io.tracemark.verifier.Version;
 import io.tracemark.verifier.input.InputException;
 import io.tracemark.verifier.input.InputFile;
@@ -96,18 +97,21 @@ public final class EvidenceReport {
    * and the entries not read all come through {@code inputs}.
    */
   public static EvidenceReport of(InheritanceResult result, ReportInputs inputs) {
-    return of(result, inputs, null);
+    return of(result, inputs, null, null);
   }
 
   /**
-   * {@link #of(InheritanceResult, ReportInputs)} for a run that followed a pre-registered plan: the
-   * report gains a {@code plan} block (the plan's and its query list's SHA-256) after the options
-   * (and the weighted statistic); null gives the report without it.
+   * As {@link #of(InheritanceResult, ReportInputs)}, for a run that followed a pre-registered plan
+   * and/or localised each record. {@code plan} (null for none): the report gains a {@code plan}
+   * block (the plan's and its query list's SHA-256) before the inputs. {@code regions} (null for
+   * none, {@code verify --localize}): the best region of each record in a {@code localization}
+   * section after {@code top_records}.
    */
-  public static EvidenceReport of(InheritanceResult result, ReportInputs inputs, PlanStamp plan) {
+  public static EvidenceReport of(InheritanceResult result, ReportInputs inputs, PlanStamp plan,
+      RecordRegions regions) {
     Objects.requireNonNull(result, "result");
     Objects.requireNonNull(inputs, "inputs");
-    ObjectNode tree = tree(inputs, result);
+    ObjectNode tree = tree(inputs, result, regions);
     if (plan == null) {
       return new EvidenceReport(tree);
     }
@@ -149,10 +153,10 @@ public final class EvidenceReport {
         new ReportInputs.Options(c.tokenizer(), c.normalization(), c.dedup(), c.promptExclusion(), c.filter(),
             c.onBadRecord()),
         new ReportInputs.Corpus(c.inputs(), c.filterInputs(), c.inputSkipped(), c.inputSkippedCount(), List.of())),
-        r);
+        r, null);
   }
 
-  private static ObjectNode tree(ReportInputs in, InheritanceResult r) {
+  private static ObjectNode tree(ReportInputs in, InheritanceResult r, RecordRegions regions) {
     ObjectNode root = JSON.createObjectNode();
     root.put("schema", SCHEMA);
     root.put("schema_version", SCHEMA_VERSION);
@@ -287,6 +291,9 @@ public final class EvidenceReport {
       o.put("green", t.score());
       o.put("excess", t.excess());
       o.put("log10_p", t.log10P());
+    }
+    if (regions != null) {
+      RegionsSection.json(root, regions);
     }
 
     ObjectNode skipped = root.putObject("skipped");

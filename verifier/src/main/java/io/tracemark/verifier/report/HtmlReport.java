@@ -129,6 +129,7 @@ final class HtmlReport {
           .append(Numbers.human(t.path("log10_p").asDouble())).append("</td></tr>\n");
     }
     b.append("</table></div>\n");
+    RegionsSection.html(b, r);
 
     b.append("<h2>Scheme, key and options</h2>\n<div class=\"wide\"><table>\n");
     JsonNode scheme = r.path("scheme");

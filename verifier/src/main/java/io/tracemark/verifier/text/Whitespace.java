@@ -32,6 +32,7 @@ final class Whitespace {
         out.append(c);
       }
     }
-    return out.length() == text.length() ? (out.toString().equals(text) ? text : out.toString()) : out.toString();
+    String s = out.toString();
+    return s.equals(text) ? text : s;
   }
 }

@@ -29,8 +29,8 @@ import java.util.SplittableRandom;
  * and settings and the contexts of the owner's corpus, never on the key, so the weighted test stays
  * exact.
  *
- * <p>The owner's model reads the whole text before the position: a verification with these
- * weights keeps its dedup tape in memory. Immutable and thread-safe when the model is; scratch
+ * <p>The owner's model reads the whole text before the position; a tuple that the dedup tape
+ * spills keeps the level computed when it was offered. Immutable and thread-safe when the model is; scratch
  * buffers are per thread.
  */
 public final class OwnerModelWeights implements WeightSource {

@@ -34,9 +34,8 @@ public interface WeightSource {
   }
 
   /**
-   * How many tokens before a position the weight reads. A source that reads no more than the
-   * scheme's window (h) works with a dedup tape that spills to disk; a wider one needs the tape
-   * in memory.
+   * How many tokens before a position the weight reads (for the report and for reading mode; a
+   * tuple that the dedup tape spills to disk keeps its level, so any width works with a spill).
    */
   int contextTokens();
 

@@ -1,7 +1,8 @@
 /**
  * Tools that are neither tests nor part of the product, each a main class documented in {@code
- * docs/benchmarks.md}: {@link io.tracemark.examples.tools.ScaleHarness} (the corpus verification at
- * scale, tokens/s and peak heap) and {@link io.tracemark.examples.tools.SampleCorpusGenerator} (the
- * bundled sample in {@code docs/sample}).
+ * docs/benchmarks.md} or {@code docs/demo.md}: {@link io.tracemark.examples.tools.ScaleHarness} (the
+ * corpus verification at scale, tokens/s and peak heap), {@link
+ * io.tracemark.examples.tools.SampleCorpusGenerator} (the bundled sample in {@code docs/sample}) and
+ * {@link io.tracemark.examples.tools.NullSeeds} (the demo's innocent student over many seeds).
  */
 package io.tracemark.examples.tools;

@@ -47,7 +47,9 @@ import java.util.function.LongConsumer;
  * OwnerFilter} only windows in it are scored.
  *
  * <p>Reading mode: for each position i ≥ h of the owner's watermarked text x, the suspect's top-1
- * prediction y (argmax of its logits after x[0, i)) is scored as the tuple (x[i−h, i), y).
+ * prediction y (argmax of its logits after x[0, i)) is scored as the tuple (x[i−h, i), y); with
+ * {@link ReadingWeights} (R*), its best predictions, each weighted by its log-ratio to the owner's
+ * model.
  *
  * <p>An instance is immutable and thread-safe: each call keeps its own tape. It coordinates the
  * pass ({@code KeyPanel}, {@code PositionFilter}, {@code DedupTape}, {@code ScoreLedger}, {@code

@@ -34,14 +34,15 @@ public final class Demo {
       out.println();
       DemoTable.print(out, c, o.rows());
       out.println();
-      WeightedTable.print(out, c, o.rows(), o.weighted(), o.readingTwoLevel());
+      WeightedTable.print(out, c, o.rows(), o.weighted(), o.readingTwoLevel(), o.readingStar());
       Path reportDir = null;
       if (c.outDir() != null) {
         out.println();
         reportDir = EvidenceCase.write(c, o.key(), reportCase(o.rows()), o.competitorPrompts(), o.tokenizer(), out);
       }
       phases.done("total", t0);
-      return new DemoResult(o.key().keyId(), o.teacherCheck(), o.rows(), phases.lines(), reportDir);
+      return new DemoResult(o.key().keyId(), o.teacherCheck(), o.rows(), phases.lines(), reportDir, o.weighted(),
+          o.readingTwoLevel(), o.readingStar());
     } finally {
       pool.shutdownNow();
     }

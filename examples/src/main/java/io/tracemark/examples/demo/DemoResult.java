@@ -12,12 +12,19 @@ import java.util.List;
  * @param rows one per ρ, in the order configured
  * @param timings the printed phase lines (name and seconds)
  * @param reportDir the directory of the evidence report, or null
+ * @param weighted the weighted closed-model test C* of each row's answers, in row order
+ * @param readingTwoLevel each row's reading-mode test with two-level dedup, in row order
+ * @param readingStar each row's reading-mode test R*, in row order
  */
 public record DemoResult(String keyId, InheritanceResult teacherCheck, List<StudentResult> rows, List<String> timings,
-    Path reportDir) {
+    Path reportDir, List<InheritanceResult> weighted, List<InheritanceResult> readingTwoLevel,
+    List<InheritanceResult> readingStar) {
   /** Copies. */
   public DemoResult {
     rows = List.copyOf(rows);
     timings = List.copyOf(timings);
+    weighted = List.copyOf(weighted);
+    readingTwoLevel = List.copyOf(readingTwoLevel);
+    readingStar = List.copyOf(readingStar);
   }
 }

@@ -51,9 +51,11 @@ final class Scenario {
    * @param weighted the weighted closed-model test of each row's answers ({@link OwnerWeights}), in row order
    * @param readingTwoLevel each row's reading-mode test with two-level dedup (the library's reading-mode
    *     default), in row order
+   * @param readingStar each row's reading-mode test R* ({@link OwnerWeights}), in row order
    */
   record Outcome(WatermarkKey key, TextTokenizer tokenizer, InheritanceResult teacherCheck, List<StudentResult> rows,
-      List<int[]> competitorPrompts, List<InheritanceResult> weighted, List<InheritanceResult> readingTwoLevel) {}
+      List<int[]> competitorPrompts, List<InheritanceResult> weighted, List<InheritanceResult> readingTwoLevel,
+      List<InheritanceResult> readingStar) {}
 
   private record Student(double rho, Distillation.Mix mix, NGramModel model) {}
 
@@ -120,11 +122,13 @@ final class Scenario {
       studentAnswers.add(Answers.generate(loop(students.get(s).model(), c), competitorPrompts, c.answerTokens(),
           c.seed(), "student-" + s, pool));
     }
-    // the weighted closed-model test (C*): weights from the owner's model and answers, fixed here,
-    // before any student answer is read
-    OwnerModelWeights weights = OwnerWeights.of(teacher, teacherAnswers, c);
+    // the weighted tests (C*, R*): weights and R*'s texts from the owner's model and answers, fixed
+    // here, before any student is read
+    OwnerWeights.Fixed fixed = OwnerWeights.of(teacher, teacherAnswers, c);
+    OwnerModelWeights weights = fixed.closed();
     List<Future<InheritanceResult>> weighted = new ArrayList<>();
     List<Future<InheritanceResult>> reading = new ArrayList<>();
+    List<Future<InheritanceResult>> readingStar = new ArrayList<>();
     List<Future<StudentResult>> tested = new ArrayList<>();
     for (int s = 0; s < students.size(); s++) {
       Student st = students.get(s);
@@ -138,6 +142,8 @@ final class Scenario {
           .records(records("competitor", answers, competitorPrompts)).build().run()));
       reading.add(pool.submit(() -> verification(c, key, enc).firstWindowPerText(true).records(List.of()).build()
           .readingMode(st.model(), readingTexts)));
+      readingStar.add(pool.submit(() -> verification(c, key, enc).weights(fixed.reading()).records(List.of()).build()
+          .readingMode(st.model(), fixed.readingTexts())));
     }
     List<StudentResult> rows = new ArrayList<>();
     for (Future<StudentResult> f : tested) {
@@ -151,10 +157,14 @@ final class Scenario {
     for (Future<InheritanceResult> f : reading) {
       readingRows.add(Answers.join(f));
     }
+    List<InheritanceResult> starRows = new ArrayList<>();
+    for (Future<InheritanceResult> f : readingStar) {
+      starRows.add(Answers.join(f));
+    }
     phases.done(String.format(Locale.ROOT,
         "%d students: train, answer %d competitor prompts, closed-model and reading-mode tests", rhos.length,
         competitorPrompts.size()), t3);
-    return new Outcome(key, enc, teacherCheck, rows, competitorPrompts, weightedRows, readingRows);
+    return new Outcome(key, enc, teacherCheck, rows, competitorPrompts, weightedRows, readingRows, starRows);
   }
 
   /**

@@ -1,8 +1,10 @@
 /**
  * Tools that are neither tests nor part of the product, each a main class documented in {@code
- * docs/benchmarks.md} or {@code docs/robustness.md}: {@link io.tracemark.examples.tools.ScaleHarness}
- * (the corpus verification at scale, tokens/s and peak heap), {@link
- * io.tracemark.examples.tools.SampleCorpusGenerator} (the bundled sample in {@code docs/sample}) and
- * {@link io.tracemark.examples.tools.RobustnessTable} (the attack table of {@code docs/robustness.md}).
+ * docs/benchmarks.md}, {@code docs/robustness.md} or {@code docs/demo.md}: {@link
+ * io.tracemark.examples.tools.ScaleHarness} (the corpus verification at scale, tokens/s and peak
+ * heap), {@link io.tracemark.examples.tools.SampleCorpusGenerator} (the bundled sample in {@code
+ * docs/sample}), {@link io.tracemark.examples.tools.RobustnessTable} (the attack table of {@code
+ * docs/robustness.md}) and {@link io.tracemark.examples.tools.NullSeeds} (the demo's innocent
+ * student over many seeds).
  */
 package io.tracemark.examples.tools;

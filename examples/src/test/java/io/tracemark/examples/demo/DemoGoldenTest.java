@@ -19,10 +19,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The demo prints, byte for byte, what it printed before its code was split into configuration,
  * scenario and table: the key, the checks, the table with its legend, the smallest ρ caught and
- * the evidence commands, for seeds 42 and 7 at the default budget and at a reduced one. Only the
- * phase times (wall clock) and the output directory are masked. The expected texts are the
- * outputs of {@code java -jar tracemark-examples.jar demo --seed N --out DIR} (and the reduced
- * options below) on two threads; the table does not depend on the thread count.
+ * the evidence commands, for seeds 42 and 7 at the default budget and at a reduced one; the
+ * second table has since gained R*'s column at its right end and R*'s legend lines, every earlier
+ * line and column unchanged. Only the phase times (wall clock) and the output directory are
+ * masked. The expected texts are the outputs of {@code java -jar tracemark-examples.jar demo
+ * --seed N --out DIR} (and the reduced options below) on two threads; the table does not depend on
+ * the thread count.
  */
 @Tag("slow")
 class DemoGoldenTest {

@@ -12,6 +12,7 @@ import io.tracemark.verifier.plan.Pilot;
 import io.tracemark.verifier.plan.Plan;
 import io.tracemark.verifier.plan.QueryList;
 import io.tracemark.verifier.report.Numbers;
+import io.tracemark.verifier.text.Normalization;
 import io.tracemark.verifier.text.TextPipeline;
 import io.tracemark.verifier.text.TextTokenizer;
 import java.io.PrintWriter;
@@ -93,6 +94,9 @@ final class PlanCommand implements Callable<Integer> {
   @CommandLine.Mixin
   JsonlFieldOptions fields = new JsonlFieldOptions();
 
+  @CommandLine.Mixin
+  NormalizeOption normalizeOption = new NormalizeOption();
+
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "directory for queries.jsonl, "
       + "plan.json and plan.json.sha256")
   Path out;
@@ -149,9 +153,11 @@ final class PlanCommand implements Callable<Integer> {
     } else if (weighting != null) {
       test.weights(FieldWeights.of(weighting.field(), weighting.max()));
     }
+    Normalization normalization = normalizeOption.normalization(cli);
+    test.normalization(normalization);
     Verification described = test.build();
 
-    ApiLog apiLog = ApiLog.read(log, new TextPipeline(tok, false), vocab);
+    ApiLog apiLog = ApiLog.read(log, new TextPipeline(tok, normalization), vocab);
     QueryList queries;
     try {
       queries = selection.replay != null
@@ -170,7 +176,8 @@ final class PlanCommand implements Callable<Integer> {
       Fields f = weighting != null && !weighting.reference() ? fields.fields().withWeights(weighting.field())
           : fields.fields();
       List<SuspectRecord> records = new ArrayList<>();
-      try (CorpusRecords r = new CorpusRecords(List.of(pilot), f, tok, vocab, false, BadRecordPolicy.FAIL)) {
+      try (CorpusRecords r = new CorpusRecords(List.of(pilot), f, tok, vocab, normalization,
+          BadRecordPolicy.FAIL)) {
         r.forEach(records::add);
       }
       try {

@@ -27,9 +27,11 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The watermark's added cost per generation step, for the three ways of sampling with the green
  * list ({@code kgw:gamma=0.25,delta=2,h=1}) against the engine's own draw without a watermark.
- * The engine's logits are a Zipf law (p ∝ rank^−1.5, entropy about 3 nats, ranks scattered over
- * the ids) after temperature 0.8, and for {@code truncation=top-p} after top-p 0.95 too (about 200
- * candidates at V = 128,256). Each pair is measured in the same trial:
+ * The engine's logits are a Zipf law (p ∝ rank^−s, ranks scattered over the ids) after
+ * temperature 0.8, and for {@code truncation=top-p} after top-p 0.95 too. At V = 128,256,
+ * {@code zipf} s = 1.5 leaves 18 candidates after top-p (entropy 1.9 nats after temperature), and
+ * s = 1.1 leaves 1,080 (entropy 4.0 nats; a flat distribution, the candidate path's hard case). Each pair is
+ * measured in the same trial:
  * <ul>
  *   <li>full path: {@link #copyThenDraw} (copy the logits, draw) against {@link #copyApplyDraw}
  *       (copy, {@code apply} over the whole vocabulary, draw);
@@ -60,6 +62,9 @@ public class SamplingStepBenchmark {
 
   @Param({"temperature", "top-p"})
   public String truncation;
+
+  @Param({"1.5", "1.1"})
+  public double zipf;
 
   private BiasScheme watermark;
   private BiasScheme permutation;
@@ -100,7 +105,7 @@ public class SamplingStepBenchmark {
     }
     pristine = new float[vocabSize];
     for (int rank = 0; rank < vocabSize; rank++) {
-      pristine[ids[rank]] = (float) (-1.5 * Math.log(rank + 1));
+      pristine[ids[rank]] = (float) (-zipf * Math.log(rank + 1));
     }
     Samplers.temperature(0.8).process(pristine);
     if (truncation.equals("top-p")) {

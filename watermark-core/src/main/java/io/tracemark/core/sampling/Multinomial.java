@@ -136,12 +136,25 @@ public final class Multinomial {
    * @throws IllegalArgumentException if a logit is NaN, or the largest logit is not finite
    */
   public void prepare(float[] logits) {
-    int v = logits.length;
+    prepare(logits, logits.length);
+  }
+
+  /**
+   * Prepares draws by {@link #next} from the softmax of {@code logits[0, length)} (an engine's
+   * candidates), as {@link #prepare(float[])} does for the whole array.
+   *
+   * @throws IllegalArgumentException if {@code length} is out of range, a logit is NaN, or the
+   *     largest logit is not finite
+   */
+  public void prepare(float[] logits, int length) {
+    Checks.require(length >= 1 && length <= logits.length, "length must be between 1 and %d, was %d", logits.length,
+        length);
+    int v = length;
     if (running.length != v) {
       running = new double[v];
       blockEnds = new double[(v + BLOCK - 1) / BLOCK];
     }
-    float max = finiteMax(logits);
+    float max = finiteMax(logits, v);
     ExpCache cache = this.cache;
     cache.reset(max);
     double[] r = running;

@@ -39,8 +39,9 @@ import java.util.random.RandomGenerator;
  *       by a multinomial draw. Costs one preparation of the engine's distribution (what its own
  *       draw costs) plus, per proposal, a draw in O(log V) and a green test.
  *   <li>{@link #sampleCandidates}: the engine's candidates after its top-k / top-p (ids and
- *       logits), δ added to the green ones, a draw from the renormalised candidates. Costs one
- *       green test and one exponential per candidate.
+ *       logits) and the law of δ added to the green ones and the candidates renormalised, drawn
+ *       by the same rejection algorithm over the candidates. Costs the engine's own draw over its
+ *       candidates plus a few proposals and green tests.
  * </ul>
  *
  * <p>Both give the law of the convention this library follows, <em>bias after truncation</em>:
@@ -194,9 +195,12 @@ public final class WatermarkSession {
    * to the logits of the green candidates, and the token is drawn from the softmax of the
    * candidates alone with one uniform of {@code random}. {@code candidateLogits[j]} is the logit
    * (after temperature) of token {@code ids[j]}, for j &lt; {@code count}; the ids are distinct.
-   * Neither array is modified. The biased logits (δ added in float, as {@link #bias} adds it) are
-   * drawn by {@link Multinomial#draw(float[], int, RandomGenerator)}, so the path costs the
-   * engine's own draw over its candidates plus one green test per candidate. The law is
+   * Neither array is modified. The draw is {@link #sampleByRejection}'s algorithm over the
+   * candidates: proposals from the softmax of the candidate logits, a red one kept with
+   * probability e<sup>−δ</sup>, and after 64 rejections one draw from the biased candidates (δ
+   * added in float, as {@link #bias} adds it). So the path costs the engine's own draw over its
+   * candidates plus a few proposals and green tests, however many candidates there are. The law
+   * (by the proof of {@link #sampleByRejection} with the candidates as the vocabulary) is
    * P(ids[j]) ∝ e<sup>ℓ<sub>j</sub> + δ·g(ids[j])</sup>:
    * the bias after truncation (see the class comment), equal to {@link #bias} run after the
    * engine's top-k / top-p, with the tokens outside the candidates at probability 0.
@@ -210,10 +214,6 @@ public final class WatermarkSession {
     Checks.require(count >= 1 && count <= ids.length && count <= candidateLogits.length,
         "count must be between 1 and the length of ids (%d) and of candidateLogits (%d), was %d", ids.length,
         candidateLogits.length, count);
-    float[] biased = f.candidateLogits.length >= count ? f.candidateLogits
-        : (f.candidateLogits = new float[Math.max(count, 2 * f.candidateLogits.length)]);
-    boolean watermarked = f.probe.seek(tokens, length);
-    float delta = (float) f.delta;
     for (int j = 0; j < count; j++) {
       float x = candidateLogits[j];
       if (!(x < Float.POSITIVE_INFINITY)) {
@@ -223,12 +223,35 @@ public final class WatermarkSession {
       if (t < 0 || t >= vocab) {
         throw Checks.illegal("ids[%d] must be between 0 and %d, was %d", j, vocab - 1, t);
       }
-      biased[j] = watermarked && f.probe.isGreen(t) ? x + delta : x;
     }
-    int chosen = f.proposals.draw(biased, count, random);
+    Multinomial q = f.proposals;
+    q.prepare(candidateLogits, count);
+    int chosen = q.next(random);
+    if (f.probe.seek(tokens, length)) {
+      int proposals = 1;
+      while (!f.probe.isGreen(ids[chosen]) && !(random.nextDouble() < f.redAcceptance)) {
+        if (proposals == MAX_PROPOSALS) {
+          chosen = drawBiasedCandidates(f, ids, candidateLogits, count, random);
+          break;
+        }
+        chosen = q.next(random);
+        proposals++;
+      }
+    }
     int token = ids[chosen];
     accept(token);
     return token;
+  }
+
+  private static int drawBiasedCandidates(FastPaths f, int[] ids, float[] candidateLogits, int count,
+      RandomGenerator random) {
+    float[] biased = f.candidateLogits.length >= count ? f.candidateLogits
+        : (f.candidateLogits = new float[Math.max(count, 2 * f.candidateLogits.length)]);
+    float delta = (float) f.delta;
+    for (int j = 0; j < count; j++) {
+      biased[j] = f.probe.isGreen(ids[j]) ? candidateLogits[j] + delta : candidateLogits[j];
+    }
+    return f.proposals.draw(biased, count, random);
   }
 
   private FastPaths fastPaths() {

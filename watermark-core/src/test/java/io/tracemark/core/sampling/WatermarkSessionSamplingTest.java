@@ -179,6 +179,37 @@ class WatermarkSessionSamplingTest {
     }
   }
 
+  /**
+   * At δ = 9, with the red tokens at logit 0 and the green ones at −8, a proposal is kept with
+   * probability below 0.001, so 64 proposals are all rejected in most steps and the draw comes
+   * from the fallback over the whole vocabulary: the mixture must still be softmax(logits + δ·green).
+   */
+  @Test
+  void theFallbackAfterManyRejectionsKeepsTheLaw() {
+    GreenListBias scheme = scheme(new KgwSpec(0.5, 9, 1, Seeding.LEFT, 40), 10);
+    int[] context = {4};
+    GreenListBias.Probe probe = scheme.newProbe();
+    probe.seek(context, 1);
+    float[] logits = new float[10];
+    for (int t = 0; t < logits.length; t++) {
+      logits[t] = probe.isGreen(t) ? -8f : 0f;
+    }
+    double[] q = softmax(logits);
+    double greenMass = 0;
+    for (int t = 0; t < logits.length; t++) {
+      greenMass += probe.isGreen(t) ? q[t] : 0;
+    }
+    double accept = greenMass + (1 - greenMass) * Math.exp(-9);
+    assertThat(greenMass).isPositive();
+    assertThat(Math.pow(1 - accept, 64)).as("probability of the fallback").isGreaterThan(0.9);
+    SplittableRandom random = new SplittableRandom(77);
+    long[] counts = new long[logits.length];
+    for (int i = 0; i < 60_000; i++) {
+      counts[new WatermarkSession(scheme, context).sampleByRejection(logits, random)]++;
+    }
+    assertThat(chiSquareP(biasedLaw(scheme, context, logits), counts)).isGreaterThan(REJECT_BELOW);
+  }
+
   @Test
   void aContextShorterThanHIsNotWatermarked() {
     GreenListBias scheme = scheme(KgwSpec.of(0.5, 3, 2), SMALL.length);
@@ -307,6 +338,29 @@ class WatermarkSessionSamplingTest {
       logits[ids[rank]] = (float) (Math.rint(-96 * Math.log(rank + 1)) / 64);
     }
     return logits;
+  }
+
+  /** The probe's green test is the detector's score, bit for bit, for both seedings and several h. */
+  @ParameterizedTest
+  @EnumSource(Seeding.class)
+  void theProbeAgreesWithTheScorer(Seeding seeding) {
+    for (int h : new int[] {1, 3}) {
+      KgwSpec spec = new KgwSpec(0.25, 2, h, seeding, 40);
+      Watermark wm = Watermarks.create(key(h), spec, 5000);
+      GreenListBias.Probe probe = ((GreenListBias) wm.bias().orElseThrow()).newProbe();
+      SplittableRandom r = new SplittableRandom(h);
+      int greens = 0;
+      for (int i = 0; i < 2000; i++) {
+        int[] tokens = r.ints(h + 1, 0, 5000).toArray();
+        assertThat(probe.seek(tokens, h)).isTrue();
+        boolean green = probe.isGreen(tokens[h]);
+        assertThat(green).isEqualTo(wm.scorer().score(tokens, h) == 1.0);
+        greens += green ? 1 : 0;
+      }
+      assertThat(greens).isBetween(400, 600); // γ = 0.25 of 2,000, within 5.8 standard deviations
+      assertThat(probe.seek(new int[] {1, 2, 3}, h - 1)).isFalse();
+      assertThat(probe.isGreen(7)).isFalse();
+    }
   }
 
   @Test

@@ -74,6 +74,7 @@ public final class RobustnessTable {
     int emojiCount = args.length > 2 ? Integer.parseInt(args[2]) : 100;
     int threads = args.length > 3 ? Integer.parseInt(args[3]) : 2;
     Path dir = Path.of(args.length > 4 ? args[4] : "target/robustness");
+    List<String> schemes = args.length > 5 ? List.of(SCHEMES.get(Integer.parseInt(args[5]))) : SCHEMES;
     PrintStream out = System.out;
     TextTokenizer enc = Tokenizers.jtokkit(NGramModel.DEFAULT_TOKENIZER);
     long t0 = System.nanoTime();
@@ -83,20 +84,20 @@ public final class RobustnessTable {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       if (mode.equals("generate") || mode.equals("generate-emoji")) {
-        for (String s : mode.equals("generate") ? SCHEMES : List.<String>of()) {
+        for (String s : mode.equals("generate") ? schemes : List.<String>of()) {
           long t = System.nanoTime();
           List<int[]> a = samples.answers(dir, KgwSpec.parse(s), count, LENGTH, null, pool);
           out.printf(Locale.ROOT, "%s: %d answers of %d tokens in %.1f s (total %.1f s)%n", s, a.size(), LENGTH,
               (System.nanoTime() - t) / 1e9, (System.nanoTime() - t0) / 1e9);
         }
-        for (String s : SCHEMES) {
+        for (String s : schemes) {
           long t = System.nanoTime();
           List<int[]> a = samples.answers(dir, KgwSpec.parse(s), emojiCount, LENGTH, emoji, pool);
           out.printf(Locale.ROOT, "%s emoji: %d answers of %d tokens in %.1f s (total %.1f s)%n", s, a.size(),
               LENGTH, (System.nanoTime() - t) / 1e9, (System.nanoTime() - t0) / 1e9);
         }
       } else if (mode.equals("table")) {
-        new Evaluation(enc, docs, samples, emoji, pool, out).run(dir, count, emojiCount);
+        new Evaluation(enc, docs, samples, emoji, pool, out).run(dir, count, emojiCount, schemes);
       } else {
         throw new IllegalArgumentException("mode must be generate or table, was '" + mode + "'");
       }
@@ -130,17 +131,21 @@ public final class RobustnessTable {
       }
     }
 
-    void run(Path dir, int count, int emojiCount) throws IOException {
+    void run(Path dir, int count, int emojiCount, List<String> schemes) throws IOException {
       out.printf(Locale.ROOT, "human tokens (all 500 Brown documents, concatenated): %,d%n", human.length);
-      for (String s : SCHEMES) {
+      for (String s : schemes) {
         KgwSpec spec = KgwSpec.parse(s);
-        if (!samples.cached(dir, spec, count, LENGTH, null)) {
-          out.printf(Locale.ROOT, "%n%s: no cached sample of %d answers, skipped%n", s, count);
-          continue;
-        }
-        List<int[]> answers = samples.answers(dir, spec, count, LENGTH, null, pool);
+        boolean plain = samples.cached(dir, spec, count, LENGTH, null);
         List<int[]> emojiAnswers = samples.cached(dir, spec, emojiCount, LENGTH, emoji)
             ? samples.answers(dir, spec, emojiCount, LENGTH, emoji, pool) : null;
+        if (!plain) {
+          out.printf(Locale.ROOT, "%n%s: no cached sample of %d answers%s%n", s, count,
+              emojiAnswers == null ? ", skipped" : ": the emoji attack only");
+          if (emojiAnswers == null) {
+            continue;
+          }
+        }
+        List<int[]> answers = plain ? samples.answers(dir, spec, count, LENGTH, null, pool) : List.of();
         Detector detector = Watermarks.create(samples.key(), spec, enc.vocabularySize()).detector()
             .withParallelism(1);
         for (int length : LENGTHS) {
@@ -157,8 +162,10 @@ public final class RobustnessTable {
           out.println("| attack | n | AUC global | AUC WinMax | AUC cover | TPR global | TPR WinMax | TPR cover |");
           out.println("|---|---|---|---|---|---|---|---|");
           List<Attack> attacks = new ArrayList<>();
-          attacks.add(null);
-          attacks.addAll(Attacks.table(length, enc, samples.teacher()));
+          if (plain) {
+            attacks.add(null);
+            attacks.addAll(Attacks.table(length, enc, samples.teacher()));
+          }
           for (Attack a : attacks) {
             String label = a == null ? "none" : a.label();
             double[][] pos = scores(detector, answers.size(), i -> {
@@ -172,24 +179,26 @@ public final class RobustnessTable {
             });
             row(label, pos, nulls, thresholds);
           }
-          // the character attacks again, read through the verifier's normalisers (nulls too)
-          TextPipeline normalised = new TextPipeline(enc, NORMALIZATION);
-          double[][] nullsN = scores(detector, nullCount,
-              i -> normalised.detectionTokens(Arrays.copyOfRange(human, i * length, (i + 1) * length)));
-          double[] thresholdsN = new double[3];
-          for (int m = 0; m < 3; m++) {
-            thresholdsN[m] = RobustnessStats.threshold(nullsN[m], FPR);
-          }
-          for (Attack a : attacks) {
-            if (a == null || a instanceof Homoglyphs || a instanceof ZeroWidth
-                || a instanceof io.tracemark.examples.attack.Whitespace) {
-              String label = a == null ? "none" : a.label();
-              row(label + ", read with --normalize " + NORMALIZATION.label().replace('+', ','),
-                  scores(detector, answers.size(), i -> {
-                    int[] text = Arrays.copyOf(answers.get(i), length);
-                    return normalised.detectionTokens(a == null ? text
-                        : a.apply(text, new int[0], Seeds.stream(SEED, label + "/" + length, i)));
-                  }), nullsN, thresholdsN);
+          if (plain) {
+            // the character attacks again, read through the verifier's normalisers (nulls too)
+            TextPipeline normalised = new TextPipeline(enc, NORMALIZATION);
+            double[][] nullsN = scores(detector, nullCount,
+                i -> normalised.detectionTokens(Arrays.copyOfRange(human, i * length, (i + 1) * length)));
+            double[] thresholdsN = new double[3];
+            for (int m = 0; m < 3; m++) {
+              thresholdsN[m] = RobustnessStats.threshold(nullsN[m], FPR);
+            }
+            for (Attack a : attacks) {
+              if (a == null || a instanceof Homoglyphs || a instanceof ZeroWidth
+                  || a instanceof io.tracemark.examples.attack.Whitespace) {
+                String label = a == null ? "none" : a.label();
+                row(label + ", read with --normalize " + NORMALIZATION.label().replace('+', ','),
+                    scores(detector, answers.size(), i -> {
+                      int[] text = Arrays.copyOf(answers.get(i), length);
+                      return normalised.detectionTokens(a == null ? text
+                          : a.apply(text, new int[0], Seeds.stream(SEED, label + "/" + length, i)));
+                    }), nullsN, thresholdsN);
+              }
             }
           }
           if (emojiAnswers != null) {
@@ -199,7 +208,7 @@ public final class RobustnessTable {
           }
           out.printf(Locale.ROOT, "%n(%.0f s)%n", (System.nanoTime() - t0) / 1e9);
         }
-        if (s.equals(SCHEMES.get(0))) {
+        if (plain && s.equals(SCHEMES.get(0))) {
           block(detector, answers);
         }
       }

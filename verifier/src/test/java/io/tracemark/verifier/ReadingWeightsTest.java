@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -160,6 +161,7 @@ class ReadingWeightsTest {
    * exact test rejects at most α of them: the bound is α·n plus 3.29 binomial standard deviations
    * (a one-sided 99.9 % bound); the lower bound shows that the test is not vacuous.
    */
+  @Tag("slow")
   @Test
   void readingStarIsCalibratedUnderTheNullWithTheRealKey() {
     List<int[]> corpus = ownerCorpus(60, 60, 3);

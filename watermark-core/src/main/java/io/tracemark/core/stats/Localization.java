@@ -45,7 +45,9 @@ public record Localization(String method, NullDistribution nullDistribution, lon
    * @param units scored units in it
    * @param score its green count or score sum
    * @param log10P exact log10 p of the window alone (binomial or gamma upper tail), uncorrected
-   * @param correctedLog10P {@code min(0, log10P + log10(windowsTried))}
+   * @param correctedLog10P log10 of the union bound over every window tried (at most 0): for score
+   *     sums {@code min(0, log10P + log10(windowsTried))}; for green counts the exact sum over
+   *     window lengths described in {@link Localizer}, which is never larger than that
    */
   public record Region(int start, int end, int units, double score, double log10P, double correctedLog10P) {
 

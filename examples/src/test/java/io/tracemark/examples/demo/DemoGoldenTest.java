@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,7 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * --seed N --out DIR} (and the reduced options below) on two threads; the table does not depend on
  * the thread count. The reduced budget runs in every build; the default budget (many minutes of
  * CPU, most of it R*'s reading of 200 texts through five students and the owner's model) runs with
- * {@code -Dtracemark.demo.full=true}.
+ * {@code -DexcludedGroups=none} (its tag, {@code demo-full}, is excluded by default in this module's
+ * pom).
  */
 @Tag("slow")
 class DemoGoldenTest {
@@ -46,9 +46,7 @@ class DemoGoldenTest {
 
   @ParameterizedTest
   @ValueSource(longs = {42, 7})
-  @EnabledIfSystemProperty(named = "tracemark.demo.full", matches = "true",
-      disabledReason = "the default budget takes about 15 minutes of CPU with R*'s reading; run with "
-          + "-Dtracemark.demo.full=true (docs/demo.md)")
+  @Tag("demo-full")
   void theDefaultDemoPrintsWhatItPrintedBefore(long seed) throws IOException {
     DemoConfig c = DemoConfig.defaults(seed).withOutDir(dir).withThreads(2);
     assertThat(masked(run(c))).isEqualTo(expected("demo-seed-" + seed + ".txt"));

@@ -361,6 +361,21 @@ public final class Verification {
     return keyBlock.keyId();
   }
 
+  /**
+   * The tokenizer as the report names it: its name, {@code none (token ids)} without one, and the
+   * vocabulary size when it is set apart from the tokenizer's.
+   */
+  public String tokenizerLabel() {
+    return b.tokenizer == null ? "none (token ids)"
+        : b.vocabularySize != null ? b.tokenizer.name() + " (vocabulary size set to " + vocabularySize + ")"
+        : b.tokenizer.name();
+  }
+
+  /** The text normalisation as the report names it ({@link Normalization#label()}). */
+  public String normalizationLabel() {
+    return b.normalization.label();
+  }
+
   /** The weight source of a weighted run (after {@link #run()}), or null for the unweighted test. */
   public WeightSource weights() {
     return weights;
@@ -377,9 +392,7 @@ public final class Verification {
       throw new IllegalStateException("reportInputs() needs a finished run()");
     }
     boolean interop = spec instanceof InteropSpec;
-    String tokenizer = b.tokenizer == null ? "none (token ids)"
-        : b.vocabularySize != null ? b.tokenizer.name() + " (vocabulary size set to " + vocabularySize + ")"
-        : b.tokenizer.name();
+    String tokenizer = tokenizerLabel();
     ReportInputs.Scheme scheme = new ReportInputs.Scheme(spec.redacted(), interop ? "interop"
         : Watermarks.FORMAT_VERSION, vocabularySize, interop ? ((InteropSpec) spec).caveat() : null);
     ReportInputs.Options options = new ReportInputs.Options(tokenizer, b.normalization.label(),

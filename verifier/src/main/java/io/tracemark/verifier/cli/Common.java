@@ -6,6 +6,7 @@ import io.tracemark.api.KgwSpec;
 import io.tracemark.core.internal.SafeFiles;
 import io.tracemark.core.keys.KeyFile;
 import io.tracemark.core.keys.KeyFiles;
+import io.tracemark.verifier.BadRecordPolicy;
 import io.tracemark.verifier.input.InputException;
 import io.tracemark.verifier.report.Numbers;
 import io.tracemark.verifier.report.SigningKey;
@@ -125,6 +126,15 @@ final class Common {
       throw new picocli.CommandLine.ParameterException(cli, fmt("--vocab-size must be >= 2, was %d", vocab));
     }
     return vocab;
+  }
+
+  /** The bad-record policy of an {@code --on-bad-record} value. */
+  static BadRecordPolicy badRecordPolicy(CommandLine cli, String value) {
+    try {
+      return BadRecordPolicy.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(cli, "--" + e.getMessage());
+    }
   }
 
   static String fmt(String format, Object... args) {

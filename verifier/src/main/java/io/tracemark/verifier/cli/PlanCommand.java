@@ -1,7 +1,10 @@
 package io.tracemark.verifier.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.tracemark.verifier.BadRecordPolicy;
+import io.tracemark.verifier.BadRecords;
+import io.tracemark.verifier.InheritanceResult.SkippedRecord;
 import io.tracemark.verifier.FieldWeights;
 import io.tracemark.verifier.SuspectRecord;
 import io.tracemark.verifier.Verification;
@@ -39,9 +42,14 @@ import picocli.CommandLine.Option;
         "the queries needed for 90% power. Writes queries.jsonl, plan.json and plan.json.sha256 to --out;",
         "'verify --plan' checks a run against it."})
 final class PlanCommand implements Callable<Integer> {
-  @Option(names = "--log", required = true, paramLabel = "LOG.jsonl", description = "the owner's API log: JSONL with "
-      + "tenant, prompt and the answer as text (answer, tokenized with --tokenizer) or ids (answer_tokens)")
+  @Option(names = "--log", required = true, paramLabel = "LOG.jsonl", description = "the owner's API log: JSONL "
+      + "(gzip allowed) with tenant, prompt and the answer as text (answer, tokenized with --tokenizer) or ids "
+      + "(answer_tokens)")
   Path log;
+
+  @Option(names = "--on-bad-record", paramLabel = "fail|skip", defaultValue = "fail", description = "a bad line of "
+      + "the log or the pilot: stop (default) or skip it, counted and listed in the output")
+  String onBadRecord;
 
   /** The query selection: exactly one. */
   static final class Selection {
@@ -124,6 +132,7 @@ final class PlanCommand implements Callable<Integer> {
     if (frequentTop < 1) {
       throw new CommandLine.ParameterException(cli, Common.fmt("--frequent-top must be >= 1, was %d", frequentTop));
     }
+    BadRecordPolicy policy = Common.badRecordPolicy(cli, onBadRecord);
     double alpha = alphaOption.alpha(cli);
     WeightsChoice weighting = weights == null ? null : WeightsChoice.parse(cli, weights);
     if (weighting != null && weighting.reference() && filter == null) {
@@ -157,7 +166,8 @@ final class PlanCommand implements Callable<Integer> {
     test.normalization(normalization);
     Verification described = test.build();
 
-    ApiLog apiLog = ApiLog.read(log, new TextPipeline(tok, normalization), vocab);
+    BadRecords badLines = new BadRecords(policy, io.tracemark.verifier.input.InputException::new);
+    ApiLog apiLog = ApiLog.read(log, new TextPipeline(tok, normalization), vocab, badLines);
     QueryList queries;
     try {
       queries = selection.replay != null
@@ -172,13 +182,16 @@ final class PlanCommand implements Callable<Integer> {
         Plan.sha256(queryFile));
 
     Plan.PilotEstimate estimate = null;
+    List<SkippedRecord> pilotSkipped = List.of();
+    long pilotSkippedCount = 0;
     if (pilot != null) {
       Fields f = weighting != null && !weighting.reference() ? fields.fields().withWeights(weighting.field())
           : fields.fields();
       List<SuspectRecord> records = new ArrayList<>();
-      try (CorpusRecords r = new CorpusRecords(List.of(pilot), f, tok, vocab, normalization,
-          BadRecordPolicy.FAIL)) {
+      try (CorpusRecords r = new CorpusRecords(List.of(pilot), f, tok, vocab, normalization, policy)) {
         r.forEach(records::add);
+        pilotSkipped = r.skipped();
+        pilotSkippedCount = r.skippedCount();
       }
       try {
         estimate = Pilot.estimate(test, records, alpha);
@@ -188,21 +201,33 @@ final class PlanCommand implements Callable<Integer> {
     }
     Plan plan = PlanOption.describe(described, sc.spec.redacted(), PlanOption.weights(weighting), dedupLabel, filter,
         alpha, q);
-    plan = new Plan(plan.scheme(), plan.keyId(), plan.statistic(), plan.weights(), plan.dedup(), plan.filterSha256(),
-        plan.alpha(), q, estimate, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    plan = new Plan(plan.scheme(), plan.keyId(), plan.statistic(), plan.weights(), plan.dedup(), plan.tokenizer(),
+        plan.normalization(), plan.filterSha256(), plan.alpha(), q, estimate, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     String hash = plan.write(out, queryFile);
-    print(cli.getOut(), plan, hash);
+    print(cli.getOut(), plan, hash, badLines, pilotSkipped, pilotSkippedCount);
     return Tracemark.OK;
   }
 
-  private void print(PrintWriter o, Plan plan, String hash) {
+  private void print(PrintWriter o, Plan plan, String hash, BadRecords badLines, List<SkippedRecord> pilotSkipped,
+      long pilotSkippedCount) {
     if (json) {
       ObjectNode n = Json.object();
       n.put("plan", out.resolve(Plan.PLAN_FILE).toString());
       n.put("sha256", hash);
       n.set("content", plan.toJson());
+      n.put("log_lines_skipped", badLines.count());
+      ArrayNode logListed = n.putArray("log_skipped");
+      badLines.listed().forEach(r -> logListed.addObject().put("record", r.id()).put("reason", r.reason()));
+      n.put("pilot_records_skipped", pilotSkippedCount);
+      ArrayNode pilotListed = n.putArray("pilot_skipped");
+      pilotSkipped.forEach(r -> pilotListed.addObject().put("record", r.id()).put("reason", r.reason()));
       o.println(Json.line(n));
       return;
+    }
+    if (badLines.count() > 0 || pilotSkippedCount > 0) {
+      o.println("skipped:       " + Numbers.count(badLines.count()) + " bad log lines, "
+          + Numbers.count(pilotSkippedCount) + " bad pilot records (first: " + (badLines.count() > 0
+              ? badLines.listed().get(0) : pilotSkipped.get(0)).id() + ")");
     }
     Plan.Queries q = plan.queries();
     o.println("queries:       " + Numbers.count(q.count()) + " (" + q.mode()

@@ -12,14 +12,14 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code verify --plan PLAN}: the run must follow a plan written by {@code tracemark plan}. Before
- * the suspect is read, the run's scheme, key id, statistic, weights, dedup, filter corpus digest
- * and α are compared with the plan's; any difference stops the run (exit 3) with one line listing
+ * the suspect is read, the run's scheme, key id, statistic, weights, dedup, tokenizer, text
+ * normalisation, filter corpus digest and α are compared with the plan's; any difference stops the run (exit 3) with one line listing
  * every mismatch. The report then records the plan's SHA-256 ({@link PlanStamp}).
  */
 final class PlanOption {
   @Option(names = "--plan", paramLabel = "PLAN", description = "the pre-registered plan (plan.json or its "
-      + "directory, from 'tracemark plan'): the run must match its scheme, key, statistic, weights, dedup, filter "
-      + "corpus and alpha; the report records its SHA-256")
+      + "directory, from 'tracemark plan'): the run must match its scheme, key, statistic, weights, dedup, "
+      + "tokenizer, normalization, filter corpus and alpha; the report records its SHA-256")
   Path plan;
 
   /**
@@ -44,7 +44,7 @@ final class PlanOption {
   /** What a run analyses, in the plan's terms (the queries as given, the pilot absent). */
   static Plan describe(Verification v, String scheme, String weights, String dedup, List<Path> filter, double alpha,
       Plan.Queries queries) {
-    return new Plan(scheme, v.keyId(), v.statistic(), weights, dedup,
+    return new Plan(scheme, v.keyId(), v.statistic(), weights, dedup, v.tokenizerLabel(), v.normalizationLabel(),
         filter == null ? null : Plan.filterDigest(filter), alpha, queries, null, null);
   }
 

@@ -153,20 +153,9 @@ final class VerifyCommand implements Callable<Integer> {
     if (sc.interop() && (tenants != null || tokenizerOptions.vocabSize != null)) {
       throw new CommandLine.ParameterException(cli, "--tenants and --vocab-size do not apply to interop schemes");
     }
-    DedupMode mode;
-    BadRecordPolicy policy;
-    try {
-      // two-level dedup is the window+token tape behind a first-occurrence rule per record
-      mode = twoLevel() ? DedupMode.WINDOW_AND_TOKEN : DedupMode.parse(dedup);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(cli, "--dedup: " + e.getMessage().replace("window+token, window or "
-          + "none", "window+token, " + Verification.FIRST_WINDOW_AND_TOKEN + ", window or none"));
-    }
-    try {
-      policy = BadRecordPolicy.parse(onBadRecord);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(cli, "--" + e.getMessage());
-    }
+    // two-level dedup is the window+token tape behind a first-occurrence rule per record
+    DedupMode mode = PlanOption.dedupMode(cli, dedup);
+    BadRecordPolicy policy = Common.badRecordPolicy(cli, onBadRecord);
     double alpha = alphaOption.alpha(cli);
     if (controlKeys < 0 || controlKeys > 100_000) {
       throw new CommandLine.ParameterException(cli,
@@ -259,7 +248,7 @@ final class VerifyCommand implements Callable<Integer> {
     } else if (weighting != null) {
       builder.weights(FieldWeights.of(weighting.field(), weighting.max()));
     }
-    if (twoLevel()) {
+    if (PlanOption.twoLevel(dedup)) {
       builder.firstWindowPerText(true);
     }
     builder.progress(tokens -> progress[0].update(tokens));
@@ -288,10 +277,6 @@ final class VerifyCommand implements Callable<Integer> {
   }
 
   /** Says on stderr, before anything is read, that some directory entries will not be: nothing is dropped silently. */
-  private boolean twoLevel() {
-    return dedup.strip().equalsIgnoreCase(Verification.FIRST_WINDOW_AND_TOKEN);
-  }
-
   private static void warnNotRead(CommandLine cli, List<ReportInputs.NotRead> all) {
     if (!all.isEmpty()) {
       cli.getErr().println(Common.fmt("tracemark verify: warning: %s not read (hidden, symbolic links or not "

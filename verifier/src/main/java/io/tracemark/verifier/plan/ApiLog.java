@@ -5,11 +5,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.tracemark.verifier.BadRecordPolicy;
+import io.tracemark.verifier.BadRecords;
 import io.tracemark.verifier.input.InputException;
+import io.tracemark.verifier.input.Inputs;
+import io.tracemark.verifier.input.LineSplitter;
 import io.tracemark.verifier.text.TextPipeline;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,9 +24,10 @@ import java.util.Objects;
  * The owner's API log: one JSON object per line with the fields {@code tenant} (string), {@code
  * prompt} (the prompt text as sent, string) and the owner's answer, either as text ({@code
  * answer}, tokenized with the text pipeline of the run) or as token ids ({@code answer_tokens});
- * as in the suspect's records, a present text field wins. Blank lines are skipped; any other bad
- * line stops the read with an {@link InputException} naming file, line and reason. Immutable once
- * read.
+ * as in the suspect's records, a present text field wins. The file may be gzip-compressed. Blank
+ * lines are skipped; any other bad line is handled by the one bad-record policy ({@link
+ * BadRecords}): it stops the read with an {@link InputException} naming file, line and reason, or
+ * is counted and listed. Immutable once read.
  */
 public final class ApiLog {
   /** The text field of the answer. */
@@ -68,34 +72,61 @@ public final class ApiLog {
   }
 
   /**
-   * Reads a log file.
+   * Reads a log file, stopping at the first bad line.
    *
    * @param text tokenizes {@code answer} text; null when answers are token ids only
    * @param vocabularySize token ids must lie in [0, vocabularySize)
    * @throws InputException naming file and line of the first bad record, or the unreadable file
    */
   public static ApiLog read(Path file, TextPipeline text, int vocabularySize) {
+    return read(file, text, vocabularySize, new BadRecords(BadRecordPolicy.FAIL, InputException::new));
+  }
+
+  /**
+   * Reads a log file, plain or gzip-compressed (recognised by its magic bytes), one line at a time
+   * (a line longer than {@link Inputs#DEFAULT_MAX_RECORD_BYTES} stops the read). A bad line goes
+   * to {@code bad}, named by file and line: under {@link BadRecordPolicy#FAIL} it stops the read,
+   * under {@link BadRecordPolicy#SKIP} it is counted and listed there and the read goes on.
+   *
+   * @param text tokenizes {@code answer} text; null when answers are token ids only
+   * @param vocabularySize token ids must lie in [0, vocabularySize)
+   * @param bad the bad-line policy and ledger
+   * @throws InputException for the unreadable file, a line over the size limit, a bad line under
+   *     {@code FAIL}, or a log without a single good record
+   */
+  public static ApiLog read(Path file, TextPipeline text, int vocabularySize, BadRecords bad) {
+    Objects.requireNonNull(bad, "bad");
     List<Entry> out = new ArrayList<>();
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String line;
-      int n = 0;
-      while ((line = in.readLine()) != null) {
-        n++;
-        if (line.isBlank()) {
-          continue;
+    boolean gzip = false;
+    try (InputStream in = Inputs.decompressed(Files.newInputStream(file))) {
+      gzip = Inputs.isGzip(in);
+      LineSplitter lines = new LineSplitter(in, file.toString(), Inputs.DEFAULT_MAX_RECORD_BYTES);
+      byte[] line;
+      while ((line = lines.nextRecord()) != null) {
+        String where = file + ":" + lines.line();
+        try {
+          out.add(parse(where, line, text, vocabularySize));
+        } catch (InputException e) {
+          bad.bad(where, reason(where, e.getMessage()));
         }
-        out.add(parse(file + ":" + n, line, text, vocabularySize));
       }
     } catch (IOException e) {
-      throw new InputException(file + ": cannot read the API log: " + e.getMessage(), e);
+      throw Inputs.readError(file.toString(), e, gzip);
     }
     if (out.isEmpty()) {
-      throw new InputException(file + ": the API log has no record");
+      throw new InputException(file + ": the API log has no record"
+          + (bad.count() == 0 ? "" : " that could be read (" + bad.count() + " bad lines skipped)"));
     }
     return new ApiLog(out);
   }
 
-  private static Entry parse(String where, String line, TextPipeline text, int vocabularySize) {
+  /** The reason of a parse error without its "file:line: " prefix (the ledger adds the place). */
+  private static String reason(String where, String message) {
+    String prefix = where + ": ";
+    return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+  }
+
+  private static Entry parse(String where, byte[] line, TextPipeline text, int vocabularySize) {
     JsonNode n;
     try (JsonParser p = JSON.createParser(line)) {
       n = JSON.readTree(p);

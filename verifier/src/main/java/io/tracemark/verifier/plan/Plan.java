@@ -27,7 +27,7 @@ import java.util.Objects;
 
 /**
  * A pre-registered analysis: what {@code verify} will test (scheme without its key, key id,
- * statistic, weights, dedup, owner-filter corpus digest, α) and which queries the suspect is sent
+ * statistic, weights, dedup, tokenizer, text normalisation, owner-filter corpus digest, α) and which queries the suspect is sent
  * (their file's SHA-256), fixed and hashed before the suspect's main answers are collected, with
  * what a pilot predicted. {@link #write} publishes {@value #QUERIES_FILE}, {@value #PLAN_FILE} and
  * {@value #HASH_FILE} (the plan's SHA-256, {@code sha256sum} format) atomically through {@link
@@ -40,18 +40,20 @@ import java.util.Objects;
  *     weighted_binomial}, {@code gamma_sum}, …)
  * @param weights {@code none}, {@code reference}, {@code reference:N} or {@code field:NAME:MAX}
  * @param dedup the dedup label ({@code window+token}, {@code first-window+token}, …)
+ * @param tokenizer the tokenizer as the report names it ({@code cl100k_base}, {@code none (token ids)}, …)
+ * @param normalization the text normalisation's label ({@code none}, {@code invisible+nfkc}, …)
  * @param filterSha256 the digest of the owner-filter corpus ({@link #filterDigest}), or null
  * @param alpha the significance level
  * @param queries the query list's description
  * @param pilot what the pilot predicts, or null
  * @param created when the plan was made (ISO-8601), or null
  */
-public record Plan(String scheme, String keyId, String statistic, String weights, String dedup, String filterSha256,
-    double alpha, Queries queries, PilotEstimate pilot, String created) {
+public record Plan(String scheme, String keyId, String statistic, String weights, String dedup, String tokenizer,
+    String normalization, String filterSha256, double alpha, Queries queries, PilotEstimate pilot, String created) {
   /** The schema name of a plan file. */
   public static final String SCHEMA = "tracemark-plan";
   /** The schema version. */
-  public static final int SCHEMA_VERSION = 1;
+  public static final int SCHEMA_VERSION = 2;
   /** The plan file's name. */
   public static final String PLAN_FILE = "plan.json";
   /** The query file's name. */
@@ -69,6 +71,8 @@ public record Plan(String scheme, String keyId, String statistic, String weights
     Objects.requireNonNull(statistic, "statistic");
     Objects.requireNonNull(weights, "weights");
     Objects.requireNonNull(dedup, "dedup");
+    Objects.requireNonNull(tokenizer, "tokenizer");
+    Objects.requireNonNull(normalization, "normalization");
     Objects.requireNonNull(queries, "queries");
   }
 
@@ -132,6 +136,8 @@ public record Plan(String scheme, String keyId, String statistic, String weights
     root.put("statistic", statistic);
     root.put("weights", weights);
     root.put("dedup", dedup);
+    root.put("tokenizer", tokenizer);
+    root.put("normalization", normalization);
     if (filterSha256 == null) {
       root.putNull("filter_sha256");
     } else {
@@ -273,8 +279,13 @@ public record Plan(String scheme, String keyId, String statistic, String weights
     } catch (IOException e) {
       throw new InputException(file + ": not a plan: malformed JSON", e);
     }
-    if (n == null || !SCHEMA.equals(n.path("schema").asText()) || n.path("schema_version").asInt() != SCHEMA_VERSION) {
+    if (n == null || !SCHEMA.equals(n.path("schema").asText())) {
       throw new InputException(file + ": not a tracemark plan (schema " + SCHEMA + " version " + SCHEMA_VERSION + ")");
+    }
+    if (n.path("schema_version").asInt() != SCHEMA_VERSION) {
+      throw new InputException(file + ": a tracemark plan of schema version " + n.path("schema_version").asText()
+          + "; this tracemark reads version " + SCHEMA_VERSION + " (version 1 did not record the tokenizer and "
+          + "the normalisation; write the plan again with this version before the suspect's answers are collected)");
     }
     try {
       JsonNode q = n.get("queries");
@@ -291,7 +302,7 @@ public record Plan(String scheme, String keyId, String statistic, String weights
             budget(p.get("queries_for_power_50")), p.get("log10_p").asDouble());
       }
       Plan plan = new Plan(text(n, "scheme"), text(n, "key_id"), text(n, "statistic"), text(n, "weights"),
-          text(n, "dedup"), n.get("filter_sha256").isNull() ? null : text(n, "filter_sha256"),
+          text(n, "dedup"), text(n, "tokenizer"), text(n, "normalization"), n.get("filter_sha256").isNull() ? null : text(n, "filter_sha256"),
           n.get("alpha").asDouble(), new Queries(text(q, "mode"), q.has("tenant") ? text(q, "tenant") : null,
               q.get("count").asInt(), text(q, "sha256")), pilot, n.has("created") ? text(n, "created") : null);
       return new Read(plan, sha256(bytes));
@@ -314,7 +325,8 @@ public record Plan(String scheme, String keyId, String statistic, String weights
 
   /**
    * Each way {@code run} departs from this plan, one line each ({@code "alpha: the plan has 1e-06,
-   * the run 0.01"}), in the order scheme, key id, statistic, weights, dedup, filter, alpha; empty
+   * the run 0.01"}), in the order scheme, key id, statistic, weights, dedup, tokenizer,
+   * normalisation, filter, alpha; empty
    * when the run follows the plan. The query list and the pilot are not compared: they describe
    * what was sent, not how it is analysed.
    */
@@ -325,6 +337,8 @@ public record Plan(String scheme, String keyId, String statistic, String weights
     compare(out, "statistic", statistic, run.statistic);
     compare(out, "weights", weights, run.weights);
     compare(out, "dedup", dedup, run.dedup);
+    compare(out, "tokenizer", tokenizer, run.tokenizer);
+    compare(out, "normalization", normalization, run.normalization);
     compare(out, "filter corpus sha256", filterSha256 == null ? "none" : filterSha256,
         run.filterSha256 == null ? "none" : run.filterSha256);
     if (Double.compare(alpha, run.alpha) != 0) {

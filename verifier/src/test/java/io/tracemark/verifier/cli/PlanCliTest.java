@@ -233,4 +233,71 @@ class PlanCliTest {
     assertThat(range.code()).isEqualTo(3);
     assertThat(range.err()).contains(bad + ":1: answer token 1: token id must be between 0 and 3999, was 99999");
   }
+
+  @Test
+  void aGzipLogReadsAsThePlainOneAndSkippedLinesAreCountedAndListed() throws Exception {
+    Path plain = dir.resolve("plan-plain");
+    assertThat(CliRun.run("plan", "--log", log.toString(), "--replay", "b", "--scheme", SPEC, "--out",
+        plain.toString()).code()).isZero();
+    List<String> lines = new ArrayList<>(Files.readAllLines(log));
+    lines.add(1, "{\"tenant\":\"b\",\"answer_tokens\":[1]}");
+    lines.add(4, "{not json");
+    Path gz = dir.resolve("log.jsonl.gz");
+    try (java.io.OutputStream o = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+      o.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    CliRun failing = CliRun.run("plan", "--log", gz.toString(), "--replay", "b", "--scheme", SPEC, "--out",
+        dir.resolve("plan-fail").toString());
+    assertThat(failing.code()).isEqualTo(3);
+    assertThat(failing.err()).contains(gz + ":2: record has no \"prompt\"");
+    assertThat(Files.exists(dir.resolve("plan-fail").resolve("plan.json"))).isFalse();
+
+    Path skipped = dir.resolve("plan-skip");
+    CliRun r = CliRun.run("plan", "--log", gz.toString(), "--replay", "b", "--scheme", SPEC, "--on-bad-record",
+        "skip", "--json", "--out", skipped.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode out = JSON.readTree(r.out());
+    assertThat(out.get("log_lines_skipped").asLong()).isEqualTo(2);
+    assertThat(out.get("log_skipped").get(0).get("record").asText()).isEqualTo(gz + ":2");
+    assertThat(out.get("log_skipped").get(0).get("reason").asText()).isEqualTo("record has no \"prompt\"");
+    assertThat(out.get("log_skipped").get(1).get("record").asText()).isEqualTo(gz + ":5");
+    assertThat(out.get("log_skipped").get(1).get("reason").asText()).startsWith("malformed JSON");
+    // the good lines give exactly the plain log's queries
+    assertThat(Files.readAllBytes(skipped.resolve("queries.jsonl")))
+        .isEqualTo(Files.readAllBytes(plain.resolve("queries.jsonl")));
+    CliRun text = CliRun.run("plan", "--log", gz.toString(), "--replay", "b", "--scheme", SPEC, "--on-bad-record",
+        "skip", "--out", dir.resolve("plan-skip-text").toString());
+    assertThat(text.code()).as(text.err()).isZero();
+    assertThat(text.out()).contains("skipped:       2 bad log lines, 0 bad pilot records (first: " + gz + ":2)");
+  }
+
+  @Test
+  void thePlanFixesTheTokenizerAndTheNormalization() throws Exception {
+    Path out = dir.resolve("plan-n");
+    CliRun r = CliRun.run("plan", "--log", log.toString(), "--replay", "a", "--scheme", SPEC, "--normalize",
+        "nfkc", "--out", out.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode plan = JSON.readTree(Files.readString(out.resolve("plan.json")));
+    assertThat(plan.get("schema_version").asInt()).isEqualTo(Plan.SCHEMA_VERSION);
+    assertThat(plan.get("normalization").asText()).isEqualTo("nfkc");
+    String tokenizer = plan.get("tokenizer").asText();
+    assertThat(tokenizer).isNotBlank();
+    Path suspect = suspect("n", 3, bias, 90);
+    CliRun follows = CliRun.run("verify", "--scheme", SPEC, "--suspect", suspect.toString(), "--normalize", "nfkc",
+        "--plan", out.toString(), "--control-keys", "0", "--out", dir.resolve("rep-n").toString());
+    assertThat(follows.code()).as(follows.err()).isZero();
+    CliRun departs = CliRun.run("verify", "--scheme", SPEC, "--suspect", suspect.toString(), "--plan",
+        out.toString(), "--control-keys", "0", "--out", dir.resolve("rep-none").toString());
+    assertThat(departs.code()).isEqualTo(3);
+    assertThat(departs.err()).contains("normalization: the plan has nfkc, the run none");
+
+    // a plan of the first schema version (no tokenizer, no normalisation) is refused with the reason
+    Path old = dir.resolve("old-plan.json");
+    Files.writeString(old, Files.readString(out.resolve("plan.json")).replace("\"schema_version\" : "
+        + Plan.SCHEMA_VERSION, "\"schema_version\" : 1"));
+    CliRun refused = CliRun.run("verify", "--scheme", SPEC, "--suspect", suspect.toString(), "--plan",
+        old.toString(), "--control-keys", "0", "--out", dir.resolve("rep-old").toString());
+    assertThat(refused.code()).isEqualTo(3);
+    assertThat(refused.err()).contains("a tracemark plan of schema version 1").contains("did not record the tokenizer");
+  }
 }

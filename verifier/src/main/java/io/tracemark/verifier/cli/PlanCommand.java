@@ -239,9 +239,11 @@ final class PlanCommand implements Callable<Integer> {
       o.println("pilot:         " + Numbers.count(p.queries()) + " answers, " + Numbers.count(p.tuples())
           + " tuples (" + Numbers.human(p.tuplesPerQuery()) + " per query, growth exponent "
           + Numbers.human(p.growth()) + ")");
-      o.println("uplift:        " + Numbers.human(p.uplift()) + " (rate " + Numbers.human(p.rate()) + " vs gamma "
-          + Numbers.exact(p.gamma()) + "; 95% interval " + Numbers.human(p.rateLow() - p.gamma()) + " to "
-          + Numbers.human(p.rateHigh() - p.gamma()) + ")");
+      String rate = plan.statistic().endsWith("gamma_sum") ? "mean score " + Numbers.human(p.rate()) + " vs "
+          + Numbers.exact(p.gamma()) + " under H0" : "rate " + Numbers.human(p.rate()) + " vs gamma "
+          + Numbers.exact(p.gamma());
+      o.println("uplift:        " + Numbers.human(p.uplift()) + " (" + rate + "; 95% interval "
+          + Numbers.human(p.rateLow() - p.gamma()) + " to " + Numbers.human(p.rateHigh() - p.gamma()) + ")");
       o.println("budget:        " + (p.queriesPower90() < 0 ? "not reachable (no uplift)"
           : Numbers.count(p.queriesPower90()) + " queries for 90% power at alpha " + Numbers.exact(plan.alpha())
               + " (50%: " + Numbers.count(p.queriesPower50()) + ")"));

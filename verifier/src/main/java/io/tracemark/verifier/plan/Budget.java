@@ -16,6 +16,9 @@ import io.tracemark.core.stats.WeightedPValues;
  * b measured between the pilot's first half and the whole pilot (the global dedup tape makes later
  * queries add fewer new tuples), and keeps the pilot's share of tuples per level. For Q queries the
  * critical value s* is the smallest s with P_γ(S ≥ s) ≤ α, and the power P_p(S ≥ s*), both exact.
+ *
+ * <p>The gamma-sum statistic of Gumbel-max schemes has the same budget under a scale model of the
+ * suspect's scores (see {@link #gammaPower}).
  */
 public final class Budget {
   /** The largest budget searched. */
@@ -124,8 +127,12 @@ public final class Budget {
     if (!(p > gamma) || top(levels) == 0) {
       return -1;
     }
-    java.util.function.LongPredicate enough = q -> power(scale(levels, Math.pow((double) q / pilotQueries, growth)),
-        gamma, p, alpha) >= target;
+    return smallest(q -> power(scale(levels, Math.pow((double) q / pilotQueries, growth)), gamma, p, alpha)
+        >= target);
+  }
+
+  /** The smallest q in [1, {@link #MAX_QUERIES}] with {@code enough(q)} (monotone), or −1. */
+  private static long smallest(java.util.function.LongPredicate enough) {
     long hi = 1;
     while (!enough.test(hi)) {
       if (hi >= MAX_QUERIES) {
@@ -143,6 +150,94 @@ public final class Budget {
       }
     }
     return hi;
+  }
+
+  // The gamma-sum statistic (Gumbel-max schemes): S = Σ_l l·G_l with G_l the sum of the scores
+  // of the n_l tuples at level l, each Exp(1) under H0. Under H1 the model is a scale family:
+  // each score has mean μ (the pilot's mean score per level unit) and the law μ·Exp(1), so S/μ
+  // has the H0 law and every quantity below is an exact tail of the H0 law, which
+  // WeightedPValues computes (PValues for one level). For a radioactive suspect μ is close to 1
+  // and the model's variance μ² per score is close to that of the real mixture of unmarked Exp(1)
+  // scores and a few larger ones.
+
+  /** log10 P_H0(S ≥ s) of the gamma sum. */
+  static double log10GammaTail(long[] levels, double s) {
+    return io.tracemark.core.stats.WeightedPValues.log10GammaUpperTail(levels, s);
+  }
+
+  /** The s with P_H0(S ≥ s) = α (continuous law), by bisection; +∞ without tuples. */
+  static double gammaCritical(long[] levels, double alpha) {
+    if (top(levels) == 0) {
+      return Double.POSITIVE_INFINITY;
+    }
+    double target = Math.log10(alpha);
+    double lo = 0;
+    double hi = Math.max(1, top(levels));
+    while (log10GammaTail(levels, hi) > target) {
+      hi *= 2;
+    }
+    for (int i = 0; i < 100 && hi - lo > 1e-9 * hi; i++) {
+      double mid = (lo + hi) / 2;
+      if (log10GammaTail(levels, mid) > target) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    return hi;
+  }
+
+  /** The power P_μ(S ≥ s*) = P_H0(S ≥ s* / μ) of the level-α gamma-sum test under the scale model. */
+  public static double gammaPower(long[] levels, double mu, double alpha) {
+    Checks.require(mu > 0 && Double.isFinite(mu), "the mean score must be finite and > 0, was %s", mu);
+    double critical = gammaCritical(levels, alpha);
+    return critical == Double.POSITIVE_INFINITY ? 0 : Math.pow(10, log10GammaTail(levels, critical / mu));
+  }
+
+  /**
+   * An exact two-sided confidence interval for μ under the scale model from S = s: S/μ has the H0
+   * law, so each bound leaves (1 − level)/2 in its tail.
+   *
+   * @return {lower, upper}
+   */
+  public static double[] gammaInterval(long[] levels, double s, double level) {
+    Checks.require(level > 0 && level < 1, "the confidence level must be in (0, 1), was %s", level);
+    Checks.require(s > 0 && top(levels) > 0, "the interval needs tuples and a positive score");
+    // P_μ(S' ≥ s) = P_H0(T ≥ s/μ) grows with μ; the lower bound puts (1 − level)/2 above s, the
+    // upper bound 1 − (1 − level)/2 above s (so (1 − level)/2 below)
+    double lower = solveScale(levels, s, Math.log10((1 - level) / 2));
+    double upper = solveScale(levels, s, Math.log10(1 - (1 - level) / 2));
+    return new double[] {lower, upper};
+  }
+
+  /** The μ with log10 P_H0(T ≥ s/μ) = target, by bisection on ln μ. */
+  private static double solveScale(long[] levels, double s, double target) {
+    double lo = Math.log(1e-9);
+    double hi = Math.log(1e9);
+    for (int i = 0; i < 200 && hi - lo > 1e-12; i++) {
+      double mid = (lo + hi) / 2;
+      if (log10GammaTail(levels, s / Math.exp(mid)) < target) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    return Math.exp((lo + hi) / 2);
+  }
+
+  /**
+   * The smallest number of queries whose extrapolated tuples reach α with at least {@code target}
+   * power at mean score μ (scale model), or −1 when μ ≤ 1 or no budget up to {@link #MAX_QUERIES}
+   * does.
+   */
+  public static long gammaQueries(long[] levels, long pilotQueries, double growth, double mu, double alpha,
+      double target) {
+    Checks.require(pilotQueries >= 1, "pilot queries must be >= 1, was %d", pilotQueries);
+    if (!(mu > 1) || top(levels) == 0) {
+      return -1;
+    }
+    return smallest(q -> gammaPower(scale(levels, Math.pow((double) q / pilotQueries, growth)), mu, alpha)
+        >= target);
   }
 
   /**

@@ -14,8 +14,10 @@ import java.util.Objects;
  * into a {@link Plan.PilotEstimate}: the rate and its exact 95 % interval, the tuples per query,
  * their growth (the same test on the pilot's first half), and the budgets for 90 % and 50 % power
  * at α ({@link Budget}). The pilot is analysed with the plan's own statistic, weights, dedup and
- * filter (the builder given), without control keys. Green-count statistics only: the budget of a
- * score sum (Gumbel) is not computed.
+ * filter (the builder given), without control keys. For a green count the rate is the green
+ * fraction and γ its null value; for the gamma sum of Gumbel-max schemes the rate is the mean
+ * score per tuple (per level unit when weighted), its null value 1, and the interval and budgets
+ * those of {@link Budget}'s scale model. Other statistics (mean g-values) get no budget.
  */
 public final class Pilot {
   /** The power the plan's budget is for. */
@@ -28,7 +30,7 @@ public final class Pilot {
    *
    * @param test the planned verification, without its suspect (records are set here)
    * @param alpha the planned significance level
-   * @throws IllegalArgumentException for a statistic that is not a green count
+   * @throws IllegalArgumentException for a statistic that is neither a green count nor a gamma sum
    */
   public static Plan.PilotEstimate estimate(Verification.Builder test, List<SuspectRecord> records, double alpha) {
     Objects.requireNonNull(test, "test");
@@ -36,14 +38,7 @@ public final class Pilot {
     List<SuspectRecord> half = new ArrayList<>(records.subList(0, records.size() / 2));
     InheritanceResult firstHalf = test.records(half).controlKeys(0).build().run();
     InheritanceResult all = test.records(List.copyOf(records)).controlKeys(0).build().run();
-    if (!(all.nullDistribution() instanceof NullDistribution.Binomial b)) {
-      throw new IllegalArgumentException("a pilot's budget needs a green-count statistic (binomial); this scheme's is "
-          + all.nullDistribution().label());
-    }
-    double gamma = b.gamma();
     long[] levels = levels(all);
-    long s = Math.round(all.score());
-    double[] ci = Budget.interval(levels, s, 0.95);
     long q = records.size();
     double growth = Budget.growth(firstHalf.tuplesScored(), half.size(), all.tuplesScored(), q);
     double rate = all.rate();
@@ -51,9 +46,23 @@ public final class Pilot {
     for (long l : levels) {
       perLevel.add(l);
     }
-    return new Plan.PilotEstimate(q, all.tuplesScored(), firstHalf.tuplesScored(), perLevel, all.score(), gamma, rate,
-        ci[0], ci[1], growth, Budget.queries(levels, q, growth, gamma, rate, alpha, POWER),
-        Budget.queries(levels, q, growth, gamma, rate, alpha, 0.5), all.log10P());
+    if (all.nullDistribution() instanceof NullDistribution.Binomial b) {
+      double gamma = b.gamma();
+      double[] ci = Budget.interval(levels, Math.round(all.score()), 0.95);
+      return new Plan.PilotEstimate(q, all.tuplesScored(), firstHalf.tuplesScored(), perLevel, all.score(), gamma,
+          rate, ci[0], ci[1], growth, Budget.queries(levels, q, growth, gamma, rate, alpha, POWER),
+          Budget.queries(levels, q, growth, gamma, rate, alpha, 0.5), all.log10P());
+    }
+    if (all.nullDistribution() instanceof NullDistribution.GammaSum) {
+      // the null mean score per tuple is 1; the rate is the mean score per level unit
+      double[] ci = all.tuplesScored() == 0 || !(all.score() > 0) ? new double[] {0, Double.POSITIVE_INFINITY}
+          : Budget.gammaInterval(levels, all.score(), 0.95);
+      return new Plan.PilotEstimate(q, all.tuplesScored(), firstHalf.tuplesScored(), perLevel, all.score(), 1.0,
+          rate, ci[0], ci[1], growth, Budget.gammaQueries(levels, q, growth, rate, alpha, POWER),
+          Budget.gammaQueries(levels, q, growth, rate, alpha, 0.5), all.log10P());
+    }
+    throw new IllegalArgumentException("a pilot's budget needs a green-count (binomial) or gamma-sum statistic; "
+        + "this scheme's is " + all.nullDistribution().label());
   }
 
   private static long[] levels(InheritanceResult r) {

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -299,5 +300,64 @@ class PlanCliTest {
         old.toString(), "--control-keys", "0", "--out", dir.resolve("rep-old").toString());
     assertThat(refused.code()).isEqualTo(3);
     assertThat(refused.err()).contains("a tracemark plan of schema version 1").contains("did not record the tokenizer");
+  }
+
+  /** n tokens sampled by the vllm Gumbel scheme (or plainly, without it) from noisy Zipf logits over 4,000 ids. */
+  private static int[] gumbel(io.tracemark.api.SamplingScheme scheme, int n, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    int[] tokens = new int[n];
+    tokens[0] = random.nextInt(4000);
+    float[] logits = new float[4000];
+    for (int i = 1; i < n; i++) {
+      for (int t = 0; t < logits.length; t++) {
+        logits[t] = (float) (-0.6 * Math.log(t + 1.0) + 1.5 * random.nextGaussian());
+      }
+      tokens[i] = scheme != null ? scheme.sample(tokens, i, logits, random)
+          : io.tracemark.core.sampling.Samplers.multinomial(random).sample(logits);
+    }
+    return tokens;
+  }
+
+  @Test
+  void aGumbelPilotGetsTheGammaSumBudget() throws Exception {
+    String vllm = "vllm:algorithm=gumbel,key=8675309,vocab=4000";
+    io.tracemark.api.SamplingScheme scheme = Watermarks.create((InteropSpec) SchemeSpec.parse(vllm)).sampling()
+        .orElseThrow();
+    List<String> marked = new ArrayList<>();
+    List<String> plain = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      // a suspect that follows the watermark on one answer in four
+      marked.add("{\"tokens\":[" + InteropCliTest.ids(gumbel(i % 4 == 0 ? scheme : null, 60, 3000 + i)) + "]}");
+      plain.add("{\"tokens\":[" + InteropCliTest.ids(gumbel(null, 60, 4000 + i)) + "]}");
+    }
+    Path pilot = dir.resolve("gumbel-pilot.jsonl");
+    Files.write(pilot, marked);
+    Path innocent = dir.resolve("gumbel-innocent.jsonl");
+    Files.write(innocent, plain);
+    Path out = dir.resolve("plan-gumbel");
+    CliRun r = CliRun.run("plan", "--log", log.toString(), "--replay", "a", "--scheme", vllm, "--alpha", "1e-6",
+        "--pilot", pilot.toString(), "--out", out.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode plan = JSON.readTree(Files.readString(out.resolve("plan.json")));
+    assertThat(plan.get("statistic").asText()).isEqualTo("gamma_sum");
+    JsonNode p = plan.get("pilot");
+    assertThat(p.get("gamma").asDouble()).isEqualTo(1.0);
+    double uplift = p.get("uplift").asDouble();
+    assertThat(uplift).isPositive();
+    assertThat(p.get("rate").asDouble()).isCloseTo(p.get("score").asDouble() / p.get("tuples").asDouble(),
+        org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(p.get("uplift_ci95").get(0).asDouble()).isLessThan(uplift).isPositive();
+    assertThat(p.get("uplift_ci95").get(1).asDouble()).isGreaterThan(uplift);
+    long q90 = p.get("queries_for_power_90").asLong();
+    assertThat(q90).isPositive().isGreaterThanOrEqualTo(p.get("queries_for_power_50").asLong());
+    assertThat(r.out()).contains("(mean score ").contains(" vs 1 under H0");
+
+    CliRun n = CliRun.run("plan", "--log", log.toString(), "--replay", "a", "--scheme", vllm, "--alpha", "1e-6",
+        "--pilot", innocent.toString(), "--out", dir.resolve("plan-gumbel-innocent").toString(), "--json");
+    assertThat(n.code()).as(n.err()).isZero();
+    JsonNode np = JSON.readTree(n.out()).get("content").get("pilot");
+    assertThat(np.get("uplift_ci95").get(0).asDouble()).isNegative();
+    assertThat(np.get("queries_for_power_90").isNull() || np.get("queries_for_power_90").asLong() > 5 * q90)
+        .isTrue();
   }
 }

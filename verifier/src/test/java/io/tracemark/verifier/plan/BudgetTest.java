@@ -103,4 +103,70 @@ class BudgetTest {
         Offset.offset(1e-12));
     assertThat(Budget.growth(0, 25, 1000, 50)).isEqualTo(1.0);
   }
+
+  /** A Gamma(n, 1) draw as a sum of n Exp(1) draws. */
+  private static double gammaDraw(SplittableRandom random, long n) {
+    double x = 0;
+    for (long i = 0; i < n; i++) {
+      x -= Math.log(1 - random.nextDouble());
+    }
+    return x;
+  }
+
+  @Test
+  void theGammaSumsCriticalValueLeavesAlphaAndItsPowerAtTheNullMeanIsAlpha() {
+    for (long[] levels : new long[][] {Budget.unweighted(300), {0, 200, 0, 50}}) {
+      double s = Budget.gammaCritical(levels, 1e-4);
+      assertThat(Budget.log10GammaTail(levels, s)).isCloseTo(-4, Offset.offset(1e-6));
+      assertThat(Budget.gammaPower(levels, 1.0, 1e-4)).isCloseTo(1e-4, Offset.offset(1e-9));
+      // a larger mean score rejects more often; a smaller one less
+      assertThat(Budget.gammaPower(levels, 1.2, 1e-4)).isGreaterThan(Budget.gammaPower(levels, 1.1, 1e-4));
+      assertThat(Budget.gammaPower(levels, 0.9, 1e-4)).isLessThan(1e-4);
+    }
+    assertThat(Budget.gammaPower(new long[] {0, 0}, 2.0, 1e-4)).isZero();
+  }
+
+  /**
+   * The gamma-sum budget for 90 % power, by simulation under its model (each score μ·Exp(1)): at
+   * the returned number of tuples the test rejects in 90 % of 2,000 draws (within 3.3 binomial
+   * standard deviations); one query fewer has less than 90 % power.
+   */
+  @Test
+  void theGammaSumBudgetHasTheRequestedPowerBySimulation() {
+    double mu = 1.1;
+    double alpha = 1e-6;
+    long[] pilot = Budget.unweighted(50 * 20); // 20 tuples a query, growing linearly
+    long q = Budget.gammaQueries(pilot, 50, 1.0, mu, alpha, 0.9);
+    assertThat(q).isPositive();
+    long n = q * 20;
+    double critical = Budget.gammaCritical(Budget.unweighted(n), alpha);
+    SplittableRandom random = new SplittableRandom(2);
+    int draws = 2000;
+    int rejected = 0;
+    for (int d = 0; d < draws; d++) {
+      rejected += mu * gammaDraw(random, n) >= critical ? 1 : 0;
+    }
+    double sd = Math.sqrt(draws * 0.9 * 0.1);
+    assertThat(rejected).isGreaterThanOrEqualTo((int) Math.floor(0.9 * draws - 3.3 * sd));
+    assertThat(Budget.gammaPower(Budget.unweighted(n), mu, alpha)).isGreaterThanOrEqualTo(0.9);
+    assertThat(Budget.gammaPower(Budget.unweighted((q - 1) * 20), mu, alpha)).isLessThan(0.9);
+    assertThat(Budget.gammaQueries(pilot, 50, 1.0, 1.0, alpha, 0.9)).isEqualTo(-1);
+    assertThat(Budget.gammaQueries(pilot, 50, 0.8, mu, alpha, 0.9)).isGreaterThan(q);
+  }
+
+  /** The 95 % interval of the mean score covers μ in 95 % of 2,000 draws (within 3.3 standard deviations). */
+  @Test
+  void theGammaSumIntervalCoversTheMeanScore() {
+    double mu = 1.05;
+    long[] levels = Budget.unweighted(400);
+    SplittableRandom random = new SplittableRandom(3);
+    int draws = 2000;
+    int covered = 0;
+    for (int d = 0; d < draws; d++) {
+      double[] ci = Budget.gammaInterval(levels, mu * gammaDraw(random, 400), 0.95);
+      covered += ci[0] <= mu && mu <= ci[1] ? 1 : 0;
+    }
+    double sd = Math.sqrt(draws * 0.95 * 0.05);
+    assertThat(covered).isBetween((int) Math.floor(0.95 * draws - 3.3 * sd), (int) Math.ceil(0.95 * draws + 3.3 * sd));
+  }
 }

@@ -2,7 +2,7 @@ package io.tracemark.verifier;
 
 import io.tracemark.api.Checks;
 import io.tracemark.api.DedupMode;
-import io.tracemark.api.KgwSpec;
+import io.tracemark.api.SchemeSpec;
 import io.tracemark.api.LogitsModel;
 import io.tracemark.api.TokenScorer;
 import io.tracemark.api.WatermarkKey;
@@ -117,10 +117,11 @@ public final class InheritanceVerifier {
   }
 
   /**
-   * A builder for the green-list scheme of {@code key}: the key (labelled with its key id) as the
-   * scorer, and {@value #DEFAULT_CONTROL_KEYS} control keys of the same scheme.
+   * A builder for the green-list scheme (or any scheme keyed by a {@link WatermarkKey}: {@code kgw},
+   * {@code gumbel}) of {@code key}: the key (labelled with its key id) as the scorer, and
+   * {@value #DEFAULT_CONTROL_KEYS} control keys of the same scheme.
    */
-  public static Builder greenList(WatermarkKey key, KgwSpec spec, int vocabularySize) {
+  public static Builder greenList(WatermarkKey key, SchemeSpec spec, int vocabularySize) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(spec, "spec");
     return builder().scorer(key.keyId(), Watermarks.create(key, spec, vocabularySize).scorer())
@@ -131,7 +132,7 @@ public final class InheritanceVerifier {
    * A builder testing every tenant key derived from {@code master} ({@code tenant-0} …) and the
    * master itself ({@code master}), Holm-corrected, with control keys of the same scheme.
    */
-  public static Builder greenListTenants(WatermarkKey master, int tenants, KgwSpec spec, int vocabularySize) {
+  public static Builder greenListTenants(WatermarkKey master, int tenants, SchemeSpec spec, int vocabularySize) {
     Objects.requireNonNull(master, "master");
     Checks.require(tenants >= 1 && tenants <= MAX_TENANTS, "tenants must be between 1 and %d, was %d",
         MAX_TENANTS, tenants);

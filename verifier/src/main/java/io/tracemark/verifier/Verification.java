@@ -2,9 +2,9 @@ package io.tracemark.verifier;
 
 import io.tracemark.api.Checks;
 import io.tracemark.api.DedupMode;
+import io.tracemark.api.GumbelSpec;
 import io.tracemark.api.HfSynthIdSpec;
 import io.tracemark.api.InteropSpec;
-import io.tracemark.api.KgwSpec;
 import io.tracemark.api.LogitsModel;
 import io.tracemark.api.SchemeSpec;
 import io.tracemark.api.TokenScorer;
@@ -74,6 +74,13 @@ public final class Verification {
   public static final String TABLE_GVALUES_REFUSED = "hf-synthid with gvals=table cannot be verified over a corpus: "
       + "distinct n-grams share table entries, so the p-value would not be exact; use detect per text, or gvals=hash";
 
+  /**
+   * Why a corpus verification refuses {@code gumbel:…,score=windowed}: the windowed test is a
+   * per-text test; the corpus path sums the scores of every distinct unit of the corpus.
+   */
+  public static final String WINDOWED_REFUSED = "gumbel with score=windowed is a per-text test (detect): a corpus "
+      + "verification sums the scores of every distinct unit; use score=sum";
+
   /** The report's (and the command line's) name of two-level dedup. */
   public static final String FIRST_WINDOW_AND_TOKEN = "first-window+token";
   private final Builder b;
@@ -102,12 +109,14 @@ public final class Verification {
     Checks.require(b.suspect != null || b.records != null, "a suspect corpus (paths or records) is required");
     Checks.require(!(spec instanceof HfSynthIdSpec && ((HfSynthIdSpec) spec).gValues() == HfSynthIdSpec.GValues.TABLE),
         TABLE_GVALUES_REFUSED);
+    Checks.require(!(spec instanceof GumbelSpec && ((GumbelSpec) spec).score() == GumbelSpec.Score.WINDOWED),
+        WINDOWED_REFUSED);
     this.vocabularySize = interop ? spec.vocabularySize().orElse(Integer.MAX_VALUE)
         : b.vocabularySize != null ? b.vocabularySize : b.tokenizer != null ? b.tokenizer.vocabularySize() : -1;
     Checks.require(vocabularySize >= 2, "the vocabulary size must be >= 2 (give a tokenizer or vocabularySize), "
         + "was %d", vocabularySize);
     if (b.keyFile != null) {
-      List<String> mismatches = b.keyFile.use().mismatches((KgwSpec) spec,
+      List<String> mismatches = b.keyFile.use().mismatches(spec,
           b.tokenizer == null ? null : b.tokenizer.name(), vocabularySize);
       if (!mismatches.isEmpty()) {
         throw new InputException(b.keyFile.path() + ": the key was made for another "
@@ -141,10 +150,10 @@ public final class Verification {
           c.orElse("none (" + spec.family() + " keys are guessable: see warning)"), null, 0,
           c.isPresent() ? HexFormat.of().formatHex(salt) : null, is.keyWarning());
     } else {
-      KgwSpec kgw = (KgwSpec) spec;
-      law = kgw.nullDistribution();
-      v = tenants > 0 ? InheritanceVerifier.greenListTenants(b.key, tenants, kgw, vocabularySize)
-          : InheritanceVerifier.greenList(b.key, kgw, vocabularySize);
+      // kgw or gumbel: keyed by a WatermarkKey, scored through the scheme's TokenScorer
+      law = spec.nullDistribution();
+      v = tenants > 0 ? InheritanceVerifier.greenListTenants(b.key, tenants, spec, vocabularySize)
+          : InheritanceVerifier.greenList(b.key, spec, vocabularySize);
       v.controlKeys(b.controlKeys);
       keyBlock = new ReportInputs.Key(b.key.keyId(), b.key.commitment(),
           b.key.created().map(Object::toString).orElse(null), tenants, null, null);

@@ -45,21 +45,25 @@ public record KeyUse(KgwSpec scheme, String tokenizer, int vocabularySize) {
    * parameters that differ), never a recorded value: e.g. {@code ["scheme (gamma differs)",
    * "vocabulary size"]}. Empty when the run is consistent with the record.
    *
-   * @param runScheme the run's scheme
+   * @param runScheme the run's scheme; a scheme of another family than a recorded kgw scheme is
+   *     reported as {@code scheme (family differs)}
    * @param runTokenizer the run's tokenizer name, or null when the run reads token ids only
    * @param runVocabularySize the run's vocabulary size
    */
-  public List<String> mismatches(KgwSpec runScheme, String runTokenizer, int runVocabularySize) {
+  public List<String> mismatches(SchemeSpec runScheme, String runTokenizer, int runVocabularySize) {
     List<String> out = new ArrayList<>();
-    if (scheme != null) {
+    if (scheme != null && !(runScheme instanceof KgwSpec)) {
+      out.add("scheme (family differs)");
+    } else if (scheme != null) {
+      KgwSpec run = (KgwSpec) runScheme;
       List<String> differ = new ArrayList<>();
-      if (Double.compare(scheme.gamma(), runScheme.gamma()) != 0) {
+      if (Double.compare(scheme.gamma(), run.gamma()) != 0) {
         differ.add("gamma");
       }
-      if (scheme.contextWidth() != runScheme.contextWidth()) {
+      if (scheme.contextWidth() != run.contextWidth()) {
         differ.add("h");
       }
-      if (scheme.seeding() != runScheme.seeding()) {
+      if (scheme.seeding() != run.seeding()) {
         differ.add("seeding");
       }
       if (!differ.isEmpty()) {

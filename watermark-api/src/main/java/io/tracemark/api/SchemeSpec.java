@@ -5,7 +5,7 @@ import java.util.OptionalInt;
 /**
  * An immutable specification of a watermark scheme: its family and every parameter, with one text
  * grammar for all families. A family is one record: {@link KgwSpec} (tracemark's keyed green list)
- * and {@link SynthIdSpec} (tracemark's tournament), keyed by a {@link WatermarkKey}, and the
+ * {@link SynthIdSpec} (tracemark's tournament) and {@link GumbelSpec} (tracemark's Gumbel-max), keyed by a {@link WatermarkKey}, and the
  * specifications of other systems' watermarks, whose integer key is part of the specification ({@link InteropSpec}: {@link LmwSpec}, {@link HfSpec},
  * {@link VllmSpec}, {@link HfSynthIdSpec}). {@code io.tracemark.core.Watermarks.create} turns a
  * specification into a {@link Watermark}.
@@ -16,10 +16,10 @@ import java.util.OptionalInt;
  * {@code ***} and is the only form to print in reports, logs and messages (records'
  * {@code toString()} returns it).
  */
-public sealed interface SchemeSpec permits KgwSpec, SynthIdSpec, InteropSpec {
+public sealed interface SchemeSpec permits KgwSpec, SynthIdSpec, GumbelSpec, InteropSpec {
   /**
    * Parses any family's text form: {@code kgw:…}, {@code lmw:…}, {@code hf:…}, {@code vllm:…},
-   * {@code hf-synthid:…}, {@code synthid:…}. Text without a family prefix is a kgw body, and the bare name {@code kgw} means every kgw parameter
+   * {@code hf-synthid:…}, {@code synthid:…}, {@code gumbel:…}. Text without a family prefix is a kgw body, and the bare name {@code kgw} means every kgw parameter
    * at its default. The grammar is the same for every family: parameters are {@code name=value}
    * separated by commas; names are case-insensitive and {@code _} may be written {@code -}; numbers
    * are plain decimals ({@link Checks#isPlainDecimal}, {@link Checks#isPlainInteger}).
@@ -43,12 +43,14 @@ public sealed interface SchemeSpec permits KgwSpec, SynthIdSpec, InteropSpec {
         return HfSynthIdSpec.parseBody(fb[1]);
       case SynthIdSpec.FAMILY:
         return SynthIdSpec.parseBody(fb[1]);
+      case GumbelSpec.FAMILY:
+        return GumbelSpec.parseBody(fb[1]);
       default:
         return KgwSpec.parseBody(fb[1]);
     }
   }
 
-  /** The family: {@code kgw}, {@code lmw}, {@code hf}, {@code vllm}, {@code hf-synthid} or {@code synthid}. */
+  /** The family: {@code kgw}, {@code lmw}, {@code hf}, {@code vllm}, {@code hf-synthid}, {@code synthid} or {@code gumbel}. */
   String family();
 
   /** The text form with every parameter spelled out, in a fixed order, the key included. */

@@ -24,7 +24,7 @@ import java.util.Map;
 final class SpecParameters {
   /** The families every {@code SchemeSpec.parse} knows, in the order messages list them. */
   static final String[] FAMILIES = {KgwSpec.FAMILY, LmwSpec.FAMILY, HfSpec.FAMILY, VllmSpec.FAMILY,
-      HfSynthIdSpec.FAMILY, SynthIdSpec.FAMILY};
+      HfSynthIdSpec.FAMILY, SynthIdSpec.FAMILY, GumbelSpec.FAMILY};
 
   final String family;
   private final boolean holdsKey;

@@ -59,6 +59,13 @@ class SpecSecrecyTest {
     specs.add("lmw:seeding=nonsense-" + KEY + ",vocab=50257");
     specs.add("hf:seeding=ff-additive_prf-1-False-" + KEY + ",vocab=50257");
     specs.add("vllm:algorithm=gumbel," + KEY);
+    specs.add("gumbel:h=" + KEY);
+    specs.add("gumbel:h=4,alpha=" + KEY);
+    specs.add("gumbel:h=4,dual," + KEY);
+    specs.add("gumbel:h=4,dual=" + KEY);
+    specs.add("gumbel:h=4,dual,alpha=0." + KEY);
+    specs.add("gumbel:h=4,score=" + KEY);
+    specs.add("gumbel:key=" + KEY);
     specs.add("vllm:" + KEY);
     specs.add("vllm " + KEY);
     specs.add("vllm:algorithm=gumbel,key=" + KEY + ",key=" + OTHER_KEY);

@@ -49,7 +49,7 @@ class SpecsTest {
     assertThatThrownBy(() -> KgwSpec.parse("kgw:foo=1"))
         .hasMessage("unknown kgw parameter \"foo\" (known: gamma, delta, h, seeding, candidates)");
     assertThatThrownBy(() -> KgwSpec.parse("xyz:gamma=0.5"))
-        .hasMessage("scheme family must be kgw, lmw, hf, vllm, hf-synthid or synthid, was \"xyz\"");
+        .hasMessage("scheme family must be kgw, lmw, hf, vllm, hf-synthid, synthid or gumbel, was \"xyz\"");
     assertThatThrownBy(() -> KgwSpec.parse("vllm:key=1")).hasMessage("scheme family must be kgw, was \"vllm\"");
     assertThatThrownBy(() -> KgwSpec.parse("kgw:gamma=a")).hasMessageContaining("gamma must be a plain decimal");
     assertThatThrownBy(() -> KgwSpec.parse("kgw:gamma=0.1,gamma=0.2"))

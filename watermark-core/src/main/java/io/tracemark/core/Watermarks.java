@@ -1,6 +1,7 @@
 package io.tracemark.core;
 
 import io.tracemark.api.Checks;
+import io.tracemark.api.GumbelSpec;
 import io.tracemark.api.InteropSpec;
 import io.tracemark.api.KgwSpec;
 import io.tracemark.api.SchemeSpec;
@@ -40,6 +41,7 @@ public final class Watermarks {
    *       over the vocabulary on first generation (8 bytes of table per token), so build it once
    *       and share it;
    *   <li>{@link SynthIdSpec}: keyed by {@code key} (required), format v1, the tournament on PRF v1;
+   *   <li>{@link GumbelSpec}: keyed by {@code key} (required), format v1, Gumbel-max on PRF v1;
    *   <li>{@link InteropSpec} ({@code lmw}, {@code hf}, {@code vllm}): keyed by the key in the
    *       specification, so {@code key} must be null; a specification that fixes its vocabulary
    *       ({@code vocab=}) must agree with {@code vocabularySize}.
@@ -57,6 +59,10 @@ public final class Watermarks {
     if (spec instanceof SynthIdSpec) {
       Objects.requireNonNull(key, "key (a synthid scheme is keyed by a WatermarkKey)");
       return new TournamentWatermark(key, (SynthIdSpec) spec, vocabularySize);
+    }
+    if (spec instanceof GumbelSpec) {
+      Objects.requireNonNull(key, "key (a gumbel scheme is keyed by a WatermarkKey)");
+      return new GumbelWatermark(key, (GumbelSpec) spec, vocabularySize);
     }
     if (spec instanceof InteropSpec) {
       InteropSpec interop = (InteropSpec) spec;

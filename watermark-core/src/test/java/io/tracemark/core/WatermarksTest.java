@@ -20,7 +20,8 @@ class WatermarksTest {
       "HfSpec", "hf:seeding=selfhash,vocab=1000",
       "VllmSpec", "vllm:algorithm=dual_key_gumbel,key=7,vocab=1000",
       "HfSynthIdSpec", "hf-synthid:keys=1/2/3,ngram-len=3,gvals=hash,vocab=1000",
-      "SynthIdSpec", "synthid:depth=20,h=2");
+      "SynthIdSpec", "synthid:depth=20,h=2",
+      "GumbelSpec", "gumbel:h=2,dual,alpha=0.2");
 
   static List<Class<?>> leaves(Class<?> sealed) {
     List<Class<?>> out = new ArrayList<>();

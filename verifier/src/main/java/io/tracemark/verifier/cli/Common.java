@@ -2,7 +2,7 @@ package io.tracemark.verifier.cli;
 
 import io.tracemark.api.Checks;
 import io.tracemark.api.KeyUse;
-import io.tracemark.api.KgwSpec;
+import io.tracemark.api.SchemeSpec;
 import io.tracemark.core.internal.SafeFiles;
 import io.tracemark.core.keys.KeyFile;
 import io.tracemark.core.keys.KeyFiles;
@@ -73,7 +73,7 @@ final class Common {
    *
    * @param tokenizer the run's tokenizer name, or null when the run reads token ids only
    */
-  static void checkKeyUse(KeyFile file, KgwSpec scheme, String tokenizer, int vocabulary) {
+  static void checkKeyUse(KeyFile file, SchemeSpec scheme, String tokenizer, int vocabulary) {
     List<String> mismatches = file.use().mismatches(scheme, tokenizer, vocabulary);
     if (!mismatches.isEmpty()) {
       throw new InputException(file.path() + ": the key was made for another " + String.join(", another ",

@@ -112,7 +112,7 @@ final class DetectCommand implements Callable<Integer> {
     if (!sc.interop()) {
       KeyFile file = Common.readKey(cli, keyFile, strictKeyPermissions);
       // token ids are read as they are: only their vocabulary is compared, not the tokenizer's name
-      Common.checkKeyUse(file, sc.kgw(), input.text != null ? tok.name() : null, vocab);
+      Common.checkKeyUse(file, sc.spec, input.text != null ? tok.name() : null, vocab);
       key = file.key();
     }
     long maxBytes = inputOptions.maxRecordBytes(cli);
@@ -227,7 +227,7 @@ final class DetectCommand implements Callable<Integer> {
       } else {
         n.putNull("gamma");
       }
-      if (sc.interop()) {
+      if (sc.interop() || !binomial) {
         n.put("score", r.score());
         n.put("statistic", r.nullDistribution().label());
       }

@@ -115,6 +115,10 @@ final class KeygenCommand implements Callable<Integer> {
             + "profiles carry their key in the SPEC)");
       }
       s = sc.kgw();
+      if (s == null) {
+        throw new CommandLine.ParameterException(cli, "--scheme: a key file records kgw: schemes only (make the key "
+            + "without --scheme to use it with " + sc.spec.family() + ":)");
+      }
     }
     String tokName = null;
     int vocab = 0;

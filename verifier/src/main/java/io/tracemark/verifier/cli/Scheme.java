@@ -17,7 +17,7 @@ import picocli.CommandLine;
 
 /**
  * The {@code --scheme} of a command: a {@link SchemeSpec}, either tracemark's own {@code kgw:}
- * green list (keyed by a key file) or another system's watermark ({@code lmw:}, {@code hf:},
+ * green list or {@code gumbel:} Gumbel-max (keyed by a key file) or another system's watermark ({@code lmw:}, {@code hf:},
  * {@code vllm:}) whose key is part of the specification. Only the redacted form of a specification
  * is ever printed.
  */
@@ -49,9 +49,9 @@ final class Scheme {
     return spec.carriesKey();
   }
 
-  /** The kgw specification; only when {@link #interop()} is false. */
+  /** The kgw specification, or null for another family. */
   KgwSpec kgw() {
-    return (KgwSpec) spec;
+    return spec instanceof KgwSpec ? (KgwSpec) spec : null;
   }
 
   /** The interop specification; only when {@link #interop()} is true. */
@@ -64,14 +64,14 @@ final class Scheme {
     return spec.redacted();
   }
 
-  /** The interop families' key parameter is part of the SPEC; the key file applies to kgw only. */
+  /** The interop families' key parameter is part of the SPEC; the key file applies to kgw and gumbel. */
   void checkKeyOption(CommandLine cli, boolean keyGiven) {
     if (interop() && keyGiven) {
       throw new CommandLine.ParameterException(cli, "--key does not apply to " + spec.family()
           + ": schemes (their key is the " + interopSpec().keyParameter() + " parameter of --scheme)");
     }
     if (!interop() && !keyGiven) {
-      throw new CommandLine.ParameterException(cli, "--key is required for kgw: schemes");
+      throw new CommandLine.ParameterException(cli, "--key is required for " + spec.family() + ": schemes");
     }
   }
 

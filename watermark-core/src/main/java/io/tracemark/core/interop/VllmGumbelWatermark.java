@@ -214,17 +214,7 @@ final class VllmGumbelWatermark implements Watermark {
    * monotone in x, so that a sum of them has an exact Gamma(n, 1) tail. Identity for gumbel.
    */
   double exactScore(double x) {
-    if (!dual || alpha == 0 || alpha == 1) {
-      return x;
-    }
-    double a = Math.max(alpha, 1 - alpha); // the larger scale
-    double b = Math.min(alpha, 1 - alpha);
-    if (a == b) {
-      // (s_A + s_B) / 2 ~ Gamma(2, 1/2): P(X >= x) = e^{-2x} (1 + 2x)
-      return 2 * x - Math.log1p(2 * x);
-    }
-    // P(X >= x) = (a e^{-x/a} - b e^{-x/b}) / (a - b) = e^{-x/a} (a - b e^{x/a - x/b}) / (a - b)
-    return x / a - Math.log(a - b * Math.exp(x / a - x / b)) + Math.log(a - b);
+    return dual ? PValues.dualKeyExpScore(x, alpha) : x;
   }
 
   /** Per-position score: −ln(1 − u), or its exact dual-key transform. */

@@ -224,6 +224,28 @@ public final class PValues {
   }
 
   /**
+   * The dual-key Gumbel score x = (1 − α)·s_A + α·s_B (s_A, s_B independent Exp(1) under H0) mapped
+   * to −ln P(X ≥ x): an exactly Exp(1) score, increasing in x, so that a sum of them has the exact
+   * Gamma(n, 1) tail. x itself for α ∈ {0, 1}.
+   *
+   * @throws IllegalArgumentException if α is outside [0, 1]
+   */
+  public static double dualKeyExpScore(double x, double alpha) {
+    Checks.require(alpha >= 0 && alpha <= 1, "alpha must be in [0, 1], was %s", alpha);
+    if (alpha == 0 || alpha == 1) {
+      return x;
+    }
+    double a = Math.max(alpha, 1 - alpha); // the larger scale
+    double b = Math.min(alpha, 1 - alpha);
+    if (a == b) {
+      // (s_A + s_B) / 2 ~ Gamma(2, 1/2): P(X >= x) = e^{-2x} (1 + 2x)
+      return 2 * x - Math.log1p(2 * x);
+    }
+    // P(X >= x) = (a e^{-x/a} - b e^{-x/b}) / (a - b) = e^{-x/a} (a - b e^{x/a - x/b}) / (a - b)
+    return x / a - Math.log(a - b * Math.exp(x / a - x / b)) + Math.log(a - b);
+  }
+
+  /**
    * log10 P(S ≥ score) for the sum S of {@code n} independent unit scores with the law {@code law}:
    * the binomial upper tail of the green count {@code round(score)}, the exact weighted binomial
    * tail of a layered score ({@link WeightedPValues}: n units of m layers are n g-values per

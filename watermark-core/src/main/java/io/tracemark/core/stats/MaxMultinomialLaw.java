@@ -142,6 +142,10 @@ public final class MaxMultinomialLaw {
    * by convolution in log space: exact, also far below 1e-308.
    */
   public static double lnUpperTailOfSum(double[][] lnPmfs, long s) {
+    double fast = scaledUpperTail(lnPmfs, s);
+    if (!Double.isNaN(fast)) {
+      return fast;
+    }
     double[] acc = {0.0};
     for (double[] pmf : lnPmfs) {
       acc = convolve(acc, pmf);
@@ -153,6 +157,59 @@ public final class MaxMultinomialLaw {
       return Double.NEGATIVE_INFINITY;
     }
     return logSumExp(acc, (int) s, acc.length);
+  }
+
+  /**
+   * The same tail by convolving each law scaled by its largest term, in plain doubles (no exp in
+   * the inner loop); NaN when the tail lies so far below the bulk (1e-250 of it) that scaled terms
+   * may have underflowed, and the log-space convolution must decide.
+   */
+  private static double scaledUpperTail(double[][] lnPmfs, long s) {
+    double[] acc = {1.0};
+    double lnScale = 0.0;
+    for (double[] pmf : lnPmfs) {
+      double top = Double.NEGATIVE_INFINITY;
+      for (double v : pmf) {
+        top = Math.max(top, v);
+      }
+      double[] b = new double[pmf.length];
+      for (int i = 0; i < b.length; i++) {
+        b[i] = Math.exp(pmf[i] - top);
+      }
+      double[] out = new double[acc.length + b.length - 1];
+      for (int i = 0; i < acc.length; i++) {
+        double ai = acc[i];
+        if (ai == 0) {
+          continue;
+        }
+        for (int j = 0; j < b.length; j++) {
+          out[i + j] += ai * b[j];
+        }
+      }
+      double outTop = 0;
+      for (double v : out) {
+        outTop = Math.max(outTop, v);
+      }
+      for (int i = 0; i < out.length; i++) {
+        out[i] /= outTop;
+      }
+      acc = out;
+      lnScale += top + Math.log(outTop);
+    }
+    if (s <= 0) {
+      return 0.0;
+    }
+    if (s >= acc.length) {
+      return Double.NEGATIVE_INFINITY;
+    }
+    double tail = 0;
+    for (int i = (int) s; i < acc.length; i++) {
+      tail += acc[i];
+    }
+    if (!(tail > 1e-250)) {
+      return Double.NaN;
+    }
+    return Math.min(0.0, lnScale + Math.log(tail));
   }
 
   private static double[] convolve(double[] a, double[] b) {

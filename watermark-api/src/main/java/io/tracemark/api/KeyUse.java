@@ -10,7 +10,7 @@ import java.util.List;
  * the record instead of reporting "not detected". Immutable.
  *
  * @param scheme the scheme, or null for any; only the parameters that decide which tokens are
- *     green (gamma, h, seeding) are compared, since delta and candidates shape generation only
+ *     green (gamma, h, seeding, payload) are compared, since delta and candidates shape generation only
  * @param tokenizer the tokenizer's name (e.g. {@code cl100k_base}), or null for any
  * @param vocabularySize the vocabulary size, or 0 for any
  */
@@ -65,6 +65,9 @@ public record KeyUse(KgwSpec scheme, String tokenizer, int vocabularySize) {
       }
       if (scheme.seeding() != run.seeding()) {
         differ.add("seeding");
+      }
+      if (scheme.payloadBits() != runScheme.payloadBits()) {
+        differ.add("payload");
       }
       if (!differ.isEmpty()) {
         out.add("scheme (" + String.join(", ", differ) + (differ.size() == 1 ? " differs)" : " differ)"));

@@ -47,7 +47,7 @@ class SpecsTest {
         .hasMessageContaining("-1");
     assertThatThrownBy(() -> KgwSpec.parse("kgw:h=0,seeding=self")).hasMessageContaining("seeding=self");
     assertThatThrownBy(() -> KgwSpec.parse("kgw:foo=1"))
-        .hasMessage("unknown kgw parameter \"foo\" (known: gamma, delta, h, seeding, candidates)");
+        .hasMessage("unknown kgw parameter \"foo\" (known: gamma, delta, h, seeding, candidates, payload, symbol-bits)");
     assertThatThrownBy(() -> KgwSpec.parse("xyz:gamma=0.5"))
         .hasMessage("scheme family must be kgw, lmw, hf, vllm, hf-synthid, synthid or gumbel, was \"xyz\"");
     assertThatThrownBy(() -> KgwSpec.parse("vllm:key=1")).hasMessage("scheme family must be kgw, was \"vllm\"");

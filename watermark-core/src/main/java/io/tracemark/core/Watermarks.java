@@ -54,6 +54,8 @@ public final class Watermarks {
     Objects.requireNonNull(spec, "spec");
     if (spec instanceof KgwSpec) {
       Objects.requireNonNull(key, "key (a kgw scheme is keyed by a WatermarkKey)");
+      Checks.require(!((KgwSpec) spec).hasPayload(), "kgw with payload=%d needs its message: "
+          + "create(key, spec, vocabularySize, message); decode with payloadDecoder", ((KgwSpec) spec).payloadBits());
       return new KgwWatermark(key, (KgwSpec) spec, vocabularySize);
     }
     if (spec instanceof SynthIdSpec) {
@@ -75,6 +77,33 @@ public final class Watermarks {
     }
     // SchemeSpec is sealed: every family is handled above (WatermarksTest walks the permitted types)
     throw new AssertionError("unhandled scheme family " + spec.family());
+  }
+
+  /**
+   * The watermark that carries {@code message} in every answer, for a kgw specification with a
+   * payload ({@code payload=b}, docs/payload.md): its bias generates, its detector tests this one
+   * message (like a per-tenant key). The message is the caller's (e.g. the tenant number), not
+   * part of the specification.
+   *
+   * @throws IllegalArgumentException if {@code spec} has no payload or {@code message} is outside
+   *     [0, 2^b)
+   */
+  public static Watermark create(WatermarkKey key, KgwSpec spec, int vocabularySize, long message) {
+    Objects.requireNonNull(key, "key (a kgw scheme is keyed by a WatermarkKey)");
+    Objects.requireNonNull(spec, "spec");
+    return new PayloadWatermark(key, spec, vocabularySize, message);
+  }
+
+  /**
+   * The decoder of a kgw specification with a payload: finds the message of a text or corpus
+   * without trying every message, with a p-value corrected for all of them.
+   *
+   * @throws IllegalArgumentException if {@code spec} has no payload
+   */
+  public static PayloadDecoder payloadDecoder(WatermarkKey key, KgwSpec spec, int vocabularySize) {
+    Objects.requireNonNull(key, "key (a kgw scheme is keyed by a WatermarkKey)");
+    Objects.requireNonNull(spec, "spec");
+    return new PayloadDecoder(key, spec, vocabularySize);
   }
 
   /**

@@ -25,6 +25,7 @@ final class Evidence {
     long excludedPrompt;
     long excludedFilter;
     long outsideVocabulary;
+    InheritanceResult.Alignment alignment;
 
     void add(Counts o) {
       noContext += o.noContext;
@@ -32,6 +33,9 @@ final class Evidence {
       excludedPrompt += o.excludedPrompt;
       excludedFilter += o.excludedFilter;
       outsideVocabulary += o.outsideVocabulary;
+      if (o.alignment != null) {
+        alignment = o.alignment;
+      }
     }
   }
 
@@ -127,7 +131,8 @@ final class Evidence {
     boolean detected = bestResult.significant();
     List<String> flags = flags(scored, detected, controlCount, bestRank, controlsFlagged, alpha);
     InheritanceResult.Counts c = new InheritanceResult.Counts(counts.noContext, counts.duplicates,
-        counts.excludedPrompt, counts.excludedFilter, counts.outsideVocabulary, records.bad.count());
+        counts.excludedPrompt, counts.excludedFilter, counts.outsideVocabulary, records.bad.count(),
+        counts.alignment);
     return new InheritanceResult(mode, law, records.recordsRead, records.tokensRead, scored, bestResult.score(),
         bestResult.rate(), bestResult.z(), bestResult.log10P(), bestResult.log10PAdjusted(), alpha,
         detected ? InheritanceResult.Verdict.DETECTED : InheritanceResult.Verdict.NOT_DETECTED, keyResults, best,

@@ -172,7 +172,45 @@ public record InheritanceResult(String mode, NullDistribution nullDistribution, 
    * @param excludedFilter positions whose window is not in the owner filter
    * @param outsideVocabulary reading-mode predictions outside the scheme's vocabulary
    * @param skippedRecords records skipped as bad
+   * @param alignment for reading mode over a suspect with another tokenizer, how its predictions were
+   *     aligned with the watermark's tokens; null otherwise
    */
   public record Counts(long noContext, long duplicates, long excludedPrompt, long excludedFilter,
-      long outsideVocabulary, long skippedRecords) {}
+      long outsideVocabulary, long skippedRecords, Alignment alignment) {
+    /** The counts of a test without a cross-tokenizer alignment. */
+    public Counts(long noContext, long duplicates, long excludedPrompt, long excludedFilter, long outsideVocabulary,
+        long skippedRecords) {
+      this(noContext, duplicates, excludedPrompt, excludedFilter, outsideVocabulary, skippedRecords, null);
+    }
+  }
+
+  /**
+   * Reading mode over a suspect model with another tokenizer than the watermark's: what happened
+   * to the positions that reached the model (after the context warm-up, the window dedup and the
+   * owner filter) and to the suspect's predictions there. {@code predictions = oneToken + notOneToken
+   * + notText}; the {@code oneToken} predictions go on to the tuple dedup and the weights as in
+   * reading mode over the watermark's own tokenizer.
+   *
+   * @param suspectTokenizer the suspect's tokenizer
+   * @param positions positions of the owner's texts that reached the model
+   * @param aligned those whose character offset is also a token boundary of the suspect's
+   *     tokenization of the text: the suspect was asked there; the others are skipped
+   * @param predictions suspect predictions read at the aligned positions
+   * @param oneToken predictions whose text is exactly one token of the watermark vocabulary: scored
+   * @param notOneToken predictions whose text is several watermark tokens: skipped
+   * @param notText predictions without whole characters (part of a UTF-8 sequence, or an id without
+   *     text): skipped
+   */
+  public record Alignment(String suspectTokenizer, long positions, long aligned, long predictions, long oneToken,
+      long notOneToken, long notText) {
+    /** Checks the tokenizer name. */
+    public Alignment {
+      Objects.requireNonNull(suspectTokenizer, "suspectTokenizer");
+    }
+
+    /** Positions not aligned with a suspect token boundary: skipped. */
+    public long unaligned() {
+      return positions - aligned;
+    }
+  }
 }

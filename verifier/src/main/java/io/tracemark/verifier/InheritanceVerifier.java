@@ -9,6 +9,7 @@ import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
 import io.tracemark.core.internal.UnitFingerprints;
 import io.tracemark.core.keys.Keys;
+import io.tracemark.verifier.text.TextTokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -280,6 +281,34 @@ public final class InheritanceVerifier {
    * is called from the calling thread only.
    */
   public InheritanceResult readingMode(LogitsModel model, Iterable<int[]> ownerTexts) {
+    return reading(model, ownerTexts, null, null);
+  }
+
+  /**
+   * Reading mode over a suspect model whose tokenizer {@code suspectTokenizer} is not the
+   * watermark's {@code watermarkTokenizer}: the owner's texts (watermark token ids) are aligned
+   * with the suspect's tokenization of the same characters, the suspect is asked at the positions
+   * where a watermark token starts on a suspect token boundary, and its predictions whose text is
+   * exactly one watermark token are scored as that token, with the position's h watermark tokens as
+   * the window; the rest is skipped and counted ({@link InheritanceResult.Alignment}, in the
+   * result's counts). Dedup, owner filter and weights are those of {@link #readingMode(LogitsModel,
+   * Iterable)}, on watermark tokens, so the null is the same. The model's ids are those of {@code
+   * suspectTokenizer}. With the watermark's own tokenizer as the suspect's, the result is that of
+   * {@link #readingMode(LogitsModel, Iterable)} on texts that are the tokenizer's own encoding of
+   * their characters (then every position is aligned and every token is its own text).
+   */
+  public InheritanceResult readingMode(LogitsModel model, Iterable<int[]> ownerTexts, TextTokenizer watermarkTokenizer,
+      TextTokenizer suspectTokenizer) {
+    Objects.requireNonNull(watermarkTokenizer, "watermarkTokenizer");
+    Objects.requireNonNull(suspectTokenizer, "suspectTokenizer");
+    Checks.require(watermarkTokenizer.vocabularySize() <= panel.vocabularySize, "the watermark tokenizer %s has a "
+        + "vocabulary of %d ids, more than the scheme's %d", watermarkTokenizer.name(),
+        watermarkTokenizer.vocabularySize(), panel.vocabularySize);
+    return reading(model, ownerTexts, watermarkTokenizer, suspectTokenizer);
+  }
+
+  private InheritanceResult reading(LogitsModel model, Iterable<int[]> ownerTexts, TextTokenizer watermarkTokenizer,
+      TextTokenizer suspectTokenizer) {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(ownerTexts, "ownerTexts");
     if (weights != null && weights.perRecord()) {
@@ -287,8 +316,10 @@ public final class InheritanceVerifier {
           + ") apply to the closed model only: reading mode has no suspect records");
     }
     ReadingWeights reading = weights instanceof ReadingWeights r ? r : null;
-    int m = reading == null ? 1 : reading.predictions();
-    ModelProbe probe = new ModelProbe(model, Math.min(m, model.vocabularySize()));
+    int m = Math.min(reading == null ? 1 : reading.predictions(), model.vocabularySize());
+    ModelProbe probe = suspectTokenizer == null ? new ModelProbe(model, m) : null;
+    CrossTokenizerProbe cross = suspectTokenizer == null ? null
+        : new CrossTokenizerProbe(model, m, watermarkTokenizer, suspectTokenizer, panel.vocabularySize);
     int[] ys = new int[m];
     double[] logQ = new double[m];
     int[] levels = new int[m];
@@ -305,6 +336,9 @@ public final class InheritanceVerifier {
       }
       w.counts.noContext += Math.min(h, text.length);
       w.filter.beginText(text.length);
+      if (cross != null) {
+        cross.beginText(text);
+      }
       // the weights see the suspect's prediction in place of the owner's token
       int[] predicted = weights == null ? null : text.clone();
       for (int pos = h; pos < text.length; pos++) {
@@ -333,17 +367,27 @@ public final class InheritanceVerifier {
             continue;
           }
         }
-        if (reading != null) {
+        int n;
+        if (cross != null) {
+          n = cross.predict(pos, ys, logQ, reading != null);
+          if (n < 0) {
+            continue; // not aligned: counted by the probe
+          }
+        } else {
           int[] top = probe.predict(text, pos);
-          int n = top.length;
+          n = top.length;
           for (int j = 0; j < n; j++) {
             boolean inside = top[j] < panel.vocabularySize;
             if (!inside) {
               w.counts.outsideVocabulary++;
             }
-            ys[j] = inside ? top[j] : -1; // weight 0: not scored
-            logQ[j] = probe.logProbability(j);
+            ys[j] = inside ? top[j] : -1; // not scored
+            if (reading != null) {
+              logQ[j] = probe.logProbability(j);
+            }
           }
+        }
+        if (reading != null) {
           reading.levels(text, pos, ys, logQ, n, levels);
           for (int j = 0; j < n; j++) {
             if (levels[j] > 0) {
@@ -353,9 +397,8 @@ public final class InheritanceVerifier {
           }
           continue;
         }
-        int y = probe.predict(text, pos)[0];
-        if (y >= panel.vocabularySize) {
-          w.counts.outsideVocabulary++;
+        int y = ys[0];
+        if (y < 0) {
           continue;
         }
         if (weights != null && weights.readsToken()) {
@@ -369,6 +412,9 @@ public final class InheritanceVerifier {
         scratch[h] = y;
         w.offer(scratch, h, index, level);
       }
+    }
+    if (cross != null) {
+      w.counts.alignment = cross.alignment();
     }
     return finish("reading-mode", ledger, List.of(w));
   }

@@ -301,6 +301,29 @@ public final class Verification {
     return result;
   }
 
+  /**
+   * Reading mode over a suspect model with its own tokenizer {@code suspectTokenizer} (the
+   * model's ids are that tokenizer's), other than this verification's {@link Builder#tokenizer
+   * tokenizer}, which the owner's texts and the watermark use: see {@link
+   * InheritanceVerifier#readingMode(LogitsModel, Iterable, TextTokenizer, TextTokenizer)}. The
+   * alignment's counts are in the result's {@link InheritanceResult.Counts#alignment()}.
+   *
+   * @throws IllegalStateException if no tokenizer was set, or the verification already ran
+   */
+  public InheritanceResult readingMode(LogitsModel model, Iterable<int[]> ownerTexts, TextTokenizer suspectTokenizer) {
+    if (result != null) {
+      throw new IllegalStateException("a Verification runs once");
+    }
+    Objects.requireNonNull(suspectTokenizer, "suspectTokenizer");
+    if (b.tokenizer == null) {
+      throw new IllegalStateException("reading mode over another tokenizer needs the watermark's tokenizer: set "
+          + "tokenizer(...)");
+    }
+    buildOwnerFilter();
+    result = verifier.build().readingMode(model, ownerTexts, b.tokenizer, suspectTokenizer);
+    return result;
+  }
+
   private void buildOwnerFilter() {
     if (b.ownerFilter != null) {
       ownerFilter = b.ownerFilter;

@@ -37,8 +37,8 @@ public final class TrafficPlan {
    *
    * @param index its position in the plan (and in the labels file)
    * @param id the opaque account id written to the log
-   * @param tenant the tenant id written to the log ({@code tenant-NNNNN})
-   * @param tenantIndex the tenant's index, {@code NNNNN}: the index of its per-tenant key
+   * @param tenant the tenant id written to the log, {@code tenant-N}: the label the verifier gives tenant key N
+   * @param tenantIndex the tenant's number N: the index of its per-tenant key ({@code Keys.tenant(master, N)})
    * @param ips the addresses its requests come from
    * @param payment its payment instrument
    * @param behaviour how it behaves
@@ -206,7 +206,7 @@ public final class TrafficPlan {
       Draft d = drafts.get(i);
       int t = tenantNumber[d.tenant];
       out.add(new Account(i, String.format(Locale.ROOT, "acct_%016x", Mix.fmix64(i ^ salt)),
-          String.format(Locale.ROOT, "tenant-%05d", t), t, d.ips, d.payment, d.behaviour, d.rate, d.timeZone,
+          "tenant-" + t, t, d.ips, d.payment, d.behaviour, d.rate, d.timeZone,
           d.hour, d.jitterMs, d.template, d.campaign, d.ordinal, d.campaignSize, d.pivotMs));
     }
     return new TrafficPlan(out);

@@ -11,9 +11,10 @@ import java.util.Arrays;
  * final {@code \r} and a leading byte-order mark are removed (a BOM opens a document, here each
  * line, so that concatenated files read too); blank lines are not records. A line longer than the
  * record limit stops the read with an error naming the file, the line and the limit, before more
- * than the limit is held. Scans a buffer, no per-byte calls. Used by one thread.
+ * than the limit is held. Scans a buffer, no per-byte calls. Used by one thread; public for the
+ * other line-oriented readers of the verifier (the API log of usage monitoring).
  */
-final class LineSplitter {
+public final class LineSplitter {
   private final InputStream in;
   private final String name;
   private final long maxRecordBytes;
@@ -23,19 +24,25 @@ final class LineSplitter {
   private boolean eof;
   private long line;
 
-  LineSplitter(InputStream in, String name, long maxRecordBytes) {
+  /**
+   * Splits {@code in}.
+   *
+   * @param name the file, for messages
+   * @param maxRecordBytes the longest line
+   */
+  public LineSplitter(InputStream in, String name, long maxRecordBytes) {
     this.in = in;
     this.name = name;
     this.maxRecordBytes = maxRecordBytes;
   }
 
   /** The number of the line last returned (1-based). */
-  long line() {
+  public long line() {
     return line;
   }
 
   /** The next record line (see the class comment), or null at the end of the stream. */
-  byte[] nextRecord() throws IOException {
+  public byte[] nextRecord() throws IOException {
     while (true) {
       byte[] bytes = readLine();
       if (bytes == null) {

@@ -5,6 +5,7 @@ import io.tracemark.examples.cli.DemoCommand;
 import io.tracemark.examples.cli.DistillCommand;
 import io.tracemark.examples.cli.GenerateCommand;
 import io.tracemark.examples.cli.QuickStartCommand;
+import io.tracemark.examples.cli.TrafficCommand;
 import io.tracemark.examples.cli.TrainCommand;
 import io.tracemark.verifier.cli.Tracemark;
 import java.io.PrintWriter;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Command;
     description = {"The embedded language model, the distillation demo and experiment commands.",
         "Without a command, runs the demo with its defaults."},
     subcommands = {DemoCommand.class, QuickStartCommand.class, TrainCommand.class, GenerateCommand.class,
-        DistillCommand.class, AttackCommand.class})
+        DistillCommand.class, AttackCommand.class, TrafficCommand.class})
 public final class Main implements Callable<Integer> {
   /** The program name that starts every error line. */
   static final String NAME = "tracemark-examples";
@@ -52,6 +53,6 @@ public final class Main implements Callable<Integer> {
   public Integer call() {
     // reached only with options but no command (e.g. an unknown option is a usage error before this)
     throw new CommandLine.ParameterException(spec.commandLine(),
-        "a command is required: demo, quickstart, lm-train, lm-generate, distill or attack (try --help)");
+        "a command is required: demo, quickstart, lm-train, lm-generate, distill, attack or traffic (try --help)");
   }
 }

@@ -26,7 +26,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tracemark", mixinStandardHelpOptions = true, versionProvider = Tracemark.VersionProvider.class,
     description = "Watermark keys, detection, and evidence that a suspect corpus or model inherits a watermark.",
     subcommands = {KeygenCommand.class, KeyInfoCommand.class, DetectCommand.class, VerifyCommand.class,
-        PlanCommand.class, ReportVerifyCommand.class, HelpCommand.class},
+        PlanCommand.class, MonitorCommand.class, ReportVerifyCommand.class, HelpCommand.class},
     footer = {"", "Exit codes: 0 ran (whatever the verdict), 1 internal error, 2 usage error,",
         "  3 input error, 4 signature does not verify,", "  5 watermark detected (detect/verify --fail-on-detect).",
         "Results go to stdout; progress, warnings and errors to stderr (docs/verifier.md)."})

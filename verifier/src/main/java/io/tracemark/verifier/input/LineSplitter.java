@@ -12,7 +12,7 @@ import java.util.Arrays;
  * line, so that concatenated files read too); blank lines are not records. A line longer than the
  * record limit stops the read with an error naming the file, the line and the limit, before more
  * than the limit is held. Scans a buffer, no per-byte calls. Used by one thread. Public for the
- * other JSONL readers of the verifier (the owner's API log).
+ * other JSONL readers of the verifier (the owner's API log in query planning and in usage monitoring).
  */
 public final class LineSplitter {
   private final InputStream in;

@@ -99,6 +99,25 @@ public final class QueryList {
   }
 
   /**
+   * A replay list from prompts already chosen (a flagged cluster of usage monitoring): the distinct
+   * prompts in the given order.
+   *
+   * @param tenant the tenant replayed, or null when the prompts come from several
+   * @throws IllegalArgumentException when there is no prompt
+   */
+  public static QueryList replayOf(String tenant, List<String> prompts) {
+    Checks.require(!prompts.isEmpty(), "a replay list needs at least one prompt");
+    List<Query> out = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (String p : prompts) {
+      if (seen.add(p)) {
+        out.add(new Query(p, -1));
+      }
+    }
+    return new QueryList(Mode.REPLAY, tenant, out);
+  }
+
+  /**
    * Every distinct prompt of the log ranked by the frequent windows of its logged answers, at most
    * {@code limit}.
    *

@@ -1,0 +1,488 @@
+package io.tracemark.verifier.monitor;
+
+import io.tracemark.api.Checks;
+import io.tracemark.verifier.BadRecordPolicy;
+import io.tracemark.verifier.BadRecords;
+import io.tracemark.verifier.input.InputException;
+import io.tracemark.verifier.input.Inputs;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * Usage monitoring of the owner's API log: the façade. {@link #run} reads the log once as a
+ * stream into bounded per-account {@link Usage} states, scores every account on each {@link
+ * Signal} calibrated against benign traffic ({@link Calibration}), links accounts that share an
+ * address, a payment instrument or a repeated template into clusters (connected components,
+ * JGraphT), scores each cluster against random groups of benign accounts of its size, and, when a
+ * cluster is flagged, reads the log a second time for its hand-off (tenants, replay prompts,
+ * templates, redacted examples).
+ *
+ * <p>An account's score is −log10 of its smallest signal p-value times the number of signals
+ * (Bonferroni), so a benign account reaches the account threshold −log10 α with probability at
+ * most α when the calibration holds; a cluster likewise against its size's null. An account counts
+ * as flagged when it is flagged itself or belongs to a flagged cluster. Immutable and thread-safe;
+ * each run reads on the calling thread.
+ */
+public final class Monitor {
+  /** Default false-positive rate of the account threshold. */
+  public static final double DEFAULT_ACCOUNT_ALPHA = 0.002;
+  /** Default false-positive rate of the cluster threshold (per cluster). */
+  public static final double DEFAULT_CLUSTER_ALPHA = 0.001;
+  /** Default window before and after a release, in hours. */
+  public static final double DEFAULT_RELEASE_WINDOW_HOURS = 72;
+  /** Default answer length (max_tokens) that counts as asking for the longest answer. */
+  public static final long DEFAULT_LONG_ANSWER = 4096;
+  /** Default most prompts in a replay list. */
+  public static final int DEFAULT_REPLAY_LIMIT = 100_000;
+  /** Random groups per size in the cluster null. */
+  static final int NULL_GROUPS = 200;
+  /** An account's band key must repeat this often in it to link it to other accounts. */
+  static final int TEMPLATE_LINK_COUNT = 3;
+  /** An account links by template only when its template signal has p at most this. */
+  static final double TEMPLATE_LINK_P = 0.05;
+  private static final int EXAMPLES = 5;
+  private static final int TEMPLATES = 3;
+
+  private final LogFields fields;
+  private final double[] releases;
+  private final double window;
+  private final Phrases phrases;
+  private final long longAnswer;
+  private final double accountAlpha;
+  private final double clusterAlpha;
+  private final BadRecordPolicy policy;
+  private final long maxRecordBytes;
+  private final List<Path> baseline;
+  private final int replayLimit;
+  private final long seed;
+
+  private Monitor(Builder b) {
+    this.fields = b.fields;
+    this.releases = b.releases.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    this.window = b.windowHours * 3600;
+    this.phrases = b.phrases;
+    this.longAnswer = b.longAnswer;
+    this.accountAlpha = b.accountAlpha;
+    this.clusterAlpha = b.clusterAlpha;
+    this.policy = b.policy;
+    this.maxRecordBytes = b.maxRecordBytes;
+    this.baseline = List.copyOf(b.baseline);
+    this.replayLimit = b.replayLimit;
+    this.seed = b.seed;
+  }
+
+  /** A builder with the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The options of a run. Not thread-safe. */
+  public static final class Builder {
+    private LogFields fields = LogFields.DEFAULT;
+    private List<Double> releases = List.of();
+    private double windowHours = DEFAULT_RELEASE_WINDOW_HOURS;
+    private Phrases phrases = Phrases.DEFAULT;
+    private long longAnswer = DEFAULT_LONG_ANSWER;
+    private double accountAlpha = DEFAULT_ACCOUNT_ALPHA;
+    private double clusterAlpha = DEFAULT_CLUSTER_ALPHA;
+    private BadRecordPolicy policy = BadRecordPolicy.FAIL;
+    private long maxRecordBytes = Inputs.DEFAULT_MAX_RECORD_BYTES;
+    private List<Path> baseline = List.of();
+    private int replayLimit = DEFAULT_REPLAY_LIMIT;
+    private long seed = 1;
+
+    private Builder() {}
+
+    /** The log's field names (default {@link LogFields#DEFAULT}). */
+    public Builder fields(LogFields f) {
+      this.fields = Objects.requireNonNull(f, "fields");
+      return this;
+    }
+
+    /** Release times in epoch seconds, for the pivot signal (default none: no pivot signal). */
+    public Builder releases(List<Double> epochSeconds) {
+      epochSeconds.forEach(t -> Checks.require(Double.isFinite(t), "a release time must be finite, was %s", t));
+      this.releases = List.copyOf(epochSeconds);
+      return this;
+    }
+
+    /** Hours before and after each release that the pivot test compares (default 72). */
+    public Builder releaseWindowHours(double hours) {
+      Checks.require(hours > 0 && hours <= 24 * 366, "the release window must be in (0, 8784] hours, was %s",
+          hours);
+      this.windowHours = hours;
+      return this;
+    }
+
+    /** The chain-of-thought and harvesting phrases (default {@link Phrases#DEFAULT}). */
+    public Builder phrases(Phrases p) {
+      this.phrases = Objects.requireNonNull(p, "phrases");
+      return this;
+    }
+
+    /** A max_tokens at least this large counts as asking for the longest answer (default 4096). */
+    public Builder longAnswer(long tokens) {
+      Checks.require(tokens >= 1, "the long-answer limit must be >= 1, was %d", tokens);
+      this.longAnswer = tokens;
+      return this;
+    }
+
+    /** False-positive rate of the account threshold (default 0.002). */
+    public Builder accountAlpha(double alpha) {
+      Checks.require(alpha > 0 && alpha < 1, "the account alpha must be in (0, 1), was %s", alpha);
+      this.accountAlpha = alpha;
+      return this;
+    }
+
+    /** False-positive rate of the cluster threshold, per cluster (default 0.001). */
+    public Builder clusterAlpha(double alpha) {
+      Checks.require(alpha > 0 && alpha < 1, "the cluster alpha must be in (0, 1), was %s", alpha);
+      this.clusterAlpha = alpha;
+      return this;
+    }
+
+    /** What to do with a bad line (default fail). */
+    public Builder badRecords(BadRecordPolicy p) {
+      this.policy = Objects.requireNonNull(p, "policy");
+      return this;
+    }
+
+    /** The longest line, after gzip (default 64 MiB). */
+    public Builder maxRecordBytes(long bytes) {
+      Checks.require(bytes >= Inputs.MIN_RECORD_BYTES_LIMIT && bytes <= Inputs.MAX_RECORD_BYTES_LIMIT,
+          "the record limit must be between %d and %d bytes, was %d", Inputs.MIN_RECORD_BYTES_LIMIT,
+          Inputs.MAX_RECORD_BYTES_LIMIT, bytes);
+      this.maxRecordBytes = bytes;
+      return this;
+    }
+
+    /** A benign reference log to calibrate on (default none: the log calibrates itself). */
+    public Builder baseline(List<Path> files) {
+      this.baseline = List.copyOf(files);
+      return this;
+    }
+
+    /** The most prompts of a replay list (default 100,000). */
+    public Builder replayLimit(int limit) {
+      Checks.require(limit >= 1, "the replay limit must be >= 1, was %d", limit);
+      this.replayLimit = limit;
+      return this;
+    }
+
+    /** The seed of the random groups of the cluster null (default 1). */
+    public Builder seed(long s) {
+      this.seed = s;
+      return this;
+    }
+
+    /** The monitor. */
+    public Monitor build() {
+      return new Monitor(this);
+    }
+  }
+
+  /** The accounts of some log files and the traffic per hour. */
+  private final class Pass {
+    final Map<String, Usage> accounts = new LinkedHashMap<>();
+    final TreeMap<Long, long[]> traffic = new TreeMap<>();
+    final PromptFeatures features = new PromptFeatures();
+
+    void add(LogRecord r) {
+      Usage u = accounts.computeIfAbsent(r.account(), a -> Usage.account(releases.length));
+      if (r.prompt() != null) {
+        features.ofText(r.prompt());
+      } else {
+        features.ofTokens(r.promptTokens());
+      }
+      boolean phrase = r.prompt() != null && phrases.matches(r.prompt());
+      boolean harvesting = r.n() > 1 || r.maxTokens() >= longAnswer;
+      u.add(r, features, harvesting, phrase, releases, window);
+      traffic.computeIfAbsent((long) Math.floor(r.time() / 3600), h -> new long[2])[0]++;
+    }
+  }
+
+  /**
+   * Monitors the log.
+   *
+   * @param log the log files, read in order as one log
+   * @throws InputException for an unreadable file, a line past the record limit, the first bad line
+   *     under the fail policy, or a log without a single request
+   */
+  public MonitorResult run(List<Path> log) {
+    Checks.require(!log.isEmpty(), "the log has no file");
+    BadRecords bad = new BadRecords(policy, InputException::new);
+    LogReader reader = new LogReader(fields, maxRecordBytes, bad);
+    Pass pass = new Pass();
+    for (Path f : log) {
+      reader.read(f, pass::add);
+    }
+    if (pass.accounts.isEmpty()) {
+      throw new InputException(log.get(0) + (log.size() > 1 ? " and the other log files" : "")
+          + ": the log has no usable request");
+    }
+    List<String> names = new ArrayList<>(pass.accounts.keySet());
+    List<Usage> accounts = new ArrayList<>(pass.accounts.values());
+    List<Usage> baseAccounts = accounts;
+    if (!baseline.isEmpty()) {
+      Pass b = new Pass();
+      LogReader baseReader = new LogReader(fields, maxRecordBytes, bad);
+      for (Path f : baseline) {
+        baseReader.read(f, b::add);
+      }
+      if (b.accounts.isEmpty()) {
+        throw new InputException(baseline.get(0) + ": the baseline has no usable request");
+      }
+      baseAccounts = new ArrayList<>(b.accounts.values());
+    }
+    List<Usage> reference = baseAccounts;
+    Statistics stats = Statistics.of(reference, accounts, releases.length);
+    List<Signal> active = activeSignals();
+    int k = active.size();
+
+    double[][] raw = new double[accounts.size()][];
+    for (int i = 0; i < raw.length; i++) {
+      raw[i] = stats.of(accounts.get(i));
+    }
+    double[][] refRaw = reference == accounts ? raw : reference.stream().map(stats::of).toArray(double[][]::new);
+    Calibration[] cal = new Calibration[Signal.values().length];
+    for (Signal s : active) {
+      double[][] source = s == Signal.RELEASE_PIVOT ? raw : refRaw;
+      cal[s.ordinal()] = Calibration.of(Arrays.stream(source).mapToDouble(x -> x[s.ordinal()]).toArray());
+    }
+    double accountThreshold = -Math.log10(accountAlpha);
+    double[][] scores = new double[accounts.size()][];
+    double[] accountScore = new double[accounts.size()];
+    for (int i = 0; i < raw.length; i++) {
+      scores[i] = calibrated(raw[i], cal, active);
+      accountScore[i] = combined(scores[i], k);
+    }
+
+    // coordination: accounts linked by a shared address, payment instrument or repeated template
+    Coordination links = new Coordination(names.size());
+    Map<String, Integer> byIp = new HashMap<>();
+    Map<String, Integer> byPayment = new HashMap<>();
+    Map<Long, Integer> byTemplate = new HashMap<>();
+    double templateLink = -Math.log10(TEMPLATE_LINK_P);
+    for (int i = 0; i < accounts.size(); i++) {
+      Usage u = accounts.get(i);
+      for (String ip : u.ips) {
+        if (ip != null) {
+          links.link(i, byIp.computeIfAbsent(ip, x -> links.vertex()), "ip");
+        }
+      }
+      for (String p : u.payments) {
+        if (p != null) {
+          links.link(i, byPayment.computeIfAbsent(p, x -> links.vertex()), "payment");
+        }
+      }
+      if (scores[i][Signal.TEMPLATE.ordinal()] >= templateLink) {
+        for (long key : u.repeatedBands(TEMPLATE_LINK_COUNT)) {
+          links.link(i, byTemplate.computeIfAbsent(key, x -> links.vertex()), "template");
+        }
+      }
+    }
+    List<Coordination.Component> components = links.components();
+
+    // cluster scores against random groups of benign accounts of the same size
+    SplittableRandom random = new SplittableRandom(seed);
+    Map<Integer, Calibration[]> nulls = new HashMap<>();
+    double clusterThreshold = -Math.log10(clusterAlpha);
+    List<Scored> clusters = new ArrayList<>();
+    for (Coordination.Component c : components) {
+      Usage group = new Usage(releases.length);
+      for (int i : c.members()) {
+        group.merge(accounts.get(i));
+      }
+      int size = Math.min(c.members().size(), reference.size());
+      Calibration[] nullCal = nulls.computeIfAbsent(sizeClass(size),
+          m -> groupNull(m, reference, accounts, stats, active, random));
+      double[] sig = calibrated(stats.of(group), nullCal, active);
+      clusters.add(new Scored(c.members(), sig, combined(sig, k), c.kinds()));
+    }
+    boolean[] inCluster = new boolean[accounts.size()];
+    clusters.forEach(c -> c.members.forEach(i -> inCluster[i] = true));
+    for (int i = 0; i < accounts.size(); i++) {
+      if (!inCluster[i] && accountScore[i] >= accountThreshold) {
+        clusters.add(new Scored(List.of(i), scores[i], accountScore[i], List.of()));
+      }
+    }
+    clusters.sort(Comparator.comparingDouble((Scored s) -> -s.score)
+        .thenComparing(s -> names.get(s.members.stream().min(Comparator.comparing(names::get)).orElseThrow())));
+    String[] clusterOf = new String[accounts.size()];
+    boolean[] flagged = new boolean[accounts.size()];
+    List<String> ids = new ArrayList<>();
+    for (int c = 0; c < clusters.size(); c++) {
+      Scored s = clusters.get(c);
+      String id = "c" + (c + 1);
+      ids.add(id);
+      s.flagged = s.members.size() == 1 ? s.score >= accountThreshold : s.score >= clusterThreshold;
+      for (int i : s.members) {
+        clusterOf[i] = id;
+        flagged[i] |= s.flagged;
+      }
+    }
+    for (int i = 0; i < accounts.size(); i++) {
+      flagged[i] |= accountScore[i] >= accountThreshold;
+    }
+
+    Map<Integer, Handoffs.Collector> collectors = new LinkedHashMap<>();
+    Map<String, Handoffs.Collector> byAccount = new HashMap<>();
+    for (int c = 0; c < clusters.size(); c++) {
+      if (clusters.get(c).flagged) {
+        Handoffs.Collector col = new Handoffs.Collector(replayLimit);
+        collectors.put(c, col);
+        for (int i : clusters.get(c).members) {
+          byAccount.put(names.get(i), col);
+        }
+      }
+    }
+    SortedMap<Long, long[]> traffic = pass.traffic;
+    if (!collectors.isEmpty()) {
+      LogReader again = new LogReader(fields, maxRecordBytes,
+          new BadRecords(BadRecordPolicy.SKIP, InputException::new));
+      for (Path f : log) {
+        again.read(f, r -> {
+          Handoffs.Collector col = byAccount.get(r.account());
+          if (col != null) {
+            col.add(r);
+            traffic.get((long) Math.floor(r.time() / 3600))[1]++;
+          }
+        });
+      }
+    }
+
+    List<MonitorResult.Account> accountResults = new ArrayList<>();
+    for (int i = 0; i < accounts.size(); i++) {
+      List<String> tenants = Arrays.stream(accounts.get(i).tenants).filter(Objects::nonNull).toList();
+      accountResults.add(new MonitorResult.Account(names.get(i), accounts.get(i).requests, accountScore[i],
+          flagged[i], clusterOf[i], signalMap(scores[i], active), tenants));
+    }
+    accountResults.sort(Comparator.comparingDouble((MonitorResult.Account a) -> -a.score())
+        .thenComparing(MonitorResult.Account::account));
+    List<MonitorResult.Cluster> clusterResults = new ArrayList<>();
+    for (int c = 0; c < clusters.size(); c++) {
+      Scored s = clusters.get(c);
+      List<String> members = s.members.stream().map(names::get).sorted().toList();
+      MonitorResult.Handoff handoff = null;
+      Handoffs.Collector col = collectors.get(c);
+      if (col != null) {
+        handoff = col.handoff(ids.get(c), TEMPLATES, EXAMPLES);
+      }
+      clusterResults.add(new MonitorResult.Cluster(ids.get(c), members, s.score, s.flagged, signalMap(s.signals,
+          active), s.kinds, handoff));
+    }
+    List<MonitorResult.Threshold> thresholds = List.of(
+        new MonitorResult.Threshold("account", accountThreshold, accountAlpha),
+        new MonitorResult.Threshold("cluster", clusterThreshold, clusterAlpha),
+        new MonitorResult.Threshold("signal", -Math.log10(accountAlpha / k), accountAlpha / k));
+    Map<String, Double> rates = new LinkedHashMap<>();
+    rates.put(Signal.COT.label(), stats.phraseRate());
+    rates.put(Signal.HARVEST.label(), stats.harvestRate());
+    return new MonitorResult(reader.records(), bad.count(), bad.listed(), reference.size(),
+        baseline.isEmpty() ? "log" : "baseline", Arrays.stream(releases).boxed().toList(), accountResults,
+        clusterResults, thresholds, traffic, rates);
+  }
+
+  /** The signals of this run: the release pivot only with release dates. */
+  List<Signal> activeSignals() {
+    List<Signal> s = new ArrayList<>(List.of(Signal.values()));
+    if (releases.length == 0) {
+      s.remove(Signal.RELEASE_PIVOT);
+    }
+    return s;
+  }
+
+  private static final class Scored {
+    final List<Integer> members;
+    final double[] signals;
+    final double score;
+    final List<String> kinds;
+    boolean flagged;
+
+    Scored(List<Integer> members, double[] signals, double score, List<String> kinds) {
+      this.members = members;
+      this.signals = signals;
+      this.score = score;
+      this.kinds = kinds;
+    }
+  }
+
+  /** −log10 p per signal (0 for an inactive one). */
+  private static double[] calibrated(double[] raw, Calibration[] cal, List<Signal> active) {
+    double[] s = new double[raw.length];
+    for (Signal sig : active) {
+      s[sig.ordinal()] = Math.max(0, -cal[sig.ordinal()].log10p(raw[sig.ordinal()]));
+    }
+    return s;
+  }
+
+  /** −log10 of min(1, k · smallest p): the Bonferroni-adjusted smallest p-value. */
+  static double combined(double[] scores, int k) {
+    double best = 0;
+    for (double s : scores) {
+      best = Math.max(best, s);
+    }
+    return Math.max(0, best - Math.log10(k));
+  }
+
+  private static Map<String, Double> signalMap(double[] scores, List<Signal> active) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    for (Signal s : active) {
+      m.put(s.label(), scores[s.ordinal()]);
+    }
+    return m;
+  }
+
+  /** Group sizes share a null by class: exact up to 8, then powers of two (rounded up). */
+  static int sizeClass(int size) {
+    return size <= 8 ? size : Integer.highestOneBit(size - 1) << 1;
+  }
+
+  /**
+   * The calibration of a group of {@code m} accounts: {@value #NULL_GROUPS} groups drawn at random
+   * (without replacement inside a group) from the benign reference; the release pivot's from the
+   * log's own accounts.
+   */
+  private static Calibration[] groupNull(int m, List<Usage> reference, List<Usage> log, Statistics stats,
+      List<Signal> active, SplittableRandom random) {
+    double[][] ref = groups(m, reference, stats, random);
+    double[][] own = log == reference ? ref : groups(m, log, stats, random);
+    Calibration[] cal = new Calibration[Signal.values().length];
+    for (Signal s : active) {
+      double[][] source = s == Signal.RELEASE_PIVOT ? own : ref;
+      cal[s.ordinal()] = Calibration.of(Arrays.stream(source).mapToDouble(x -> x[s.ordinal()]).toArray());
+    }
+    return cal;
+  }
+
+  private static double[][] groups(int m, List<Usage> pool, Statistics stats, SplittableRandom random) {
+    int size = Math.min(m, pool.size());
+    int[] idx = new int[pool.size()];
+    for (int i = 0; i < idx.length; i++) {
+      idx[i] = i;
+    }
+    double[][] out = new double[NULL_GROUPS][];
+    for (int g = 0; g < NULL_GROUPS; g++) {
+      Usage group = new Usage(pool.get(0).before.length);
+      for (int j = 0; j < size; j++) { // partial Fisher–Yates shuffle
+        int r = j + random.nextInt(idx.length - j);
+        int t = idx[j];
+        idx[j] = idx[r];
+        idx[r] = t;
+        group.merge(pool.get(idx[j]));
+      }
+      out[g] = stats.of(group);
+    }
+    return out;
+  }
+}

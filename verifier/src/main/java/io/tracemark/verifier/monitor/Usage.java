@@ -1,0 +1,201 @@
+package io.tracemark.verifier.monitor;
+
+import java.util.Arrays;
+import org.apache.datasketches.frequencies.ErrorType;
+import org.apache.datasketches.frequencies.LongsSketch;
+import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.hll.TgtHllType;
+import org.apache.datasketches.hll.Union;
+
+/**
+ * The traffic of one account, or of a group of accounts merged, in bounded memory whatever the
+ * number of requests: counts, the busiest hour, counts before and after each release, a
+ * DataSketches HLL of the prompts' LSH band keys (distinct templates), a frequent-items sketch of
+ * band keys (the account's repeated templates), the sum of the prompts' feature vectors (MMD), the
+ * last {@value #RECENT} feature vectors and a histogram of each prompt's distance to the nearest of
+ * them (PRADA), the harvesting counts, and up to {@value #IDS} tenants, addresses and payment
+ * instruments. Not thread-safe.
+ */
+final class Usage {
+  /** Feature vectors kept for the inter-query distance. */
+  static final int RECENT = 8;
+  /** Bins of the distance histogram over [0, 2] (distances between unit vectors). */
+  static final int DISTANCE_BINS = 40;
+  /** Identifiers kept per kind. */
+  static final int IDS = 4;
+  private static final int HLL_LG_K = 10;
+  private static final int FREQUENT_MAP = 16;
+
+  long requests;
+  double first = Double.POSITIVE_INFINITY;
+  double last = Double.NEGATIVE_INFINITY;
+  private long hour = Long.MIN_VALUE;
+  private int hourCount;
+  int maxHour;
+  final long[] before;
+  final long[] after;
+  private HllSketch bands;
+  private Union bandUnion;
+  LongsSketch frequent;
+  final float[] sum = new float[PromptFeatures.DIM];
+  double squares;
+  long featured;
+  private byte[] recent;
+  private int recentCount;
+  private int recentNext;
+  final long[] distances = new long[DISTANCE_BINS];
+  long phrases;
+  long harvest;
+  final String[] tenants = new String[IDS];
+  final String[] ips = new String[IDS];
+  final String[] payments = new String[IDS];
+
+  /** An empty state for {@code releases} release dates. */
+  Usage(int releases) {
+    before = new long[releases];
+    after = new long[releases];
+  }
+
+  /** A state for one account, which keeps the per-request structures. */
+  static Usage account(int releases) {
+    Usage u = new Usage(releases);
+    u.bands = new HllSketch(HLL_LG_K, TgtHllType.HLL_4);
+    u.frequent = new LongsSketch(FREQUENT_MAP);
+    u.recent = new byte[RECENT * PromptFeatures.DIM];
+    return u;
+  }
+
+  /**
+   * Adds one request.
+   *
+   * @param f the prompt's features
+   * @param harvesting whether it asks for several answers or the longest answer
+   * @param phrase whether it contains a chain-of-thought or harvesting phrase
+   * @param releases release times (epoch seconds) and the window around each
+   */
+  void add(LogRecord r, PromptFeatures f, boolean harvesting, boolean phrase, double[] releases, double window) {
+    requests++;
+    first = Math.min(first, r.time());
+    last = Math.max(last, r.time());
+    long h = (long) Math.floor(r.time() / 3600);
+    if (h != hour) {
+      hour = h;
+      hourCount = 0;
+    }
+    maxHour = Math.max(maxHour, ++hourCount);
+    for (int i = 0; i < releases.length; i++) {
+      double d = r.time() - releases[i];
+      if (d >= -window && d < 0) {
+        before[i]++;
+      } else if (d >= 0 && d < window) {
+        after[i]++;
+      }
+    }
+    if (phrase) {
+      phrases++;
+    }
+    if (harvesting) {
+      harvest++;
+    }
+    remember(tenants, r.tenant());
+    remember(ips, r.ip());
+    remember(payments, r.payment());
+    if (!f.hasWords) {
+      return;
+    }
+    featured++;
+    for (long k : f.bandKeys) {
+      bands.update(k);
+      frequent.update(k);
+    }
+    float[] v = f.vector;
+    double sq = 0;
+    for (int d = 0; d < v.length; d++) {
+      sum[d] += v[d];
+      sq += v[d] * v[d];
+    }
+    squares += sq;
+    if (recentCount > 0) {
+      double best = Double.MAX_VALUE;
+      for (int j = 0; j < recentCount; j++) {
+        int off = j * PromptFeatures.DIM;
+        double dist = 0;
+        for (int d = 0; d < v.length; d++) {
+          double x = v[d] - recent[off + d] / 127.0;
+          dist += x * x;
+        }
+        best = Math.min(best, dist);
+      }
+      int bin = (int) Math.min(DISTANCE_BINS - 1, Math.sqrt(best) / 2 * DISTANCE_BINS);
+      distances[bin]++;
+    }
+    int off = recentNext * PromptFeatures.DIM;
+    for (int d = 0; d < v.length; d++) {
+      recent[off + d] = (byte) Math.round(Math.max(-1f, Math.min(1f, v[d])) * 127);
+    }
+    recentNext = (recentNext + 1) % RECENT;
+    recentCount = Math.min(RECENT, recentCount + 1);
+  }
+
+  private static void remember(String[] kept, String id) {
+    if (id == null || id.isEmpty()) {
+      return;
+    }
+    for (int i = 0; i < kept.length; i++) {
+      if (kept[i] == null) {
+        kept[i] = id;
+        return;
+      }
+      if (kept[i].equals(id)) {
+        return;
+      }
+    }
+  }
+
+  /** Adds another state into this group state (counts summed, sketches united). */
+  void merge(Usage o) {
+    requests += o.requests;
+    first = Math.min(first, o.first);
+    last = Math.max(last, o.last);
+    maxHour += o.maxHour;
+    for (int i = 0; i < before.length; i++) {
+      before[i] += o.before[i];
+      after[i] += o.after[i];
+    }
+    if (bandUnion == null) {
+      bandUnion = new Union(HLL_LG_K);
+    }
+    if (o.bands != null) {
+      bandUnion.update(o.bands);
+    } else if (o.bandUnion != null) {
+      bandUnion.update(o.bandUnion.getResult());
+    }
+    for (int d = 0; d < sum.length; d++) {
+      sum[d] += o.sum[d];
+    }
+    squares += o.squares;
+    featured += o.featured;
+    for (int b = 0; b < DISTANCE_BINS; b++) {
+      distances[b] += o.distances[b];
+    }
+    phrases += o.phrases;
+    harvest += o.harvest;
+  }
+
+  /** Estimated distinct band keys. */
+  double distinctBands() {
+    if (bands != null) {
+      return bands.getEstimate();
+    }
+    return bandUnion == null ? 0 : bandUnion.getEstimate();
+  }
+
+  /** The band keys this account sent at least {@code min} times (estimates without false negatives). */
+  long[] repeatedBands(long min) {
+    if (frequent == null) {
+      return new long[0];
+    }
+    return Arrays.stream(frequent.getFrequentItems(min, ErrorType.NO_FALSE_NEGATIVES))
+        .filter(row -> row.getLowerBound() >= min).mapToLong(LongsSketch.Row::getItem).toArray();
+  }
+}

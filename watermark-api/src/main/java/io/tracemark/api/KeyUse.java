@@ -66,7 +66,7 @@ public record KeyUse(KgwSpec scheme, String tokenizer, int vocabularySize) {
       if (scheme.seeding() != run.seeding()) {
         differ.add("seeding");
       }
-      if (scheme.payloadBits() != runScheme.payloadBits()) {
+      if (scheme.payloadBits() != run.payloadBits()) {
         differ.add("payload");
       }
       if (!differ.isEmpty()) {

@@ -141,6 +141,45 @@ class PayloadTest {
     assertThat(d.log10PValue()).isLessThanOrEqualTo(union + 1e-9);
   }
 
+  /** The session's rejection and candidate paths need only the probe: text they sample decodes to the message. */
+  @Test
+  void sessionFastPathsCarryTheMessage() {
+    WatermarkKey key = KgwWatermarkTest.key(9);
+    KgwSpec spec = KgwSpec.parse("kgw:payload=8,delta=3");
+    PayloadWatermark wm = (PayloadWatermark) Watermarks.create(key, spec, VOCAB, 0xC3);
+    PayloadDecoder decoder = Watermarks.payloadDecoder(key, spec, VOCAB);
+    SplittableRandom r = new SplittableRandom(10);
+    float[] profile = new float[VOCAB];
+    for (int q = 0; q < VOCAB; q++) {
+      profile[q] = (float) (-1.5 * Math.log(q + 1));
+    }
+    float[] logits = new float[VOCAB];
+    io.tracemark.core.sampling.WatermarkSession rejection =
+        new io.tracemark.core.sampling.WatermarkSession(wm, new int[] {r.nextInt(VOCAB)});
+    io.tracemark.core.sampling.WatermarkSession candidates =
+        new io.tracemark.core.sampling.WatermarkSession(wm, new int[] {r.nextInt(VOCAB)});
+    int[] ids = new int[50];
+    float[] top = new float[50];
+    for (int n = 0; n < 300; n++) {
+      shuffled(profile, logits, r);
+      rejection.sampleByRejection(logits, r);
+      for (int q = 0; q < ids.length; q++) {
+        int id = 0;
+        while (logits[id] != profile[q]) {
+          id++;
+        }
+        ids[q] = id;
+        top[q] = profile[q];
+      }
+      candidates.sampleCandidates(ids, top, ids.length, r);
+    }
+    for (io.tracemark.core.sampling.WatermarkSession s : java.util.List.of(rejection, candidates)) {
+      PayloadDetection d = decoder.decode(s.tokens());
+      assertThat(d.message()).isEqualTo(0xC3);
+      assertThat(d.log10PValue()).isLessThan(-10);
+    }
+  }
+
   @Test
   void tallyDeduplicatesAcrossRecordsAndMergesByCounts() {
     WatermarkKey key = KgwWatermarkTest.key(6);

@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * position ({@link MaxMultinomialLaw}), which corrects for all 2^b messages; when the counts are
  * too large for the exact law it is the union bound 2^b · P(Binomial(n, 2^−r) ≥ green)
  * (conservative, flagged in the result). Immutable and thread-safe; laws of the maximum already
- * computed are kept (at most {@value #CACHED_LAWS}) and shared between calls.
+ * computed are kept (at most 4,096 of them) and shared between calls.
  */
 public final class PayloadDecoder {
   static final int CACHED_LAWS = 4096;

@@ -39,6 +39,33 @@ class PayloadTest {
         .hasMessage("a payload needs seeding=left, was self");
   }
 
+  /**
+   * Known answers that freeze format v1 of the payload (docs/payload.md): key bytes 0, 1, …, 31,
+   * {@code payload=12,symbol-bits=3,h=2}; per context its seed, symbol position and the colours of
+   * tokens 0, 1, 2 and 99,999. A change here is a new format version, not an update.
+   */
+  @Test
+  void formatV1KnownAnswers() {
+    byte[] bytes = new byte[32];
+    for (int i = 0; i < 32; i++) {
+      bytes[i] = (byte) i;
+    }
+    PayloadPrf prf = new PayloadPrf(WatermarkKey.fromBytes(bytes), KgwSpec.parse("kgw:payload=12,symbol-bits=3,h=2"));
+    int[][] contexts = {{0, 1}, {17, 50256}, {1000, 7}};
+    long[] seeds = {0x8e06b712721e1307L, 0x3ca7f9cc80d88342L, 0xb0cb939dd3e68650L};
+    int[] positions = {3, 1, 2};
+    int[][] colours = {{3, 3, 4, 7}, {4, 1, 3, 3}, {1, 2, 5, 4}};
+    int[] tokens = {0, 1, 2, 99_999};
+    for (int c = 0; c < contexts.length; c++) {
+      long seed = prf.seed(contexts[c], 0);
+      assertThat(seed).isEqualTo(seeds[c]);
+      assertThat(prf.symbolIndex(seed)).isEqualTo(positions[c]);
+      for (int t = 0; t < tokens.length; t++) {
+        assertThat(prf.colour(seed, tokens[t])).as("context %d token %d", c, tokens[t]).isEqualTo(colours[c][t]);
+      }
+    }
+  }
+
   @Test
   void messageIsGivenAtCreationNotInTheSpecification() {
     WatermarkKey key = KgwWatermarkTest.key(1);
@@ -112,6 +139,45 @@ class PayloadTest {
     double union = 32 * Math.log10(2) + io.tracemark.core.stats.PValues.log10BinomialUpperTail(d.tuplesScored(),
         d.green(), 0.25);
     assertThat(d.log10PValue()).isLessThanOrEqualTo(union + 1e-9);
+  }
+
+  /** The session's rejection and candidate paths need only the probe: text they sample decodes to the message. */
+  @Test
+  void sessionFastPathsCarryTheMessage() {
+    WatermarkKey key = KgwWatermarkTest.key(9);
+    KgwSpec spec = KgwSpec.parse("kgw:payload=8,delta=3");
+    PayloadWatermark wm = (PayloadWatermark) Watermarks.create(key, spec, VOCAB, 0xC3);
+    PayloadDecoder decoder = Watermarks.payloadDecoder(key, spec, VOCAB);
+    SplittableRandom r = new SplittableRandom(10);
+    float[] profile = new float[VOCAB];
+    for (int q = 0; q < VOCAB; q++) {
+      profile[q] = (float) (-1.5 * Math.log(q + 1));
+    }
+    float[] logits = new float[VOCAB];
+    io.tracemark.core.sampling.WatermarkSession rejection =
+        new io.tracemark.core.sampling.WatermarkSession(wm, new int[] {r.nextInt(VOCAB)});
+    io.tracemark.core.sampling.WatermarkSession candidates =
+        new io.tracemark.core.sampling.WatermarkSession(wm, new int[] {r.nextInt(VOCAB)});
+    int[] ids = new int[50];
+    float[] top = new float[50];
+    for (int n = 0; n < 300; n++) {
+      shuffled(profile, logits, r);
+      rejection.sampleByRejection(logits, r);
+      for (int q = 0; q < ids.length; q++) {
+        int id = 0;
+        while (logits[id] != profile[q]) {
+          id++;
+        }
+        ids[q] = id;
+        top[q] = profile[q];
+      }
+      candidates.sampleCandidates(ids, top, ids.length, r);
+    }
+    for (io.tracemark.core.sampling.WatermarkSession s : java.util.List.of(rejection, candidates)) {
+      PayloadDetection d = decoder.decode(s.tokens());
+      assertThat(d.message()).isEqualTo(0xC3);
+      assertThat(d.log10PValue()).isLessThan(-10);
+    }
   }
 
   @Test

@@ -1,10 +1,12 @@
 package io.tracemark.verifier.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tracemark.api.DedupMode;
 import io.tracemark.api.Detection;
 import io.tracemark.api.HfSynthIdSpec;
 import io.tracemark.api.NullDistribution;
+import io.tracemark.api.PayloadDetection;
 import io.tracemark.api.Watermark;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
@@ -146,6 +148,18 @@ final class DetectCommand implements Callable<Integer> {
         throw new InputException(Common.fmt("%s: token id at index %d must be between 0 and %d, was %d (%s)", source,
             i, vocab - 1, tokens[i], InputOptions.vocabularySource(cli, sc, tokenizerOptions.vocabSize, tok, vocab)));
       }
+    }
+    if (!sc.interop() && sc.kgw().hasPayload()) {
+      if (search != null) {
+        throw new CommandLine.ParameterException(cli, "--localize does not apply to a payload (payload=b): the "
+            + "message is decoded from the whole text");
+      }
+      DedupMode payloadDedup = mode == null ? sc.kgw().defaultDedup() : mode;
+      PayloadDetection d = Watermarks.payloadDecoder(key, sc.kgw(), vocab).decode(tokens, 0, tokens.length,
+          payloadDedup);
+      printPayload(cli.getOut(), sc, key.keyId(), d, payloadDedup, vocab, tok,
+          input.text != null ? normalization.label() : null, alpha);
+      return exit(d.significantAt(alpha));
     }
     Watermark wm = sc.watermark(key, vocab);
     DedupMode used = mode == null ? wm.defaultDedup() : mode;
@@ -303,6 +317,93 @@ final class DetectCommand implements Callable<Integer> {
     if (sc.interop()) {
       o.println("caveat:        " + sc.interopSpec().caveat());
     }
+  }
+
+  /**
+   * Prints a decoded payload: the message (decimal, and its bits), the p-value corrected for the
+   * 2^b messages and whether it is exact, and each symbol with its margin; as one JSON object with
+   * {@code --json} (keys in docs/payload.md), as lines for people otherwise (nothing with --quiet).
+   */
+  private void printPayload(PrintWriter o, Scheme sc, String keyId, PayloadDetection d, DedupMode used, int vocab,
+      TextTokenizer tok, String normalization, double alpha) {
+    boolean detected = d.significantAt(alpha);
+    String bits = bits(d.message(), d.payloadBits());
+    if (output.json) {
+      ObjectNode n = Json.object();
+      n.put("tokens_read", d.tokensRead());
+      n.put("tuples_scored", d.tuplesScored());
+      n.put("green", d.green());
+      n.put("green_fraction", d.greenFraction());
+      n.put("gamma", sc.kgw().gamma());
+      n.put("payload_bits", d.payloadBits());
+      n.put("symbol_bits", d.symbolBits());
+      n.put("message", d.message());
+      n.put("message_bits", bits);
+      n.put("p_value", d.pValue());
+      n.put("log10_p", d.log10PValue());
+      n.put("p_exact", d.exact());
+      n.put("weakest_symbol_confidence", d.weakestSymbolConfidence());
+      ArrayNode symbols = n.putArray("symbols");
+      for (PayloadDetection.Symbol s : d.symbols()) {
+        ObjectNode x = symbols.addObject();
+        x.put("index", s.index());
+        x.put("value", s.value());
+        x.put("units", s.units());
+        x.put("count", s.count());
+        x.put("runner_up", s.runnerUp());
+        x.put("log10_margin_p", s.log10MarginP());
+        x.put("confidence", s.confidence());
+      }
+      n.put("alpha", alpha);
+      n.put("verdict", detected ? "detected" : "not_detected");
+      n.put("scheme", sc.display());
+      n.put("key_id", keyId);
+      n.put("tokenizer", input.text != null ? tok.name() : "none (token ids)");
+      n.put("vocabulary_size", vocab);
+      if (normalization == null) {
+        n.putNull("normalization");
+      } else {
+        n.put("normalization", normalization);
+      }
+      n.put("dedup", used.label());
+      o.println(Json.line(n));
+      return;
+    }
+    if (output.quiet) {
+      return;
+    }
+    o.println("scheme:        " + sc.display() + " (key " + keyId + ", vocabulary " + Common.vocabularyText(vocab)
+        + ")");
+    o.println("tokens read:   " + Numbers.count(d.tokensRead()));
+    o.println("tuples scored: " + Numbers.count(d.tuplesScored()) + " (dedup " + used.label() + ")");
+    if (normalization != null && !normalization.equals("none")) {
+      o.println("normalised:    " + normalization);
+    }
+    o.println("message:       " + d.message() + " (bits " + bits + ", " + d.payloadBits() + " bits in "
+        + d.symbols().size() + " symbols of " + d.symbolBits() + ")");
+    o.println("green:         " + Numbers.count(d.green()) + " (" + Numbers.human(d.greenFraction())
+        + " of the decoded message's colours vs gamma " + Numbers.exact(sc.kgw().gamma()) + ")");
+    o.println("p-value:       " + Numbers.pValue(d.pValue(), d.log10PValue()) + " (log10 p = "
+        + Numbers.human(d.log10PValue()) + ", corrected for all 2^" + d.payloadBits() + " messages, "
+        + (d.exact() ? "exact" : "union bound: conservative") + ")");
+    StringBuilder symbols = new StringBuilder();
+    for (PayloadDetection.Symbol s : d.symbols()) {
+      symbols.append(symbols.length() == 0 ? "" : "; ").append(s.index()).append('=').append(s.value()).append(" (")
+          .append(s.count()).append('/').append(s.units()).append(", confidence ")
+          .append(Numbers.human(s.confidence())).append(')');
+    }
+    o.println("symbols:       " + symbols);
+    o.println("verdict:       " + (detected ? "watermark DETECTED, message " + d.message() : "not detected")
+        + " at alpha " + Numbers.exact(alpha));
+  }
+
+  /** The low {@code count} bits of {@code value}, most significant first. */
+  private static String bits(long value, int count) {
+    StringBuilder b = new StringBuilder(count);
+    for (int i = count - 1; i >= 0; i--) {
+      b.append((value >>> i & 1) == 0 ? '0' : '1');
+    }
+    return b.toString();
   }
 
   /**

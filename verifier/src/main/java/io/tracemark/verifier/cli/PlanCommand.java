@@ -123,6 +123,7 @@ final class PlanCommand implements Callable<Integer> {
     CommandLine cli = spec.commandLine();
     Scheme sc = Scheme.parse(cli, scheme);
     sc.checkKeyOption(cli, keyFile != null);
+    sc.refusePayload(cli, "plan");
     if (selection.rank != null && !selection.rank.strip().equals("frequent-windows")) {
       throw new CommandLine.ParameterException(cli, "--rank must be frequent-windows, was " + Json.quote(selection.rank));
     }

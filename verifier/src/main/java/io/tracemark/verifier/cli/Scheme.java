@@ -75,6 +75,18 @@ final class Scheme {
     }
   }
 
+  /**
+   * Refuses a kgw scheme with a payload in a command that tests keys rather than decoding a
+   * message: only {@code detect} decodes one (the library's {@code PayloadTally} decodes a corpus).
+   */
+  void refusePayload(CommandLine cli, String command) {
+    if (!interop() && kgw().hasPayload()) {
+      throw new CommandLine.ParameterException(cli, "--scheme: " + command + " does not decode a payload "
+          + "(payload=b); decode one text with 'tracemark detect', a corpus with the library's PayloadTally "
+          + "(docs/payload.md)");
+    }
+  }
+
   /** The watermark of this scheme: keyed by {@code key} for kgw, by the SPEC's key (and {@code key} null) otherwise. */
   Watermark watermark(WatermarkKey key, int vocabularySize) {
     return Watermarks.create(key, spec, vocabularySize);

@@ -147,6 +147,7 @@ final class VerifyCommand implements Callable<Integer> {
     output.check(cli);
     Scheme sc = Scheme.parse(cli, scheme);
     sc.checkKeyOption(cli, keyFile != null);
+    sc.refusePayload(cli, "verify");
     if (sc.spec instanceof HfSynthIdSpec && ((HfSynthIdSpec) sc.spec).gValues() == HfSynthIdSpec.GValues.TABLE) {
       throw new CommandLine.ParameterException(cli, Verification.TABLE_GVALUES_REFUSED);
     }

@@ -4,7 +4,8 @@
  * io.tracemark.examples.tools.ScaleHarness} (the corpus verification at scale, tokens/s and peak
  * heap), {@link io.tracemark.examples.tools.SampleCorpusGenerator} (the bundled sample in {@code
  * docs/sample}), {@link io.tracemark.examples.tools.RobustnessTable} (the attack table of {@code
- * docs/robustness.md}) and {@link io.tracemark.examples.tools.NullSeeds} (the demo's innocent
- * student over many seeds).
+ * docs/robustness.md}), {@link io.tracemark.examples.tools.NullSeeds} (the demo's innocent
+ * student over many seeds) and {@link io.tracemark.examples.tools.CrossTokenizerCheck} (reading
+ * mode on a demo student over another tokenizer).
  */
 package io.tracemark.examples.tools;

@@ -3,6 +3,7 @@ package io.tracemark.verifier;
 import io.tracemark.api.Checks;
 import io.tracemark.api.LogitsModel;
 import io.tracemark.core.stats.WeightGrid;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -137,11 +138,33 @@ public final class OwnerModelWeights implements WeightSource {
     if (y < 0 || y >= l.length) {
       return 0;
     }
-    float ly = l[y];
+    return posteriorUplift(null, l, l.length, y, l[y]);
+  }
+
+  /**
+   * pu of token {@code y} from the position's {@link #topKStream top-k stream} ({@code ids[i]},
+   * {@code logits[i]} for i &lt; n): the same value as from all the logits; 0 when y is not in
+   * the stream (then it is outside the owner's top k).
+   */
+  double posteriorUplift(int[] ids, float[] logits, int n, int y) {
+    for (int i = 0; i < n; i++) {
+      if (ids[i] == y) {
+        return posteriorUplift(ids, logits, n, y, logits[i]);
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * pu of token {@code y} of logit {@code ly} over the logits {@code l[0, n)} of the tokens {@code
+   * ids[0, n)} in vocabulary order ({@code ids == null}: token i is {@code l[i]}).
+   */
+  private double posteriorUplift(int[] ids, float[] l, int n0, int y, float ly) {
     // the rank of y: tokens with a larger logit, ties to the smaller id (a stable top-k)
     int rank = 0;
-    for (int t = 0; t < l.length; t++) {
-      if (l[t] > ly || (l[t] == ly && t < y)) {
+    for (int i = 0; i < n0; i++) {
+      int t = ids == null ? i : ids[i];
+      if (l[i] > ly || (l[i] == ly && t < y)) {
         if (++rank >= topK) {
           return 0;
         }
@@ -151,11 +174,11 @@ public final class OwnerModelWeights implements WeightSource {
     double[] v = top.get();
     int n = 0;
     int minAt = 0;
-    for (int t = 0; t < l.length; t++) {
-      if (t == y) {
+    for (int i = 0; i < n0; i++) {
+      if ((ids == null ? i : ids[i]) == y) {
         continue;
       }
-      float x = l[t];
+      float x = l[i];
       if (n < topK - 1) {
         v[n] = x;
         if (x < v[minAt]) {
@@ -197,6 +220,98 @@ public final class OwnerModelWeights implements WeightSource {
       b += 1 / (others + py);
     }
     return gamma * alpha * a / (gamma * alpha * a + (1 - gamma) * b) - gamma;
+  }
+
+  /**
+   * The tokens of {@code l} (in vocabulary order) that are among the k largest of the logits
+   * before them and themselves, ties to the smaller id: {@code out[0]} the ids, {@code out[1]} the
+   * logits as float bits. Every token of the top k is in it, every token ranked before one of the
+   * top k too, and so is every token that the bounded selection of {@link #posteriorUplift(float[],
+   * int)} ever keeps, for any y; that selection run over this stream keeps the same values in the
+   * same slots. So pu computed from the stream equals pu computed from all the logits, bit for bit,
+   * and the stream is a small part of the vocabulary.
+   */
+  TopKStream topKStream(float[] l) {
+    // a min-heap of the k largest logits seen so far (by value: ties keep the earlier token)
+    float[] heap = new float[topK];
+    int size = 0;
+    int[] ids = new int[Math.min(l.length, 4 * topK)];
+    float[] kept = new float[ids.length];
+    int n = 0;
+    for (int t = 0; t < l.length; t++) {
+      float x = l[t];
+      if (size < topK || x > heap[0]) {
+        if (n == ids.length) {
+          ids = Arrays.copyOf(ids, 2 * n);
+          kept = Arrays.copyOf(kept, 2 * n);
+        }
+        ids[n] = t;
+        kept[n] = x;
+        n++;
+        if (size < topK) {
+          heap[size] = x;
+          siftUp(heap, size++);
+        } else {
+          heap[0] = x;
+          siftDown(heap, size);
+        }
+      }
+    }
+    return new TopKStream(Arrays.copyOf(ids, n), Arrays.copyOf(kept, n));
+  }
+
+  /** A position's {@link #topKStream top-k stream}: token ids in vocabulary order and their logits. */
+  record TopKStream(int[] ids, float[] logits) {
+    /** pu of {@code y} under {@code weights}, as from all the position's logits. */
+    double posteriorUplift(OwnerModelWeights weights, int y) {
+      return weights.posteriorUplift(ids, logits, ids.length, y);
+    }
+
+    /** The logit of {@code y}, which must be in the stream. */
+    float logit(int y) {
+      for (int i = 0; i < ids.length; i++) {
+        if (ids[i] == y) {
+          return logits[i];
+        }
+      }
+      throw new IllegalArgumentException("token " + y + " is not in the stream");
+    }
+  }
+
+  private static void siftUp(float[] h, int i) {
+    while (i > 0) {
+      int parent = (i - 1) / 2;
+      if (h[parent] <= h[i]) {
+        return;
+      }
+      float tmp = h[parent];
+      h[parent] = h[i];
+      h[i] = tmp;
+      i = parent;
+    }
+  }
+
+  private static void siftDown(float[] h, int size) {
+    int i = 0;
+    while (true) {
+      int left = 2 * i + 1;
+      if (left >= size) {
+        return;
+      }
+      int child = left + 1 < size && h[left + 1] < h[left] ? left + 1 : left;
+      if (h[i] <= h[child]) {
+        return;
+      }
+      float tmp = h[child];
+      h[child] = h[i];
+      h[i] = tmp;
+      i = child;
+    }
+  }
+
+  /** The owner model's vocabulary size. */
+  int vocabularySize() {
+    return model.vocabularySize();
   }
 
   private static int argMin(double[] v, int n) {

@@ -3,7 +3,10 @@ package io.tracemark.verifier;
 import io.tracemark.api.Checks;
 import io.tracemark.core.stats.WeightGrid;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -50,11 +53,14 @@ public final class ReadingWeights implements WeightSource {
   private final OwnerModelWeights owner;
   private final double[] rankFactors;
   private final double ratioCap;
+  /** The owner's side at the positions of the texts given to {@link #precomputedFor}, or null. */
+  private final OwnerTable table;
 
-  private ReadingWeights(OwnerModelWeights owner, double[] rankFactors, double ratioCap) {
+  private ReadingWeights(OwnerModelWeights owner, double[] rankFactors, double ratioCap, OwnerTable table) {
     this.owner = owner;
     this.rankFactors = rankFactors;
     this.ratioCap = ratioCap;
+    this.table = table;
   }
 
   /**
@@ -80,7 +86,22 @@ public final class ReadingWeights implements WeightSource {
       Checks.require(f > 0 && f <= 1, "rankFactors[%d] must be in (0, 1], was %s", j, f);
     }
     Checks.require(ratioCap > 0 && Double.isFinite(ratioCap), "ratioCap must be finite and > 0, was %s", ratioCap);
-    return new ReadingWeights(owner, rankFactors.clone(), ratioCap);
+    return new ReadingWeights(owner, rankFactors.clone(), ratioCap, null);
+  }
+
+  /**
+   * These weights, with the owner's side of every position of {@code ownerTexts} computed now,
+   * once: the owner's model at each position whose context the owner's corpus shows, kept as its
+   * log-normalizer and the short {@linkplain OwnerModelWeights#topKStream stream} of tokens from
+   * which the posterior uplift of any token is the same, bit for bit, as from all the logits. None
+   * of it depends on the suspect, so reading several suspects over the same texts asks the owner's
+   * model once per position instead of once per position and suspect; the weights, and so the
+   * results, are those of the weights without the table. Texts are recognised by content; a text
+   * not among {@code ownerTexts} is weighed as without the table.
+   */
+  public ReadingWeights precomputedFor(List<int[]> ownerTexts) {
+    Objects.requireNonNull(ownerTexts, "ownerTexts");
+    return new ReadingWeights(owner, rankFactors, ratioCap, new OwnerTable(owner, ownerTexts));
   }
 
   /** How many of the suspect's best predictions are scored at each position. */
@@ -125,24 +146,77 @@ public final class ReadingWeights implements WeightSource {
     if (context == 0) {
       return; // a context the owner's corpus never shows: the owner's model is not asked
     }
-    float[] l = owner.ownerLogits(text, pos);
+    OwnerTable.Position at = table == null ? null : table.at(text, pos);
+    float[] l = at == null ? owner.ownerLogits(text, pos) : null;
+    int vocabulary = owner.vocabularySize();
     double logZ = Double.NaN;
     for (int j = 0; j < n; j++) {
       int y = ys[j];
-      if (y < 0 || y >= l.length) {
+      if (y < 0 || y >= vocabulary) {
         continue;
       }
-      double pu = owner.posteriorUplift(l, y);
+      double pu = at == null ? owner.posteriorUplift(l, y) : at.stream().posteriorUplift(owner, y);
       if (pu <= 0) {
         continue;
       }
       if (logZ != logZ) {
-        logZ = ModelProbe.logSumExp(l);
+        logZ = at == null ? ModelProbe.logSumExp(l) : at.logZ();
       }
-      double ratio = (logQ[j] - (l[y] - logZ)) / ratioCap;
+      float ly = at == null ? l[y] : at.stream().logit(y);
+      double ratio = (logQ[j] - (ly - logZ)) / ratioCap;
       // NaN (both probabilities 0, or an infinite logit) carries no evidence
       double tilt = ratio > 0 ? Math.min(1, ratio) : 0;
       out[j] = pu / owner.puMax() * context * tilt * rankFactors[firstRank + j];
+    }
+  }
+
+  /**
+   * The owner's side of R* at every position of some owner texts whose context the owner's corpus
+   * shows: the log-normalizer of the owner's logits and their top-k stream. Immutable once built.
+   */
+  private static final class OwnerTable {
+    record Position(OwnerModelWeights.TopKStream stream, double logZ) {}
+
+    /** A text as a map key: by content. */
+    private record Text(int[] tokens) {
+      @Override
+      public boolean equals(Object o) {
+        return o instanceof Text t && Arrays.equals(tokens, t.tokens);
+      }
+
+      @Override
+      public int hashCode() {
+        return Arrays.hashCode(tokens);
+      }
+
+      @Override
+      public String toString() {
+        return "Text[" + tokens.length + " tokens]";
+      }
+    }
+
+    private final Map<Text, Position[]> byContent = new HashMap<>();
+
+    OwnerTable(OwnerModelWeights owner, List<int[]> texts) {
+      for (int[] text : texts) {
+        Objects.requireNonNull(text, "owner text");
+        if (!byContent.containsKey(new Text(text))) {
+          Position[] positions = new Position[text.length];
+          for (int pos = 0; pos < text.length; pos++) {
+            if (owner.contextFactor(text, pos) > 0) {
+              float[] l = owner.ownerLogits(text, pos);
+              positions[pos] = new Position(owner.topKStream(l), ModelProbe.logSumExp(l));
+            }
+          }
+          byContent.put(new Text(text.clone()), positions);
+        }
+      }
+    }
+
+    /** The position's entry, or null for a text not in the table (a lookup by content: linear in its length). */
+    Position at(int[] text, int pos) {
+      Position[] positions = byContent.get(new Text(text));
+      return positions == null || pos >= positions.length ? null : positions[pos];
     }
   }
 

@@ -142,6 +142,71 @@ class ReadingWeightsTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reading mode only");
   }
 
+  /**
+   * The owner's side kept as a top-k stream gives the posterior uplift of every token bit for bit
+   * as all the logits do, ties included (logits drawn from a few values, so that many are equal),
+   * and reading mode with the owner's side precomputed gives the same result as without, without
+   * asking the owner's model again.
+   */
+  @Test
+  void thePrecomputedOwnerSideGivesTheSameWeightsBitForBit() {
+    List<int[]> corpus = ownerCorpus(20, 50, 7);
+    OwnerModelWeights owner = ownerWeights(corpus);
+    SplittableRandom random = new SplittableRandom(4);
+    long streamed = 0;
+    int positive = 0;
+    for (int trial = 0; trial < 300; trial++) {
+      float[] l = new float[V];
+      int levels = 1 + trial % 12;
+      for (int t = 0; t < V; t++) {
+        l[t] = trial % 3 == 0 ? (float) random.nextGaussian() : random.nextInt(levels) * 0.7f;
+      }
+      OwnerModelWeights.TopKStream stream = owner.topKStream(l);
+      streamed += stream.ids().length;
+      for (int y = 0; y < V; y++) {
+        double full = owner.posteriorUplift(l, y);
+        assertThat(stream.posteriorUplift(owner, y)).as("trial %d, y %d", trial, y).isEqualTo(full);
+        positive += full > 0 ? 1 : 0;
+      }
+    }
+    assertThat(positive).isGreaterThan(300);
+    assertThat(streamed / 300.0).isLessThan(V);
+    Trigram suspect = new Trigram(OWNER, 5, 1.0);
+    List<int[]> texts = corpus.subList(0, 10);
+    ReadingWeights plain = ReadingWeights.of(owner);
+    InheritanceResult live = builder().weights(plain).build().readingMode(suspect, texts);
+    // copies of the texts: the table recognises them by content
+    List<int[]> copies = new ArrayList<>();
+    for (int[] t : texts) {
+      copies.add(t.clone());
+    }
+    // the owner's model, counted: with the table it is not asked while a suspect is read
+    int[] calls = new int[1];
+    LogitsModel counted = new LogitsModel() {
+      @Override
+      public int vocabularySize() {
+        return V;
+      }
+
+      @Override
+      public void nextTokenLogits(int[] tokens, int length, float[] logits) {
+        calls[0]++;
+        OWNER.nextTokenLogits(tokens, length, logits);
+      }
+    };
+    ReadingWeights table = ReadingWeights.of(OwnerModelWeights.of(counted, GAMMA, 2.0, 10, 1.0,
+        ContextCountWeights.of(2, corpus), 20, 16)).precomputedFor(copies);
+    assertThat(calls[0]).isPositive();
+    calls[0] = 0;
+    InheritanceResult shared = builder().weights(table).build().readingMode(suspect, texts);
+    assertThat(calls[0]).isZero();
+    assertThat(live.tuplesScored()).isGreaterThan(50);
+    assertThat(shared.tuplesScored()).isEqualTo(live.tuplesScored());
+    assertThat(shared.score()).isEqualTo(live.score());
+    assertThat(shared.log10P()).isEqualTo(live.log10P());
+    assertThat(shared.weighting().tuplesPerLevel()).isEqualTo(live.weighting().tuplesPerLevel());
+  }
+
   @Test
   void theTextsWithTheMostSharedContextsComeFirst() {
     List<int[]> texts = List.of(new int[] {9, 8, 7}, new int[] {1, 2, 1, 2}, new int[] {1, 2, 3}, new int[] {7, 1});

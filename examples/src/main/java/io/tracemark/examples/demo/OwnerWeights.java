@@ -17,7 +17,7 @@ import java.util.List;
  * with the others ({@link ReadingTexts}). Everything here is known to the owner before any student
  * is read, and nothing depends on the key.
  */
-final class OwnerWeights {
+public final class OwnerWeights {
   /** The context counted: the order-4 students condition on 3 tokens. */
   static final int CONTEXT = 3;
   /** The context count at which the factor saturates. */
@@ -31,16 +31,19 @@ final class OwnerWeights {
    * The owner's weights and texts, fixed before any student is read.
    *
    * @param closed C*'s weights
-   * @param reading R*'s weights
+   * @param reading R*'s weights, with the teacher's side along {@code readingTexts} computed once
    * @param readingTexts R*'s owner texts: the {@code readingTexts} answers with the most shared contexts
    */
-  record Fixed(OwnerModelWeights closed, ReadingWeights reading, List<int[]> readingTexts) {}
+  public record Fixed(OwnerModelWeights closed, ReadingWeights reading, List<int[]> readingTexts) {}
 
-  static Fixed of(NGramModel teacher, List<int[]> teacherAnswers, DemoConfig c) {
+  /** The weights and texts of the owner's {@code teacher} and its watermarked {@code teacherAnswers}. */
+  public static Fixed of(NGramModel teacher, List<int[]> teacherAnswers, DemoConfig c) {
     ContextCountWeights contexts = ContextCountWeights.of(CONTEXT, teacherAnswers);
     OwnerModelWeights closed = OwnerModelWeights.of(teacher, c.spec().gamma(), c.spec().delta(),
         c.topK() > 0 ? c.topK() : teacher.vocabularySize(), c.temperature(), contexts, SATURATION, LEVELS);
-    return new Fixed(closed, ReadingWeights.of(closed), List.copyOf(ReadingTexts.bySharedContexts(teacherAnswers,
-        contexts, ReadingTexts.DEFAULT_MIN_COUNT, c.readingTexts())));
+    List<int[]> texts = List.copyOf(ReadingTexts.bySharedContexts(teacherAnswers, contexts,
+        ReadingTexts.DEFAULT_MIN_COUNT, c.readingTexts()));
+    // the teacher's side of R* along these texts does not depend on the student: computed once for all of them
+    return new Fixed(closed, ReadingWeights.of(closed).precomputedFor(texts), texts);
   }
 }

@@ -6,6 +6,8 @@
  * docs/sample}), {@link io.tracemark.examples.tools.RobustnessTable} (the attack table of {@code
  * docs/robustness.md}), {@link io.tracemark.examples.tools.GumbelRobustness} (the gumbel rows of
  * {@code docs/robustness.md}: the sum and the windowed test under token edits and copy-paste) and
- * {@link io.tracemark.examples.tools.NullSeeds} (the demo's innocent student over many seeds).
+ * {@link io.tracemark.examples.tools.NullSeeds} (the demo's innocent student over many seeds) and
+ * {@link io.tracemark.examples.tools.CrossTokenizerCheck} (reading mode on a demo student over another
+ * tokenizer).
  */
 package io.tracemark.examples.tools;

@@ -65,6 +65,7 @@ public final class Monitor {
   private final List<Path> baseline;
   private final int replayLimit;
   private final long seed;
+  private final int threads;
 
   private Monitor(Builder b) {
     this.fields = b.fields;
@@ -79,6 +80,7 @@ public final class Monitor {
     this.baseline = List.copyOf(b.baseline);
     this.replayLimit = b.replayLimit;
     this.seed = b.seed;
+    this.threads = b.threads;
   }
 
   /** A builder with the defaults. */
@@ -100,8 +102,20 @@ public final class Monitor {
     private List<Path> baseline = List.of();
     private int replayLimit = DEFAULT_REPLAY_LIMIT;
     private long seed = 1;
+    private int threads = Math.min(4, Runtime.getRuntime().availableProcessors());
 
     private Builder() {}
+
+    /**
+     * Threads that parse the log and compute the prompt features (default: the processors, at
+     * most 4); the per-account state is updated on the calling thread in log order, so the result
+     * does not depend on it.
+     */
+    public Builder threads(int n) {
+      Checks.require(n >= 1 && n <= 256, "threads must be between 1 and 256, was %d", n);
+      this.threads = n;
+      return this;
+    }
 
     /** The log's field names (default {@link LogFields#DEFAULT}). */
     public Builder fields(LogFields f) {
@@ -191,23 +205,42 @@ public final class Monitor {
     }
   }
 
+  /** A request with the features its prompt needs, computed on a reading worker. */
+  private record Prepared(LogRecord record, float[] vector, long[] bandKeys, boolean phrase, boolean harvesting) {}
+
+  private Prepared prepare(LogRecord r, ThreadLocal<PromptFeatures> features) {
+    PromptFeatures f = features.get();
+    if (r.prompt() != null) {
+      f.ofText(r.prompt());
+    } else {
+      f.ofTokens(r.promptTokens());
+    }
+    boolean phrase = r.prompt() != null && phrases.matches(r.prompt());
+    boolean harvesting = r.n() > 1 || r.maxTokens() >= longAnswer;
+    return f.hasWords ? new Prepared(r, f.vector.clone(), f.bandKeys.clone(), phrase, harvesting)
+        : new Prepared(r, null, null, phrase, harvesting);
+  }
+
   /** The accounts of some log files and the traffic per hour. */
   private final class Pass {
-    final Map<String, Usage> accounts = new LinkedHashMap<>();
+    final Map<String, Usage> accounts = new HashMap<>();
     final TreeMap<Long, long[]> traffic = new TreeMap<>();
-    final PromptFeatures features = new PromptFeatures();
+    final ThreadLocal<PromptFeatures> features = ThreadLocal.withInitial(PromptFeatures::new);
 
-    void add(LogRecord r) {
+    void read(LogReader reader, Path file) {
+      reader.read(file, threads, r -> prepare(r, features), this::add);
+    }
+
+    private void add(Prepared p) {
+      LogRecord r = p.record();
       Usage u = accounts.computeIfAbsent(r.account(), a -> Usage.account(releases.length));
-      if (r.prompt() != null) {
-        features.ofText(r.prompt());
-      } else {
-        features.ofTokens(r.promptTokens());
-      }
-      boolean phrase = r.prompt() != null && phrases.matches(r.prompt());
-      boolean harvesting = r.n() > 1 || r.maxTokens() >= longAnswer;
-      u.add(r, features, harvesting, phrase, releases, window);
+      u.add(r, p.vector(), p.bandKeys(), p.harvesting(), p.phrase(), releases, window);
       traffic.computeIfAbsent((long) Math.floor(r.time() / 3600), h -> new long[2])[0]++;
+    }
+
+    /** The accounts sorted by name: the order every later step (and so every result) follows. */
+    TreeMap<String, Usage> sorted() {
+      return new TreeMap<>(accounts);
     }
   }
 
@@ -224,25 +257,26 @@ public final class Monitor {
     LogReader reader = new LogReader(fields, maxRecordBytes, bad);
     Pass pass = new Pass();
     for (Path f : log) {
-      reader.read(f, pass::add);
+      pass.read(reader, f);
     }
     if (pass.accounts.isEmpty()) {
       throw new InputException(log.get(0) + (log.size() > 1 ? " and the other log files" : "")
           + ": the log has no usable request");
     }
-    List<String> names = new ArrayList<>(pass.accounts.keySet());
-    List<Usage> accounts = new ArrayList<>(pass.accounts.values());
+    TreeMap<String, Usage> byName = pass.sorted();
+    List<String> names = new ArrayList<>(byName.keySet());
+    List<Usage> accounts = new ArrayList<>(byName.values());
     List<Usage> baseAccounts = accounts;
     if (!baseline.isEmpty()) {
       Pass b = new Pass();
       LogReader baseReader = new LogReader(fields, maxRecordBytes, bad);
       for (Path f : baseline) {
-        baseReader.read(f, b::add);
+        b.read(baseReader, f);
       }
       if (b.accounts.isEmpty()) {
         throw new InputException(baseline.get(0) + ": the baseline has no usable request");
       }
-      baseAccounts = new ArrayList<>(b.accounts.values());
+      baseAccounts = new ArrayList<>(b.sorted().values());
     }
     List<Usage> reference = baseAccounts;
     Statistics stats = Statistics.of(reference, accounts, releases.length);
@@ -351,7 +385,7 @@ public final class Monitor {
       LogReader again = new LogReader(fields, maxRecordBytes,
           new BadRecords(BadRecordPolicy.SKIP, InputException::new));
       for (Path f : log) {
-        again.read(f, r -> {
+        again.read(f, threads, r -> r, (LogRecord r) -> {
           Handoffs.Collector col = byAccount.get(r.account());
           if (col != null) {
             col.add(r);

@@ -68,12 +68,14 @@ final class Usage {
   /**
    * Adds one request.
    *
-   * @param f the prompt's features
+   * @param vector the prompt's unit vector, or null when the prompt has no word
+   * @param bandKeys the prompt's LSH band keys (ignored without a vector)
    * @param harvesting whether it asks for several answers or the longest answer
    * @param phrase whether it contains a chain-of-thought or harvesting phrase
    * @param releases release times (epoch seconds) and the window around each
    */
-  void add(LogRecord r, PromptFeatures f, boolean harvesting, boolean phrase, double[] releases, double window) {
+  void add(LogRecord r, float[] vector, long[] bandKeys, boolean harvesting, boolean phrase, double[] releases,
+      double window) {
     requests++;
     first = Math.min(first, r.time());
     last = Math.max(last, r.time());
@@ -100,15 +102,15 @@ final class Usage {
     remember(tenants, r.tenant());
     remember(ips, r.ip());
     remember(payments, r.payment());
-    if (!f.hasWords) {
+    if (vector == null) {
       return;
     }
     featured++;
-    for (long k : f.bandKeys) {
+    for (long k : bandKeys) {
       bands.update(k);
       frequent.update(k);
     }
-    float[] v = f.vector;
+    float[] v = vector;
     double sq = 0;
     for (int d = 0; d < v.length; d++) {
       sum[d] += v[d];

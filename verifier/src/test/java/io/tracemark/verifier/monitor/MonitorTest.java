@@ -57,6 +57,18 @@ class MonitorTest {
   }
 
   @Test
+  void theResultDoesNotDependOnTheNumberOfThreads() throws Exception {
+    Path log = TestLogs.write(dir.resolve("log.jsonl"), 9, 120, 8, 80);
+    java.time.Instant t = java.time.Instant.EPOCH;
+    String one = MonitorReport.toJson(Monitor.builder().threads(1).build().run(List.of(log)), List.of(log), List.of(),
+        t).toString();
+    String three = MonitorReport.toJson(Monitor.builder().threads(3).build().run(List.of(log)), List.of(log),
+        List.of(), t).toString();
+    assertThat(three).isEqualTo(one);
+    assertThat(one).contains("\"flagged\":true");
+  }
+
+  @Test
   void aBenignLogFlagsNothing() throws Exception {
     Path log = TestLogs.write(dir.resolve("benign.jsonl"), 5, 400, 0, 0);
     MonitorResult r = Monitor.builder().build().run(List.of(log));

@@ -66,6 +66,8 @@ public final class Monitor {
   private final int replayLimit;
   private final long seed;
   private final int threads;
+  private final PromptEmbedding embedding;
+  private final int dim;
 
   private Monitor(Builder b) {
     this.fields = b.fields;
@@ -81,6 +83,9 @@ public final class Monitor {
     this.replayLimit = b.replayLimit;
     this.seed = b.seed;
     this.threads = b.threads;
+    this.embedding = b.embedding;
+    this.dim = embedding == null ? PromptFeatures.DIM : embedding.dimension();
+    Checks.require(dim >= 1, "the embedding dimension must be >= 1, was %d", dim);
   }
 
   /** A builder with the defaults. */
@@ -103,8 +108,18 @@ public final class Monitor {
     private int replayLimit = DEFAULT_REPLAY_LIMIT;
     private long seed = 1;
     private int threads = Math.min(4, Runtime.getRuntime().availableProcessors());
+    private PromptEmbedding embedding;
 
     private Builder() {}
+
+    /**
+     * The prompt embedding the MMD and PRADA signals compare (default null: the hashed n-gram
+     * vector of {@link PromptEmbedding}'s description).
+     */
+    public Builder embedding(PromptEmbedding e) {
+      this.embedding = e;
+      return this;
+    }
 
     /**
      * Threads that parse the log and compute the prompt features (default: the processors, at
@@ -217,8 +232,17 @@ public final class Monitor {
     }
     boolean phrase = r.prompt() != null && phrases.matches(r.prompt());
     boolean harvesting = r.n() > 1 || r.maxTokens() >= longAnswer;
-    return f.hasWords ? new Prepared(r, f.vector.clone(), f.bandKeys.clone(), phrase, harvesting)
-        : new Prepared(r, null, null, phrase, harvesting);
+    if (!f.hasWords) {
+      return new Prepared(r, null, null, phrase, harvesting);
+    }
+    float[] vector = f.vector.clone();
+    if (embedding != null) {
+      vector = new float[dim];
+      if (!embedding.embed(r.prompt(), r.prompt() == null ? r.promptTokens() : null, vector)) {
+        return new Prepared(r, null, null, phrase, harvesting);
+      }
+    }
+    return new Prepared(r, vector, f.bandKeys.clone(), phrase, harvesting);
   }
 
   /** The accounts of some log files and the traffic per hour. */
@@ -233,7 +257,7 @@ public final class Monitor {
 
     private void add(Prepared p) {
       LogRecord r = p.record();
-      Usage u = accounts.computeIfAbsent(r.account(), a -> Usage.account(releases.length));
+      Usage u = accounts.computeIfAbsent(r.account(), a -> Usage.account(releases.length, dim));
       u.add(r, p.vector(), p.bandKeys(), p.harvesting(), p.phrase(), releases, window);
       traffic.computeIfAbsent((long) Math.floor(r.time() / 3600), h -> new long[2])[0]++;
     }
@@ -333,7 +357,7 @@ public final class Monitor {
     double clusterThreshold = -Math.log10(clusterAlpha);
     List<Scored> clusters = new ArrayList<>();
     for (Coordination.Component c : components) {
-      Usage group = new Usage(releases.length);
+      Usage group = new Usage(releases.length, dim);
       for (int i : c.members()) {
         group.merge(accounts.get(i));
       }
@@ -507,7 +531,7 @@ public final class Monitor {
     }
     double[][] out = new double[NULL_GROUPS][];
     for (int g = 0; g < NULL_GROUPS; g++) {
-      Usage group = new Usage(pool.get(0).before.length);
+      Usage group = new Usage(pool.get(0).before.length, pool.get(0).sum.length);
       for (int j = 0; j < size; j++) { // partial Fisher–Yates shuffle
         int r = j + random.nextInt(idx.length - j);
         int t = idx[j];

@@ -37,7 +37,7 @@ final class Usage {
   private HllSketch bands;
   private Union bandUnion;
   LongsSketch frequent;
-  final float[] sum = new float[PromptFeatures.DIM];
+  final float[] sum;
   double squares;
   long featured;
   private float[] recent;
@@ -50,18 +50,19 @@ final class Usage {
   final String[] ips = new String[IDS];
   final String[] payments = new String[IDS];
 
-  /** An empty state for {@code releases} release dates. */
-  Usage(int releases) {
+  /** An empty state for {@code releases} release dates and prompt vectors of {@code dim} dimensions. */
+  Usage(int releases, int dim) {
     before = new long[releases];
     after = new long[releases];
+    sum = new float[dim];
   }
 
   /** A state for one account, which keeps the per-request structures. */
-  static Usage account(int releases) {
-    Usage u = new Usage(releases);
+  static Usage account(int releases, int dim) {
+    Usage u = new Usage(releases, dim);
     u.bands = new HllSketch(HLL_LG_K, TgtHllType.HLL_4);
     u.frequent = new LongsSketch(FREQUENT_MAP);
-    u.recent = new float[RECENT * PromptFeatures.DIM];
+    u.recent = new float[RECENT * dim];
     return u;
   }
 
@@ -121,7 +122,7 @@ final class Usage {
       // unit vectors: |v − r|² = 2 − 2 v·r
       double best = Double.MAX_VALUE;
       for (int j = 0; j < recentCount; j++) {
-        int off = j * PromptFeatures.DIM;
+        int off = j * v.length;
         float dot = 0;
         for (int d = 0; d < v.length; d++) {
           dot += v[d] * recent[off + d];
@@ -131,7 +132,7 @@ final class Usage {
       int bin = (int) Math.min(DISTANCE_BINS - 1, Math.sqrt(best) / 2 * DISTANCE_BINS);
       distances[bin]++;
     }
-    System.arraycopy(v, 0, recent, recentNext * PromptFeatures.DIM, v.length);
+    System.arraycopy(v, 0, recent, recentNext * v.length, v.length);
     recentNext = (recentNext + 1) % RECENT;
     recentCount = Math.min(RECENT, recentCount + 1);
   }

@@ -69,6 +69,37 @@ class MonitorTest {
   }
 
   @Test
+  void aPluggedEmbeddingReplacesTheHashedVector() throws Exception {
+    Path log = TestLogs.write(dir.resolve("log.jsonl"), 3, 100, 10, 60);
+    MonitorResult hashed = Monitor.builder().build().run(List.of(log));
+    assertThat(hashed.accounts().stream().filter(a -> a.account().startsWith("x")))
+        .allMatch(a -> a.signals().get("diversity_mmd") > 1);
+    // every prompt on one point: the MMD statistic is 0 up to rounding for every account, so the campaign
+    // accounts no longer stand out on it
+    java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
+    PromptEmbedding constant = new PromptEmbedding() {
+      @Override
+      public int dimension() {
+        return 3;
+      }
+
+      @Override
+      public boolean embed(String text, int[] tokens, float[] out) {
+        calls.incrementAndGet();
+        out[0] = 1;
+        return true;
+      }
+    };
+    MonitorResult plugged = Monitor.builder().embedding(constant).build().run(List.of(log));
+    assertThat(calls.get()).isEqualTo(plugged.accounts().stream().mapToLong(MonitorResult.Account::requests).sum());
+    assertThat(plugged.accounts()).allMatch(a -> a.signals().get("prada") == 0);
+    double campaign = plugged.accounts().stream().filter(a -> a.account().startsWith("x"))
+        .mapToDouble(a -> a.signals().get("diversity_mmd")).max().orElseThrow();
+    assertThat(campaign).isLessThan(hashed.accounts().stream().filter(a -> a.account().startsWith("x"))
+        .mapToDouble(a -> a.signals().get("diversity_mmd")).min().orElseThrow());
+  }
+
+  @Test
   void aBenignLogFlagsNothing() throws Exception {
     Path log = TestLogs.write(dir.resolve("benign.jsonl"), 5, 400, 0, 0);
     MonitorResult r = Monitor.builder().build().run(List.of(log));

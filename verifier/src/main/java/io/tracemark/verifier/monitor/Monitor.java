@@ -22,7 +22,7 @@ import java.util.TreeMap;
  * Usage monitoring of the owner's API log: the façade. {@link #run} reads the log once as a
  * stream into bounded per-account {@link Usage} states, scores every account on each {@link
  * Signal} calibrated against benign traffic ({@link Calibration}), links accounts that share an
- * address, a payment instrument or a repeated template into clusters (connected components,
+ * address, a payment instrument, a repeated template or their active moments into clusters (connected components,
  * JGraphT), scores each cluster against random groups of benign accounts of its size, and, when a
  * cluster is flagged, reads the log a second time for its hand-off (tenants, replay prompts,
  * templates, redacted examples).
@@ -48,6 +48,8 @@ public final class Monitor {
   static final int NULL_GROUPS = 200;
   /** An account's band key must repeat this often in it to link it to other accounts. */
   static final int TEMPLATE_LINK_COUNT = 3;
+  /** An account links by timing only when it was active in at least this many distinct buckets. */
+  static final int TIMING_LINK_BUCKETS = 8;
   /** An account links by template only when its template signal has p at most this. */
   static final double TEMPLATE_LINK_P = 0.05;
   private static final int EXAMPLES = 5;
@@ -330,6 +332,7 @@ public final class Monitor {
     Map<String, Integer> byIp = new HashMap<>();
     Map<String, Integer> byPayment = new HashMap<>();
     Map<Long, Integer> byTemplate = new HashMap<>();
+    Map<Long, Integer> byTiming = new HashMap<>();
     double templateLink = -Math.log10(TEMPLATE_LINK_P);
     for (int i = 0; i < accounts.size(); i++) {
       Usage u = accounts.get(i);
@@ -341,6 +344,11 @@ public final class Monitor {
       for (String p : u.payments) {
         if (p != null) {
           links.link(i, byPayment.computeIfAbsent(p, x -> links.vertex()), "payment");
+        }
+      }
+      if (u.activeBuckets >= TIMING_LINK_BUCKETS) {
+        for (long key : u.timingBands()) {
+          links.link(i, byTiming.computeIfAbsent(key, x -> links.vertex()), "timing");
         }
       }
       if (scores[i][Signal.TEMPLATE.ordinal()] >= templateLink) {

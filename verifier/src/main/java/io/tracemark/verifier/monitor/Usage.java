@@ -1,5 +1,6 @@
 package io.tracemark.verifier.monitor;
 
+import io.tracemark.core.internal.Mix;
 import java.util.Arrays;
 import org.apache.datasketches.frequencies.ErrorType;
 import org.apache.datasketches.frequencies.LongsSketch;
@@ -13,7 +14,7 @@ import org.apache.datasketches.hll.Union;
  * DataSketches HLL of the prompts' LSH band keys (distinct templates), a frequent-items sketch of
  * band keys (the account's repeated templates), the sum of the prompts' feature vectors (MMD), the
  * last {@value #RECENT} feature vectors and a histogram of each prompt's distance to the nearest of
- * them (PRADA), the harvesting counts, and up to {@value #IDS} tenants, addresses and payment
+ * them (PRADA), a MinHash of its active 5-minute buckets (synchronised timing), the harvesting counts, and up to {@value #IDS} tenants, addresses and payment
  * instruments. Not thread-safe.
  */
 final class Usage {
@@ -21,6 +22,18 @@ final class Usage {
   static final int RECENT = 8;
   /** Bins of the distance histogram over [0, 2] (distances between unit vectors). */
   static final int DISTANCE_BINS = 40;
+  /** Seconds per bucket of the timing signature. */
+  static final int TIMING_BUCKET = 300;
+  /** MinHash functions of the timing signature (4 bands of 4 rows). */
+  static final int TIMING_HASHES = 16;
+  private static final long[] TIMING_SEEDS = new long[TIMING_HASHES];
+
+  static {
+    for (int i = 0; i < TIMING_HASHES; i++) {
+      TIMING_SEEDS[i] = Mix.splitMix64(0x74696d65L + i);
+    }
+  }
+
   /** Identifiers kept per kind. */
   static final int IDS = 4;
   private static final int HLL_LG_K = 10;
@@ -47,6 +60,11 @@ final class Usage {
   long phrases;
   long harvest;
   final String[] tenants = new String[IDS];
+  /** A MinHash of the account's active {@value #TIMING_BUCKET}-second buckets (synchronised timing). */
+  private long[] timing;
+  private long lastBucket = Long.MIN_VALUE;
+  /** Changes of active bucket seen (the distinct buckets of a time-ordered log). */
+  int activeBuckets;
   final String[] ips = new String[IDS];
   final String[] payments = new String[IDS];
 
@@ -63,6 +81,8 @@ final class Usage {
     u.bands = new HllSketch(HLL_LG_K, TgtHllType.HLL_4);
     u.frequent = new LongsSketch(FREQUENT_MAP);
     u.recent = new float[RECENT * dim];
+    u.timing = new long[TIMING_HASHES];
+    Arrays.fill(u.timing, Long.MAX_VALUE);
     return u;
   }
 
@@ -86,6 +106,18 @@ final class Usage {
       hourCount = 0;
     }
     maxHour = Math.max(maxHour, ++hourCount);
+    long bucket = (long) Math.floor(r.time() / TIMING_BUCKET);
+    if (bucket != lastBucket) {
+      lastBucket = bucket;
+      activeBuckets++;
+      long hb = Mix.fmix64(bucket);
+      for (int k = 0; k < TIMING_HASHES; k++) {
+        long m = Mix.fmix64(hb ^ TIMING_SEEDS[k]);
+        if (m < timing[k]) {
+          timing[k] = m;
+        }
+      }
+    }
     for (int i = 0; i < releases.length; i++) {
       double d = r.time() - releases[i];
       if (d >= -window && d < 0) {
@@ -188,6 +220,22 @@ final class Usage {
       return bands.getEstimate();
     }
     return bandUnion == null ? 0 : bandUnion.getEstimate();
+  }
+
+  /**
+   * The LSH band keys (4 bands of 4 rows) of the timing signature: two accounts active in the same
+   * buckets (Jaccard similarity J of their bucket sets) share one with probability 1 − (1 − J⁴)⁴.
+   */
+  long[] timingBands() {
+    long[] keys = new long[4];
+    for (int b = 0; b < 4; b++) {
+      long h = 0x74696d6962616e64L + b;
+      for (int r = 0; r < 4; r++) {
+        h = Mix.fmix64(h * 0x9E3779B97F4A7C15L ^ timing[4 * b + r]);
+      }
+      keys[b] = h;
+    }
+    return keys;
   }
 
   /** The band keys this account sent at least {@code min} times (estimates without false negatives). */

@@ -100,6 +100,28 @@ class MonitorTest {
   }
 
   @Test
+  void accountsActiveAtTheSameScheduledMomentsAreOneClusterLinkedByTiming() throws Exception {
+    Path log = TestLogs.write(dir.resolve("log.jsonl"), 4, 200, 0, 0);
+    StringBuilder b = new StringBuilder(java.nio.file.Files.readString(log));
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(8);
+    for (int a = 0; a < 10; a++) {
+      for (int m = 0; m < 12; m++) {
+        long t = TestLogs.T0 + m * 86_400L + 4 * 3600 + rnd.nextInt(30);
+        b.append("{\"time\":").append(t).append(",\"account\":\"s").append(a).append("\",\"ip\":\"192.0.2.")
+            .append(a).append("\",\"prompt\":\"question ").append(rnd.nextLong()).append(" about topic ")
+            .append(rnd.nextInt()).append(" please\"}\n");
+      }
+    }
+    java.nio.file.Files.writeString(log, b);
+    MonitorResult r = Monitor.builder().build().run(List.of(log));
+    List<MonitorResult.Cluster> timed = r.clusters().stream().filter(c -> c.links().contains("timing")).toList();
+    assertThat(timed).singleElement().satisfies(c -> {
+      assertThat(c.accounts()).hasSize(10).allMatch(a -> a.startsWith("s"));
+      assertThat(c.links()).containsExactly("timing");
+    });
+  }
+
+  @Test
   void aBenignLogFlagsNothing() throws Exception {
     Path log = TestLogs.write(dir.resolve("benign.jsonl"), 5, 400, 0, 0);
     MonitorResult r = Monitor.builder().build().run(List.of(log));

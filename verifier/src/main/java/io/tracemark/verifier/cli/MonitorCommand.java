@@ -77,6 +77,10 @@ final class MonitorCommand implements Callable<Integer> {
       + "calibrate cluster scores (default ${DEFAULT-VALUE})")
   long seed;
 
+  @Option(names = "--threads", paramLabel = "N", description = "threads that parse the log (default: the "
+      + "processors, at most 4); the result does not depend on it")
+  Integer threads;
+
   @Option(names = "--time-field", defaultValue = "time", paramLabel = "NAME", description = "log time field")
   String timeField;
 
@@ -156,6 +160,9 @@ final class MonitorCommand implements Callable<Integer> {
           .clusterAlpha(clusterAlpha).replayLimit(replayLimit).seed(seed).badRecords(policy)
           .maxRecordBytes(inputOptions.maxRecordBytes(cli))
           .baseline(baseline == null ? List.of() : baseline);
+      if (threads != null) {
+        b.threads(threads);
+      }
       if (phrases != null) {
         b.phrases(readPhrases(phrases));
       }

@@ -13,7 +13,7 @@ import org.jgrapht.graph.SimpleGraph;
 
 /**
  * The coordination graph: accounts 0 … n−1 and one vertex per shared thing (an address, a payment
- * instrument, a repeated template), an edge from each account to each thing it used; the clusters
+ * instrument, a repeated template, a timing band key), an edge from each account to each thing it used; the clusters
  * are the connected components with two accounts or more (JGraphT), so a campaign spread over many
  * accounts that each look clean is one cluster when they share anything. Not thread-safe.
  */

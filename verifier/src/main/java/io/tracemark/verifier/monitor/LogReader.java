@@ -10,6 +10,7 @@ import io.tracemark.verifier.BadRecords;
 import io.tracemark.verifier.input.InputException;
 import io.tracemark.verifier.input.Inputs;
 import io.tracemark.verifier.input.LineSplitter;
+import io.tracemark.verifier.internal.OrderedParallelMap;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -20,11 +21,14 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Reads an API log as a stream: JSONL, one request per line, gzip recognised by its magic bytes,
@@ -32,7 +36,7 @@ import java.util.function.Consumer;
  * parser (no tree per line). A line that is not a valid request (malformed JSON, a missing {@code
  * time} or {@code account}, no prompt, a field of the wrong type) goes to the {@link BadRecords}
  * policy as {@code file:line} and a reason that names the field; nothing is dropped silently.
- * Not thread-safe: one reading thread.
+ * Not thread-safe: one calling thread (which may hand the parsing to workers).
  */
 public final class LogReader {
   private static final JsonFactory JSON = JsonFactory.builder()
@@ -56,7 +60,6 @@ public final class LogReader {
   private final Map<String, Integer> slots = new HashMap<>();
   private final long maxRecordBytes;
   private final BadRecords bad;
-  private int[] tokenBuf = new int[256];
   private long records;
 
   /**
@@ -109,6 +112,92 @@ public final class LogReader {
       }
     } catch (IOException e) {
       throw Inputs.readError(name, e, gzip);
+    }
+  }
+
+  /**
+   * Reads {@code file} as {@link #read(Path, Consumer)} does, with the parsing and {@code prepare}
+   * on {@code threads} worker threads (batches of lines) and {@code sink} on the calling thread, in
+   * file order: the result is the same whatever the number of threads.
+   *
+   * @param prepare the per-request work that needs no shared state (called on a worker thread)
+   * @param sink takes each prepared request in file order (called on the calling thread)
+   */
+  public <T> void read(Path file, int threads, Function<LogRecord, T> prepare, Consumer<T> sink) {
+    if (threads <= 1) {
+      read(file, r -> sink.accept(prepare.apply(r)));
+      return;
+    }
+    Inputs.requireReadableFile(file);
+    String name = file.toString();
+    boolean gzip = false;
+    Function<Batch, Object[]> work = batch -> {
+      Object[] out = new Object[batch.size];
+      for (int i = 0; i < batch.size; i++) {
+        try {
+          out[i] = prepare.apply(parse(batch.lines[i]));
+        } catch (Bad e) {
+          out[i] = e;
+        }
+        batch.lines[i] = null;
+      }
+      return out;
+    };
+    List<Batch> sent = new ArrayList<>();
+    try (InputStream raw = Files.newInputStream(file); InputStream in = Inputs.decompressed(raw);
+        OrderedParallelMap<Batch, Object[]> map = new OrderedParallelMap<>(threads, null, "tracemark-monitor", work)) {
+      gzip = Inputs.isGzip(in);
+      LineSplitter lines = new LineSplitter(in, name, maxRecordBytes);
+      Batch batch = new Batch();
+      byte[] line;
+      while ((line = lines.nextRecord()) != null) {
+        records++;
+        batch.add(line, lines.line());
+        if (batch.size == Batch.SIZE) {
+          map.submit(batch);
+          sent.add(batch);
+          batch = new Batch();
+          while (map.inFlight() > 4 * threads) {
+            drain(map, sent, name, sink);
+          }
+        }
+      }
+      if (batch.size > 0) {
+        map.submit(batch);
+        sent.add(batch);
+      }
+      while (map.inFlight() > 0) {
+        drain(map, sent, name, sink);
+      }
+    } catch (IOException e) {
+      throw Inputs.readError(name, e, gzip);
+    }
+  }
+
+  /** Hands the oldest batch's requests to the sink and its bad lines to the policy, in order. */
+  @SuppressWarnings("unchecked")
+  private <T> void drain(OrderedParallelMap<Batch, Object[]> map, List<Batch> sent, String name, Consumer<T> sink) {
+    Object[] out = map.next();
+    Batch b = sent.remove(0);
+    for (int i = 0; i < out.length; i++) {
+      if (out[i] instanceof Bad e) {
+        bad.bad(name + ":" + b.numbers[i], e.getMessage());
+      } else {
+        sink.accept((T) out[i]);
+      }
+    }
+  }
+
+  /** Lines handed to a worker, with their line numbers. */
+  private static final class Batch {
+    static final int SIZE = 512;
+    final byte[][] lines = new byte[SIZE][];
+    final long[] numbers = new long[SIZE];
+    int size;
+
+    void add(byte[] line, long number) {
+      lines[size] = line;
+      numbers[size++] = number;
     }
   }
 
@@ -241,6 +330,7 @@ public final class LogReader {
     if (v != JsonToken.START_ARRAY) {
       throw new Bad("field \"" + names[PROMPT_TOKENS] + "\" must be an array of integers");
     }
+    int[] tokenBuf = new int[64];
     int k = 0;
     JsonToken t;
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
@@ -312,7 +402,8 @@ public final class LogReader {
     }
   }
 
+  /** Jackson's message on one line, without the location it appends (the line is named already). */
   private static String oneLine(String m) {
-    return m == null ? "" : m.replace('\n', ' ').replace('\r', ' ');
+    return m == null ? "" : m.replace('\n', ' ').replace('\r', ' ').replaceAll("\\s*\\(start marker at .*$", "");
   }
 }

@@ -22,7 +22,7 @@ import java.util.TreeMap;
  * Usage monitoring of the owner's API log: the façade. {@link #run} reads the log once as a
  * stream into bounded per-account {@link Usage} states, scores every account on each {@link
  * Signal} calibrated against benign traffic ({@link Calibration}), links accounts that share an
- * address, a payment instrument or a repeated template into clusters (connected components,
+ * address, a payment instrument, a repeated template or their active moments into clusters (connected components,
  * JGraphT), scores each cluster against random groups of benign accounts of its size, and, when a
  * cluster is flagged, reads the log a second time for its hand-off (tenants, replay prompts,
  * templates, redacted examples).
@@ -48,6 +48,8 @@ public final class Monitor {
   static final int NULL_GROUPS = 200;
   /** An account's band key must repeat this often in it to link it to other accounts. */
   static final int TEMPLATE_LINK_COUNT = 3;
+  /** An account links by timing only when it was active in at least this many distinct buckets. */
+  static final int TIMING_LINK_BUCKETS = 8;
   /** An account links by template only when its template signal has p at most this. */
   static final double TEMPLATE_LINK_P = 0.05;
   private static final int EXAMPLES = 5;
@@ -65,6 +67,9 @@ public final class Monitor {
   private final List<Path> baseline;
   private final int replayLimit;
   private final long seed;
+  private final int threads;
+  private final PromptEmbedding embedding;
+  private final int dim;
 
   private Monitor(Builder b) {
     this.fields = b.fields;
@@ -79,6 +84,10 @@ public final class Monitor {
     this.baseline = List.copyOf(b.baseline);
     this.replayLimit = b.replayLimit;
     this.seed = b.seed;
+    this.threads = b.threads;
+    this.embedding = b.embedding;
+    this.dim = embedding == null ? PromptFeatures.DIM : embedding.dimension();
+    Checks.require(dim >= 1, "the embedding dimension must be >= 1, was %d", dim);
   }
 
   /** A builder with the defaults. */
@@ -100,8 +109,30 @@ public final class Monitor {
     private List<Path> baseline = List.of();
     private int replayLimit = DEFAULT_REPLAY_LIMIT;
     private long seed = 1;
+    private int threads = Math.min(4, Runtime.getRuntime().availableProcessors());
+    private PromptEmbedding embedding;
 
     private Builder() {}
+
+    /**
+     * The prompt embedding the MMD and PRADA signals compare (default null: the hashed n-gram
+     * vector of {@link PromptEmbedding}'s description).
+     */
+    public Builder embedding(PromptEmbedding e) {
+      this.embedding = e;
+      return this;
+    }
+
+    /**
+     * Threads that parse the log and compute the prompt features (default: the processors, at
+     * most 4); the per-account state is updated on the calling thread in log order, so the result
+     * does not depend on it.
+     */
+    public Builder threads(int n) {
+      Checks.require(n >= 1 && n <= 256, "threads must be between 1 and 256, was %d", n);
+      this.threads = n;
+      return this;
+    }
 
     /** The log's field names (default {@link LogFields#DEFAULT}). */
     public Builder fields(LogFields f) {
@@ -191,23 +222,51 @@ public final class Monitor {
     }
   }
 
+  /** A request with the features its prompt needs, computed on a reading worker. */
+  private record Prepared(LogRecord record, float[] vector, long[] bandKeys, boolean phrase, boolean harvesting) {}
+
+  private Prepared prepare(LogRecord r, ThreadLocal<PromptFeatures> features) {
+    PromptFeatures f = features.get();
+    if (r.prompt() != null) {
+      f.ofText(r.prompt());
+    } else {
+      f.ofTokens(r.promptTokens());
+    }
+    boolean phrase = r.prompt() != null && phrases.matches(r.prompt());
+    boolean harvesting = r.n() > 1 || r.maxTokens() >= longAnswer;
+    if (!f.hasWords) {
+      return new Prepared(r, null, null, phrase, harvesting);
+    }
+    float[] vector = f.vector.clone();
+    if (embedding != null) {
+      vector = new float[dim];
+      if (!embedding.embed(r.prompt(), r.prompt() == null ? r.promptTokens() : null, vector)) {
+        return new Prepared(r, null, null, phrase, harvesting);
+      }
+    }
+    return new Prepared(r, vector, f.bandKeys.clone(), phrase, harvesting);
+  }
+
   /** The accounts of some log files and the traffic per hour. */
   private final class Pass {
-    final Map<String, Usage> accounts = new LinkedHashMap<>();
+    final Map<String, Usage> accounts = new HashMap<>();
     final TreeMap<Long, long[]> traffic = new TreeMap<>();
-    final PromptFeatures features = new PromptFeatures();
+    final ThreadLocal<PromptFeatures> features = ThreadLocal.withInitial(PromptFeatures::new);
 
-    void add(LogRecord r) {
-      Usage u = accounts.computeIfAbsent(r.account(), a -> Usage.account(releases.length));
-      if (r.prompt() != null) {
-        features.ofText(r.prompt());
-      } else {
-        features.ofTokens(r.promptTokens());
-      }
-      boolean phrase = r.prompt() != null && phrases.matches(r.prompt());
-      boolean harvesting = r.n() > 1 || r.maxTokens() >= longAnswer;
-      u.add(r, features, harvesting, phrase, releases, window);
+    void read(LogReader reader, Path file) {
+      reader.read(file, threads, r -> prepare(r, features), this::add);
+    }
+
+    private void add(Prepared p) {
+      LogRecord r = p.record();
+      Usage u = accounts.computeIfAbsent(r.account(), a -> Usage.account(releases.length, dim));
+      u.add(r, p.vector(), p.bandKeys(), p.harvesting(), p.phrase(), releases, window);
       traffic.computeIfAbsent((long) Math.floor(r.time() / 3600), h -> new long[2])[0]++;
+    }
+
+    /** The accounts sorted by name: the order every later step (and so every result) follows. */
+    TreeMap<String, Usage> sorted() {
+      return new TreeMap<>(accounts);
     }
   }
 
@@ -224,25 +283,26 @@ public final class Monitor {
     LogReader reader = new LogReader(fields, maxRecordBytes, bad);
     Pass pass = new Pass();
     for (Path f : log) {
-      reader.read(f, pass::add);
+      pass.read(reader, f);
     }
     if (pass.accounts.isEmpty()) {
       throw new InputException(log.get(0) + (log.size() > 1 ? " and the other log files" : "")
           + ": the log has no usable request");
     }
-    List<String> names = new ArrayList<>(pass.accounts.keySet());
-    List<Usage> accounts = new ArrayList<>(pass.accounts.values());
+    TreeMap<String, Usage> byName = pass.sorted();
+    List<String> names = new ArrayList<>(byName.keySet());
+    List<Usage> accounts = new ArrayList<>(byName.values());
     List<Usage> baseAccounts = accounts;
     if (!baseline.isEmpty()) {
       Pass b = new Pass();
       LogReader baseReader = new LogReader(fields, maxRecordBytes, bad);
       for (Path f : baseline) {
-        baseReader.read(f, b::add);
+        b.read(baseReader, f);
       }
       if (b.accounts.isEmpty()) {
         throw new InputException(baseline.get(0) + ": the baseline has no usable request");
       }
-      baseAccounts = new ArrayList<>(b.accounts.values());
+      baseAccounts = new ArrayList<>(b.sorted().values());
     }
     List<Usage> reference = baseAccounts;
     Statistics stats = Statistics.of(reference, accounts, releases.length);
@@ -272,6 +332,7 @@ public final class Monitor {
     Map<String, Integer> byIp = new HashMap<>();
     Map<String, Integer> byPayment = new HashMap<>();
     Map<Long, Integer> byTemplate = new HashMap<>();
+    Map<Long, Integer> byTiming = new HashMap<>();
     double templateLink = -Math.log10(TEMPLATE_LINK_P);
     for (int i = 0; i < accounts.size(); i++) {
       Usage u = accounts.get(i);
@@ -283,6 +344,11 @@ public final class Monitor {
       for (String p : u.payments) {
         if (p != null) {
           links.link(i, byPayment.computeIfAbsent(p, x -> links.vertex()), "payment");
+        }
+      }
+      if (u.activeBuckets >= TIMING_LINK_BUCKETS) {
+        for (long key : u.timingBands()) {
+          links.link(i, byTiming.computeIfAbsent(key, x -> links.vertex()), "timing");
         }
       }
       if (scores[i][Signal.TEMPLATE.ordinal()] >= templateLink) {
@@ -299,7 +365,7 @@ public final class Monitor {
     double clusterThreshold = -Math.log10(clusterAlpha);
     List<Scored> clusters = new ArrayList<>();
     for (Coordination.Component c : components) {
-      Usage group = new Usage(releases.length);
+      Usage group = new Usage(releases.length, dim);
       for (int i : c.members()) {
         group.merge(accounts.get(i));
       }
@@ -351,7 +417,7 @@ public final class Monitor {
       LogReader again = new LogReader(fields, maxRecordBytes,
           new BadRecords(BadRecordPolicy.SKIP, InputException::new));
       for (Path f : log) {
-        again.read(f, r -> {
+        again.read(f, threads, r -> r, (LogRecord r) -> {
           Handoffs.Collector col = byAccount.get(r.account());
           if (col != null) {
             col.add(r);
@@ -473,7 +539,7 @@ public final class Monitor {
     }
     double[][] out = new double[NULL_GROUPS][];
     for (int g = 0; g < NULL_GROUPS; g++) {
-      Usage group = new Usage(pool.get(0).before.length);
+      Usage group = new Usage(pool.get(0).before.length, pool.get(0).sum.length);
       for (int j = 0; j < size; j++) { // partial Fisher–Yates shuffle
         int r = j + random.nextInt(idx.length - j);
         int t = idx[j];

@@ -52,7 +52,7 @@ public record MonitorResult(long records, long skipped, List<SkippedRecord> skip
    * @param flagged whether the score reaches the cluster threshold (a lone flagged account is a
    *     cluster of one with its own score)
    * @param signals signal name → −log10 of the calibrated tail probability
-   * @param links what linked its accounts ({@code ip}, {@code payment}, {@code template})
+   * @param links what linked its accounts ({@code ip}, {@code payment}, {@code template}, {@code timing})
    * @param handoff for a flagged cluster: what to hand to the verifier; else null
    */
   public record Cluster(String id, List<String> accounts, double score, boolean flagged, Map<String, Double> signals,

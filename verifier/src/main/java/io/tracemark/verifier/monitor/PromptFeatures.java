@@ -13,7 +13,7 @@ import java.util.Arrays;
  *       numbered sweeps and pasted identifiers do not make prompts look different; token-id prompts
  *       use each id as a word;
  *   <li>a hashed n-gram vector of {@value #DIM} dimensions (words and word pairs, signed feature
- *       hashing, unit length): the stand-in for a neural embedding that the MMD and PRADA signals
+ *       hashing, unit length): the stand-in for a neural embedding (a {@link PromptEmbedding} replaces it) that the MMD and PRADA signals
  *       compare (any embedding of unit length can replace it);
  *   <li>a MinHash signature of its word pairs ({@value #HASHES} hashes) and its LSH band keys
  *       ({@value #BANDS} bands of {@value #ROWS} rows): two prompts of Jaccard similarity J share a

@@ -46,7 +46,7 @@ final class Statistics {
    * @param log the log's accounts, for the release shares (a baseline need not cover the releases)
    */
   static Statistics of(List<Usage> benign, List<Usage> log, int releases) {
-    float[] centre = new float[PromptFeatures.DIM];
+    float[] centre = new float[benign.get(0).sum.length];
     List<Usage> featured = benign.stream().filter(u -> u.featured > 0).toList();
     if (!featured.isEmpty()) {
       float[] column = new float[featured.size()];
@@ -185,7 +185,7 @@ final class Statistics {
     for (double v : x) {
       ss += (v - mean) * (v - mean);
     }
-    if (ss <= 0) {
+    if (ss <= 1e-12 * m) { // one bin: no spread to test (the sum is rounding noise)
       return Double.NaN;
     }
     double[] s = normalScores(m);

@@ -1,5 +1,6 @@
 package io.tracemark.verifier.monitor;
 
+import io.tracemark.core.internal.Mix;
 import java.util.Arrays;
 import org.apache.datasketches.frequencies.ErrorType;
 import org.apache.datasketches.frequencies.LongsSketch;
@@ -13,7 +14,7 @@ import org.apache.datasketches.hll.Union;
  * DataSketches HLL of the prompts' LSH band keys (distinct templates), a frequent-items sketch of
  * band keys (the account's repeated templates), the sum of the prompts' feature vectors (MMD), the
  * last {@value #RECENT} feature vectors and a histogram of each prompt's distance to the nearest of
- * them (PRADA), the harvesting counts, and up to {@value #IDS} tenants, addresses and payment
+ * them (PRADA), a MinHash of its active 5-minute buckets (synchronised timing), the harvesting counts, and up to {@value #IDS} tenants, addresses and payment
  * instruments. Not thread-safe.
  */
 final class Usage {
@@ -21,6 +22,18 @@ final class Usage {
   static final int RECENT = 8;
   /** Bins of the distance histogram over [0, 2] (distances between unit vectors). */
   static final int DISTANCE_BINS = 40;
+  /** Seconds per bucket of the timing signature. */
+  static final int TIMING_BUCKET = 300;
+  /** MinHash functions of the timing signature (4 bands of 4 rows). */
+  static final int TIMING_HASHES = 16;
+  private static final long[] TIMING_SEEDS = new long[TIMING_HASHES];
+
+  static {
+    for (int i = 0; i < TIMING_HASHES; i++) {
+      TIMING_SEEDS[i] = Mix.splitMix64(0x74696d65L + i);
+    }
+  }
+
   /** Identifiers kept per kind. */
   static final int IDS = 4;
   private static final int HLL_LG_K = 10;
@@ -37,43 +50,53 @@ final class Usage {
   private HllSketch bands;
   private Union bandUnion;
   LongsSketch frequent;
-  final float[] sum = new float[PromptFeatures.DIM];
+  final float[] sum;
   double squares;
   long featured;
-  private byte[] recent;
+  private float[] recent;
   private int recentCount;
   private int recentNext;
   final long[] distances = new long[DISTANCE_BINS];
   long phrases;
   long harvest;
   final String[] tenants = new String[IDS];
+  /** A MinHash of the account's active {@value #TIMING_BUCKET}-second buckets (synchronised timing). */
+  private long[] timing;
+  private long lastBucket = Long.MIN_VALUE;
+  /** Changes of active bucket seen (the distinct buckets of a time-ordered log). */
+  int activeBuckets;
   final String[] ips = new String[IDS];
   final String[] payments = new String[IDS];
 
-  /** An empty state for {@code releases} release dates. */
-  Usage(int releases) {
+  /** An empty state for {@code releases} release dates and prompt vectors of {@code dim} dimensions. */
+  Usage(int releases, int dim) {
     before = new long[releases];
     after = new long[releases];
+    sum = new float[dim];
   }
 
   /** A state for one account, which keeps the per-request structures. */
-  static Usage account(int releases) {
-    Usage u = new Usage(releases);
+  static Usage account(int releases, int dim) {
+    Usage u = new Usage(releases, dim);
     u.bands = new HllSketch(HLL_LG_K, TgtHllType.HLL_4);
     u.frequent = new LongsSketch(FREQUENT_MAP);
-    u.recent = new byte[RECENT * PromptFeatures.DIM];
+    u.recent = new float[RECENT * dim];
+    u.timing = new long[TIMING_HASHES];
+    Arrays.fill(u.timing, Long.MAX_VALUE);
     return u;
   }
 
   /**
    * Adds one request.
    *
-   * @param f the prompt's features
+   * @param vector the prompt's unit vector, or null when the prompt has no word
+   * @param bandKeys the prompt's LSH band keys (ignored without a vector)
    * @param harvesting whether it asks for several answers or the longest answer
    * @param phrase whether it contains a chain-of-thought or harvesting phrase
    * @param releases release times (epoch seconds) and the window around each
    */
-  void add(LogRecord r, PromptFeatures f, boolean harvesting, boolean phrase, double[] releases, double window) {
+  void add(LogRecord r, float[] vector, long[] bandKeys, boolean harvesting, boolean phrase, double[] releases,
+      double window) {
     requests++;
     first = Math.min(first, r.time());
     last = Math.max(last, r.time());
@@ -83,6 +106,18 @@ final class Usage {
       hourCount = 0;
     }
     maxHour = Math.max(maxHour, ++hourCount);
+    long bucket = (long) Math.floor(r.time() / TIMING_BUCKET);
+    if (bucket != lastBucket) {
+      lastBucket = bucket;
+      activeBuckets++;
+      long hb = Mix.fmix64(bucket);
+      for (int k = 0; k < TIMING_HASHES; k++) {
+        long m = Mix.fmix64(hb ^ TIMING_SEEDS[k]);
+        if (m < timing[k]) {
+          timing[k] = m;
+        }
+      }
+    }
     for (int i = 0; i < releases.length; i++) {
       double d = r.time() - releases[i];
       if (d >= -window && d < 0) {
@@ -100,15 +135,15 @@ final class Usage {
     remember(tenants, r.tenant());
     remember(ips, r.ip());
     remember(payments, r.payment());
-    if (!f.hasWords) {
+    if (vector == null) {
       return;
     }
     featured++;
-    for (long k : f.bandKeys) {
+    for (long k : bandKeys) {
       bands.update(k);
       frequent.update(k);
     }
-    float[] v = f.vector;
+    float[] v = vector;
     double sq = 0;
     for (int d = 0; d < v.length; d++) {
       sum[d] += v[d];
@@ -116,23 +151,20 @@ final class Usage {
     }
     squares += sq;
     if (recentCount > 0) {
+      // unit vectors: |v − r|² = 2 − 2 v·r
       double best = Double.MAX_VALUE;
       for (int j = 0; j < recentCount; j++) {
-        int off = j * PromptFeatures.DIM;
-        double dist = 0;
+        int off = j * v.length;
+        float dot = 0;
         for (int d = 0; d < v.length; d++) {
-          double x = v[d] - recent[off + d] / 127.0;
-          dist += x * x;
+          dot += v[d] * recent[off + d];
         }
-        best = Math.min(best, dist);
+        best = Math.min(best, Math.max(0, 2 - 2 * dot));
       }
       int bin = (int) Math.min(DISTANCE_BINS - 1, Math.sqrt(best) / 2 * DISTANCE_BINS);
       distances[bin]++;
     }
-    int off = recentNext * PromptFeatures.DIM;
-    for (int d = 0; d < v.length; d++) {
-      recent[off + d] = (byte) Math.round(Math.max(-1f, Math.min(1f, v[d])) * 127);
-    }
+    System.arraycopy(v, 0, recent, recentNext * v.length, v.length);
     recentNext = (recentNext + 1) % RECENT;
     recentCount = Math.min(RECENT, recentCount + 1);
   }
@@ -188,6 +220,22 @@ final class Usage {
       return bands.getEstimate();
     }
     return bandUnion == null ? 0 : bandUnion.getEstimate();
+  }
+
+  /**
+   * The LSH band keys (4 bands of 4 rows) of the timing signature: two accounts active in the same
+   * buckets (Jaccard similarity J of their bucket sets) share one with probability 1 − (1 − J⁴)⁴.
+   */
+  long[] timingBands() {
+    long[] keys = new long[4];
+    for (int b = 0; b < 4; b++) {
+      long h = 0x74696d6962616e64L + b;
+      for (int r = 0; r < 4; r++) {
+        h = Mix.fmix64(h * 0x9E3779B97F4A7C15L ^ timing[4 * b + r]);
+      }
+      keys[b] = h;
+    }
+    return keys;
   }
 
   /** The band keys this account sent at least {@code min} times (estimates without false negatives). */

@@ -2,7 +2,14 @@ package io.tracemark.verifier.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tracemark.verifier.BadRecordPolicy;
+import io.tracemark.verifier.BadRecords;
+import io.tracemark.verifier.input.InputException;
+import io.tracemark.verifier.plan.ApiLog;
+import io.tracemark.verifier.plan.QueryList;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +39,86 @@ class MonitorTest {
         .allMatch(a -> a.account().startsWith("x")).hasSize(30);
     assertThat(r.accounts().stream().filter(a -> a.account().startsWith("x")))
         .allMatch(a -> c.id().equals(a.cluster()));
+  }
+
+  @Test
+  void theReplayListIsWhatPlanReplaysForTheCampaignTenant() throws Exception {
+    Path log = TestLogs.write(dir.resolve("log.jsonl"), 3, 100, 10, 60);
+    MonitorResult r = Monitor.builder().build().run(List.of(log));
+    MonitorResult.Cluster c = r.clusters().get(0);
+    assertThat(c.flagged()).isTrue();
+    List<ApiLog.Entry> entries = new ArrayList<>();
+    LogReader reader = new LogReader(LogFields.DEFAULT, 1 << 20,
+        new BadRecords(BadRecordPolicy.FAIL, InputException::new));
+    reader.read(log, e -> entries.add(new ApiLog.Entry(e.tenant(), e.prompt(), new int[] {1})));
+    byte[] planned = QueryList.replay(ApiLog.of(entries), "evil", Integer.MAX_VALUE).toJsonl();
+    assertThat(new String(c.handoff().queries().toJsonl(), StandardCharsets.UTF_8))
+        .isEqualTo(new String(planned, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void theResultDoesNotDependOnTheNumberOfThreads() throws Exception {
+    Path log = TestLogs.write(dir.resolve("log.jsonl"), 9, 120, 8, 80);
+    java.time.Instant t = java.time.Instant.EPOCH;
+    String one = MonitorReport.toJson(Monitor.builder().threads(1).build().run(List.of(log)), List.of(log), List.of(),
+        t).toString();
+    String three = MonitorReport.toJson(Monitor.builder().threads(3).build().run(List.of(log)), List.of(log),
+        List.of(), t).toString();
+    assertThat(three).isEqualTo(one);
+    assertThat(one).contains("\"flagged\":true");
+  }
+
+  @Test
+  void aPluggedEmbeddingReplacesTheHashedVector() throws Exception {
+    Path log = TestLogs.write(dir.resolve("log.jsonl"), 3, 100, 10, 60);
+    MonitorResult hashed = Monitor.builder().build().run(List.of(log));
+    assertThat(hashed.accounts().stream().filter(a -> a.account().startsWith("x")))
+        .allMatch(a -> a.signals().get("diversity_mmd") > 1);
+    // every prompt on one point: the MMD statistic is 0 up to rounding for every account, so the campaign
+    // accounts no longer stand out on it
+    java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
+    PromptEmbedding constant = new PromptEmbedding() {
+      @Override
+      public int dimension() {
+        return 3;
+      }
+
+      @Override
+      public boolean embed(String text, int[] tokens, float[] out) {
+        calls.incrementAndGet();
+        out[0] = 1;
+        return true;
+      }
+    };
+    MonitorResult plugged = Monitor.builder().embedding(constant).build().run(List.of(log));
+    assertThat(calls.get()).isEqualTo(plugged.accounts().stream().mapToLong(MonitorResult.Account::requests).sum());
+    assertThat(plugged.accounts()).allMatch(a -> a.signals().get("prada") == 0);
+    double campaign = plugged.accounts().stream().filter(a -> a.account().startsWith("x"))
+        .mapToDouble(a -> a.signals().get("diversity_mmd")).max().orElseThrow();
+    assertThat(campaign).isLessThan(hashed.accounts().stream().filter(a -> a.account().startsWith("x"))
+        .mapToDouble(a -> a.signals().get("diversity_mmd")).min().orElseThrow());
+  }
+
+  @Test
+  void accountsActiveAtTheSameScheduledMomentsAreOneClusterLinkedByTiming() throws Exception {
+    Path log = TestLogs.write(dir.resolve("log.jsonl"), 4, 200, 0, 0);
+    StringBuilder b = new StringBuilder(java.nio.file.Files.readString(log));
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(8);
+    for (int a = 0; a < 10; a++) {
+      for (int m = 0; m < 12; m++) {
+        long t = TestLogs.T0 + m * 86_400L + 4 * 3600 + rnd.nextInt(30);
+        b.append("{\"time\":").append(t).append(",\"account\":\"s").append(a).append("\",\"ip\":\"192.0.2.")
+            .append(a).append("\",\"prompt\":\"question ").append(rnd.nextLong()).append(" about topic ")
+            .append(rnd.nextInt()).append(" please\"}\n");
+      }
+    }
+    java.nio.file.Files.writeString(log, b);
+    MonitorResult r = Monitor.builder().build().run(List.of(log));
+    List<MonitorResult.Cluster> timed = r.clusters().stream().filter(c -> c.links().contains("timing")).toList();
+    assertThat(timed).singleElement().satisfies(c -> {
+      assertThat(c.accounts()).hasSize(10).allMatch(a -> a.startsWith("s"));
+      assertThat(c.links()).containsExactly("timing");
+    });
   }
 
   @Test

@@ -312,7 +312,8 @@ public final class LogReader {
     }
   }
 
+  /** Jackson's message on one line, without the location it appends (the line is named already). */
   private static String oneLine(String m) {
-    return m == null ? "" : m.replace('\n', ' ').replace('\r', ' ');
+    return m == null ? "" : m.replace('\n', ' ').replace('\r', ' ').replaceAll("\\s*\\(start marker at .*$", "");
   }
 }

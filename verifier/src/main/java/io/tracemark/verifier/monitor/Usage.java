@@ -40,7 +40,7 @@ final class Usage {
   final float[] sum = new float[PromptFeatures.DIM];
   double squares;
   long featured;
-  private byte[] recent;
+  private float[] recent;
   private int recentCount;
   private int recentNext;
   final long[] distances = new long[DISTANCE_BINS];
@@ -61,7 +61,7 @@ final class Usage {
     Usage u = new Usage(releases);
     u.bands = new HllSketch(HLL_LG_K, TgtHllType.HLL_4);
     u.frequent = new LongsSketch(FREQUENT_MAP);
-    u.recent = new byte[RECENT * PromptFeatures.DIM];
+    u.recent = new float[RECENT * PromptFeatures.DIM];
     return u;
   }
 
@@ -116,23 +116,20 @@ final class Usage {
     }
     squares += sq;
     if (recentCount > 0) {
+      // unit vectors: |v − r|² = 2 − 2 v·r
       double best = Double.MAX_VALUE;
       for (int j = 0; j < recentCount; j++) {
         int off = j * PromptFeatures.DIM;
-        double dist = 0;
+        float dot = 0;
         for (int d = 0; d < v.length; d++) {
-          double x = v[d] - recent[off + d] / 127.0;
-          dist += x * x;
+          dot += v[d] * recent[off + d];
         }
-        best = Math.min(best, dist);
+        best = Math.min(best, Math.max(0, 2 - 2 * dot));
       }
       int bin = (int) Math.min(DISTANCE_BINS - 1, Math.sqrt(best) / 2 * DISTANCE_BINS);
       distances[bin]++;
     }
-    int off = recentNext * PromptFeatures.DIM;
-    for (int d = 0; d < v.length; d++) {
-      recent[off + d] = (byte) Math.round(Math.max(-1f, Math.min(1f, v[d])) * 127);
-    }
+    System.arraycopy(v, 0, recent, recentNext * PromptFeatures.DIM, v.length);
     recentNext = (recentNext + 1) % RECENT;
     recentCount = Math.min(RECENT, recentCount + 1);
   }

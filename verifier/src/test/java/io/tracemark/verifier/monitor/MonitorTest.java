@@ -2,7 +2,14 @@ package io.tracemark.verifier.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tracemark.verifier.BadRecordPolicy;
+import io.tracemark.verifier.BadRecords;
+import io.tracemark.verifier.input.InputException;
+import io.tracemark.verifier.plan.ApiLog;
+import io.tracemark.verifier.plan.QueryList;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +39,21 @@ class MonitorTest {
         .allMatch(a -> a.account().startsWith("x")).hasSize(30);
     assertThat(r.accounts().stream().filter(a -> a.account().startsWith("x")))
         .allMatch(a -> c.id().equals(a.cluster()));
+  }
+
+  @Test
+  void theReplayListIsWhatPlanReplaysForTheCampaignTenant() throws Exception {
+    Path log = TestLogs.write(dir.resolve("log.jsonl"), 3, 100, 10, 60);
+    MonitorResult r = Monitor.builder().build().run(List.of(log));
+    MonitorResult.Cluster c = r.clusters().get(0);
+    assertThat(c.flagged()).isTrue();
+    List<ApiLog.Entry> entries = new ArrayList<>();
+    LogReader reader = new LogReader(LogFields.DEFAULT, 1 << 20,
+        new BadRecords(BadRecordPolicy.FAIL, InputException::new));
+    reader.read(log, e -> entries.add(new ApiLog.Entry(e.tenant(), e.prompt(), new int[] {1})));
+    byte[] planned = QueryList.replay(ApiLog.of(entries), "evil", Integer.MAX_VALUE).toJsonl();
+    assertThat(new String(c.handoff().queries().toJsonl(), StandardCharsets.UTF_8))
+        .isEqualTo(new String(planned, StandardCharsets.UTF_8));
   }
 
   @Test

@@ -1,0 +1,129 @@
+package io.tracemark.verifier.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tracemark.verifier.BadRecordPolicy;
+import io.tracemark.verifier.BadRecords;
+import io.tracemark.verifier.input.InputException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LogReaderTest {
+  @TempDir
+  Path dir;
+
+  private List<LogRecord> read(Path file, LogFields fields, BadRecords bad) {
+    List<LogRecord> out = new ArrayList<>();
+    new LogReader(fields, 1 << 20, bad).read(file, out::add);
+    return out;
+  }
+
+  private static BadRecords fail() {
+    return new BadRecords(BadRecordPolicy.FAIL, InputException::new);
+  }
+
+  @Test
+  void readsEveryFieldWithIsoAndEpochTimes() throws Exception {
+    Path f = Files.writeString(dir.resolve("log.jsonl"), String.join("\n",
+        "{\"time\":\"2026-01-08T00:00:00Z\",\"account\":\"a\",\"tenant\":\"t\",\"ip\":\"1.2.3.4\",\"payment\":\"p\","
+            + "\"prompt\":\"hi there\",\"max_tokens\":100,\"temperature\":0.5,\"n\":2,\"response_tokens\":7,"
+            + "\"other\":{\"x\":[1]}}",
+        "",
+        "{\"time\":1767830400.5,\"account\":\"b\",\"prompt_tokens\":[1,2,3]}",
+        "{\"time\":\"2026-01-08T01:00:00+01:00\",\"account\":\"c\",\"prompt\":\"x\",\"prompt_tokens\":[9]}",
+        "{\"time\":\"2026-01-08\",\"account\":\"d\",\"prompt\":\"y\",\"tenant\":null}"));
+    List<LogRecord> r = read(f, LogFields.DEFAULT, fail());
+    assertThat(r).hasSize(4);
+    LogRecord a = r.get(0);
+    assertThat(a.time()).isEqualTo(1767830400.0);
+    assertThat(a.account()).isEqualTo("a");
+    assertThat(a.tenant()).isEqualTo("t");
+    assertThat(a.ip()).isEqualTo("1.2.3.4");
+    assertThat(a.payment()).isEqualTo("p");
+    assertThat(a.prompt()).isEqualTo("hi there");
+    assertThat(a.maxTokens()).isEqualTo(100);
+    assertThat(a.temperature()).isEqualTo(0.5);
+    assertThat(a.n()).isEqualTo(2);
+    assertThat(a.responseTokens()).isEqualTo(7);
+    assertThat(r.get(1).time()).isEqualTo(1767830400.5);
+    assertThat(r.get(1).prompt()).isNull();
+    assertThat(r.get(1).promptTokens()).containsExactly(1, 2, 3);
+    assertThat(r.get(1).n()).isEqualTo(1);
+    assertThat(r.get(1).maxTokens()).isEqualTo(-1);
+    // a present text wins over token ids
+    assertThat(r.get(2).time()).isEqualTo(1767830400.0);
+    assertThat(r.get(2).prompt()).isEqualTo("x");
+    assertThat(r.get(2).promptTokens()).isNull();
+    assertThat(r.get(3).time()).isEqualTo(1767830400.0);
+    assertThat(r.get(3).tenant()).isNull();
+  }
+
+  @Test
+  void renamedFieldsAreRead() throws Exception {
+    Path f = Files.writeString(dir.resolve("log.jsonl"), "{\"ts\":5,\"user\":\"u\",\"q\":\"hello\"}\n");
+    LogFields names = new LogFields("ts", "user", "tenant", "ip", "payment", "q", "prompt_tokens", "max_tokens",
+        "temperature", "n", "response_tokens");
+    assertThat(read(f, names, fail())).singleElement().satisfies(r -> {
+      assertThat(r.account()).isEqualTo("u");
+      assertThat(r.prompt()).isEqualTo("hello");
+      assertThat(r.time()).isEqualTo(5.0);
+    });
+    // under the default names the same line has no time
+    assertThatThrownBy(() -> read(f, LogFields.DEFAULT, fail())).isInstanceOf(InputException.class)
+        .hasMessage(f + ":1: request has no \"time\"");
+  }
+
+  @Test
+  void gzipIsRecognisedByItsMagicBytes() throws Exception {
+    Path f = dir.resolve("log.jsonl.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(f))) {
+      out.write("{\"time\":1,\"account\":\"a\",\"prompt\":\"p\"}\n{\"time\":2,\"account\":\"b\",\"prompt\":\"q\"}\n"
+          .getBytes(StandardCharsets.UTF_8));
+    }
+    assertThat(read(f, LogFields.DEFAULT, fail())).extracting(LogRecord::account).containsExactly("a", "b");
+  }
+
+  @Test
+  void badLinesFailWithFileLineAndFieldOrAreCountedAndListed() throws Exception {
+    Path f = Files.writeString(dir.resolve("log.jsonl"), String.join("\n",
+        "{\"time\":1,\"account\":\"a\",\"prompt\":\"ok\"}",
+        "{\"time\":\"yesterday\",\"account\":\"a\",\"prompt\":\"p\"}",
+        "{\"time\":1,\"account\":7,\"prompt\":\"p\"}",
+        "{\"time\":1,\"account\":\"a\"}",
+        "{\"time\":1,\"account\":\"a\",\"prompt\":\"p\",\"n\":0}",
+        "{\"time\":1,\"account\":\"a\",\"prompt_tokens\":[1,-2]}",
+        "[1,2]",
+        "{\"time\":1,\"account\":\"a\",\"prompt\":\"p\"",
+        "{\"time\":1,\"account\":\"b\",\"prompt\":\"fine\"}"));
+    assertThatThrownBy(() -> read(f, LogFields.DEFAULT, fail())).isInstanceOf(InputException.class)
+        .hasMessageStartingWith(f + ":2: field \"time\": not an ISO-8601 time");
+    BadRecords skip = new BadRecords(BadRecordPolicy.SKIP, InputException::new);
+    List<LogRecord> ok = read(f, LogFields.DEFAULT, skip);
+    assertThat(ok).extracting(LogRecord::prompt).containsExactly("ok", "fine");
+    assertThat(skip.count()).isEqualTo(7);
+    assertThat(skip.listed()).extracting(s -> s.id() + " " + s.reason()).containsExactly(
+        f + ":2 field \"time\": not an ISO-8601 time (e.g. 2026-03-01T12:00:00Z) or epoch seconds",
+        f + ":3 field \"account\" must be a string",
+        f + ":4 request has neither \"prompt\" nor \"prompt_tokens\"",
+        f + ":5 field \"n\" must be >= 1, was 0",
+        f + ":6 field \"prompt_tokens\"[1] must be an integer >= 0",
+        f + ":7 a request must be a JSON object",
+        f + ":8 malformed JSON: Unexpected end-of-input: expected close marker for Object");
+  }
+
+  @Test
+  void aFieldNameGivenTwiceIsRefused() {
+    LogFields twice = new LogFields("time", "time", "tenant", "ip", "payment", "prompt", "prompt_tokens",
+        "max_tokens", "temperature", "n", "response_tokens");
+    assertThatThrownBy(() -> new LogReader(twice, 1 << 20, fail())).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("\"time\" is given to two fields");
+  }
+}

@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The usage monitor's throughput: one run of {@link Monitor} at its defaults over a log (e.g. the
  * simulator's 10 M lines, gzip), with its wall time, lines per second, the peak heap in use
- * (sampled every 20 ms, and the heap pools' peak usage after the run), and the machine's load
- * average before and after (the machine is shared: the load says what else ran).
+ * (sampled every 20 ms, and the heap pools' peak usage after the run), the process's CPU time,
+ * and the machine's load average before and after (the machine is shared: the load says what else
+ * ran, and the CPU time is what the run cost whatever else ran).
  *
  * <p>A tool, not a test. After {@code ./mvnw -B package -DskipTests}:
  *
@@ -37,7 +38,7 @@ public final class MonitorThroughput {
     for (int i = 1; i < args.length; i++) {
       releases.add(Instant.parse(args[i]).toEpochMilli() / 1000.0);
     }
-    var os = ManagementFactory.getOperatingSystemMXBean();
+    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     var memory = ManagementFactory.getMemoryMXBean();
     double loadBefore = os.getSystemLoadAverage();
     AtomicLong peak = new AtomicLong();
@@ -57,8 +58,10 @@ public final class MonitorThroughput {
     }
     sampler.start();
     long t0 = System.nanoTime();
+    long cpu0 = os.getProcessCpuTime();
     MonitorResult r = Monitor.builder().releases(releases).build().run(List.of(Path.of(args[0])));
     double seconds = (System.nanoTime() - t0) / 1e9;
+    double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
     sampler.interrupt();
     sampler.join();
     long poolPeak = 0;
@@ -70,9 +73,10 @@ public final class MonitorThroughput {
     long flagged = r.accounts().stream().filter(MonitorResult.Account::flagged).count();
     System.out.printf(Locale.ROOT, "log %s: %,d lines, %,d accounts (%,d flagged), %d clusters%n", args[0],
         r.records(), r.accounts().size(), flagged, r.clusters().size());
-    System.out.printf(Locale.ROOT, "wall %.1f s, %,.0f lines/s; peak heap used %.0f MiB sampled, %.0f MiB by the"
+    System.out.printf(Locale.ROOT, "wall %.1f s, %,.0f lines/s; process CPU %.1f s (all threads, JIT and GC"
+        + " included); peak heap used %.0f MiB sampled, %.0f MiB by the"
         + " pools' peaks (sum), max heap %.0f MiB; %d processors; load average %.2f before, %.2f after%n",
-        seconds, r.records() / seconds, peak.get() / 1048576.0, poolPeak / 1048576.0,
+        seconds, r.records() / seconds, cpu, peak.get() / 1048576.0, poolPeak / 1048576.0,
         Runtime.getRuntime().maxMemory() / 1048576.0, Runtime.getRuntime().availableProcessors(), loadBefore,
         os.getSystemLoadAverage());
   }

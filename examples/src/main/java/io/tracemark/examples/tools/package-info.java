@@ -1,10 +1,14 @@
 /**
  * Tools that are neither tests nor part of the product, each a main class documented in {@code
- * docs/benchmarks.md}, {@code docs/robustness.md} or {@code docs/demo.md}: {@link
+ * docs/benchmarks.md}, {@code docs/robustness.md}, {@code docs/demo.md} or {@code docs/monitoring.md}: {@link
  * io.tracemark.examples.tools.ScaleHarness} (the corpus verification at scale, tokens/s and peak
  * heap), {@link io.tracemark.examples.tools.SampleCorpusGenerator} (the bundled sample in {@code
  * docs/sample}), {@link io.tracemark.examples.tools.RobustnessTable} (the attack table of {@code
- * docs/robustness.md}) and {@link io.tracemark.examples.tools.NullSeeds} (the demo's innocent
- * student over many seeds).
+ * docs/robustness.md}), {@link io.tracemark.examples.tools.NullSeeds} (the demo's innocent
+ * student over many seeds), and, for {@code docs/monitoring.md}, {@link
+ * io.tracemark.examples.tools.MonitorEvaluation} (the usage monitor against the traffic simulator's
+ * ground truth), {@link io.tracemark.examples.tools.MonitorThroughput} (one monitor run's wall time
+ * and peak heap) and {@link io.tracemark.examples.tools.MonitorEndToEnd} (the monitor's hand-off
+ * to the verifier).
  */
 package io.tracemark.examples.tools;

@@ -68,8 +68,8 @@ public final class TrafficCommand implements Callable<Integer> {
     TrafficSummary s = new TrafficSimulator(config).writeTo(out);
     PrintWriter o = spec.commandLine().getOut();
     o.printf(Locale.ROOT, "simulated traffic, seed %d: %,d lines from %,d benign accounts (%,d lines)"
-        + " and %d campaigns; wrote %s%n", s.seed(), s.lines(), s.benignAccounts(), s.benignLines(),
-        s.campaigns().size(), out.resolve(config.logName()));
+        + " and %d campaign%s; wrote %s%n", s.seed(), s.lines(), s.benignAccounts(), s.benignLines(),
+        s.campaigns().size(), s.campaigns().size() == 1 ? "" : "s", out.resolve(config.logName()));
     for (TrafficSummary.CampaignStats c : s.campaigns()) {
       o.printf(Locale.ROOT, "  %s %-5s %5d accounts, %3d tenants, %,9d lines (%.2f%% of the log)%n", c.id(),
           c.kind().label(), c.accounts(), c.tenants().size(), c.lines(), 100 * s.share(c));

@@ -37,7 +37,7 @@ public record PayloadDetection(long tokensRead, long tuplesScored, int payloadBi
    * @param runnerUp units of the second fullest colour
    * @param log10MarginP log10 P(Binomial(count + runnerUp, ½) ≥ count): how likely a margin at least
    *     this large is between two colours equally favoured; near 0 means the symbol is uncertain
-   *     (0 when the position carried no unit or the two are tied)
+   *     (0 when the position carried no unit; about −0.1 to −0.3 for a tie)
    */
   public record Symbol(int index, int value, long units, long count, long runnerUp, double log10MarginP) {
     /** Checks the counts. */

@@ -31,7 +31,8 @@ public record GumbelSpec(int contextWidth, boolean dual, double alpha, Score sco
      * The best window of a fixed dyadic cover of the scored units (the whole text, and windows of
      * 2^j ≥ {@value GumbelSpec#MIN_WINDOW} units at steps of half their length), each with its exact
      * Gamma tail, Bonferroni-corrected for the windows of the cover: a per-text test that keeps
-     * its power when edits or pasted human text leave only part of the text watermarked.
+     * its power when edits or pasted human text leave only part of the text watermarked. Its
+     * {@link Detection}'s score and z are the best window's, its counts the whole text's.
      */
     WINDOWED("windowed");
 

@@ -54,4 +54,15 @@ class GumbelSpecTest {
     assertThatThrownBy(() -> new GumbelSpec(2, false, 0.1, GumbelSpec.Score.SUM))
         .hasMessageContaining("alpha applies to the dual-key scheme only");
   }
+
+  /** A key file made for a kgw scheme refuses a gumbel run by naming the field, and a key for any scheme accepts it. */
+  @Test
+  void aKeyRecordedForKgwReportsAnotherFamily() {
+    GumbelSpec run = GumbelSpec.parse("gumbel:h=2");
+    assertThat(new KeyUse(KgwSpec.parse("kgw:gamma=0.25,h=2"), "cl100k_base", 100_277).mismatches(run, "cl100k_base",
+        100_277)).containsExactly("scheme (family differs)");
+    assertThat(new KeyUse(null, "cl100k_base", 100_277).mismatches(run, "o200k_base", 100_277))
+        .containsExactly("tokenizer");
+    assertThat(KeyUse.ANY.mismatches(run, null, 5)).isEmpty();
+  }
 }

@@ -17,8 +17,8 @@ import picocli.CommandLine;
 
 /**
  * The {@code --scheme} of a command: a {@link SchemeSpec}, either tracemark's own {@code kgw:}
- * green list or {@code gumbel:} Gumbel-max (keyed by a key file) or another system's watermark ({@code lmw:}, {@code hf:},
- * {@code vllm:}) whose key is part of the specification. Only the redacted form of a specification
+ * green list or {@code gumbel:} Gumbel-max (keyed by a key file) or another system's watermark
+ * ({@code lmw:}, {@code hf:}, {@code vllm:}) whose key is part of the specification. Only the redacted form of a specification
  * is ever printed.
  */
 final class Scheme {

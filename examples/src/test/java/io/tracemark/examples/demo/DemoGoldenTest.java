@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * masked. The expected texts are the outputs of {@code java -jar tracemark-examples.jar demo
  * --seed N --out DIR} (and the reduced options below) on two threads; the table does not depend on
  * the thread count. The reduced budget runs in every build; the default budget (many minutes of
- * CPU, most of it R*'s reading of 200 texts through five students and the owner's model) runs with
+ * CPU, most of it R*'s reading of 200 texts through five students) runs with
  * {@code -DexcludedGroups=none} (its tag, {@code demo-full}, is excluded by default in this module's
  * pom).
  */

@@ -149,7 +149,7 @@ final class DetectCommand implements Callable<Integer> {
             i, vocab - 1, tokens[i], InputOptions.vocabularySource(cli, sc, tokenizerOptions.vocabSize, tok, vocab)));
       }
     }
-    if (!sc.interop() && sc.kgw().hasPayload()) {
+    if (sc.kgw() != null && sc.kgw().hasPayload()) {
       if (search != null) {
         throw new CommandLine.ParameterException(cli, "--localize does not apply to a payload (payload=b): the "
             + "message is decoded from the whole text");

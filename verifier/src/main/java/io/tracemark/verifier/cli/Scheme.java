@@ -80,7 +80,7 @@ final class Scheme {
    * message: only {@code detect} decodes one (the library's {@code PayloadTally} decodes a corpus).
    */
   void refusePayload(CommandLine cli, String command) {
-    if (!interop() && kgw().hasPayload()) {
+    if (kgw() != null && kgw().hasPayload()) {
       throw new CommandLine.ParameterException(cli, "--scheme: " + command + " does not decode a payload "
           + "(payload=b); decode one text with 'tracemark detect', a corpus with the library's PayloadTally "
           + "(docs/payload.md)");

@@ -28,6 +28,20 @@ public final class Checks {
   }
 
   /**
+   * Checks that {@code tokens[from..to)} are ids of a vocabulary of {@code vocabularySize} tokens.
+   *
+   * @throws IllegalArgumentException naming the first id out of range and its index
+   */
+  public static void tokenIds(int[] tokens, int from, int to, int vocabularySize) {
+    for (int i = from; i < to; i++) {
+      int t = tokens[i];
+      if (t < 0 || t >= vocabularySize) {
+        throw illegal("token id at index %d must be between 0 and %d, was %d", i, vocabularySize - 1, t);
+      }
+    }
+  }
+
+  /**
    * A value from the user (a SPEC parameter, a file name, a record id) as it may appear in a
    * message: in double quotes, cut after {@value #MAX_ECHO} characters (then followed by
    * {@code …} and the full length), with control, format (bidi, zero-width), line-separator and

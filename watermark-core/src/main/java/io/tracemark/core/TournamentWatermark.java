@@ -138,13 +138,7 @@ final class TournamentWatermark implements Watermark {
   }
 
   private void checkTokens(int[] tokens, int from, int to) {
-    for (int i = from; i < to; i++) {
-      int t = tokens[i];
-      if (t < 0 || t >= vocab) {
-        throw new IllegalArgumentException(String.format(Locale.ROOT,
-            "token id at index %d must be between 0 and %d, was %d", i, vocab - 1, t));
-      }
-    }
+    Checks.tokenIds(tokens, from, to, vocab);
   }
 
   Detection detect(int[] tokens, int offset, int length, DedupMode dedup) {

@@ -221,13 +221,7 @@ final class SynthIdWatermark implements Watermark {
   }
 
   private void checkTokens(int[] tokens, int from, int to) {
-    for (int i = from; i < to; i++) {
-      int t = tokens[i];
-      if (t < 0 || t >= vocab) {
-        throw new IllegalArgumentException(String.format(Locale.ROOT,
-            "token id at index %d must be between 0 and %d, was %d", i, vocab - 1, t));
-      }
-    }
+    Checks.tokenIds(tokens, from, to, vocab);
   }
 
   /**

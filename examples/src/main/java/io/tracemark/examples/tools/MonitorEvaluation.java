@@ -1,5 +1,6 @@
 package io.tracemark.examples.tools;
 
+import io.tracemark.core.internal.SafeFiles;
 import io.tracemark.examples.traffic.Campaign;
 import io.tracemark.examples.traffic.TrafficConfig;
 import io.tracemark.examples.traffic.TrafficLabels;
@@ -123,7 +124,7 @@ public final class MonitorEvaluation {
     } finally {
       deleteTree(work);
     }
-    Files.writeString(result, md, StandardCharsets.UTF_8);
+    SafeFiles.replace(result, md.toString().getBytes(StandardCharsets.UTF_8));
     out.println("wrote " + result);
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.keys.KeyFiles;
 import java.io.BufferedWriter;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,9 +28,20 @@ class ProcessExitTest {
     return Path.of(System.getProperty("java.home"), "bin", "java");
   }
 
+  /**
+   * The class path of {@code tracemark.jar}: this module's classes and its run-time dependencies, which the build
+   * writes to {@code target/cli-classpath.txt}. Not the test's class path, which also holds the provided Spark jars:
+   * the JVM keeps the directory of every jar it searches on its heap, and this test's heap is small.
+   */
+  static String cliClassPath() throws IOException {
+    Path classes = Path.of(Tracemark.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+    String dependencies = Files.readString(Path.of("target", "cli-classpath.txt"), StandardCharsets.UTF_8).strip();
+    return classes + File.pathSeparator + dependencies;
+  }
+
   Process start(String heap, Path log, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(java().toString(), heap, "-cp",
-        System.getProperty("java.class.path"), Tracemark.class.getName()));
+    List<String> command = new ArrayList<>(List.of(java().toString(), heap, "-cp", cliClassPath(),
+        Tracemark.class.getName()));
     command.addAll(List.of(args));
     return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }

@@ -12,6 +12,7 @@ import io.tracemark.verifier.input.InputFile;
 import io.tracemark.verifier.input.JsonlRecordParser;
 import io.tracemark.verifier.text.Normalization;
 import io.tracemark.verifier.text.TextPipeline;
+import io.tracemark.verifier.text.TextTokenizer;
 import io.tracemark.verifier.text.Tokenizers;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -201,13 +202,14 @@ public final class DistributedPass {
     private final OwnerFilter filter;
     private final String[] fields;
     private final String tokenizer;
+    private final TextTokenizer serializedTokenizer;
     private final String normalization;
     private final String vocabularySource;
     private final long maxRecordBytes;
 
     Plan(SchemeSpec spec, int vocabularySize, List<WatermarkKey> realKeys, int controlCount, long controlSeed,
         DedupMode dedup, boolean excludePrompt, boolean firstWindowPerText, OwnerFilter filter, Fields fields,
-        String tokenizer, Normalization normalization, String vocabularySource, long maxRecordBytes) {
+        TextTokenizer tokenizer, Normalization normalization, String vocabularySource, long maxRecordBytes) {
       this.spec = spec.canonical();
       this.vocabularySize = vocabularySize;
       this.realKeys = new byte[realKeys.size()][];
@@ -222,7 +224,9 @@ public final class DistributedPass {
       this.filter = filter;
       this.fields = new String[] {fields.id(), fields.text(), fields.tokens(), fields.prompt(), fields.promptTokens(),
           fields.weights()};
-      this.tokenizer = tokenizer;
+      // a JTokkit encoding is made again from its name; a loaded tokenizer.json travels as it is
+      this.tokenizer = tokenizer == null ? null : tokenizer.name();
+      this.serializedTokenizer = tokenizer instanceof Serializable ? tokenizer : null;
       this.normalization = normalization.label();
       this.vocabularySource = vocabularySource;
       this.maxRecordBytes = maxRecordBytes;
@@ -241,11 +245,6 @@ public final class DistributedPass {
     /** The largest record in bytes: a longer line stops the run ({@link DistributedPass#FATAL}). */
     public long maxRecordBytes() {
       return maxRecordBytes;
-    }
-
-    /** The tokenizer's name or tokenizer.json path, or null for token ids only. */
-    public String tokenizer() {
-      return tokenizer;
     }
 
     /** A worker's tools for one task; made on the worker. */
@@ -281,7 +280,9 @@ public final class DistributedPass {
       SchemeSpec spec = SchemeSpec.parse(plan.spec);
       this.h = spec.contextWidth();
       String[] f = plan.fields;
-      TextPipeline text = plan.tokenizer == null ? null : new TextPipeline(Tokenizers.byNameOrPath(plan.tokenizer),
+      TextTokenizer tokenizer = plan.tokenizer == null ? null
+          : plan.serializedTokenizer != null ? plan.serializedTokenizer : Tokenizers.jtokkit(plan.tokenizer);
+      TextPipeline text = tokenizer == null ? null : new TextPipeline(tokenizer,
           Normalization.parse(plan.normalization.replace('+', ',')));
       this.parser = new JsonlRecordParser(new Fields(f[0], f[1], f[2], f[3], f[4], f[5]), text, plan.vocabularySize,
           plan.vocabularySource, plan.maxRecordBytes);

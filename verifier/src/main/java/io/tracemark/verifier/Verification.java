@@ -276,7 +276,7 @@ public final class Verification {
    * checks, position filter, dedup rule (first occurrence in input order), scorers, bad-record
    * policy and result as {@link #run()}: builds the owner filter, hands the runner the pass, and
    * assembles what it returns. Single use. Supported: {@code kgw:} and {@code gumbel:} schemes whose
-   * units do not depend on the key, unweighted, from files, with a JTokkit encoding or token ids.
+   * units do not depend on the key, unweighted, from files, with a JTokkit encoding, a tokenizer.json or token ids.
    *
    * @throws IllegalArgumentException for an option the distributed pass does not support
    * @throws InputException as {@link #run()}
@@ -292,8 +292,9 @@ public final class Verification {
     Checks.require(b.weights == null && b.referenceContext == null, "a distributed run tests the unweighted "
         + "statistic; weights (%s) are not supported", "--weights");
     Checks.require(regionCollector == null, "a distributed run does not localise records (%s)", "--localize");
-    Checks.require(b.tokenizer == null || Tokenizers.encodingNames().contains(b.tokenizer.name()),
-        "a distributed run tokenizes with a JTokkit encoding (%s), not %s", Tokenizers.encodingNames(),
+    Checks.require(b.tokenizer == null || b.tokenizer instanceof java.io.Serializable
+        || Tokenizers.encodingNames().contains(b.tokenizer.name()), "a distributed run tokenizes with a JTokkit "
+        + "encoding (%s) or a tokenizer.json, not %s", Tokenizers.encodingNames(),
         b.tokenizer == null ? "" : b.tokenizer.name());
     buildOwnerFilter();
     InheritanceVerifier v = verifier.build();
@@ -307,7 +308,7 @@ public final class Verification {
     Fields suspectFields = b.fields;
     DistributedPass.Plan plan = new DistributedPass.Plan(spec, vocabularySize, keys, b.controlKeys, b.controlSeed,
         b.dedup, b.promptExclusion, v.firstWindowPerText(false), ownerFilter, suspectFields,
-        b.tokenizer == null ? null : b.tokenizer.name(), b.normalization, b.vocabularySource, b.maxRecordBytes);
+        b.tokenizer, b.normalization, b.vocabularySource, b.maxRecordBytes);
     DistributedPass pass = new DistributedPass(v, suspectReader, plan);
     DistributedPass.Corpus[] corpus = new DistributedPass.Corpus[1];
     result = pass.finish(runner.run(pass), corpus);

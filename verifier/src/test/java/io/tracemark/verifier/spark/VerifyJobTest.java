@@ -111,6 +111,34 @@ class VerifyJobTest {
   }
 
   @Test
+  void textTokenizedByATokenizerJsonShippedToTheExecutorsGivesTheSameResult() throws IOException {
+    Path in = Files.createDirectories(dir.resolve("hf"));
+    List<Path> files = SyntheticCorpus.write(in, Watermarks.create(KEY, SPEC, 100_277).scorer(), 20_000, 2, 14,
+        false);
+    Path tokenizer = byteLevelTokenizer(dir.resolve("tokenizer.json"));
+    InheritanceResult r = assertSame(dir.resolve("hf-out"), files, b -> b.tokenizer(
+        Tokenizers.byNameOrPath(tokenizer.toString())).vocabularySize(100_277).controlKeys(5));
+    assertThat(r.recordsRead()).isPositive();
+  }
+
+  /** A byte-level BPE tokenizer.json with the 256 byte tokens and two merges ("th", "the"). */
+  static Path byteLevelTokenizer(Path file) throws IOException {
+    StringBuilder vocab = new StringBuilder();
+    int extra = 0;
+    for (int b = 0; b < 256; b++) {
+      boolean printable = (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || b >= 174;
+      char c = printable ? (char) b : (char) (256 + extra++);
+      String key = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : String.valueOf(c);
+      vocab.append(b == 0 ? "" : ",").append('"').append(key).append("\":").append(b);
+    }
+    vocab.append(",\"th\":256,\"the\":257");
+    Files.writeString(file, "{\"model\":{\"type\":\"BPE\",\"vocab\":{" + vocab + "},\"merges\":[\"t h\",\"th e\"]},"
+        + "\"pre_tokenizer\":{\"type\":\"ByteLevel\",\"add_prefix_space\":false,\"use_regex\":true}}",
+        java.nio.charset.StandardCharsets.UTF_8);
+    return file;
+  }
+
+  @Test
   @Tag("slow")
   void aMillionTokensInTwoFilesGiveTheSameResultAndReport() throws IOException {
     Path in = Files.createDirectories(dir.resolve("large"));

@@ -12,8 +12,12 @@ import io.tracemark.verifier.input.Inputs;
 import io.tracemark.verifier.input.JsonlRecordParser;
 import io.tracemark.verifier.input.LineSplitter;
 import io.tracemark.verifier.input.SourceListing;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -33,6 +37,7 @@ import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
 import org.apache.spark.HashPartitioner;
+import org.apache.spark.SparkConf;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -58,7 +63,8 @@ import scala.Tuple2;
  * single-machine bad-record policy and hands everything to the single-machine assembly ({@link DistributedPass}).
  * Each file's SHA-256 is computed by an executor.
  *
- * <p>Keys: the key material reaches the executors in one broadcast variable ({@link DistributedPass.Plan}), which
+ * <p>Keys: the key material reaches the executors in one broadcast variable ({@link DistributedPass.Plan}, as bytes, so
+ * that Java and Kryo serialization alike carry it), which
  * Spark neither logs nor writes to its event log; no key is put in a configuration, a job description or a message.
  *
  * <p>From the command line ({@link #main}): the options of {@code tracemark verify}, under {@code spark-submit}
@@ -76,7 +82,12 @@ public final class VerifyJob {
    * verify}), report and exit codes. The session is the one {@code spark-submit} configures.
    */
   public static void main(String[] args) {
-    SparkSession spark = SparkSession.builder().appName("tracemark verify").getOrCreate();
+    SparkSession.Builder builder = SparkSession.builder().appName("tracemark verify");
+    if (!new SparkConf().contains("spark.serializer")) {
+      // the shuffle carries one small long[] per unit: Kryo writes it in a fraction of Java serialization's time
+      builder.config("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+    }
+    SparkSession spark = builder.getOrCreate();
     int code;
     try {
       code = Tracemark.verify(pass -> execute(spark, pass, null), System.out, System.err, args);
@@ -161,28 +172,28 @@ public final class VerifyJob {
         return new Item(fileOf[p], ++line, it.next());
       }
     }, true);
-    Broadcast<DistributedPass.Plan> plan = jsc.broadcast(pass.plan());
+    Broadcast<byte[]> plan = jsc.broadcast(bytes(pass.plan()));
     // one pass: each map task parses, checks and scans its records (in input order) and sends the first occurrence
     // of each unit it meets, keyed by the unit (a Long), through the shuffle, then its records' outcomes keyed by its
     // partition number (an Integer, never equal to a Long); the shuffle keeps each unit's earliest occurrence, and
     // each reduce task scores its units under every key and passes the outcomes on
     int partitions = Math.max(jsc.defaultParallelism(), items.getNumPartitions());
-    JavaPairRDD<Object, Object> shuffled = items.mapPartitionsWithIndex((p, it) -> new Emitter(plan.value(), p, names,
-        jsonl, it), true).mapToPair(t -> t).combineByKey(v -> v, VerifyJob::first, VerifyJob::first,
-        new HashPartitioner(partitions), false, null);
-    List<Result> results = shuffled.mapPartitions(it -> {
+    JavaPairRDD<Object, Object> shuffled = items.mapPartitionsWithIndex((p, it) -> new Emitter(
+        object(plan.value(), DistributedPass.Plan.class), p, names, jsonl, it), true).mapToPair(t -> t)
+        .combineByKey(v -> v, VerifyJob::first, VerifyJob::first, new HashPartitioner(partitions), false, null);
+    List<byte[]> results = shuffled.mapPartitions(it -> {
       if (fault != null) {
         TaskContext tc = TaskContext.get();
         fault.beforeScoring(tc.partitionId(), tc.attemptNumber());
       }
-      DistributedPass.Task task = plan.value().task();
+      DistributedPass.Task task = object(plan.value(), DistributedPass.Plan.class).task();
       int width = task.contextWidth() + 1;
       int[] tuple = new int[width];
       List<Summary> summaries = new ArrayList<>();
       while (it.hasNext()) {
         Tuple2<Object, Object> e = it.next();
         if (e._1() instanceof Integer) {
-          summaries.add((Summary) e._2());
+          summaries.add(object((byte[]) e._2(), Summary.class));
           continue;
         }
         long[] v = (long[]) e._2();
@@ -191,14 +202,15 @@ public final class VerifyJob {
         }
         task.score(tuple, v[0]);
       }
-      return Collections.singletonList(new Result(task.tally(), summaries)).iterator();
+      return Collections.singletonList(bytes(new Result(task.tally(), summaries))).iterator();
     }).collect();
 
     List<DistributedPass.RecordOutcome> outcomes = new ArrayList<>();
     long[] counts = new long[5];
     long[] recordsPerFile = new long[files.size()];
     DistributedPass.Tally tally = null;
-    for (Result r : results) {
+    for (byte[] bytes : results) {
+      Result r = object(bytes, Result.class);
       tally = tally == null ? r.tally() : tally.merge(r.tally());
       for (Summary s : r.summaries()) {
         outcomes.addAll(s.outcomes());
@@ -260,9 +272,35 @@ public final class VerifyJob {
     });
   }
 
-  /** What a map task found: its records' outcomes and its counts of what is not scored. */
+  /**
+   * What a map task found: its records' outcomes and its counts of what is not scored. It goes through the shuffle as
+   * bytes (Java serialization), so that any serializer the job uses carries it (Kryo cannot make a record).
+   */
   private record Summary(List<DistributedPass.RecordOutcome> outcomes, long[] counts) implements Serializable {
     private static final long serialVersionUID = 1L;
+
+  }
+
+  /** Java serialization of {@code o}: what travels as bytes through any serializer the job uses. */
+  private static byte[] bytes(Serializable o) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ObjectOutputStream s = new ObjectOutputStream(out)) {
+      s.writeObject(o);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** The object of {@link #bytes}. */
+  private static <T> T object(byte[] bytes, Class<T> type) {
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+      return type.cast(in.readObject());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException("a class of the job is missing on this worker", e);
+    }
   }
 
   /** Reads items into outcomes and scans the admitted records. */
@@ -316,7 +354,10 @@ public final class VerifyJob {
     }
   }
 
-  /** What a scoring task returns: its tally and the summaries of the map tasks whose outcomes it received. */
+  /**
+   * What a scoring task returns (as bytes, like {@link Summary}): its tally and the summaries of the map tasks whose
+   * outcomes it received.
+   */
   private record Result(DistributedPass.Tally tally, List<Summary> summaries) implements Serializable {
     private static final long serialVersionUID = 1L;
   }
@@ -368,7 +409,7 @@ public final class VerifyJob {
       }
       if (ready.isEmpty() && !summarized) {
         summarized = true;
-        ready.add(new Tuple2<>(partition, new Summary(outcomes, task.counts())));
+        ready.add(new Tuple2<>(partition, bytes(new Summary(outcomes, task.counts()))));
       }
       return !ready.isEmpty();
     }

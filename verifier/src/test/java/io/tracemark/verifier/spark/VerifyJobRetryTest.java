@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * VerifyJob on a session that retries a failed task ({@code local[2,2]}), with Spark's event log on and its log
+ * VerifyJob on a session that retries a failed task ({@code local[2,2]}) and serializes with Kryo (as {@code
+ * VerifyJob.main} does), with Spark's event log on and its log
  * captured at INFO: a scoring task that fails once is retried and the result is unchanged, and neither the log, the
  * event log nor the configuration holds any key's bytes.
  */
@@ -53,6 +54,7 @@ class VerifyJobRetryTest {
         .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
         .config("spark.eventLog.enabled", "true").config("spark.eventLog.dir", events.toUri().toString())
         .config("spark.eventLog.compress", "false")
+        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .getOrCreate();
     LoggerContext context = (LoggerContext) LogManager.getContext(false);
     Configuration config = context.getConfiguration();

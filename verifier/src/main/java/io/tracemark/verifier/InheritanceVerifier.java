@@ -268,6 +268,30 @@ public final class InheritanceVerifier {
     return finish("closed-model", ledger, partitions);
   }
 
+  /**
+   * The parts of a closed-model pass that run elsewhere ({@link DistributedPass}): the keys, and
+   * a position filter configured as this verifier's partitions configure theirs.
+   */
+  KeyPanel panel() {
+    return panel;
+  }
+
+  /** Whether each key keeps its own tape (units that depend on the key). */
+  boolean perKeyUnits() {
+    return perKeyUnits;
+  }
+
+  /** A record ledger of the closed model (policy and checks as {@link #closedModel}), for a pass run elsewhere. */
+  RecordLedger closedModelLedger() {
+    return new RecordLedger(panel.vocabularySize, onBadRecord, progress, weights != null && weights.perRecord());
+  }
+
+  /** The result of a closed-model pass run elsewhere, from its record ledger, score ledger and counts. */
+  InheritanceResult closedModel(RecordLedger records, ScoreLedger scores, Evidence.Counts counts) {
+    records.finish();
+    return Evidence.assemble("closed-model", panel, records, List.of(scores), counts, alpha, topRecords, weights);
+  }
+
   // ------------------------------------------------------------------ reading mode
 
   /**

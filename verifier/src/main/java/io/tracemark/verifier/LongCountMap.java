@@ -4,7 +4,8 @@ package io.tracemark.verifier;
  * An open-addressing map from 64-bit fingerprints to counts (linear probing, load ≤ 1/2), with
  * the counts that the core module's {@code LongHashSet} does not keep. Not thread-safe.
  */
-final class LongCountMap {
+final class LongCountMap implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   private long[] keys;
   private int[] counts;
   private int size;

@@ -16,9 +16,10 @@ import java.util.Objects;
  * must be built before the suspect corpus is read. Window fingerprints are key-independent
  * ({@link UnitFingerprints#window}), so one filter serves every key and control key.
  *
- * <p>Immutable and thread-safe once built.
+ * <p>Immutable and thread-safe once built; serializable, so that a distributed pass ships it to its workers.
  */
-public final class OwnerFilter {
+public final class OwnerFilter implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   /** How windows are selected from the owner's corpus. */
   public enum Selection {
     /** Every window that occurs. */

@@ -9,21 +9,22 @@ import io.tracemark.core.internal.UnitFingerprints;
  * in order and scores the positions it owns; in reading mode the one partition is offered the
  * suspect's predictions. Used by one thread.
  */
-final class Partition implements PartitionedPass.Partition {
+final class Partition implements PartitionedPass.Partition, PositionFilter.Candidates {
   private final int part;
   private final int parts;
   private final TokenScorer[] scorers;
-  private final int h;
   final PositionFilter filter;
   final DedupTape tape;
   final ScoreLedger ledger;
   final Evidence.Counts counts = new Evidence.Counts();
+  /** The record being scored and the unit of the position at hand ({@link #owns} computes it). */
+  private int index;
+  private long unit;
 
   Partition(int part, int parts, KeyPanel panel, PositionFilter filter, DedupTape tape, int levels) {
     this.part = part;
     this.parts = parts;
     this.scorers = panel.scorers;
-    this.h = panel.h;
     this.filter = filter;
     this.tape = tape;
     this.ledger = new ScoreLedger(panel.size(), panel.realKeys, levels);
@@ -36,54 +37,34 @@ final class Partition implements PartitionedPass.Partition {
 
   @Override
   public void score(SuspectRecord record, int index) {
-    int[] seq = record.promptThenAnswer();
-    int start = record.promptLength();
-    filter.beginRecord(record);
-    for (int pos = start; pos < seq.length; pos++) {
-      if (pos < h) {
-        if (part == 0) {
-          counts.noContext++;
-        }
-        continue;
-      }
-      long window = UnitFingerprints.window(seq, pos - h, h);
-      boolean repeated = filter.repeatedWindow(window); // every partition sees every window of the record
-      long unit = tape.shared() ? tape.unit(seq, pos) : 0;
-      if (parts > 1) {
-        long p = tape.shared() ? unit : UnitFingerprints.tupleFromWindow(window, seq[pos]);
-        if (of(p, parts) != part) {
-          continue;
-        }
-      }
-      if (repeated) {
+    this.index = index;
+    filter.scan(record, counts, part == 0, this);
+  }
+
+  @Override
+  public boolean owns(int[] seq, int pos, long window) {
+    unit = tape.shared() ? tape.unit(seq, pos) : 0;
+    if (parts == 1) {
+      return true;
+    }
+    long p = tape.shared() ? unit : UnitFingerprints.tupleFromWindow(window, seq[pos]);
+    return of(p, parts) == part;
+  }
+
+  @Override
+  public void candidate(int[] seq, int pos, long window, int level) {
+    if (!tape.shared()) {
+      offer(seq, pos, index, level);
+      return;
+    }
+    switch (tape.offer(unit, index, seq, pos, level)) {
+      case DedupTape.NEW:
+        scoreAll(seq, pos, index, level);
+        break;
+      case DedupTape.DUPLICATE:
         counts.duplicates++;
-        continue;
-      }
-      if (filter.inPrompt(seq, pos, window)) {
-        counts.excludedPrompt++;
-        continue;
-      }
-      if (filter.excludedByOwnerFilter(window)) {
-        counts.excludedFilter++;
-        continue;
-      }
-      int level = filter.level(seq, pos, window);
-      if (level == 0) {
-        continue;
-      }
-      if (!tape.shared()) {
-        offer(seq, pos, index, level);
-        continue;
-      }
-      switch (tape.offer(unit, index, seq, pos, level)) {
-        case DedupTape.NEW:
-          scoreAll(seq, pos, index, level);
-          break;
-        case DedupTape.DUPLICATE:
-          counts.duplicates++;
-          break;
-        default: // spilled with its level: decided when the tape drains
-      }
+        break;
+      default: // spilled with its level: decided when the tape drains
     }
   }
 

@@ -47,6 +47,59 @@ final class PositionFilter {
     this.levels = levels;
   }
 
+  /** The positions of a record that pass the filter, as {@link #scan} finds them. */
+  interface Candidates {
+    /**
+     * Whether this pass scores the position (a partition owns a share of the units); asked for
+     * every position with a window, after the first-window rule has seen it and before the rest.
+     */
+    boolean owns(int[] seq, int pos, long window);
+
+    /** A position to deduplicate and score, at {@code level} (at least 1). */
+    void candidate(int[] seq, int pos, long window, int level);
+  }
+
+  /**
+   * The closed model's steps for one record, in position order: a position without h tokens
+   * before it is counted in {@code noContext} (when {@code countNoContext}), a repeated window
+   * (two-level dedup), a window in the prompt and one outside the owner filter are counted and
+   * skipped, a position at level 0 is skipped, and every other position that {@code out} owns is
+   * handed to it. The prompt is context only.
+   */
+  void scan(SuspectRecord record, Evidence.Counts counts, boolean countNoContext, Candidates out) {
+    beginRecord(record);
+    int[] seq = record.promptThenAnswer();
+    for (int pos = record.promptLength(); pos < seq.length; pos++) {
+      if (pos < h) {
+        if (countNoContext) {
+          counts.noContext++;
+        }
+        continue;
+      }
+      long window = UnitFingerprints.window(seq, pos - h, h);
+      boolean repeated = repeatedWindow(window); // every partition sees every window of the record
+      if (!out.owns(seq, pos, window)) {
+        continue;
+      }
+      if (repeated) {
+        counts.duplicates++;
+        continue;
+      }
+      if (inPrompt(seq, pos, window)) {
+        counts.excludedPrompt++;
+        continue;
+      }
+      if (excludedByOwnerFilter(window)) {
+        counts.excludedFilter++;
+        continue;
+      }
+      int level = level(seq, pos, window);
+      if (level != 0) {
+        out.candidate(seq, pos, window, level);
+      }
+    }
+  }
+
   /** Starts a record: remembers its prompt's windows (or tokens, for h = 0) when prompts are excluded. */
   void beginRecord(SuspectRecord record) {
     beginText(record.length());

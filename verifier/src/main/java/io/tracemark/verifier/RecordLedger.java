@@ -54,6 +54,18 @@ final class RecordLedger {
     return add(id, text.length);
   }
 
+  /** Counts a record found bad elsewhere by {@link #problem} (a pass run elsewhere), under the policy. */
+  void rejected(String id, String problem) {
+    recordsRead++;
+    bad.bad(id, problem);
+  }
+
+  /** Counts a record found good elsewhere by {@link #problem} (a pass run elsewhere): its index. */
+  int admitted(String id, long length) {
+    recordsRead++;
+    return add(id, length);
+  }
+
   private int add(String id, long length) {
     int index = ids.size();
     ids.add(id);
@@ -81,7 +93,8 @@ final class RecordLedger {
     return ids.size();
   }
 
-  private String problem(SuspectRecord record) {
+  /** Why the record is bad (empty, an id outside the vocabulary, weights missing), or null when it is good. */
+  String problem(SuspectRecord record) {
     if (record.length() == 0) {
       return "empty record";
     }

@@ -51,6 +51,20 @@ final class ScoreLedger {
     }
   }
 
+  /** Adds {@code n} units of key k at {@code level} with score sum {@code sum} (totals of a pass run elsewhere). */
+  void addTotals(int k, int level, long n, double sum) {
+    int i = level * keys + k;
+    sums[i] += sum;
+    scored[i] += n;
+  }
+
+  /** Adds {@code n} units with score sum {@code sum} to real key k of record {@code index} (a pass run elsewhere). */
+  void addRecord(int index, int k, long n, double sum) {
+    int base = record(index);
+    recordSums[base + k] += sum;
+    recordScored[base + k] += n;
+  }
+
   /** Units scored for key k, all levels. */
   long scored(int k) {
     long n = 0;

@@ -21,6 +21,7 @@ import io.tracemark.verifier.input.Inputs;
 import io.tracemark.verifier.report.ReportInputs;
 import io.tracemark.verifier.text.Normalization;
 import io.tracemark.verifier.text.TextTokenizer;
+import io.tracemark.verifier.text.Tokenizers;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -95,6 +96,7 @@ public final class Verification {
   private OwnerFilter ownerFilter;
   private WeightSource weights;
   private InheritanceResult result;
+  private DistributedPass.Corpus distributedCorpus;
   private final RegionCollector regionCollector;
 
   private Verification(Builder b) {
@@ -268,6 +270,52 @@ public final class Verification {
     return result;
   }
 
+  /**
+   * Runs the closed-model test with the suspect files read, scanned and scored by {@code runner}'s
+   * workers ({@link DistributedPass}; the Spark job {@code VerifyJob}), with the same parser,
+   * checks, position filter, dedup rule (first occurrence in input order), scorers, bad-record
+   * policy and result as {@link #run()}: builds the owner filter, hands the runner the pass, and
+   * assembles what it returns. Single use. Supported: {@code kgw:} and {@code gumbel:} schemes whose
+   * units do not depend on the key, unweighted, from files, with a JTokkit encoding, a tokenizer.json or token ids.
+   *
+   * @throws IllegalArgumentException for an option the distributed pass does not support
+   * @throws InputException as {@link #run()}
+   */
+  public InheritanceResult run(DistributedPass.Runner runner) {
+    Objects.requireNonNull(runner, "runner");
+    if (result != null) {
+      throw new IllegalStateException("a Verification runs once");
+    }
+    Checks.require(suspectReader != null, "a distributed run reads suspect files, not records in memory");
+    Checks.require(!(spec instanceof InteropSpec), "a distributed run takes kgw: or gumbel: schemes, not %s:",
+        spec.family());
+    Checks.require(b.weights == null && b.referenceContext == null, "a distributed run tests the unweighted "
+        + "statistic; weights (%s) are not supported", "--weights");
+    Checks.require(regionCollector == null, "a distributed run does not localise records (%s)", "--localize");
+    Checks.require(b.tokenizer == null || b.tokenizer instanceof java.io.Serializable
+        || Tokenizers.encodingNames().contains(b.tokenizer.name()), "a distributed run tokenizes with a JTokkit "
+        + "encoding (%s) or a tokenizer.json, not %s", Tokenizers.encodingNames(),
+        b.tokenizer == null ? "" : b.tokenizer.name());
+    buildOwnerFilter();
+    InheritanceVerifier v = verifier.build();
+    Checks.require(!v.perKeyUnits(), "a distributed run needs dedup units that do not depend on the key; %s has "
+        + "self-seeded units", spec.redacted());
+    List<WatermarkKey> keys = new ArrayList<>();
+    keys.add(b.key);
+    for (int i = 0; i < tenants; i++) {
+      keys.add(Keys.tenant(b.key, i));
+    }
+    Fields suspectFields = b.fields;
+    DistributedPass.Plan plan = new DistributedPass.Plan(spec, vocabularySize, keys, b.controlKeys, b.controlSeed,
+        b.dedup, b.promptExclusion, v.firstWindowPerText(false), ownerFilter, suspectFields,
+        b.tokenizer, b.normalization, b.vocabularySource, b.maxRecordBytes);
+    DistributedPass pass = new DistributedPass(v, suspectReader, plan);
+    DistributedPass.Corpus[] corpus = new DistributedPass.Corpus[1];
+    result = pass.finish(runner.run(pass), corpus);
+    distributedCorpus = corpus[0];
+    return result;
+  }
+
   private Iterable<SuspectRecord> tapped(Iterable<SuspectRecord> records) {
     return regionCollector == null ? records : regionCollector.tap(records);
   }
@@ -434,6 +482,9 @@ public final class Verification {
     List<InputFile> filterFiles = filterReader == null ? List.of() : filterReader.inputs();
     ReportInputs.Corpus corpus = suspectReader == null
         ? new ReportInputs.Corpus(List.of(), filterFiles, List.of(), 0, notRead())
+        : distributedCorpus != null
+        ? new ReportInputs.Corpus(distributedCorpus.inputs(), filterFiles, distributedCorpus.bad().listed(),
+            distributedCorpus.bad().count(), notRead())
         : new ReportInputs.Corpus(suspectReader.inputs(), filterFiles, suspectReader.skipped(),
             suspectReader.skippedCount(), notRead());
     Instant when = b.createdSet ? b.created : Instant.now();

@@ -1,6 +1,7 @@
 package io.tracemark.verifier.cli;
 
 import io.tracemark.api.Checks;
+import io.tracemark.verifier.DistributedPass;
 import io.tracemark.verifier.MemoryBoundException;
 import io.tracemark.verifier.Version;
 import io.tracemark.verifier.input.InputException;
@@ -76,6 +77,26 @@ public final class Tracemark implements Runnable {
       e.println(outOfMemory(Runtime.getRuntime().maxMemory()));
       code = INPUT;
     }
+    o.flush();
+    e.flush();
+    return code;
+  }
+
+  /**
+   * Runs {@code tracemark verify} with {@code args} (the options of {@code verify}, without the
+   * command's name), the corpus read and scored by {@code runner} (a distributed job), with this
+   * command line's checks, report, output and exit codes.
+   */
+  public static int verify(DistributedPass.Runner runner, PrintStream out, PrintStream err, String... args) {
+    java.util.Objects.requireNonNull(runner, "runner");
+    PrintWriter o = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+    PrintWriter e = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+    CommandLine cli = commandLine(o, e);
+    ((VerifyCommand) cli.getSubcommands().get("verify").getCommand()).runner = runner;
+    String[] all = new String[args.length + 1];
+    all[0] = "verify";
+    System.arraycopy(args, 0, all, 1, args.length);
+    int code = cli.execute(all);
     o.flush();
     e.flush();
     return code;

@@ -6,6 +6,7 @@ import io.tracemark.api.DedupMode;
 import io.tracemark.api.HfSynthIdSpec;
 import io.tracemark.api.NullDistribution;
 import io.tracemark.verifier.BadRecordPolicy;
+import io.tracemark.verifier.DistributedPass;
 import io.tracemark.verifier.FieldWeights;
 import io.tracemark.verifier.InheritanceResult;
 import io.tracemark.verifier.InheritanceVerifier;
@@ -141,6 +142,9 @@ final class VerifyCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  /** Who reads and scores the corpus: null for this process ({@link Verification#run()}), else a distributed pass. */
+  DistributedPass.Runner runner;
+
   @Override
   public Integer call() throws Exception {
     CommandLine cli = spec.commandLine();
@@ -262,7 +266,7 @@ final class VerifyCommand implements Callable<Integer> {
         verification::bytesRead, verification::tokensSeen);
     InheritanceResult result;
     try {
-      result = verification.run();
+      result = runner == null ? verification.run() : verification.run(runner);
     } finally {
       progress[0].finish();
     }

@@ -170,8 +170,7 @@ public final class CorpusRecords implements Iterable<SuspectRecord>, AutoCloseab
       throw new IllegalStateException("a CorpusRecords can be iterated only once");
     }
     used = true;
-    active = new RecordIterator(new JsonlRecordParser(fields, text, vocabularySize, vocabularySource,
-        maxRecordBytes));
+    active = new RecordIterator(parser());
     return active;
   }
 
@@ -298,7 +297,17 @@ public final class CorpusRecords implements Iterable<SuspectRecord>, AutoCloseab
 
   /** An input without a single usable record is an error, not a corpus that shows nothing. */
   private void requireRecords() {
-    if (recordsProduced > 0) {
+    requireRecords(recordsProduced, bad);
+  }
+
+  /**
+   * The same rule for these files read elsewhere (a distributed reader that applies this reader's
+   * parser and bad-record policy): no error when {@code produced} records were usable, else an
+   * {@link InputException} saying that every record was skipped (the first of {@code bad}), or that
+   * there were none.
+   */
+  public void requireRecords(long produced, BadRecords bad) {
+    if (produced > 0) {
       return;
     }
     String where = listing.where();
@@ -308,6 +317,24 @@ public final class CorpusRecords implements Iterable<SuspectRecord>, AutoCloseab
           + "(first: %s: %s)", where, bad.count(), first.id(), first.reason()));
     }
     throw new InputException(where + ": no records (the input is empty or holds only blank lines)");
+  }
+
+  /**
+   * The parser this reader applies to each JSONL line and text file (its fields, tokenizer,
+   * normalisation, vocabulary and record limit), for a reader that splits the files elsewhere.
+   */
+  public JsonlRecordParser parser() {
+    return new JsonlRecordParser(fields, text, vocabularySize, vocabularySource, maxRecordBytes);
+  }
+
+  /** The largest record in bytes ({@link #maxRecordBytes(long)}). */
+  public long maxRecordBytes() {
+    return maxRecordBytes;
+  }
+
+  /** The bad-record policy of this reader, as a new, empty ledger that fails with {@link InputException}. */
+  public BadRecords newBadRecords() {
+    return new BadRecords(bad.policy(), InputException::new);
   }
 
   /** One open file: its digesting input and, for JSONL, its lines. Used by the calling thread only. */

@@ -162,8 +162,8 @@ public final class Inputs {
     return bytes;
   }
 
-  /** The error for a record past the size limit, after {@code read} bytes of it. */
-  static InputException recordTooLarge(String where, long limit, long read) {
+  /** The error for a record past the size limit, after {@code read} bytes of it (whatever the bad-record policy). */
+  public static InputException recordTooLarge(String where, long limit, long read) {
     return new InputException(String.format(Locale.ROOT, "%s: record larger than the limit of %s: %,d bytes read "
         + "without reaching its end; raise the limit with %s", where, size(limit), read, MAX_RECORD_BYTES_OPTION));
   }

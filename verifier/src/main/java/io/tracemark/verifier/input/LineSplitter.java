@@ -49,23 +49,35 @@ public final class LineSplitter {
         return null;
       }
       line++;
-      int len = bytes.length;
-      if (TextPipeline.startsWithBom(bytes, len)) {
-        bytes = Arrays.copyOfRange(bytes, 3, len);
-        len -= 3;
+      byte[] record = record(bytes);
+      if (record != null) {
+        return record;
       }
-      if (len > 0 && bytes[len - 1] == '\r') {
-        bytes = Arrays.copyOf(bytes, --len);
-      }
-      boolean blank = true;
-      for (int i = 0; i < len && blank; i++) {
-        byte b = bytes[i];
-        blank = b == ' ' || b == '\t' || b == '\r';
-      }
-      if (!blank) {
+    }
+  }
+
+  /**
+   * One line (without its {@code \n}) as a record: a leading byte-order mark and a final {@code \r}
+   * removed; null for a blank line (spaces, tabs and carriage returns only), which is not a record.
+   * The same rule for every reader of JSONL lines, including one that splits the lines itself.
+   */
+  public static byte[] record(byte[] line) {
+    byte[] bytes = line;
+    int len = bytes.length;
+    if (TextPipeline.startsWithBom(bytes, len)) {
+      bytes = Arrays.copyOfRange(bytes, 3, len);
+      len -= 3;
+    }
+    if (len > 0 && bytes[len - 1] == '\r') {
+      bytes = Arrays.copyOf(bytes, --len);
+    }
+    for (int i = 0; i < len; i++) {
+      byte b = bytes[i];
+      if (b != ' ' && b != '\t' && b != '\r') {
         return bytes;
       }
     }
+    return null;
   }
 
   /** The next line without its '\n', or null at the end. */

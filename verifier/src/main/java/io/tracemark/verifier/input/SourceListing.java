@@ -162,7 +162,8 @@ public final class SourceListing {
     return name != null && name.toString().startsWith(".");
   }
 
-  static boolean isJsonl(Path p) {
+  /** Whether the file is read as JSONL (by its name: .jsonl, .ndjson, .json, each optionally .gz), else as text. */
+  public static boolean isJsonl(Path p) {
     String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
     if (n.endsWith(".gz")) {
       n = n.substring(0, n.length() - 3);

@@ -23,9 +23,11 @@ import java.util.regex.Pattern;
  * {@code ByteLevel} (GPT-2 regex when {@code use_regex}, {@code add_prefix_space}) or a
  * {@code Sequence} of {@code Split} (regex, isolated) and {@code ByteLevel}. Added (special) tokens
  * in the text are encoded as ordinary text, as with the JTokkit encodings. Immutable and
- * thread-safe.
+ * thread-safe; serializable, so that a distributed job ships the loaded tokenizer to its workers
+ * (its cache of encoded pieces travels with it, bounded).
  */
-final class HuggingFaceTokenizer implements TextTokenizer {
+final class HuggingFaceTokenizer implements TextTokenizer, java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   /** GPT-2's pre-tokenization regex (the ByteLevel pre-tokenizer's with use_regex). */
   static final String GPT2_PATTERN =
       "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";

@@ -36,6 +36,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -65,6 +66,9 @@ import picocli.CommandLine.Parameters;
 public final class ScanJob {
   /** The summary's format version. */
   public static final int SCHEMA_VERSION = 1;
+
+  /** Flagged documents returned in a {@link Result} (all of them are written to {@code OUT/flagged}). */
+  public static final int MAX_LISTED = 10_000;
 
   private ScanJob() {}
 
@@ -195,8 +199,10 @@ public final class ScanJob {
    * @param regionEnd the best region's end (exclusive), or null
    * @param log10P the tested log10 p: the best region's (corrected for the windows tried) when localised, else the
    *     global one
-   * @param rank its rank among all documents by p-value (1 = smallest)
-   * @param log10Threshold its rank's threshold under the procedure
+   * @param rank its rank among all documents by p-value: 1 + the number with a smaller p-value (tied p-values share
+   *     a rank)
+   * @param log10Threshold its rank's threshold under the procedure (under Benjamini–Hochberg a flagged p-value can
+   *     exceed its own rank's threshold: the step-up flags every p-value up to the largest rank that passes)
    */
   public record Flagged(String id, String source, Long line, long tokens, long tuples, double green,
       double globalLog10P, Integer regionStart, Integer regionEnd, double log10P, long rank, double log10Threshold) {}
@@ -209,12 +215,13 @@ public final class ScanJob {
    * @param documentsSkipped bad documents skipped
    * @param skipped the first {@value BadRecords#MAX_LISTED} skipped documents with their reasons
    * @param tokensRead tokens of the scored documents
-   * @param flagged the flagged documents, smallest p first
+   * @param flaggedCount the number of documents flagged (all are in {@code OUT/flagged})
+   * @param flagged the first {@value #MAX_LISTED} flagged documents, smallest p first
    * @param keyId the key's public id
    * @param scheme the scheme as reports show it (another system's key redacted)
    */
   public record Result(long documentsRead, long documentsScored, long documentsSkipped, List<SkippedRecord> skipped,
-      long tokensRead, List<Flagged> flagged, String keyId, String scheme) {
+      long tokensRead, long flaggedCount, List<Flagged> flagged, String keyId, String scheme) {
     /** Copies. */
     public Result {
       skipped = List.copyOf(skipped);
@@ -311,33 +318,64 @@ public final class ScanJob {
         }
       }
       long m = read - bad;
-      List<Row> candidates = unwrap(() -> scored.filter(col("bad").isNull()
-          .and(col("log10_p").leq(Math.log10(s.q())))).orderBy(col("log10_p"), col("source"), col("line"), col("id"))
-          .collectAsList());
+      // the driver holds 8 bytes per candidate (p <= q), never the candidates' rows
+      List<Double> candidates = unwrap(() -> scored.filter(col("bad").isNull()
+          .and(col("log10_p").leq(Math.log10(s.q())))).select(col("log10_p")).orderBy(col("log10_p"))
+          .as(Encoders.DOUBLE()).collectAsList());
       double[] log10P = new double[candidates.size()];
       for (int i = 0; i < log10P.length; i++) {
-        log10P[i] = candidates.get(i).getDouble(9);
+        log10P[i] = candidates.get(i);
       }
       ScanFdr.Outcome outcome = ScanFdr.apply(s.procedure(), log10P, m, s.q());
+      int k = outcome.flagged();
+      // the flagged documents are those with p <= p_(k): a p-value tied with p_(k) passes its own (larger) threshold
+      // under both procedures, so the set is exactly the k smallest
+      double cutoff = k == 0 ? Double.NEGATIVE_INFINITY : log10P[k - 1];
+      double[] ranked = java.util.Arrays.copyOf(log10P, k);
+      double[] thresholds = java.util.Arrays.copyOf(outcome.log10Thresholds(), k);
+      Broadcast<double[][]> ranks = jsc.broadcast(new double[][] {ranked, thresholds});
+      Dataset<Row> flaggedRows = spark.createDataFrame(scored.filter(col("bad").isNull()
+          .and(col("log10_p").leq(cutoff))).javaRDD().map(r -> withRank(r, ranks.value())), FLAGGED);
+      unwrap(() -> {
+        flaggedRows.write().parquet(flaggedDir.toUri().toString());
+        return null;
+      });
+      ranks.destroy();
       List<Flagged> flagged = new ArrayList<>();
-      List<Row> out = new ArrayList<>();
-      for (int i = 0; i < outcome.flagged(); i++) {
-        Row r = candidates.get(i);
-        Flagged f = new Flagged(r.getString(0), r.getString(1), r.isNullAt(2) ? null : r.getLong(2), r.getLong(3),
+      Dataset<Row> written = spark.read().schema(FLAGGED).parquet(flaggedDir.toUri().toString());
+      for (Row r : written.orderBy(col("log10_p"), col("source"), col("line"), col("id")).limit(MAX_LISTED)
+          .collectAsList()) {
+        flagged.add(new Flagged(r.getString(0), r.getString(1), r.isNullAt(2) ? null : r.getLong(2), r.getLong(3),
             r.getLong(4), r.getDouble(5), r.getDouble(6), r.isNullAt(7) ? null : r.getInt(7),
-            r.isNullAt(8) ? null : r.getInt(8), r.getDouble(9), i + 1L, outcome.log10Threshold(i));
-        flagged.add(f);
-        out.add(RowFactory.create(f.id(), f.source(), f.line(), f.tokens(), f.tuples(), f.green(), f.globalLog10P(),
-            f.regionStart(), f.regionEnd(), f.log10P(), f.rank(), f.log10Threshold()));
+            r.isNullAt(8) ? null : r.getInt(8), r.getDouble(9), r.getLong(10), r.getDouble(11)));
       }
-      spark.createDataFrame(out, FLAGGED).coalesce(1).write().parquet(flaggedDir.toUri().toString());
-      Result result = new Result(read, m, bad, skipped, tokens, flagged, scorer.watermark().keyId(), spec.redacted());
+      Result result = new Result(read, m, bad, skipped, tokens, k, flagged, scorer.watermark().keyId(),
+          spec.redacted());
       ScanSummary.write(s, result, scorer, tok.name(), normalization.label(), vocab, outcome);
       return result;
     } finally {
       scored.unpersist();
       shared.destroy();
     }
+  }
+
+  /**
+   * A flagged document's row: the scored row without {@code bad}, with its rank (1 + the number of documents with a
+   * smaller p-value: tied p-values share a rank) and that rank's threshold, looked up in the sorted flagged p-values.
+   */
+  private static Row withRank(Row r, double[][] ranks) {
+    double p = r.getDouble(9);
+    int i = java.util.Arrays.binarySearch(ranks[0], p);
+    while (i > 0 && ranks[0][i - 1] == p) {
+      i--;
+    }
+    Object[] v = new Object[12];
+    for (int c = 0; c < 10; c++) {
+      v[c] = r.get(c);
+    }
+    v[10] = i + 1L;
+    v[11] = ranks[1][i];
+    return RowFactory.create(v);
   }
 
   /** The scored documents of the inputs, one row of {@link ScanScorer#SCORED} each. */
@@ -498,7 +536,7 @@ public final class ScanJob {
       try {
         Result r = run(spark, s);
         spec.commandLine().getOut().printf(Locale.ROOT, "scanned %d documents (%d skipped), %d flagged at q=%s "
-            + "(%s); summary in %s%n", r.documentsRead(), r.documentsSkipped(), r.flagged().size(), q,
+            + "(%s); summary in %s%n", r.documentsRead(), r.documentsSkipped(), r.flaggedCount(), q,
             s.procedure().id(), out.resolve(ScanSummary.JSON));
         return 0;
       } catch (InputException | IllegalArgumentException e) {

@@ -61,11 +61,12 @@ final class ScanSummary {
     n.put("procedure", s.procedure().id());
     n.put("q", s.q());
     n.put("tested", s.localize() == null ? "document" : "best region (" + s.localize() + ")");
-    n.put("flagged", r.flagged().size());
-    if (r.flagged().isEmpty()) {
+    n.put("flagged", r.flaggedCount());
+    if (r.flaggedCount() == 0) {
       n.putNull("log10_cutoff");
     } else {
-      n.put("log10_cutoff", outcome.log10Threshold(r.flagged().size() - 1));
+      // the threshold of the largest flagged rank: BH flags every p-value at or below it
+      n.put("log10_cutoff", outcome.log10Threshold((int) r.flaggedCount() - 1));
     }
     n.put("scheme", r.scheme());
     n.put("key_id", r.keyId());
@@ -100,7 +101,7 @@ final class ScanSummary {
     row(b, "tested", json.get("tested").asText());
     row(b, "procedure", (s.procedure() == ScanFdr.Procedure.BH ? "Benjamini–Hochberg (false-discovery rate)"
         : "Holm (family-wise error)") + " at q = " + Numbers.exact(s.q()));
-    row(b, "flagged", Numbers.count(r.flagged().size()));
+    row(b, "flagged", Numbers.count(r.flaggedCount()));
     b.append("</table>\n<h2>Flagged documents</h2>\n");
     if (r.flagged().isEmpty()) {
       b.append("<p>None.</p>\n");

@@ -239,10 +239,13 @@ class ScanJobTest {
     assertThat(flaggedIds(r)).isEqualTo(expected);
     // the per-document statistics are detect's
     Map<String, Double> ref = reference(JSONL_DOCS, null);
+    double cutoff = r.flagged().get(r.flagged().size() - 1).log10Threshold();
     for (ScanJob.Flagged f : r.flagged()) {
       assertThat(f.log10P()).isEqualTo(ref.get(f.id()));
-      assertThat(f.log10P()).isLessThanOrEqualTo(f.log10Threshold() + ScanFdr.TIE_TOLERANCE);
+      assertThat(f.log10P()).isLessThanOrEqualTo(cutoff + ScanFdr.TIE_TOLERANCE);
+      assertThat(f.rank()).isEqualTo(1 + ref.values().stream().filter(p -> p < f.log10P()).count());
     }
+    assertThat(r.flaggedCount()).isEqualTo(expected.size());
     // the Parquet output holds the same documents, and the summary the counts and no key material
     List<Row> written = spark.read().parquet(dir.resolve("out-jsonl/flagged").toString()).collectAsList();
     TreeSet<String> writtenIds = new TreeSet<>();

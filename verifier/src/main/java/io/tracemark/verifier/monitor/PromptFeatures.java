@@ -51,28 +51,55 @@ final class PromptFeatures {
   private long[] wordHashes = new long[64];
   private final long[] minHash = new long[HASHES];
 
+  /**
+   * Per ASCII character: {@code 0} outside words, else its lowercase form, with {@link #DIGIT} set
+   * for a digit; the same answers as {@link Character#isLetterOrDigit}, {@link Character#isDigit}
+   * and {@link Character#toLowerCase} give, without their table look-ups (other characters ask
+   * them).
+   */
+  private static final int[] ASCII = new int[128];
+  private static final int DIGIT = 1 << 16;
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      if (Character.isLetterOrDigit(c)) {
+        ASCII[c] = Character.toLowerCase(c) | (Character.isDigit(c) ? DIGIT : 0);
+      }
+    }
+  }
+
   /** Computes the features of a text prompt. */
   void ofText(String text) {
     words = 0;
     int n = text.length();
     int i = 0;
     while (i < n) {
-      char c = text.charAt(i);
-      if (!Character.isLetterOrDigit(c)) {
+      int k = kind(text.charAt(i));
+      if (k == 0) {
         i++;
         continue;
       }
       long h = 0xcbf29ce484222325L;
-      boolean digit = false;
+      int digit = 0;
       int start = i;
-      while (i < n && Character.isLetterOrDigit(c = text.charAt(i))) {
-        digit |= Character.isDigit(c);
-        h = (h ^ Character.toLowerCase(c)) * 0x100000001b3L;
-        i++;
-      }
-      addWord(digit || i - start > LONG_WORD ? MASKED : Mix.fmix64(h));
+      do {
+        digit |= k;
+        h = (h ^ (k & 0xffff)) * 0x100000001b3L;
+      } while (++i < n && (k = kind(text.charAt(i))) != 0);
+      addWord((digit & DIGIT) != 0 || i - start > LONG_WORD ? MASKED : Mix.fmix64(h));
     }
     finish();
+  }
+
+  /** 0 outside a word, else the lowercase character with {@link #DIGIT} set for a digit. */
+  private static int kind(char c) {
+    if (c < 128) {
+      return ASCII[c];
+    }
+    if (!Character.isLetterOrDigit(c)) {
+      return 0;
+    }
+    return Character.toLowerCase(c) | (Character.isDigit(c) ? DIGIT : 0);
   }
 
   /** Computes the features of a prompt given as token ids. */
@@ -80,6 +107,15 @@ final class PromptFeatures {
     words = 0;
     for (int id : ids) {
       addWord(Mix.fmix64(0x746f6b656eL + id));
+    }
+    finish();
+  }
+
+  /** Computes the features of a prompt from its word hashes (as {@link #ofText} hashes words). */
+  void ofWordHashes(long[] hashes) {
+    words = 0;
+    for (long h : hashes) {
+      addWord(h);
     }
     finish();
   }

@@ -49,6 +49,7 @@ final class PromptFeatures {
   /** Words in the prompt. */
   int words;
   private long[] wordHashes = new long[64];
+  private long[] shingles = new long[64];
   private final long[] minHash = new long[HASHES];
 
   /**
@@ -133,25 +134,30 @@ final class PromptFeatures {
     if (!hasWords) {
       return;
     }
-    Arrays.fill(minHash, Long.MAX_VALUE);
+    if (shingles.length < words) {
+      shingles = new long[wordHashes.length];
+    }
+    int count = 0;
     for (int i = 0; i < words; i++) {
       long w = wordHashes[i];
       add(w);
-      long shingle;
       if (i > 0) {
-        shingle = Mix.fmix64(wordHashes[i - 1] * 0x9E3779B97F4A7C15L + w);
+        long shingle = Mix.fmix64(wordHashes[i - 1] * 0x9E3779B97F4A7C15L + w);
         add(shingle);
+        shingles[count++] = shingle;
       } else if (words == 1) {
-        shingle = w;
-      } else {
-        continue;
+        shingles[count++] = w;
       }
-      for (int k = 0; k < HASHES; k++) {
-        long m = Mix.fmix64(shingle ^ SEEDS[k]);
-        if (m < minHash[k]) {
-          minHash[k] = m;
-        }
+    }
+    // one hash at a time over all shingles: the running minimum stays in a register and needs no
+    // branch (the order of the minima does not change them)
+    for (int k = 0; k < HASHES; k++) {
+      long seed = SEEDS[k];
+      long min = Long.MAX_VALUE;
+      for (int i = 0; i < count; i++) {
+        min = Math.min(min, Mix.fmix64(shingles[i] ^ seed));
       }
+      minHash[k] = min;
     }
     double norm = 0;
     for (float v : vector) {

@@ -186,4 +186,62 @@ class LogReaderTest {
       assertThatThrownBy(() -> LogReader.parseTime(s)).as(s).isInstanceOf(IllegalArgumentException.class);
     }
   }
+
+  @Test
+  void readingSomeAccountsGivesTheirRequestsAsAFullReadDoesWhateverTheThreads() throws Exception {
+    Path f = TestLogs.write(dir.resolve("log.jsonl"), 3, 40, 4, 30);
+    // odd lines: the account absent, null, a number, given twice, after a bad field, and malformed
+    String odd = String.join("\n",
+        "{\"time\":1767830400,\"prompt\":\"no account\"}",
+        "{\"account\":null,\"time\":1767830400,\"prompt\":\"null account\"}",
+        "{\"account\":7,\"time\":1767830400,\"prompt\":\"number\"}",
+        "{\"account\":\"u1\",\"account\":\"u2\",\"time\":1767830400,\"prompt\":\"twice\"}",
+        "{\"account\":\"u9\",\"time\":1767830400,\"prompt\":\"twice\",\"account\":\"u1\"}",
+        "{\"time\":\"yesterday\",\"account\":\"u1\",\"prompt\":\"bad time\"}",
+        "{\"time\":1767830400,\"account\":\"u1\",\"prompt\":\"good\",\"n\":2}",
+        "{\"time\":1767830400,\"account\":\"u2\",\"prompt\":\"good\"} trailing",
+        "{\"meta\":{\"account\":\"u9\"},\"time\":1767830401,\"account\":\"u1\",\"prompt\":\"nested\"}",
+        "[1,2]", "{\"time\":1767830400,\"account\":\"u1\",\"prompt\":\"cut");
+    Files.writeString(f, odd + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+    java.util.Set<String> some = java.util.Set.of("u1", "u9", "x2", "nobody");
+    List<LogRecord> all = new ArrayList<>();
+    new LogReader(LogFields.DEFAULT, 1 << 20, new BadRecords(BadRecordPolicy.SKIP, InputException::new))
+        .read(f, all::add);
+    List<String> expected = all.stream().filter(r -> some.contains(r.account())).map(LogReaderTest::describe)
+        .toList();
+    assertThat(expected).hasSizeGreaterThan(40).anyMatch(d -> d.contains("nested"));
+    for (int threads : new int[] {1, 3}) {
+      List<String> got = new ArrayList<>();
+      LogReader reader = new LogReader(LogFields.DEFAULT, 1 << 20,
+          new BadRecords(BadRecordPolicy.SKIP, InputException::new));
+      reader.readAccounts(f, threads, some, r -> got.add(describe(r)));
+      assertThat(got).as("threads %d", threads).containsExactlyElementsOf(expected);
+      assertThat(reader.records()).isEqualTo(all.size() + 9L);
+    }
+  }
+
+  private static String describe(LogRecord r) {
+    return r.time() + " " + r.account() + " " + r.tenant() + " " + r.ip() + " " + r.payment() + " " + r.prompt()
+        + " " + r.maxTokens() + " " + r.n();
+  }
+
+  @Test
+  void aFieldGivenTwiceIsABadLineAtTopLevelAndInsideAnotherField() throws Exception {
+    Path f = Files.writeString(dir.resolve("dup.jsonl"), String.join("\n",
+        "{\"time\":1767830400,\"account\":\"a\",\"prompt\":\"x\",\"account\":\"b\"}",
+        "{\"time\":1767830400,\"account\":\"a\",\"prompt\":\"x\",\"zz\":1,\"zz\":2}",
+        "{\"time\":1767830400,\"account\":\"a\",\"prompt\":\"x\",\"zz\":{\"q\":1,\"q\":2}}",
+        "{\"time\":1767830400,\"account\":\"a\",\"zz\":[{\"q\":1},{\"q\":2}],\"prompt\":\"x\",\"n\":0}",
+        "{\"time\":1767830400,\"account\":\"a\",\"zz\":{\"q\":{\"r\":[1]}},\"prompt\":\"fine\"}",
+        "{\"time\":1767830400,\"account\":\"a\",\"prompt\":null,\"prompt\":\"x\"}") + "\n");
+    BadRecords bad = new BadRecords(BadRecordPolicy.SKIP, InputException::new);
+    List<LogRecord> r = read(f, LogFields.DEFAULT, bad);
+    assertThat(r).extracting(LogRecord::prompt).containsExactly("fine");
+    assertThat(bad.listed()).extracting(s -> s.id() + " " + s.reason()).containsExactly(
+        f + ":1 malformed JSON: Duplicate field 'account'",
+        f + ":2 malformed JSON: Duplicate field 'zz'",
+        f + ":3 malformed JSON: Duplicate field 'q'",
+        f + ":4 field \"n\" must be >= 1, was 0",
+        f + ":6 malformed JSON: Duplicate field 'prompt'");
+  }
 }

@@ -55,7 +55,7 @@ class PromptFeaturesTest {
     SplittableRandom rnd = new SplittableRandom(5);
     PromptFeatures f = new PromptFeatures();
     PromptFeatures byTokens = new PromptFeatures();
-    for (int t = 0; t < 20_000; t++) {
+    for (int t = 0; t < 4_000; t++) {
       String text = randomText(rnd);
       long[] words = referenceWords(text);
       f.ofText(text);

@@ -257,11 +257,24 @@ public final class Monitor {
       reader.read(file, threads, r -> prepare(r, features), this::add);
     }
 
+    /** The hour of the last request and its traffic counters (a time-ordered log stays in one hour for long). */
+    private long hour = Long.MIN_VALUE;
+    private long[] hourTraffic;
+
     private void add(Prepared p) {
       LogRecord r = p.record();
-      Usage u = accounts.computeIfAbsent(r.account(), a -> Usage.account(releases.length, dim));
+      Usage u = accounts.get(r.account());
+      if (u == null) {
+        u = Usage.account(releases.length, dim);
+        accounts.put(r.account(), u);
+      }
       u.add(r, p.vector(), p.bandKeys(), p.harvesting(), p.phrase(), releases, window);
-      traffic.computeIfAbsent((long) Math.floor(r.time() / 3600), h -> new long[2])[0]++;
+      long h = (long) Math.floor(r.time() / 3600);
+      if (h != hour || hourTraffic == null) {
+        hour = h;
+        hourTraffic = traffic.computeIfAbsent(h, x -> new long[2]);
+      }
+      hourTraffic[0]++;
     }
 
     /** The accounts sorted by name: the order every later step (and so every result) follows. */
@@ -417,7 +430,7 @@ public final class Monitor {
       LogReader again = new LogReader(fields, maxRecordBytes,
           new BadRecords(BadRecordPolicy.SKIP, InputException::new));
       for (Path f : log) {
-        again.read(f, threads, r -> r, (LogRecord r) -> {
+        again.readAccounts(f, threads, byAccount.keySet(), r -> {
           Handoffs.Collector col = byAccount.get(r.account());
           if (col != null) {
             col.add(r);

@@ -49,7 +49,25 @@ final class PromptFeatures {
   /** Words in the prompt. */
   int words;
   private long[] wordHashes = new long[64];
+  private long[] shingles = new long[64];
   private final long[] minHash = new long[HASHES];
+
+  /**
+   * Per ASCII character: {@code 0} outside words, else its lowercase form, with {@link #DIGIT} set
+   * for a digit; the same answers as {@link Character#isLetterOrDigit}, {@link Character#isDigit}
+   * and {@link Character#toLowerCase} give, without their table look-ups (other characters ask
+   * them).
+   */
+  private static final int[] ASCII = new int[128];
+  private static final int DIGIT = 1 << 16;
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      if (Character.isLetterOrDigit(c)) {
+        ASCII[c] = Character.toLowerCase(c) | (Character.isDigit(c) ? DIGIT : 0);
+      }
+    }
+  }
 
   /** Computes the features of a text prompt. */
   void ofText(String text) {
@@ -57,22 +75,32 @@ final class PromptFeatures {
     int n = text.length();
     int i = 0;
     while (i < n) {
-      char c = text.charAt(i);
-      if (!Character.isLetterOrDigit(c)) {
+      int k = kind(text.charAt(i));
+      if (k == 0) {
         i++;
         continue;
       }
       long h = 0xcbf29ce484222325L;
-      boolean digit = false;
+      int digit = 0;
       int start = i;
-      while (i < n && Character.isLetterOrDigit(c = text.charAt(i))) {
-        digit |= Character.isDigit(c);
-        h = (h ^ Character.toLowerCase(c)) * 0x100000001b3L;
-        i++;
-      }
-      addWord(digit || i - start > LONG_WORD ? MASKED : Mix.fmix64(h));
+      do {
+        digit |= k;
+        h = (h ^ (k & 0xffff)) * 0x100000001b3L;
+      } while (++i < n && (k = kind(text.charAt(i))) != 0);
+      addWord((digit & DIGIT) != 0 || i - start > LONG_WORD ? MASKED : Mix.fmix64(h));
     }
     finish();
+  }
+
+  /** 0 outside a word, else the lowercase character with {@link #DIGIT} set for a digit. */
+  private static int kind(char c) {
+    if (c < 128) {
+      return ASCII[c];
+    }
+    if (!Character.isLetterOrDigit(c)) {
+      return 0;
+    }
+    return Character.toLowerCase(c) | (Character.isDigit(c) ? DIGIT : 0);
   }
 
   /** Computes the features of a prompt given as token ids. */
@@ -80,6 +108,15 @@ final class PromptFeatures {
     words = 0;
     for (int id : ids) {
       addWord(Mix.fmix64(0x746f6b656eL + id));
+    }
+    finish();
+  }
+
+  /** Computes the features of a prompt from its word hashes (as {@link #ofText} hashes words). */
+  void ofWordHashes(long[] hashes) {
+    words = 0;
+    for (long h : hashes) {
+      addWord(h);
     }
     finish();
   }
@@ -97,25 +134,30 @@ final class PromptFeatures {
     if (!hasWords) {
       return;
     }
-    Arrays.fill(minHash, Long.MAX_VALUE);
+    if (shingles.length < words) {
+      shingles = new long[wordHashes.length];
+    }
+    int count = 0;
     for (int i = 0; i < words; i++) {
       long w = wordHashes[i];
       add(w);
-      long shingle;
       if (i > 0) {
-        shingle = Mix.fmix64(wordHashes[i - 1] * 0x9E3779B97F4A7C15L + w);
+        long shingle = Mix.fmix64(wordHashes[i - 1] * 0x9E3779B97F4A7C15L + w);
         add(shingle);
+        shingles[count++] = shingle;
       } else if (words == 1) {
-        shingle = w;
-      } else {
-        continue;
+        shingles[count++] = w;
       }
-      for (int k = 0; k < HASHES; k++) {
-        long m = Mix.fmix64(shingle ^ SEEDS[k]);
-        if (m < minHash[k]) {
-          minHash[k] = m;
-        }
+    }
+    // one hash at a time over all shingles: the running minimum stays in a register and needs no
+    // branch (the order of the minima does not change them)
+    for (int k = 0; k < HASHES; k++) {
+      long seed = SEEDS[k];
+      long min = Long.MAX_VALUE;
+      for (int i = 0; i < count; i++) {
+        min = Math.min(min, Mix.fmix64(shingles[i] ^ seed));
       }
+      minHash[k] = min;
     }
     double norm = 0;
     for (float v : vector) {

@@ -112,10 +112,7 @@ final class Usage {
       activeBuckets++;
       long hb = Mix.fmix64(bucket);
       for (int k = 0; k < TIMING_HASHES; k++) {
-        long m = Mix.fmix64(hb ^ TIMING_SEEDS[k]);
-        if (m < timing[k]) {
-          timing[k] = m;
-        }
+        timing[k] = Math.min(timing[k], Mix.fmix64(hb ^ TIMING_SEEDS[k]));
       }
     }
     for (int i = 0; i < releases.length; i++) {
@@ -151,14 +148,18 @@ final class Usage {
     }
     squares += sq;
     if (recentCount > 0) {
+      // the dot products with the recent vectors side by side: each is summed in the order of the
+      // dimensions as one at a time would be, and the independent sums overlap in the processor
+      float[] dots = new float[recentCount];
+      for (int d = 0; d < v.length; d++) {
+        float x = v[d];
+        for (int j = 0, off = d; j < dots.length; j++, off += v.length) {
+          dots[j] += x * recent[off];
+        }
+      }
       // unit vectors: |v − r|² = 2 − 2 v·r
       double best = Double.MAX_VALUE;
-      for (int j = 0; j < recentCount; j++) {
-        int off = j * v.length;
-        float dot = 0;
-        for (int d = 0; d < v.length; d++) {
-          dot += v[d] * recent[off + d];
-        }
+      for (float dot : dots) {
         best = Math.min(best, Math.max(0, 2 - 2 * dot));
       }
       int bin = (int) Math.min(DISTANCE_BINS - 1, Math.sqrt(best) / 2 * DISTANCE_BINS);

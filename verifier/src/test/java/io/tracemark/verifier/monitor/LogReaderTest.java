@@ -10,8 +10,15 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -125,5 +132,116 @@ class LogReaderTest {
         "max_tokens", "temperature", "n", "response_tokens");
     assertThatThrownBy(() -> new LogReader(twice, 1 << 20, fail())).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("\"time\" is given to two fields");
+  }
+
+  /** The time as java.time's general parsers read it (the reference for the hand-written form). */
+  private static double javaTime(String s) {
+    try {
+      Instant i = OffsetDateTime.parse(s).toInstant();
+      return i.getEpochSecond() + i.getNano() * 1e-9;
+    } catch (DateTimeParseException e) {
+      Instant i = LocalDateTime.parse(s).toInstant(ZoneOffset.UTC);
+      return i.getEpochSecond() + i.getNano() * 1e-9;
+    }
+  }
+
+  @Test
+  void theHandReadIsoFormGivesJavaTimesValueToTheBit() {
+    SplittableRandom rnd = new SplittableRandom(13);
+    long min = LocalDate.of(1, 1, 1).toEpochDay() * 86_400L;
+    long max = LocalDate.of(9999, 12, 31).toEpochDay() * 86_400L;
+    for (int i = 0; i < 4_000; i++) {
+      long second = i < 2_000 ? rnd.nextLong(min, max) : rnd.nextLong(1_700_000_000L, 1_900_000_000L);
+      int digits = rnd.nextInt(10);
+      int nano = rnd.nextInt(1_000_000_000);
+      String fraction = String.format(java.util.Locale.ROOT, "%09d", nano).substring(0, digits);
+      String s = LocalDateTime.ofEpochSecond(second, 0, ZoneOffset.UTC).toLocalDate() + "T"
+          + LocalDateTime.ofEpochSecond(second, 0, ZoneOffset.UTC).toLocalTime().withNano(0)
+              .format(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss"))
+          + (digits > 0 ? "." + fraction : "") + "Z";
+      assertThat(LogReader.isoUtc(s.toCharArray(), 0, s.length())).as(s).isEqualTo(javaTime(s));
+      assertThat(LogReader.parseTime(s)).as(s).isEqualTo(javaTime(s));
+    }
+    // leap days and month ends
+    for (String s : List.of("2024-02-29T23:59:59.999999999Z", "2000-02-29T00:00:00Z", "2026-12-31T23:59:59Z",
+        "1970-01-01T00:00:00Z", "1969-12-31T23:59:59.5Z", "0000-03-01T00:00:00Z")) {
+      assertThat(LogReader.isoUtc(s.toCharArray(), 0, s.length())).as(s).isEqualTo(javaTime(s));
+    }
+  }
+
+  @Test
+  void otherTimeFormsAndOutOfRangeFieldsAreLeftToJavaTime() {
+    // not the common form: read by java.time, same values as before
+    for (String s : List.of("2026-01-08T12:00:00+01:00", "2026-01-08t12:00:00z", "2026-01-08T12:00Z",
+        " 2026-01-08T12:00:00Z ", "2026-01-08T12:00:00", "2026-01-08T12:00:00.Z")) {
+      assertThat(LogReader.isoUtc(s.toCharArray(), 0, s.length())).as(s).isNaN();
+    }
+    assertThat(LogReader.parseTime("2026-01-08T12:00:00+01:00")).isEqualTo(1767870000.0);
+    assertThat(LogReader.parseTime(" 2026-01-08T12:00:00Z ")).isEqualTo(1767873600.0);
+    assertThat(LogReader.parseTime("2026-01-08")).isEqualTo(1767830400.0);
+    // out of range in the common form: refused as before
+    for (String s : List.of("2023-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-04-31T00:00:00Z",
+        "2026-01-01T24:00:00Z", "2026-01-01T00:60:00Z", "2026-01-01T00:00:60Z", "2026-0a-01T00:00:00Z")) {
+      assertThat(LogReader.isoUtc(s.toCharArray(), 0, s.length())).as(s).isNaN();
+      assertThatThrownBy(() -> LogReader.parseTime(s)).as(s).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void readingSomeAccountsGivesTheirRequestsAsAFullReadDoesWhateverTheThreads() throws Exception {
+    Path f = TestLogs.write(dir.resolve("log.jsonl"), 3, 40, 4, 30);
+    // odd lines: the account absent, null, a number, given twice, after a bad field, and malformed
+    String odd = String.join("\n",
+        "{\"time\":1767830400,\"prompt\":\"no account\"}",
+        "{\"account\":null,\"time\":1767830400,\"prompt\":\"null account\"}",
+        "{\"account\":7,\"time\":1767830400,\"prompt\":\"number\"}",
+        "{\"account\":\"u1\",\"account\":\"u2\",\"time\":1767830400,\"prompt\":\"twice\"}",
+        "{\"account\":\"u9\",\"time\":1767830400,\"prompt\":\"twice\",\"account\":\"u1\"}",
+        "{\"time\":\"yesterday\",\"account\":\"u1\",\"prompt\":\"bad time\"}",
+        "{\"time\":1767830400,\"account\":\"u1\",\"prompt\":\"good\",\"n\":2}",
+        "{\"time\":1767830400,\"account\":\"u2\",\"prompt\":\"good\"} trailing",
+        "{\"meta\":{\"account\":\"u9\"},\"time\":1767830401,\"account\":\"u1\",\"prompt\":\"nested\"}",
+        "[1,2]", "{\"time\":1767830400,\"account\":\"u1\",\"prompt\":\"cut");
+    Files.writeString(f, odd + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+    java.util.Set<String> some = java.util.Set.of("u1", "u9", "x2", "nobody");
+    List<LogRecord> all = new ArrayList<>();
+    new LogReader(LogFields.DEFAULT, 1 << 20, new BadRecords(BadRecordPolicy.SKIP, InputException::new))
+        .read(f, all::add);
+    List<String> expected = all.stream().filter(r -> some.contains(r.account())).map(LogReaderTest::describe)
+        .toList();
+    assertThat(expected).hasSizeGreaterThan(40).anyMatch(d -> d.contains("nested"));
+    for (int threads : new int[] {1, 3}) {
+      List<String> got = new ArrayList<>();
+      LogReader reader = new LogReader(LogFields.DEFAULT, 1 << 20,
+          new BadRecords(BadRecordPolicy.SKIP, InputException::new));
+      reader.readAccounts(f, threads, some, r -> got.add(describe(r)));
+      assertThat(got).as("threads %d", threads).containsExactlyElementsOf(expected);
+      assertThat(reader.records()).isEqualTo(all.size() + 9L);
+    }
+  }
+
+  private static String describe(LogRecord r) {
+    return r.time() + " " + r.account() + " " + r.tenant() + " " + r.ip() + " " + r.payment() + " " + r.prompt()
+        + " " + r.maxTokens() + " " + r.n();
+  }
+
+  @Test
+  void aFieldGivenTwiceIsABadLineAtTopLevelAndInsideAnotherField() throws Exception {
+    Path f = Files.writeString(dir.resolve("dup.jsonl"), String.join("\n",
+        "{\"time\":1767830400,\"account\":\"a\",\"prompt\":\"x\",\"account\":\"b\"}",
+        "{\"time\":1767830400,\"account\":\"a\",\"prompt\":\"x\",\"zz\":1,\"zz\":2}",
+        "{\"time\":1767830400,\"account\":\"a\",\"prompt\":\"x\",\"zz\":{\"q\":1,\"q\":2}}",
+        "{\"time\":1767830400,\"account\":\"a\",\"zz\":[{\"q\":1},{\"q\":2}],\"prompt\":\"x\",\"n\":0}",
+        "{\"time\":1767830400,\"account\":\"a\",\"zz\":{\"q\":{\"r\":[1]}},\"prompt\":\"fine\"}",
+        "{\"time\":1767830400,\"account\":\"a\",\"prompt\":null,\"prompt\":\"x\"}") + "\n");
+    BadRecords bad = new BadRecords(BadRecordPolicy.SKIP, InputException::new);
+    List<LogRecord> r = read(f, LogFields.DEFAULT, bad);
+    assertThat(r).extracting(LogRecord::prompt).containsExactly("fine");
+    assertThat(bad.listed()).extracting(s -> s.id() + " " + s.reason()).containsExactly(
+        f + ":1 malformed JSON: Duplicate field 'account'",
+        f + ":2 malformed JSON: Duplicate field 'zz'",
+        f + ":3 malformed JSON: Duplicate field 'q'",
+        f + ":4 field \"n\" must be >= 1, was 0",
+        f + ":6 malformed JSON: Duplicate field 'prompt'");
   }
 }

@@ -185,6 +185,7 @@ public final class MonitorEvaluation {
     MonitorResult r = Monitor.builder().releases(releases).build().run(List.of(dir.resolve(config.logName())));
     double seconds = (System.nanoTime() - t0) / 1e9;
     Outcome o = compare(summary, labels, r, seconds);
+    diagnose(config.seed(), labels, r);
     deleteTree(dir);
     return o;
   }
@@ -238,6 +239,40 @@ public final class MonitorEvaluation {
     }
     return new Outcome(summary.seed(), summary.lines(), benign, fp, campaign, tp, per, signalLists, fpByKind,
         shares, seconds);
+  }
+
+  /** Prints (to standard error) the flagged clusters that hold benign accounts, and each campaign's best cluster. */
+  static void diagnose(long seed, TrafficLabels labels, MonitorResult r) {
+    Map<String, Integer> campaignBest = new HashMap<>();
+    for (MonitorResult.Cluster c : r.clusters()) {
+      int benign = 0;
+      Map<String, Integer> camp = new TreeMap<>();
+      Map<String, Integer> kinds = new TreeMap<>();
+      for (String a : c.accounts()) {
+        TrafficLabels.Label l = labels.byAccount().get(a);
+        kinds.merge(l.kind(), 1, Integer::sum);
+        if (l.benign()) {
+          benign++;
+        } else {
+          camp.merge(l.campaign(), 1, Integer::sum);
+        }
+      }
+      StringBuilder sig = new StringBuilder();
+      c.signals().entrySet().stream().filter(e -> e.getValue() >= 1)
+          .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()))
+          .forEach(e -> sig.append(String.format(Locale.ROOT, " %s=%.2f", e.getKey(), e.getValue())));
+      String desc = String.format(Locale.ROOT, "seed %d %s size %d score %.2f flagged %s kinds %s links %s:%s", seed,
+          c.id(), c.accounts().size(), c.score(), c.flagged(), kinds, c.links(), sig);
+      if (c.flagged() && benign > 0) {
+        System.err.println("BENIGN " + desc);
+      }
+      for (Map.Entry<String, Integer> e : camp.entrySet()) {
+        if (e.getValue() > campaignBest.getOrDefault(e.getKey(), 0)) {
+          campaignBest.put(e.getKey(), e.getValue());
+          System.err.println("CAMPAIGN " + e.getKey() + " " + desc);
+        }
+      }
+    }
   }
 
   private static void line(PrintWriter out, StringBuilder md, String s) {

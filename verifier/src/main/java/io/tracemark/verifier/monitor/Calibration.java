@@ -8,16 +8,20 @@ import java.util.Arrays;
  * it is the conformal p-value (1 + #{b ≥ x}) / (N + 1), valid for an account exchangeable with the
  * reference (and conservative when the reference holds extraction accounts too, as a
  * self-calibrated log does). Beyond the reference's largest value it extrapolates with an
- * exponential tail, p = 1 / (N + 1) · exp(−(x − max) / β), whose scale β is fitted to the excesses
- * over the reference's 75 % quantile by their median (a robust peaks-over-threshold fit: up to a
- * quarter of extraction accounts in the reference barely move it). Without enough excesses (fewer
- * than {@value #MIN_EXCESSES}) there is no extrapolation. NaN (a statistic that does not apply,
+ * exponential tail, p = 1 / (N + 1) · exp(−(x − max) / β). Its scale β is the larger of two
+ * peaks-over-threshold fits: the median excess over the reference's 75 % quantile divided by ln 2
+ * (robust: up to a quarter of extraction accounts in the reference barely move it) and the mean
+ * excess over its 95 % quantile (the exponential fit of the top twentieth: when the tail is made
+ * of a sub-population unlike the bulk, such as batch jobs among people, the bulk's scale alone
+ * would extrapolate far too steeply). Without enough excesses (fewer than {@value #MIN_EXCESSES})
+ * there is no extrapolation. NaN (a statistic that does not apply,
  * e.g. too few requests) has p = 1. Immutable.
  */
 final class Calibration {
   /** Excesses needed to fit the tail. */
   static final int MIN_EXCESSES = 5;
   private static final double QUANTILE = 0.75;
+  private static final double TOP_QUANTILE = 0.95;
 
   private final double[] sorted;
   private final double scale;
@@ -33,13 +37,22 @@ final class Calibration {
     if (s.length == 0) {
       return new Calibration(s, 0);
     }
-    double q = s[Math.max(0, (int) Math.ceil(QUANTILE * s.length) - 1)];
-    double[] excess = Arrays.stream(s).filter(x -> x > q).map(x -> x - q).toArray();
+    double[] excess = excesses(s, QUANTILE);
     double scale = 0;
     if (excess.length >= MIN_EXCESSES) {
       scale = excess[excess.length / 2] / Math.log(2);
+      double[] top = excesses(s, TOP_QUANTILE);
+      if (top.length >= MIN_EXCESSES) {
+        scale = Math.max(scale, Arrays.stream(top).average().orElse(0));
+      }
     }
     return new Calibration(s, scale);
+  }
+
+  /** The excesses of the sorted values over their {@code quantile} quantile, ascending. */
+  private static double[] excesses(double[] sorted, double quantile) {
+    double q = sorted[Math.max(0, (int) Math.ceil(quantile * sorted.length) - 1)];
+    return Arrays.stream(sorted).filter(x -> x > q).map(x -> x - q).toArray();
   }
 
   /** Reference values (not NaN). */

@@ -23,7 +23,8 @@ import java.util.TreeMap;
  * stream into bounded per-account {@link Usage} states, scores every account on each {@link
  * Signal} calibrated against benign traffic ({@link Calibration}), links accounts that share an
  * address, a payment instrument, a repeated template or their active moments into clusters (connected components,
- * JGraphT), scores each cluster against random groups of benign accounts of its size, and, when a
+ * JGraphT), scores each cluster without its most extreme accounts against random groups of benign accounts of the
+ * size left (drawn, round after round, without the accounts found so far), and, when a
  * cluster is flagged, reads the log a second time for its hand-off (tenants, replay prompts,
  * templates, redacted examples).
  *
@@ -44,8 +45,13 @@ public final class Monitor {
   public static final long DEFAULT_LONG_ANSWER = 4096;
   /** Default most prompts in a replay list. */
   public static final int DEFAULT_REPLAY_LIMIT = 100_000;
-  /** Random groups per size in the cluster null. */
+  /**
+   * Random groups per size in the cluster null at least; a null of groups of m accounts drawn from a
+   * pool of N has N / m groups when that is more, so that small groups see the pool's whole tail.
+   */
   static final int NULL_GROUPS = 200;
+  /** Rounds of the cluster null at most (each leaves out the accounts flagged in the rounds before). */
+  static final int MAX_ROUNDS = 4;
   /** An account's band key must repeat this often in it to link it to other accounts. */
   static final int TEMPLATE_LINK_COUNT = 3;
   /** An account links by timing only when it was active in at least this many distinct buckets. */
@@ -372,22 +378,45 @@ public final class Monitor {
     }
     List<Coordination.Component> components = links.components();
 
-    // cluster scores against random groups of benign accounts of the same size
-    SplittableRandom random = new SplittableRandom(seed);
-    Map<Integer, Calibration[]> nulls = new HashMap<>();
+    // cluster scores, each signal without the cluster's top tenth on it, against random groups of benign accounts of
+    // the size left, drawn without the accounts found so far: the accounts flagged on their own first, then those of
+    // each round's flagged clusters
     double clusterThreshold = -Math.log10(clusterAlpha);
-    List<Scored> clusters = new ArrayList<>();
-    for (Coordination.Component c : components) {
-      Usage group = new Usage(releases.length, dim);
-      for (int i : c.members()) {
-        group.merge(accounts.get(i));
-      }
-      int size = Math.min(c.members().size(), reference.size());
-      Calibration[] nullCal = nulls.computeIfAbsent(sizeClass(size),
-          m -> groupNull(m, reference, accounts, stats, active, random));
-      double[] sig = calibrated(stats.of(group), nullCal, active);
-      clusters.add(new Scored(c.members(), sig, combined(sig, k), c.kinds()));
+    boolean[] found = new boolean[accounts.size()];
+    for (int i = 0; i < accounts.size(); i++) {
+      found[i] = accountScore[i] >= accountThreshold;
     }
+    // a cluster keeps its highest score over the rounds (a later round's pool has fewer extreme accounts)
+    Scored[] best = new Scored[components.size()];
+    for (int round = 0; round < MAX_ROUNDS; round++) {
+      List<Usage> logPool = unfound(accounts, found);
+      List<Usage> refPool = reference == accounts ? logPool : reference;
+      SplittableRandom random = new SplittableRandom(seed);
+      Map<Integer, Calibration[]> nulls = new HashMap<>();
+      boolean grew = false;
+      for (int c = 0; c < components.size(); c++) {
+        Coordination.Component comp = components.get(c);
+        int[] members = comp.members().stream().mapToInt(Integer::intValue).toArray();
+        int size = Math.min(members.length - trim(members.length), refPool.size());
+        Calibration[] nullCal = nulls.computeIfAbsent(sizeClass(size),
+            m -> groupNull(m, refPool, logPool, stats, active, random));
+        double[] sig = calibrated(groupStatistics(members, accounts, raw, stats, active), nullCal, active);
+        Scored s = new Scored(comp.members(), sig, combined(sig, k), comp.kinds());
+        if (best[c] == null || s.score > best[c].score) {
+          best[c] = s;
+        }
+        if (s.score >= clusterThreshold) {
+          for (int i : members) {
+            grew |= !found[i];
+            found[i] = true;
+          }
+        }
+      }
+      if (!grew) {
+        break;
+      }
+    }
+    List<Scored> clusters = new ArrayList<>(Arrays.asList(best));
     boolean[] inCluster = new boolean[accounts.size()];
     clusters.forEach(c -> c.members.forEach(i -> inCluster[i] = true));
     for (int i = 0; i < accounts.size(); i++) {
@@ -527,12 +556,63 @@ public final class Monitor {
     return size <= 8 ? size : Integer.highestOneBit(size - 1) << 1;
   }
 
+  /** The accounts not {@code found}; all of them when fewer than two are left. */
+  private static List<Usage> unfound(List<Usage> accounts, boolean[] found) {
+    List<Usage> pool = new ArrayList<>();
+    for (int i = 0; i < accounts.size(); i++) {
+      if (!found[i]) {
+        pool.add(accounts.get(i));
+      }
+    }
+    return pool.size() < 2 ? accounts : pool;
+  }
+
+  /** Members a group's statistic leaves out, per signal: a tenth of the group, rounded up. */
+  static int trim(int m) {
+    return (m + 9) / 10;
+  }
+
   /**
-   * The calibration of a group of {@code m} accounts: {@value #NULL_GROUPS} groups drawn at random
-   * (without replacement inside a group) from the benign reference; the release pivot's from the
-   * log's own accounts.
+   * The raw statistics of a cluster: for each signal, the statistic of its accounts' merged traffic
+   * without the {@link #trim} accounts with the largest raw value of that signal (NaN counting as
+   * the smallest). A cluster stands out only when its traffic without its most extreme accounts
+   * does: one heavy account (a batch job) does not make its organisation extreme, a campaign spread
+   * over many accounts still is. It is calibrated against random groups of the size left (its class,
+   * rounded up), untrimmed: for a statistic that grows with each member's traffic, the m − t least
+   * extreme members of a benign cluster score at most what m − t of its members drawn at random do,
+   * and those are a random group of benign accounts.
    */
-  private static Calibration[] groupNull(int m, List<Usage> reference, List<Usage> log, Statistics stats,
+  private double[] groupStatistics(int[] members, List<Usage> accounts, double[][] raw, Statistics stats,
+      List<Signal> active) {
+    double[] x = new double[Signal.values().length];
+    Arrays.fill(x, Double.NaN);
+    int t = trim(members.length);
+    Integer[] order = new Integer[members.length];
+    for (Signal s : active) {
+      int so = s.ordinal();
+      for (int j = 0; j < members.length; j++) {
+        order[j] = members[j];
+      }
+      Arrays.sort(order, Comparator.comparingDouble((Integer i) -> {
+        double v = raw[i][so];
+        return Double.isNaN(v) ? Double.NEGATIVE_INFINITY : v;
+      }).reversed().thenComparing(i -> i));
+      Usage group = new Usage(releases.length, dim);
+      for (int j = t; j < order.length; j++) {
+        group.merge(accounts.get(order[j]), s == Signal.TEMPLATE);
+      }
+      x[so] = stats.of(group, s);
+    }
+    return x;
+  }
+
+  /**
+   * The calibration of a group of {@code m} accounts: random groups (at least {@value #NULL_GROUPS},
+   * drawn without replacement inside a group) from the benign reference; the release pivot's from
+   * the log's own accounts. Under self-calibration both pools are the log's accounts not found so
+   * far.
+   */
+  private Calibration[] groupNull(int m, List<Usage> reference, List<Usage> log, Statistics stats,
       List<Signal> active, SplittableRandom random) {
     double[][] ref = groups(m, reference, stats, random);
     double[][] own = log == reference ? ref : groups(m, log, stats, random);
@@ -544,15 +624,16 @@ public final class Monitor {
     return cal;
   }
 
-  private static double[][] groups(int m, List<Usage> pool, Statistics stats, SplittableRandom random) {
+  private double[][] groups(int m, List<Usage> pool, Statistics stats, SplittableRandom random) {
     int size = Math.min(m, pool.size());
     int[] idx = new int[pool.size()];
     for (int i = 0; i < idx.length; i++) {
       idx[i] = i;
     }
-    double[][] out = new double[NULL_GROUPS][];
-    for (int g = 0; g < NULL_GROUPS; g++) {
-      Usage group = new Usage(pool.get(0).before.length, pool.get(0).sum.length);
+    int n = Math.max(NULL_GROUPS, pool.size() / size);
+    double[][] out = new double[n][];
+    for (int g = 0; g < n; g++) {
+      Usage group = new Usage(releases.length, dim);
       for (int j = 0; j < size; j++) { // partial Fisher–Yates shuffle
         int r = j + random.nextInt(idx.length - j);
         int t = idx[j];

@@ -47,8 +47,9 @@ public record MonitorResult(long records, long skipped, List<SkippedRecord> skip
    *
    * @param id its id ({@code c1}, {@code c2}, … by score)
    * @param accounts its accounts, sorted
-   * @param score −log10 of its Bonferroni-adjusted smallest signal p-value against random groups of
-   *     benign accounts of its size
+   * @param score −log10 of its Bonferroni-adjusted smallest signal p-value, each signal computed
+   *     without the cluster's most extreme tenth on it, against random groups of benign accounts of
+   *     the size left
    * @param flagged whether the score reaches the cluster threshold (a lone flagged account is a
    *     cluster of one with its own score)
    * @param signals signal name → −log10 of the calibrated tail probability

@@ -96,17 +96,26 @@ final class Statistics {
   /** The raw statistics, indexed by {@link Signal#ordinal()}. */
   double[] of(Usage u) {
     double[] x = new double[Signal.values().length];
-    x[Signal.VOLUME.ordinal()] = Math.log10(Math.max(1, u.requests));
-    x[Signal.RATE.ordinal()] = Math.log10(Math.max(1, u.maxHour));
-    x[Signal.RELEASE_PIVOT.ordinal()] = pivot(u);
-    x[Signal.TEMPLATE.ordinal()] = template(u);
-    x[Signal.DIVERSITY_MMD.ordinal()] = mmd(u);
-    x[Signal.PRADA.ordinal()] = prada(u);
-    x[Signal.COT.ordinal()] = u.requests < MIN_REQUESTS ? Double.NaN
-        : -PValues.log10BinomialUpperTail(u.requests, u.phrases, phraseRate);
-    x[Signal.HARVEST.ordinal()] = u.requests < MIN_REQUESTS ? Double.NaN
-        : -PValues.log10BinomialUpperTail(u.requests, u.harvest, harvestRate);
+    for (Signal s : Signal.values()) {
+      x[s.ordinal()] = of(u, s);
+    }
     return x;
+  }
+
+  /** The raw statistic of one signal. */
+  double of(Usage u, Signal s) {
+    return switch (s) {
+      case VOLUME -> Math.log10(Math.max(1, u.requests));
+      case RATE -> Math.log10(Math.max(1, u.maxHour));
+      case RELEASE_PIVOT -> pivot(u);
+      case TEMPLATE -> template(u);
+      case DIVERSITY_MMD -> mmd(u);
+      case PRADA -> prada(u);
+      case COT -> u.requests < MIN_REQUESTS ? Double.NaN
+          : -PValues.log10BinomialUpperTail(u.requests, u.phrases, phraseRate);
+      case HARVEST -> u.requests < MIN_REQUESTS ? Double.NaN
+          : -PValues.log10BinomialUpperTail(u.requests, u.harvest, harvestRate);
+    };
   }
 
   /** The strongest release change: −log10 of the exact binomial tail of the traffic after it. */

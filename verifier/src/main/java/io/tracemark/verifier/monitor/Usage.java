@@ -187,6 +187,14 @@ final class Usage {
 
   /** Adds another state into this group state (counts summed, sketches united). */
   void merge(Usage o) {
+    merge(o, true);
+  }
+
+  /**
+   * Adds another state into this group state: counts summed and, when {@code bands}, the band
+   * sketches united (the only costly part, which only the template signal reads).
+   */
+  void merge(Usage o, boolean bands) {
     requests += o.requests;
     first = Math.min(first, o.first);
     last = Math.max(last, o.last);
@@ -195,13 +203,15 @@ final class Usage {
       before[i] += o.before[i];
       after[i] += o.after[i];
     }
-    if (bandUnion == null) {
-      bandUnion = new Union(HLL_LG_K);
-    }
-    if (o.bands != null) {
-      bandUnion.update(o.bands);
-    } else if (o.bandUnion != null) {
-      bandUnion.update(o.bandUnion.getResult());
+    if (bands) {
+      if (bandUnion == null) {
+        bandUnion = new Union(HLL_LG_K);
+      }
+      if (o.bands != null) {
+        bandUnion.update(o.bands);
+      } else if (o.bandUnion != null) {
+        bandUnion.update(o.bandUnion.getResult());
+      }
     }
     for (int d = 0; d < sum.length; d++) {
       sum[d] += o.sum[d];

@@ -57,6 +57,35 @@ class CalibrationTest {
     }
   }
 
+  /**
+   * A tail made of a sub-population unlike the bulk (5 % batch-like values from 10 to 100 among
+   * people's values from 0 to 1) is extrapolated at its own scale, not the bulk's: of 200,000 draws
+   * of the same mixture, those past the reference's largest value keep p above 10⁻⁵ (the
+   * tolerance is the binomial mean plus four standard deviations, about 8 draws).
+   */
+  @Test
+  void aTailOfAnotherSubPopulationIsExtrapolatedAtItsOwnScale() {
+    SplittableRandom rnd = new SplittableRandom(12);
+    double[] ref = new double[2000];
+    for (int i = 0; i < ref.length; i++) {
+      ref[i] = mixture(rnd);
+    }
+    Calibration c = Calibration.of(ref);
+    int n = 200_000;
+    double alpha = 1e-5;
+    int hits = 0;
+    for (int i = 0; i < n; i++) {
+      if (c.log10p(mixture(rnd)) <= Math.log10(alpha)) {
+        hits++;
+      }
+    }
+    assertThat((double) hits).isLessThanOrEqualTo(n * alpha + 4 * Math.sqrt(n * alpha * (1 - alpha)));
+  }
+
+  private static double mixture(SplittableRandom rnd) {
+    return rnd.nextDouble() < 0.05 ? rnd.nextDouble(10, 100) : rnd.nextDouble();
+  }
+
   private static double gaussian(SplittableRandom rnd) {
     double u = rnd.nextDouble();
     double v = rnd.nextDouble();

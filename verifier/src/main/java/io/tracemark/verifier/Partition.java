@@ -26,7 +26,7 @@ final class Partition implements PartitionedPass.Partition {
     this.h = panel.h;
     this.filter = filter;
     this.tape = tape;
-    this.ledger = new ScoreLedger(panel.size(), panel.realKeys, levels);
+    this.ledger = new ScoreLedger(panel.size(), panel.realKeys, levels, panel.decoders);
   }
 
   /** The partition a unit fingerprint belongs to. */
@@ -114,6 +114,12 @@ final class Partition implements PartitionedPass.Partition {
   /** Scores the position under every key (shared units). */
   private void scoreAll(int[] tokens, int pos, int index, int level) {
     int base = ledger.record(index);
+    if (ledger.payload != null) {
+      for (int k = 0; k < scorers.length; k++) {
+        ledger.addPayload(k, tokens, pos, base);
+      }
+      return;
+    }
     for (int k = 0; k < scorers.length; k++) {
       ledger.add(k, level, scorers[k].score(tokens, pos), base);
     }

@@ -1,6 +1,5 @@
 package io.tracemark.verifier.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tracemark.api.DedupMode;
 import io.tracemark.api.Detection;
@@ -16,6 +15,7 @@ import io.tracemark.verifier.RegionSearch;
 import io.tracemark.verifier.input.InputException;
 import io.tracemark.verifier.input.Inputs;
 import io.tracemark.verifier.report.Numbers;
+import io.tracemark.verifier.report.PayloadSection;
 import io.tracemark.verifier.text.Normalization;
 import io.tracemark.verifier.text.TextPipeline;
 import io.tracemark.verifier.text.TextTokenizer;
@@ -327,7 +327,7 @@ final class DetectCommand implements Callable<Integer> {
   private void printPayload(PrintWriter o, Scheme sc, String keyId, PayloadDetection d, DedupMode used, int vocab,
       TextTokenizer tok, String normalization, double alpha) {
     boolean detected = d.significantAt(alpha);
-    String bits = bits(d.message(), d.payloadBits());
+    String bits = PayloadSection.bits(d.message(), d.payloadBits());
     if (output.json) {
       ObjectNode n = Json.object();
       n.put("tokens_read", d.tokensRead());
@@ -335,25 +335,7 @@ final class DetectCommand implements Callable<Integer> {
       n.put("green", d.green());
       n.put("green_fraction", d.greenFraction());
       n.put("gamma", sc.kgw().gamma());
-      n.put("payload_bits", d.payloadBits());
-      n.put("symbol_bits", d.symbolBits());
-      n.put("message", d.message());
-      n.put("message_bits", bits);
-      n.put("p_value", d.pValue());
-      n.put("log10_p", d.log10PValue());
-      n.put("p_exact", d.exact());
-      n.put("weakest_symbol_confidence", d.weakestSymbolConfidence());
-      ArrayNode symbols = n.putArray("symbols");
-      for (PayloadDetection.Symbol s : d.symbols()) {
-        ObjectNode x = symbols.addObject();
-        x.put("index", s.index());
-        x.put("value", s.value());
-        x.put("units", s.units());
-        x.put("count", s.count());
-        x.put("runner_up", s.runnerUp());
-        x.put("log10_margin_p", s.log10MarginP());
-        x.put("confidence", s.confidence());
-      }
+      PayloadSection.fields(n, d);
       n.put("alpha", alpha);
       n.put("verdict", detected ? "detected" : "not_detected");
       n.put("scheme", sc.display());
@@ -395,15 +377,6 @@ final class DetectCommand implements Callable<Integer> {
     o.println("symbols:       " + symbols);
     o.println("verdict:       " + (detected ? "watermark DETECTED, message " + d.message() : "not detected")
         + " at alpha " + Numbers.exact(alpha));
-  }
-
-  /** The low {@code count} bits of {@code value}, most significant first. */
-  private static String bits(long value, int count) {
-    StringBuilder b = new StringBuilder(count);
-    for (int i = count - 1; i >= 0; i--) {
-      b.append((value >>> i & 1) == 0 ? '0' : '1');
-    }
-    return b.toString();
   }
 
   /**

@@ -91,6 +91,13 @@ public final class Verification {
       + "from the corpus under the one key: per-tenant keys (tenants > 0), weights and per-record localisation do "
       + "not apply to it";
 
+  /**
+   * Why a corpus verification refuses {@code gumbel:…,payload=b}: the corpus path decodes the
+   * green-list payload's colour tables; a Gumbel payload is decoded per text ({@code detect}).
+   */
+  public static final String GUMBEL_PAYLOAD_REFUSED = "a gumbel payload (payload=b) is decoded per text (detect); "
+      + "corpus decoding in verify takes a kgw payload";
+
   /** The report's (and the command line's) name of two-level dedup. */
   public static final String FIRST_WINDOW_AND_TOKEN = "first-window+token";
   private final Builder b;
@@ -121,6 +128,7 @@ public final class Verification {
         TABLE_GVALUES_REFUSED);
     Checks.require(!(spec instanceof GumbelSpec && ((GumbelSpec) spec).score() == GumbelSpec.Score.WINDOWED),
         WINDOWED_REFUSED);
+    Checks.require(!(spec instanceof GumbelSpec && ((GumbelSpec) spec).hasPayload()), GUMBEL_PAYLOAD_REFUSED);
     this.vocabularySize = interop ? spec.vocabularySize().orElse(Integer.MAX_VALUE)
         : b.vocabularySize != null ? b.vocabularySize : b.tokenizer != null ? b.tokenizer.vocabularySize() : -1;
     Checks.require(vocabularySize >= 2, "the vocabulary size must be >= 2 (give a tokenizer or vocabularySize), "

@@ -1,5 +1,6 @@
 package io.tracemark.verifier.cli;
 
+import io.tracemark.api.GumbelSpec;
 import io.tracemark.api.InteropSpec;
 import io.tracemark.api.KgwSpec;
 import io.tracemark.api.SchemeSpec;
@@ -84,6 +85,10 @@ final class Scheme {
       throw new CommandLine.ParameterException(cli, "--scheme: " + command + " does not decode a payload "
           + "(payload=b); decode one text with 'tracemark detect', a corpus with 'tracemark verify' "
           + "(docs/payload.md)");
+    }
+    if (spec instanceof GumbelSpec && ((GumbelSpec) spec).hasPayload()) {
+      throw new CommandLine.ParameterException(cli, "--scheme: " + command + " does not decode a gumbel payload "
+          + "(payload=b); decode one text with 'tracemark detect' (docs/payload.md)");
     }
   }
 

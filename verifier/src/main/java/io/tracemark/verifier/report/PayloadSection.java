@@ -22,15 +22,18 @@ public final class PayloadSection {
 
   /**
    * Puts {@code payload_bits}, {@code symbol_bits}, {@code message}, {@code message_bits}, {@code
-   * p_value}, {@code log10_p}, {@code p_exact}, {@code weakest_symbol_confidence} and {@code
-   * symbols} (each: {@code index}, {@code value}, {@code units}, {@code count}, {@code runner_up},
-   * {@code log10_margin_p}, {@code confidence}) into {@code n}, in this order.
+   * score}, {@code p_value}, {@code log10_p}, {@code p_exact}, {@code weakest_symbol_confidence} and
+   * {@code symbols} (each: {@code index}, {@code value}, {@code units}, {@code count}, {@code
+   * runner_up}, {@code score}, {@code runner_up_score}, {@code log10_margin_p}, {@code confidence})
+   * into {@code n}, in this order. The scores are the green counts of a green-list payload and the
+   * score sums of a Gumbel one.
    */
   public static void fields(ObjectNode n, PayloadDetection d) {
     n.put("payload_bits", d.payloadBits());
     n.put("symbol_bits", d.symbolBits());
     n.put("message", d.message());
     n.put("message_bits", bits(d.message(), d.payloadBits()));
+    n.put("score", d.score());
     n.put("p_value", d.pValue());
     n.put("log10_p", d.log10PValue());
     n.put("p_exact", d.exact());
@@ -43,6 +46,8 @@ public final class PayloadSection {
       x.put("units", s.units());
       x.put("count", s.count());
       x.put("runner_up", s.runnerUp());
+      x.put("score", s.score());
+      x.put("runner_up_score", s.runnerUpScore());
       x.put("log10_margin_p", s.log10MarginP());
       x.put("confidence", s.confidence());
     }

@@ -111,6 +111,41 @@ class PayloadCliTest {
   }
 
   @Test
+  void detectDecodesAGumbelPayloadAndVerifyRefusesOne() throws Exception {
+    String spec = "gumbel:h=1,payload=16";
+    Watermark wm = Watermarks.create(key, io.tracemark.api.GumbelSpec.parse(spec), VOCAB, 4711);
+    java.util.SplittableRandom random = new java.util.SplittableRandom(21);
+    int[] tokens = new int[300];
+    float[] logits = new float[VOCAB];
+    for (int i = 0; i < tokens.length; i++) {
+      for (int t = 0; t < VOCAB; t++) {
+        logits[t] = (float) (-0.6 * Math.log(t + 1.0) + 1.5 * random.nextGaussian());
+      }
+      tokens[i] = wm.sampling().orElseThrow().sample(tokens, i, logits, random);
+    }
+    CliRun json = run("detect", "--key", keyFile.toString(), "--scheme", spec, "--vocab-size",
+        Integer.toString(VOCAB), "--tokens", ids(tokens), "--json");
+    assertThat(json.code()).as(json.err()).isZero();
+    JsonNode n = JSON.readTree(json.out());
+    assertThat(n.get("message").asLong()).isEqualTo(4711);
+    assertThat(n.get("verdict").asText()).isEqualTo("detected");
+    assertThat(n.get("p_exact").asBoolean()).isFalse();
+    assertThat(n.get("gamma").isNull()).isTrue();
+    assertThat(n.get("score").asDouble()).isGreaterThan(n.get("tuples_scored").asDouble());
+    assertThat(n.get("scheme").asText()).isEqualTo("gumbel:h=1,score=sum,payload=16,symbol-bits=2");
+    CliRun human = run("detect", "--key", keyFile.toString(), "--scheme", spec, "--vocab-size",
+        Integer.toString(VOCAB), "--tokens", ids(tokens));
+    assertThat(human.out()).contains("message:       4711").contains("score:         ")
+        .contains("union bound: conservative");
+    Path corpus = dir.resolve("g.jsonl");
+    Files.write(corpus, "{\"tokens\":[1,2,3]}\n".getBytes(StandardCharsets.UTF_8));
+    CliRun verify = run("verify", "--key", keyFile.toString(), "--scheme", spec, "--vocab-size",
+        Integer.toString(VOCAB), "--suspect", corpus.toString(), "--out", dir.resolve("gout").toString());
+    assertThat(verify.code()).isEqualTo(2);
+    assertThat(verify.err()).contains("does not decode a gumbel payload");
+  }
+
+  @Test
   void optionsWithoutAPayloadLawAndPlanRefuseAPayload() throws Exception {
     CliRun local = run("detect", "--key", keyFile.toString(), "--scheme", PAYLOAD, "--vocab-size",
         Integer.toString(VOCAB), "--tokens", "1,2,3", "--localize=winmax");

@@ -1,6 +1,8 @@
 package io.tracemark.verifier;
 
 import io.tracemark.api.NullDistribution;
+import io.tracemark.api.PayloadDetection;
+import io.tracemark.core.PayloadDecoder;
 import io.tracemark.core.stats.PValues;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -78,9 +80,16 @@ final class Evidence {
     }
     // per-key p-values and Holm adjustment
     WeightedStatistic weighted = weights == null ? null : new WeightedStatistic(law, weights, ledgers, keys);
+    PayloadDetection[] decoded = panel.decoders == null ? null : decode(panel, ledgers, records.tokensRead);
     double[] log10p = new double[keys];
     for (int k = 0; k < keys; k++) {
-      log10p[k] = weighted == null ? PValues.log10UpperTail(law, n[k], sums[k]) : weighted.log10P(k);
+      if (decoded != null) {
+        // the decoded message's green count, tested with the p-value corrected for the 2^b messages
+        sums[k] = decoded[k].green();
+        log10p[k] = decoded[k].log10PValue();
+      } else {
+        log10p[k] = weighted == null ? PValues.log10UpperTail(law, n[k], sums[k]) : weighted.log10P(k);
+      }
     }
     double[] adjusted = KeyPanel.holm(java.util.Arrays.copyOf(log10p, realKeys));
     int best = 0;
@@ -121,13 +130,14 @@ final class Evidence {
     InheritanceResult.ControlNull controls = new InheritanceResult.ControlNull(controlCount, panel.controlSeed,
         controlP, controlsFlagged, bestRank, controlCount == 0 ? 1.0 : (double) bestRank / (controlCount + 1));
     long scored = n[best];
-    // the weighted statistic's curve is its final point: the records keep counts, not counts per level
-    List<InheritanceResult.CurvePoint> curve = weighted == null
+    // the weighted statistic's curve is its final point: the records keep counts, not counts per level;
+    // so is a payload's: its message is known only at the end
+    List<InheritanceResult.CurvePoint> curve = weighted == null && decoded == null
         ? curve(law, recScored, recSums, best, scored, sums[best], log10p[best])
-        : scored == 0 ? List.of() : List.of(new InheritanceResult.CurvePoint(scored, weighted.score(best),
-            log10p[best]));
-    List<InheritanceResult.RecordContribution> top = topContributions(law, records, recScored, recSums, best,
-        topRecords);
+        : scored == 0 ? List.of() : List.of(new InheritanceResult.CurvePoint(scored,
+            weighted != null ? weighted.score(best) : sums[best], log10p[best]));
+    List<InheritanceResult.RecordContribution> top = decoded != null ? List.of()
+        : topContributions(law, records, recScored, recSums, best, topRecords);
     boolean detected = bestResult.significant();
     List<String> flags = flags(scored, detected, controlCount, bestRank, controlsFlagged, alpha);
     InheritanceResult.Counts c = new InheritanceResult.Counts(counts.noContext, counts.duplicates,
@@ -136,7 +146,39 @@ final class Evidence {
     return new InheritanceResult(mode, law, records.recordsRead, records.tokensRead, scored, bestResult.score(),
         bestResult.rate(), bestResult.z(), bestResult.log10P(), bestResult.log10PAdjusted(), alpha,
         detected ? InheritanceResult.Verdict.DETECTED : InheritanceResult.Verdict.NOT_DETECTED, keyResults, best,
-        controls, curve, top, c, records.bad.listed(), flags, weighted == null ? null : weighted.weighting(best));
+        controls, curve, top, c, records.bad.listed(), flags, weighted == null ? null : weighted.weighting(best),
+        decoded == null ? null : decoded[best]);
+  }
+
+  /**
+   * Each key's payload message, decoded from its colour counts summed over the partitions (no
+   * unit reaches two partitions, so the sum is the corpus's table).
+   */
+  private static PayloadDetection[] decode(KeyPanel panel, List<ScoreLedger> ledgers, long tokensRead) {
+    List<long[][]> tables = new ArrayList<>(panel.size());
+    long units = 0;
+    for (int k = 0; k < panel.size(); k++) {
+      long[][] counts = null;
+      for (ScoreLedger l : ledgers) {
+        long[][] part = l.payload[k].counts();
+        if (k == 0) {
+          units += l.payload[k].tokensRead();
+        }
+        if (counts == null) {
+          counts = part;
+          continue;
+        }
+        for (int p = 0; p < counts.length; p++) {
+          for (int c = 0; c < counts[p].length; c++) {
+            counts[p][c] += part[p][c];
+          }
+        }
+      }
+      tables.add(counts);
+    }
+    // the laws of the maximum depend on the units per position only: computed once for all keys
+    return PayloadDecoder.decodeCounts(java.util.Arrays.asList(panel.decoders), tables, Math.max(tokensRead, units))
+        .toArray(new PayloadDetection[0]);
   }
 
   /** The curve of the best key at record boundaries, downsampled to at most {@value #MAX_CURVE_POINTS} points. */

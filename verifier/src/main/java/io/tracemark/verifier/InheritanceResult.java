@@ -1,6 +1,7 @@
 package io.tracemark.verifier;
 
 import io.tracemark.api.NullDistribution;
+import io.tracemark.api.PayloadDetection;
 import java.util.List;
 import java.util.Objects;
 
@@ -40,12 +41,27 @@ import java.util.Objects;
  * @param weighting for a weighted test, the weights and the levels of the best key's tuples (then
  *     {@code score} is S = Σ levelᵢ·scoreᵢ, {@code rate} is S / Σ levelᵢ, {@code z} and {@code
  *     log10P} are those of S, and the curve has only its final point); null for the unweighted test
+ * @param payload for a multi-bit payload ({@code kgw:…,payload=b}), the message decoded from every
+ *     scored unit under the best key, with its p-value corrected for the 2^b messages; then {@code
+ *     score} is the decoded message's green count, {@code log10P} (and every key's and control's) is
+ *     that corrected p-value, {@code z} is the uncorrected binomial z of the green count, the curve
+ *     has only its final point and no record is listed as contributing; null for other schemes
  */
 public record InheritanceResult(String mode, NullDistribution nullDistribution, long recordsRead,
     long tokensRead, long tuplesScored, double score, double rate, double z, double log10P, double log10PAdjusted,
     double alpha, Verdict verdict, List<KeyResult> keys, int bestKey, ControlNull controls, List<CurvePoint> curve,
     List<RecordContribution> topRecords, Counts counts, List<SkippedRecord> skipped, List<String> flags,
-    Weighting weighting) {
+    Weighting weighting, PayloadDetection payload) {
+
+  /** The result of a test without a payload. */
+  public InheritanceResult(String mode, NullDistribution nullDistribution, long recordsRead, long tokensRead,
+      long tuplesScored, double score, double rate, double z, double log10P, double log10PAdjusted, double alpha,
+      Verdict verdict, List<KeyResult> keys, int bestKey, ControlNull controls, List<CurvePoint> curve,
+      List<RecordContribution> topRecords, Counts counts, List<SkippedRecord> skipped, List<String> flags,
+      Weighting weighting) {
+    this(mode, nullDistribution, recordsRead, tokensRead, tuplesScored, score, rate, z, log10P, log10PAdjusted, alpha,
+        verdict, keys, bestKey, controls, curve, topRecords, counts, skipped, flags, weighting, null);
+  }
 
   /** The unweighted test's result. */
   public InheritanceResult(String mode, NullDistribution nullDistribution, long recordsRead, long tokensRead,
@@ -53,7 +69,7 @@ public record InheritanceResult(String mode, NullDistribution nullDistribution, 
       Verdict verdict, List<KeyResult> keys, int bestKey, ControlNull controls, List<CurvePoint> curve,
       List<RecordContribution> topRecords, Counts counts, List<SkippedRecord> skipped, List<String> flags) {
     this(mode, nullDistribution, recordsRead, tokensRead, tuplesScored, score, rate, z, log10P, log10PAdjusted, alpha,
-        verdict, keys, bestKey, controls, curve, topRecords, counts, skipped, flags, null);
+        verdict, keys, bestKey, controls, curve, topRecords, counts, skipped, flags, null, null);
   }
 
   /** Copies the lists. */

@@ -2,10 +2,12 @@ package io.tracemark.verifier;
 
 import io.tracemark.api.Checks;
 import io.tracemark.api.DedupMode;
+import io.tracemark.api.KgwSpec;
 import io.tracemark.api.SchemeSpec;
 import io.tracemark.api.LogitsModel;
 import io.tracemark.api.TokenScorer;
 import io.tracemark.api.WatermarkKey;
+import io.tracemark.core.PayloadDecoder;
 import io.tracemark.core.Watermarks;
 import io.tracemark.core.internal.UnitFingerprints;
 import io.tracemark.core.keys.Keys;
@@ -127,6 +129,24 @@ public final class InheritanceVerifier {
     Objects.requireNonNull(spec, "spec");
     return builder().scorer(key.keyId(), Watermarks.create(key, spec, vocabularySize).scorer())
         .controlKeys(DEFAULT_CONTROL_KEYS, k -> Watermarks.create(k, spec, vocabularySize).scorer());
+  }
+
+  /**
+   * A builder for a multi-bit payload ({@code kgw:…,payload=b}) under {@code key}: the message is
+   * decoded from every unit the test scores (after prompt exclusion, the owner filter and the
+   * dedup tape), with its p-value corrected for the 2^b messages ({@link
+   * InheritanceResult#payload()}), and decoded under each of {@value #DEFAULT_CONTROL_KEYS} control
+   * keys for the control-key null. The key's scorer of message 0 gives the window, vocabulary and
+   * law of one unit; no message is tested by itself.
+   */
+  public static Builder payload(WatermarkKey key, KgwSpec spec, int vocabularySize) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(spec, "spec");
+    Checks.require(spec.hasPayload(), "the specification has no payload (payload=b): %s", spec.canonical());
+    return builder().scorer(key.keyId(), Watermarks.create(key, spec, vocabularySize, 0).scorer())
+        .controlKeys(DEFAULT_CONTROL_KEYS, k -> Watermarks.create(k, spec, vocabularySize, 0).scorer())
+        .payload(List.of(Watermarks.payloadDecoder(key, spec, vocabularySize)),
+            k -> Watermarks.payloadDecoder(k, spec, vocabularySize));
   }
 
   /**
@@ -474,8 +494,22 @@ public final class InheritanceVerifier {
     private java.nio.file.Path spillDirectory = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
     private WeightSource weights;
     private Boolean firstWindowPerText;
+    private List<PayloadDecoder> payloadDecoders;
+    private Function<WatermarkKey, PayloadDecoder> controlDecoders;
 
     private Builder() {}
+
+    /**
+     * Decodes a multi-bit payload instead of summing scores: {@code decoders} has one decoder per
+     * scorer given (in order), {@code controls} makes a control key's decoder. Every unit scored is
+     * tallied by colour under each key, and each key's result is its decoded message's test ({@link
+     * InheritanceResult#payload()}). A payload has no weighted law: {@link #weights} must stay null.
+     */
+    public Builder payload(List<PayloadDecoder> decoders, Function<WatermarkKey, PayloadDecoder> controls) {
+      this.payloadDecoders = List.copyOf(decoders);
+      this.controlDecoders = Objects.requireNonNull(controls, "controls");
+      return this;
+    }
 
     /**
      * Two-level dedup: only the first occurrence of a window within a record (closed model) or an
@@ -630,7 +664,10 @@ public final class InheritanceVerifier {
 
     /** Validates that all scorers (and controls) share h, vocabulary and null distribution, and builds. */
     public InheritanceVerifier build() {
-      KeyPanel panel = new KeyPanel(labels, scorers, controlCount, controlSeed, controlFactory);
+      Checks.require(payloadDecoders == null || weights == null,
+          "a payload (payload=b) has no weighted law: weights do not apply to it");
+      KeyPanel panel = new KeyPanel(labels, scorers, controlCount, controlSeed, controlFactory, payloadDecoders,
+          controlDecoders);
       if (filter != null) {
         Checks.require(filter.contextWidth() == panel.h,
             "owner filter has h=%d but the scorers have h=%d", filter.contextWidth(), panel.h);

@@ -4,6 +4,7 @@ import io.tracemark.api.Checks;
 import io.tracemark.api.NullDistribution;
 import io.tracemark.api.TokenScorer;
 import io.tracemark.api.WatermarkKey;
+import io.tracemark.core.PayloadDecoder;
 import io.tracemark.core.internal.Digests;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,8 +19,10 @@ import java.util.function.Function;
  * The keys of one test: the real keys (the owner's key, its tenants), labelled, then the control
  * keys derived from a public seed, all scoring the same units. Checks that every scorer shares h,
  * the vocabulary and the null distribution, and says whether the scheme's units depend on the key
- * (then each key needs its own dedup tape). Holm's step-down correction across the real keys lives
- * here. Immutable and thread-safe.
+ * (then each key needs its own dedup tape). For a multi-bit payload it also holds each key's
+ * {@link PayloadDecoder}: the units are then tallied by colour and the message decoded, and the
+ * scorers give only the window, the vocabulary and the law of one unit. Holm's step-down correction
+ * across the real keys lives here. Immutable and thread-safe.
  */
 final class KeyPanel {
   final List<String> labels;
@@ -32,6 +35,8 @@ final class KeyPanel {
   final int vocabularySize;
   final NullDistribution law;
   final boolean keyDependentUnits;
+  /** For a payload scheme, the decoder of every key (real keys first, then controls); null otherwise. */
+  final PayloadDecoder[] decoders;
 
   /**
    * A panel.
@@ -44,6 +49,16 @@ final class KeyPanel {
    */
   KeyPanel(List<String> labels, List<TokenScorer> real, int controlCount, long controlSeed,
       Function<WatermarkKey, ? extends TokenScorer> controlFactory) {
+    this(labels, real, controlCount, controlSeed, controlFactory, null, null);
+  }
+
+  /**
+   * A panel whose keys decode a multi-bit payload: {@code realDecoders} (one per real key) and
+   * {@code controlDecoders}, the decoder of a control key; both null for a scheme without one.
+   */
+  KeyPanel(List<String> labels, List<TokenScorer> real, int controlCount, long controlSeed,
+      Function<WatermarkKey, ? extends TokenScorer> controlFactory, List<PayloadDecoder> realDecoders,
+      Function<WatermarkKey, PayloadDecoder> controlDecoders) {
     Checks.require(!real.isEmpty(), "at least one scorer is required");
     this.labels = List.copyOf(labels);
     this.realKeys = real.size();
@@ -72,6 +87,18 @@ final class KeyPanel {
     }
     this.scorers = all.toArray(new TokenScorer[0]);
     this.keyDependentUnits = keyDependent;
+    if (realDecoders == null) {
+      this.decoders = null;
+    } else {
+      Checks.require(realDecoders.size() == realKeys, "a payload needs one decoder per real key: %d for %d keys",
+          realDecoders.size(), realKeys);
+      Checks.require(!keyDependent, "a payload's units must not depend on the key (left seeding)");
+      this.decoders = new PayloadDecoder[all.size()];
+      for (int i = 0; i < all.size(); i++) {
+        decoders[i] = i < realKeys ? realDecoders.get(i)
+            : Objects.requireNonNull(controlDecoders.apply(controlKey(controlSeed, i - realKeys)), "control decoder");
+      }
+    }
     this.h = first.contextWidth();
     this.vocabularySize = first.vocabularySize();
     this.law = first.nullDistribution();

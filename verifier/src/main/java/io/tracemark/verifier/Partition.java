@@ -27,7 +27,7 @@ final class Partition implements PartitionedPass.Partition, PositionFilter.Candi
     this.scorers = panel.scorers;
     this.filter = filter;
     this.tape = tape;
-    this.ledger = new ScoreLedger(panel.size(), panel.realKeys, levels);
+    this.ledger = new ScoreLedger(panel.size(), panel.realKeys, levels, panel.decoders);
   }
 
   /** The partition a unit fingerprint belongs to. */
@@ -95,6 +95,12 @@ final class Partition implements PartitionedPass.Partition, PositionFilter.Candi
   /** Scores the position under every key (shared units). */
   private void scoreAll(int[] tokens, int pos, int index, int level) {
     int base = ledger.record(index);
+    if (ledger.payload != null) {
+      for (int k = 0; k < scorers.length; k++) {
+        ledger.addPayload(k, tokens, pos, base);
+      }
+      return;
+    }
     for (int k = 0; k < scorers.length; k++) {
       ledger.add(k, level, scorers[k].score(tokens, pos), base);
     }

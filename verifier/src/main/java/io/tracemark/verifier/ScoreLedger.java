@@ -1,13 +1,17 @@
 package io.tracemark.verifier;
 
+import io.tracemark.core.PayloadDecoder;
+import io.tracemark.core.PayloadTally;
 import java.util.Arrays;
 
 /**
  * The scores of one partition: for every key, the units scored and their score sum per weight
  * level (levels 1..L; the unweighted test has one level, 1, and a weight of 0 means "not scored"),
  * and for every real key the same per record (for the curve and the records that contribute
- * most). Green counts of binomial schemes are sums of 0/1 scores. Used by one thread; ledgers of
- * several partitions are added up by {@link Evidence}.
+ * most). Green counts of binomial schemes are sums of 0/1 scores. For a multi-bit payload, every
+ * key also has an L × 2^r table of colour counts ({@link PayloadTally}, fed one unit at a time by
+ * {@link #addPayload}), from which the message is decoded. Used by one thread; ledgers of several
+ * partitions are added up by {@link Evidence}.
  */
 final class ScoreLedger {
   final int keys;
@@ -17,10 +21,24 @@ final class ScoreLedger {
   final long[] scored;
   /** Score sums, by level and key: index {@code level * keys + key}. */
   final double[] sums;
+  /** Per key, the colour counts of a payload scheme; null otherwise. */
+  final PayloadTally[] payload;
   private long[] recordScored;
   private double[] recordSums;
 
   ScoreLedger(int keys, int realKeys, int levels) {
+    this(keys, realKeys, levels, null);
+  }
+
+  /** A ledger that also tallies the payload colours of every key ({@code decoders}: one per key, or null). */
+  ScoreLedger(int keys, int realKeys, int levels, PayloadDecoder[] decoders) {
+    this.payload = decoders == null ? null : new PayloadTally[keys];
+    if (decoders != null) {
+      for (int k = 0; k < keys; k++) {
+        // the caller's tape has deduplicated the unit already
+        payload[k] = decoders[k].newTally(io.tracemark.api.DedupMode.NONE);
+      }
+    }
     this.keys = keys;
     this.realKeys = realKeys;
     this.levels = levels;
@@ -63,6 +81,18 @@ final class ScoreLedger {
     int base = record(index);
     recordSums[base + k] += sum;
     recordScored[base + k] += n;
+  }
+
+  /**
+   * Adds the unit at {@code pos} to key k's payload colour counts (level 1: a payload has no
+   * weights) and counts it as scored (and, for a real key, to the record at {@code recordBase}).
+   */
+  void addPayload(int k, int[] tokens, int pos, int recordBase) {
+    payload[k].addUnit(tokens, pos);
+    scored[keys + k]++;
+    if (k < realKeys) {
+      recordScored[recordBase + k]++;
+    }
   }
 
   /** Units scored for key k, all levels. */

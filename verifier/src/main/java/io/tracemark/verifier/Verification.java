@@ -5,6 +5,7 @@ import io.tracemark.api.DedupMode;
 import io.tracemark.api.GumbelSpec;
 import io.tracemark.api.HfSynthIdSpec;
 import io.tracemark.api.InteropSpec;
+import io.tracemark.api.KgwSpec;
 import io.tracemark.api.LogitsModel;
 import io.tracemark.api.SchemeSpec;
 import io.tracemark.api.TokenScorer;
@@ -82,6 +83,22 @@ public final class Verification {
   public static final String WINDOWED_REFUSED = "gumbel with score=windowed is a per-text test (detect): a corpus "
       + "verification sums the scores of every distinct unit; use score=sum";
 
+  /**
+   * Why a payload scheme refuses per-tenant keys, weights and localisation: the tenant is named by
+   * the decoded message, the payload's law has no weighted form, and its message is decoded from
+   * the whole corpus, not region by region.
+   */
+  public static final String PAYLOAD_OPTIONS_REFUSED = "a payload scheme (payload=b) decodes the tenant's number "
+      + "from the corpus under the one key: per-tenant keys (tenants > 0), weights and per-record localisation do "
+      + "not apply to it";
+
+  /**
+   * Why a corpus verification refuses {@code gumbel:…,payload=b}: the corpus path decodes the
+   * green-list payload's colour tables; a Gumbel payload is decoded per text ({@code detect}).
+   */
+  public static final String GUMBEL_PAYLOAD_REFUSED = "a gumbel payload (payload=b) is decoded per text (detect); "
+      + "corpus decoding in verify takes a kgw payload";
+
   /** The report's (and the command line's) name of two-level dedup. */
   public static final String FIRST_WINDOW_AND_TOKEN = "first-window+token";
   private final Builder b;
@@ -113,6 +130,7 @@ public final class Verification {
         TABLE_GVALUES_REFUSED);
     Checks.require(!(spec instanceof GumbelSpec && ((GumbelSpec) spec).score() == GumbelSpec.Score.WINDOWED),
         WINDOWED_REFUSED);
+    Checks.require(!(spec instanceof GumbelSpec && ((GumbelSpec) spec).hasPayload()), GUMBEL_PAYLOAD_REFUSED);
     this.vocabularySize = interop ? spec.vocabularySize().orElse(Integer.MAX_VALUE)
         : b.vocabularySize != null ? b.vocabularySize : b.tokenizer != null ? b.tokenizer.vocabularySize() : -1;
     Checks.require(vocabularySize >= 2, "the vocabulary size must be >= 2 (give a tokenizer or vocabularySize), "
@@ -151,6 +169,17 @@ public final class Verification {
       keyBlock = new ReportInputs.Key("none (the key is the " + is.keyParameter() + " of the scheme)",
           c.orElse("none (" + spec.family() + " keys are guessable: see warning)"), null, 0,
           c.isPresent() ? HexFormat.of().formatHex(salt) : null, is.keyWarning());
+    } else if (spec instanceof KgwSpec kgw && kgw.hasPayload()) {
+      // the message is decoded from the units the test scores, under the key and each control key
+      Checks.require(tenants == 0 && b.weights == null && b.referenceContext == null && b.regionSearch == null,
+          PAYLOAD_OPTIONS_REFUSED + " (%s)", tenants > 0 ? "tenants=" + tenants + (b.tenants == null
+              ? " recorded in the key file; set tenants to 0, --tenants 0" : "")
+              : b.regionSearch != null ? "localize" : "weights");
+      law = spec.nullDistribution();
+      v = InheritanceVerifier.payload(b.key, kgw, vocabularySize);
+      v.controlKeys(b.controlKeys);
+      keyBlock = new ReportInputs.Key(b.key.keyId(), b.key.commitment(),
+          b.key.created().map(Object::toString).orElse(null), tenants, null, null);
     } else {
       // kgw or gumbel: keyed by a WatermarkKey, scored through the scheme's TokenScorer
       law = spec.nullDistribution();

@@ -17,12 +17,24 @@ import java.util.OptionalInt;
  * {@code dual=false}); {@code alpha} lies in (0, 1) and is allowed only with {@code dual}
  * (default 0.1); {@code score} is {@code sum} (default) or {@code windowed} ({@link Score}).
  *
+ * <p>Multi-bit payload: {@code gumbel:h=4,payload=b,symbol-bits=r} carries a message of b bits
+ * (e.g. a tenant number) in every answer by the position allocation of {@code kgw:…,payload=b}
+ * (docs/payload.md): the context picks one of the L = b / r symbol positions, and the uniforms of
+ * the draw are keyed by the context and the value of that symbol. r is 1 to {@value
+ * #MAX_SYMBOL_BITS} (default 2) and divides b; a payload takes the single-key scheme and {@code
+ * score=sum}. The message is not part of the specification.
+ *
  * @param contextWidth h, the tokens before a position that its uniform depends on
  * @param dual whether the dual-key construction is used
  * @param alpha the probability of stream B (dual key); 0 for the single-key scheme
  * @param score the statistic of a detection
+ * @param payloadBits b, the bits of the message every answer carries, 1 to {@value
+ *     #MAX_PAYLOAD_BITS}; 0 for no payload
+ * @param symbolBits r, the bits of one symbol, 1 to {@value #MAX_SYMBOL_BITS}, dividing b; 0
+ *     without a payload
  */
-public record GumbelSpec(int contextWidth, boolean dual, double alpha, Score score) implements SchemeSpec {
+public record GumbelSpec(int contextWidth, boolean dual, double alpha, Score score, int payloadBits, int symbolBits)
+    implements SchemeSpec {
   /** The statistic of a detection. */
   public enum Score {
     /** The sum of the unit scores over the whole text, with the exact Gamma(n, 1) tail. */
@@ -56,6 +68,17 @@ public record GumbelSpec(int contextWidth, boolean dual, double alpha, Score sco
   public static final int MIN_WINDOW = 16;
   /** α of {@code dual} when none is given (vLLM's default). */
   public static final double DEFAULT_ALPHA = 0.1;
+  /** Largest supported payload, in bits. */
+  public static final int MAX_PAYLOAD_BITS = 32;
+  /** Largest supported symbol, in bits: decoding scores every one of the 2^r values of a symbol at each unit. */
+  public static final int MAX_SYMBOL_BITS = 4;
+  /** Symbol bits of a payload when none are given. */
+  public static final int DEFAULT_SYMBOL_BITS = 2;
+
+  /** A specification without payload. */
+  public GumbelSpec(int contextWidth, boolean dual, double alpha, Score score) {
+    this(contextWidth, dual, alpha, score, 0, 0);
+  }
 
   /** Validates every parameter. */
   public GumbelSpec {
@@ -69,6 +92,28 @@ public record GumbelSpec(int contextWidth, boolean dual, double alpha, Score sco
     } else {
       Checks.require(alpha == 0, "alpha applies to the dual-key scheme only (add dual), was %s", alpha);
     }
+    Checks.require(payloadBits >= 0 && payloadBits <= MAX_PAYLOAD_BITS,
+        "payload must be between 1 and %d bits (or absent), was %d", MAX_PAYLOAD_BITS, payloadBits);
+    if (payloadBits == 0) {
+      Checks.require(symbolBits == 0, "symbol-bits needs a payload, was %d", symbolBits);
+    } else {
+      Checks.require(symbolBits >= 1 && symbolBits <= MAX_SYMBOL_BITS,
+          "symbol-bits must be between 1 and %d, was %d", MAX_SYMBOL_BITS, symbolBits);
+      Checks.require(payloadBits % symbolBits == 0,
+          "symbol-bits must divide payload, were symbol-bits=%d and payload=%d", symbolBits, payloadBits);
+      Checks.require(!dual, "a payload takes the single-key scheme (no dual)");
+      Checks.require(score == Score.SUM, "a payload is decoded with score=sum, was score=%s", score.label);
+    }
+  }
+
+  /** Whether the scheme carries a multi-bit payload ({@code payload=b}). */
+  public boolean hasPayload() {
+    return payloadBits > 0;
+  }
+
+  /** b / r, the symbols of the message (0 without payload). */
+  public int symbols() {
+    return payloadBits == 0 ? 0 : payloadBits / symbolBits;
   }
 
   /**
@@ -95,7 +140,12 @@ public record GumbelSpec(int contextWidth, boolean dual, double alpha, Score sco
     String d = p.take("dual");
     String a = p.take("alpha");
     String sc = p.take("score");
-    p.done("h, dual, alpha, score");
+    String b = p.take("payload");
+    String r = p.take("symbol-bits");
+    p.done("h, dual, alpha, score, payload, symbol-bits");
+    int payload = b == null ? 0 : p.integer("payload", b, 1, MAX_PAYLOAD_BITS);
+    Checks.require(r == null || b != null, "symbol-bits needs a payload (payload=b)");
+    int symbol = r == null ? (payload > 0 ? DEFAULT_SYMBOL_BITS : 0) : p.integer("symbol-bits", r, 1, MAX_SYMBOL_BITS);
     Score score = null;
     for (Score x : Score.values()) {
       if (sc == null ? x == Score.SUM : x.label.equals(sc.toLowerCase(Locale.ROOT))) {
@@ -111,7 +161,7 @@ public record GumbelSpec(int contextWidth, boolean dual, double alpha, Score sco
     if (dual && !(alpha > 0 && alpha < 1)) {
       throw Checks.illegal("alpha must be in (0, 1), was %s", p.echo(a));
     }
-    return new GumbelSpec(h == null ? 4 : p.integer("h", h, 1, MAX_H), dual, alpha, score);
+    return new GumbelSpec(h == null ? 4 : p.integer("h", h, 1, MAX_H), dual, alpha, score, payload, symbol);
   }
 
   @Override
@@ -119,16 +169,20 @@ public record GumbelSpec(int contextWidth, boolean dual, double alpha, Score sco
     return FAMILY;
   }
 
-  /** {@code gumbel:h=4,score=sum}, or {@code gumbel:h=4,dual,alpha=0.1,score=sum}. */
+  /**
+   * {@code gumbel:h=4,score=sum}, {@code gumbel:h=4,dual,alpha=0.1,score=sum}, or {@code
+   * gumbel:h=4,score=sum,payload=20,symbol-bits=2}.
+   */
   @Override
   public String canonical() {
-    return String.format(Locale.ROOT, "%s:h=%d%s,score=%s", FAMILY, contextWidth,
-        dual ? ",dual,alpha=" + SpecParameters.decimal(alpha) : "", score.label);
+    return String.format(Locale.ROOT, "%s:h=%d%s,score=%s%s", FAMILY, contextWidth,
+        dual ? ",dual,alpha=" + SpecParameters.decimal(alpha) : "", score.label,
+        payloadBits > 0 ? ",payload=" + payloadBits + ",symbol-bits=" + symbolBits : "");
   }
 
   /** The same specification with another statistic. */
   public GumbelSpec withScore(Score newScore) {
-    return new GumbelSpec(contextWidth, dual, alpha, newScore);
+    return new GumbelSpec(contextWidth, dual, alpha, newScore, payloadBits, symbolBits);
   }
 
   /** The canonical form: the key is not part of the specification. */

@@ -4,8 +4,14 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The immutable outcome of decoding a multi-bit payload ({@code kgw:…,payload=b}) from one text
- * or a corpus, without knowing the message.
+ * The immutable outcome of decoding a multi-bit payload ({@code kgw:…,payload=b} or {@code
+ * gumbel:…,payload=b}) from one text or a corpus, without knowing the message.
+ *
+ * <p>For the Gumbel family the statistic is a score sum rather than a count: each unit scores −ln(1 − u)
+ * for each of the 2^r values of its position's symbol, each symbol is the value of largest score sum,
+ * {@code score} is the decoded message's score sum, and its p-value is the union bound 2^b ·
+ * P(Gamma(n, 1) ≥ score) (conservative, {@code exact} false); the counts ({@code green}, a symbol's
+ * {@code count} and {@code runnerUp}) then count the units whose own best value is that symbol.
  *
  * <p>Each of the L = b / r symbol positions is decoded as its fullest colour; {@code green} is the
  * sum of those counts, the green count of the decoded message, which is the best of all 2^b
@@ -23,9 +29,16 @@ import java.util.Objects;
  * @param log10PValue log10 of the p-value corrected for the 2^b messages
  * @param exact whether the p-value is the exact tail (otherwise the conservative union bound)
  * @param symbols per symbol position, the decoded value and its confidence, in order of position
+ * @param score the statistic: the decoded message's green count (green-list family) or score sum (Gumbel family)
  */
 public record PayloadDetection(long tokensRead, long tuplesScored, int payloadBits, int symbolBits, long message,
-    long green, double log10PValue, boolean exact, List<Symbol> symbols) {
+    long green, double log10PValue, boolean exact, List<Symbol> symbols, double score) {
+
+  /** A green-list decoding, whose statistic is the green count. */
+  public PayloadDetection(long tokensRead, long tuplesScored, int payloadBits, int symbolBits, long message,
+      long green, double log10PValue, boolean exact, List<Symbol> symbols) {
+    this(tokensRead, tuplesScored, payloadBits, symbolBits, message, green, log10PValue, exact, symbols, green);
+  }
 
   /**
    * One decoded symbol.
@@ -37,13 +50,23 @@ public record PayloadDetection(long tokensRead, long tuplesScored, int payloadBi
    * @param runnerUp units of the second fullest colour
    * @param log10MarginP log10 P(Binomial(count + runnerUp, ½) ≥ count): how likely a margin at least
    *     this large is between two colours equally favoured; near 0 means the symbol is uncertain
-   *     (0 when the position carried no unit; about −0.1 to −0.3 for a tie)
+   *     (0 when the position carried no unit; about −0.1 to −0.3 for a tie). Gumbel family: log10
+   *     P(Beta(n, n) ≥ score / (score + runnerUpScore)), the same for two score sums of n units
+   *     equally favoured (floored at −300)
+   * @param score the decoded value's score: its count (green-list family) or score sum (Gumbel family)
+   * @param runnerUpScore the second best value's score
    */
-  public record Symbol(int index, int value, long units, long count, long runnerUp, double log10MarginP) {
+  public record Symbol(int index, int value, long units, long count, long runnerUp, double log10MarginP,
+      double score, double runnerUpScore) {
     /** Checks the counts. */
     public Symbol {
-      Checks.require(index >= 0 && value >= 0 && runnerUp >= 0 && runnerUp <= count && count <= units,
-          "symbol counts must satisfy 0 <= runnerUp <= count <= units, were %d, %d, %d", runnerUp, count, units);
+      Checks.require(index >= 0 && value >= 0 && runnerUp >= 0 && count >= 0 && runnerUp <= units && count <= units,
+          "symbol counts must satisfy 0 <= runnerUp, count <= units, were %d, %d, %d", runnerUp, count, units);
+    }
+
+    /** A green-list symbol, whose scores are its counts. */
+    public Symbol(int index, int value, long units, long count, long runnerUp, double log10MarginP) {
+      this(index, value, units, count, runnerUp, log10MarginP, count, runnerUp);
     }
 
     /** 1 − 10^log10MarginP: the confidence that this symbol's colour is favoured over the runner-up. */

@@ -48,7 +48,7 @@ class GumbelSpecTest {
     assertThatThrownBy(() -> SchemeSpec.parse("gumbel:dual,dual=true")).hasMessage("gumbel parameter \"dual\" is given twice");
     assertThatThrownBy(() -> SchemeSpec.parse("gumbel:score=max")).hasMessage("score must be sum or windowed, was \"max\"");
     assertThatThrownBy(() -> SchemeSpec.parse("gumbel:gamma=0.5"))
-        .hasMessage("unknown gumbel parameter \"gamma\" (known: h, dual, alpha, score)");
+        .hasMessage("unknown gumbel parameter \"gamma\" (known: h, dual, alpha, score, payload, symbol-bits)");
     assertThatThrownBy(() -> SchemeSpec.parse("gumbel:dual=maybe")).hasMessage("dual must be true or false, was \"maybe\"");
     assertThatThrownBy(() -> GumbelSpec.parse("kgw:h=1")).hasMessage("scheme family must be gumbel, was \"kgw\"");
     assertThatThrownBy(() -> new GumbelSpec(2, false, 0.1, GumbelSpec.Score.SUM))

@@ -53,8 +53,15 @@ import java.util.random.RandomGenerator;
  * s = −ln(1 − u), Exp(1) under H0, and for the dual-key scheme the exact Exp(1) transform of
  * (1 − α)·s_A + α·s_B ({@link PValues#dualKeyExpScore}). A sum of n scores is Gamma(n, 1) under H0;
  * the p-value is its exact upper tail ({@code score=sum}), or the Bonferroni-corrected best window
- * of a dyadic cover ({@code score=windowed}, {@link GumbelSpec.Score#WINDOWED}). Immutable and
- * thread-safe.
+ * of a dyadic cover ({@code score=windowed}, {@link GumbelSpec.Score#WINDOWED}).
+ *
+ * <p>Multi-bit payload ({@code payload=b,symbol-bits=r}, format v1, docs/payload.md): stream A's
+ * sub-key has the purpose {@value #PURPOSE_PAYLOAD} and the header seeding code 'Q'; the context
+ * seed S picks the symbol position {@code p = ((fmix64(S XOR 0xA5A5A5A5A5A5A5A5) >>> 32) · L) >>> 32}
+ * (L = b / r), and the uniforms of the position are those of the seed {@code S_v = fmix64(S XOR
+ * (v + 1) · 0x9E3779B97F4A7C15)} for v the message's symbol p (bits [p·r, (p+1)·r)): the PRF is keyed
+ * by (context, symbol value). Generation with message m draws with S_{m_p}; its detector is the test
+ * of that one message, the Gamma sum above. Immutable and thread-safe.
  */
 final class GumbelWatermark implements Watermark {
   /** The format tag of this construction. */
@@ -63,6 +70,12 @@ final class GumbelWatermark implements Watermark {
   static final String PURPOSE_A = "tracemark/v1/gumbel/prf";
   /** The HKDF purpose of the sub-key of the dual-key scheme's stream B. */
   static final String PURPOSE_B = "tracemark/v1/gumbel/prf-b";
+  /** The HKDF purpose of the sub-key of a multi-bit payload. */
+  static final String PURPOSE_PAYLOAD = "tracemark/v1/gumbel-payload/prf";
+  /** XORed into S before it picks the symbol position (the constant of the green-list payload). */
+  static final long ALLOCATION = 0xA5A5A5A5A5A5A5A5L;
+  /** The multiplier of a symbol value's shift of the seed (the golden ratio, odd). */
+  static final long SYMBOL_SHIFT = 0x9E3779B97F4A7C15L;
   /** A logit this far below the largest never wins the argmax (noise within [−3.61, 36.74]). */
   static final double NEVER_WINS = 41.0;
 
@@ -75,6 +88,10 @@ final class GumbelWatermark implements Watermark {
   private final int h;
   private final boolean dual;
   private final double alpha;
+  /** The message of a payload scheme; 0 when there is none. */
+  private final long message;
+  private final int symbols;
+  private final int symbolBits;
   private final NullDistribution law = new NullDistribution.GammaSum();
   private final Scorer scorer = new Scorer();
   private final Sampling sampling = new Sampling();
@@ -82,21 +99,57 @@ final class GumbelWatermark implements Watermark {
   private final ThreadLocal<Multinomial> draws = ThreadLocal.withInitial(Multinomial::new);
 
   GumbelWatermark(WatermarkKey key, GumbelSpec spec, int vocab) {
+    this(key, spec, vocab, 0);
+    Checks.require(!spec.hasPayload(), "gumbel with payload=%d needs its message: create(key, spec, vocabularySize, "
+        + "message); decode with payloadDecoder", spec.payloadBits());
+  }
+
+  /** The watermark of {@code spec} carrying {@code message} (in [0, 2^b)) when the spec has a payload. */
+  GumbelWatermark(WatermarkKey key, GumbelSpec spec, int vocab, long message) {
     Checks.require(vocab >= 2, "vocabularySize must be >= 2, was %d", vocab);
+    Checks.require(message >= 0 && message >>> spec.payloadBits() == 0,
+        "message must be between 0 and 2^%d - 1, was %d", spec.payloadBits(), message);
+    this.message = message;
+    this.symbols = spec.symbols();
+    this.symbolBits = spec.symbolBits();
     this.key = key;
     this.spec = spec;
     this.vocab = vocab;
     this.h = spec.contextWidth();
     this.dual = spec.dual();
     this.alpha = spec.alpha();
-    this.prfA = new PrfV1(key, PURPOSE_A);
+    this.prfA = new PrfV1(key, spec.hasPayload() ? PURPOSE_PAYLOAD : PURPOSE_A);
     this.prfB = dual ? new PrfV1(key, PURPOSE_B) : null;
-    this.header = PrfV1.header('G', h);
+    this.header = PrfV1.header(spec.hasPayload() ? 'Q' : 'G', h);
   }
 
-  /** The context seed of stream A (b false) or B (b true) for the h tokens {@code tokens[from, from + h)}. */
+  /**
+   * The seed of the uniforms of stream A (b false) or B (b true) for the h tokens {@code tokens[from,
+   * from + h)}: the context seed, or for a payload the seed of the message's symbol at the position
+   * the context carries.
+   */
   long seed(boolean b, int[] tokens, int from) {
-    return (b ? prfB : prfA).seedLeft(header, tokens, from, h);
+    long s = (b ? prfB : prfA).seedLeft(header, tokens, from, h);
+    if (symbols == 0) {
+      return s;
+    }
+    int p = symbolIndex(s);
+    return symbolSeed(s, (int) ((message >>> (p * symbolBits)) & ((1 << symbolBits) - 1)));
+  }
+
+  /** S, the context seed of stream A, before a payload's symbol shifts it. */
+  long contextSeed(int[] tokens, int from) {
+    return prfA.seedLeft(header, tokens, from, h);
+  }
+
+  /** The symbol position, in [0, L), that the context of seed {@code s} carries. */
+  int symbolIndex(long s) {
+    return (int) (((Mix.fmix64(s ^ ALLOCATION) >>> 32) * symbols) >>> 32);
+  }
+
+  /** The seed of the uniforms of symbol value {@code value} in the context of seed {@code s}. */
+  static long symbolSeed(long s, int value) {
+    return Mix.fmix64(s ^ ((value + 1L) * SYMBOL_SHIFT));
   }
 
   /** The PRF word of {@code token} under {@code seed} of stream A (b false) or B. */

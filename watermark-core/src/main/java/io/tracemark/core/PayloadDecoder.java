@@ -9,7 +9,10 @@ import io.tracemark.core.internal.UnitFingerprints;
 import io.tracemark.core.stats.MaxMultinomialLaw;
 import io.tracemark.core.stats.PValues;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -104,6 +107,70 @@ public final class PayloadDecoder {
    * @throws IllegalArgumentException if the shape or a count is wrong
    */
   public PayloadDetection decodeCounts(long[][] counts, long tokensRead) {
+    return decodeCounts(counts, tokensRead, Map.of());
+  }
+
+  /**
+   * Decodes the count tables of several decoders of one specification and vocabulary (e.g. the
+   * owner's key and its control keys over the same units), computing the laws of the maximum that
+   * the tables need together, in one pass whose cost is that of the largest unit count: {@code
+   * decoders.get(i)} decodes {@code counts.get(i)}, each as {@link #decodeCounts(long[][], long)}
+   * does, with the same results.
+   *
+   * @throws IllegalArgumentException if the lists differ in length, the decoders in specification
+   *     or vocabulary, or a table is malformed
+   */
+  public static List<PayloadDetection> decodeCounts(List<PayloadDecoder> decoders, List<long[][]> counts,
+      long tokensRead) {
+    Checks.require(decoders.size() == counts.size(), "there must be one count table per decoder: %d for %d decoders",
+        counts.size(), decoders.size());
+    if (decoders.isEmpty()) {
+      return List.of();
+    }
+    PayloadDecoder first = decoders.get(0);
+    TreeSet<Integer> needed = new TreeSet<>();
+    Map<Integer, double[]> shared = new HashMap<>();
+    for (int i = 0; i < decoders.size(); i++) {
+      PayloadDecoder d = decoders.get(i);
+      Checks.require(d.spec.equals(first.spec) && d.vocabularySize == first.vocabularySize,
+          "decoder %d has another specification or vocabulary than decoder 0", i);
+      long[][] table = counts.get(i);
+      long maxUnits = 0;
+      int[] units = new int[table.length];
+      for (int p = 0; p < table.length; p++) {
+        long n = 0;
+        for (long c : table[p]) {
+          n += Math.max(0, c);
+        }
+        maxUnits = Math.max(maxUnits, n);
+        units[p] = (int) Math.min(n, Integer.MAX_VALUE);
+      }
+      if (MaxMultinomialLaw.affordable(maxUnits, first.prf.colours)) {
+        for (int n : units) {
+          double[] law = first.laws.get(n);
+          if (law == null) {
+            needed.add(n);
+          } else {
+            shared.put(n, law);
+          }
+        }
+      }
+    }
+    if (!needed.isEmpty()) {
+      int[] ns = needed.stream().mapToInt(Integer::intValue).toArray();
+      double[][] computed = MaxMultinomialLaw.lnPmfsOfMax(ns, first.prf.colours);
+      for (int i = 0; i < ns.length; i++) {
+        shared.put(ns[i], computed[i]);
+      }
+    }
+    List<PayloadDetection> out = new ArrayList<>(decoders.size());
+    for (int i = 0; i < decoders.size(); i++) {
+      out.add(decoders.get(i).decodeCounts(counts.get(i), tokensRead, shared));
+    }
+    return out;
+  }
+
+  private PayloadDetection decodeCounts(long[][] counts, long tokensRead, Map<Integer, double[]> known) {
     int symbols = prf.symbols;
     int colours = prf.colours;
     Checks.require(counts.length == symbols, "counts must have %d rows (payload / symbol-bits), had %d", symbols,
@@ -147,7 +214,7 @@ public final class PayloadDecoder {
     if (total == 0) {
       log10p = 0.0;
     } else if (exact) {
-      log10p = MaxMultinomialLaw.lnUpperTailOfSum(lawsOf(units), green) / Math.log(10);
+      log10p = MaxMultinomialLaw.lnUpperTailOfSum(lawsOf(units, known), green) / Math.log(10);
     } else {
       log10p = Math.min(0.0, spec.payloadBits() * LOG10_2 + PValues.log10BinomialUpperTail(total, green, spec.gamma()));
     }
@@ -155,12 +222,18 @@ public final class PayloadDecoder {
         out);
   }
 
-  /** The laws of the maximum for these unit counts, from the cache or computed together in one pass. */
-  private double[][] lawsOf(int[] units) {
+  /**
+   * The laws of the maximum for these unit counts, from {@code known}, the cache, or computed
+   * together in one pass.
+   */
+  private double[][] lawsOf(int[] units, Map<Integer, double[]> known) {
     double[][] out = new double[units.length][];
     List<Integer> missing = new ArrayList<>();
     for (int p = 0; p < units.length; p++) {
-      out[p] = laws.get(units[p]);
+      out[p] = known.get(units[p]);
+      if (out[p] == null) {
+        out[p] = laws.get(units[p]);
+      }
       if (out[p] == null && !missing.contains(units[p])) {
         missing.add(units[p]);
       }

@@ -95,6 +95,33 @@ public final class Watermarks {
   }
 
   /**
+   * The Gumbel-max watermark that carries {@code message} in every answer, for a gumbel
+   * specification with a payload ({@code gumbel:…,payload=b}, docs/payload.md): its sampling
+   * generates, its detector tests this one message (the exact Gamma tail).
+   *
+   * @throws IllegalArgumentException if {@code spec} has no payload or {@code message} is outside
+   *     [0, 2^b)
+   */
+  public static Watermark create(WatermarkKey key, GumbelSpec spec, int vocabularySize, long message) {
+    Objects.requireNonNull(key, "key (a gumbel scheme is keyed by a WatermarkKey)");
+    Objects.requireNonNull(spec, "spec");
+    Checks.require(spec.hasPayload(), "the specification has no payload (payload=b): %s", spec.canonical());
+    return new GumbelWatermark(key, spec, vocabularySize, message);
+  }
+
+  /**
+   * The decoder of a gumbel specification with a payload: the message of a text without trying
+   * every message, with a (conservative) p-value corrected for all of them.
+   *
+   * @throws IllegalArgumentException if {@code spec} has no payload
+   */
+  public static GumbelPayloadDecoder payloadDecoder(WatermarkKey key, GumbelSpec spec, int vocabularySize) {
+    Objects.requireNonNull(key, "key (a gumbel scheme is keyed by a WatermarkKey)");
+    Objects.requireNonNull(spec, "spec");
+    return new GumbelPayloadDecoder(key, spec, vocabularySize);
+  }
+
+  /**
    * The decoder of a kgw specification with a payload: finds the message of a text or corpus
    * without trying every message, with a p-value corrected for all of them.
    *

@@ -212,6 +212,34 @@ class PayloadTest {
   }
 
   @Test
+  void decodersOfSeveralKeysShareTheirLawsAndGiveEachKeysResult() {
+    KgwSpec spec = KgwSpec.parse("kgw:payload=8");
+    PayloadWatermark wm = (PayloadWatermark) Watermarks.create(KgwWatermarkTest.key(10), spec, VOCAB, 201);
+    int[] text = generate(wm, 400, false, new SplittableRandom(10), VOCAB);
+    java.util.List<PayloadDecoder> decoders = new java.util.ArrayList<>();
+    java.util.List<long[][]> tables = new java.util.ArrayList<>();
+    for (int k = 10; k < 14; k++) {
+      PayloadDecoder d = Watermarks.payloadDecoder(KgwWatermarkTest.key(k), spec, VOCAB);
+      decoders.add(d);
+      tables.add(d.newTally(DedupMode.NONE).add(text).counts());
+    }
+    java.util.List<PayloadDetection> together = PayloadDecoder.decodeCounts(decoders, tables, 400);
+    for (int k = 0; k < 4; k++) {
+      // a fresh decoder of the same key computes its own laws: the same result, bit for bit
+      PayloadDetection alone = Watermarks.payloadDecoder(KgwWatermarkTest.key(10 + k), spec, VOCAB)
+          .decodeCounts(tables.get(k), 400);
+      assertThat(together.get(k)).isEqualTo(alone);
+    }
+    assertThat(together.get(0).message()).isEqualTo(201);
+    assertThatThrownBy(() -> PayloadDecoder.decodeCounts(decoders, tables.subList(0, 3), 400))
+        .hasMessageContaining("one count table per decoder");
+    java.util.List<PayloadDecoder> mixed = java.util.List.of(decoders.get(0),
+        Watermarks.payloadDecoder(KgwWatermarkTest.key(10), KgwSpec.parse("kgw:payload=8,h=2"), VOCAB));
+    assertThatThrownBy(() -> PayloadDecoder.decodeCounts(mixed, tables.subList(0, 2), 400))
+        .hasMessageContaining("another specification");
+  }
+
+  @Test
   void emptyAndContextOnlyTextsScoreNothing() {
     WatermarkKey key = KgwWatermarkTest.key(8);
     PayloadDecoder decoder = Watermarks.payloadDecoder(key, KgwSpec.parse("kgw:payload=8,h=3"), VOCAB);

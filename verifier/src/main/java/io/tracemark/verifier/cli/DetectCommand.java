@@ -1,9 +1,9 @@
 package io.tracemark.verifier.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tracemark.api.DedupMode;
 import io.tracemark.api.Detection;
+import io.tracemark.api.GumbelSpec;
 import io.tracemark.api.HfSynthIdSpec;
 import io.tracemark.api.NullDistribution;
 import io.tracemark.api.PayloadDetection;
@@ -16,6 +16,7 @@ import io.tracemark.verifier.RegionSearch;
 import io.tracemark.verifier.input.InputException;
 import io.tracemark.verifier.input.Inputs;
 import io.tracemark.verifier.report.Numbers;
+import io.tracemark.verifier.report.PayloadSection;
 import io.tracemark.verifier.text.Normalization;
 import io.tracemark.verifier.text.TextPipeline;
 import io.tracemark.verifier.text.TextTokenizer;
@@ -149,14 +150,17 @@ final class DetectCommand implements Callable<Integer> {
             i, vocab - 1, tokens[i], InputOptions.vocabularySource(cli, sc, tokenizerOptions.vocabSize, tok, vocab)));
       }
     }
-    if (sc.kgw() != null && sc.kgw().hasPayload()) {
+    GumbelSpec gumbelPayload = sc.spec instanceof GumbelSpec && ((GumbelSpec) sc.spec).hasPayload()
+        ? (GumbelSpec) sc.spec : null;
+    if ((sc.kgw() != null && sc.kgw().hasPayload()) || gumbelPayload != null) {
       if (search != null) {
         throw new CommandLine.ParameterException(cli, "--localize does not apply to a payload (payload=b): the "
             + "message is decoded from the whole text");
       }
-      DedupMode payloadDedup = mode == null ? sc.kgw().defaultDedup() : mode;
-      PayloadDetection d = Watermarks.payloadDecoder(key, sc.kgw(), vocab).decode(tokens, 0, tokens.length,
-          payloadDedup);
+      DedupMode payloadDedup = mode == null ? sc.spec.defaultDedup() : mode;
+      PayloadDetection d = gumbelPayload != null
+          ? Watermarks.payloadDecoder(key, gumbelPayload, vocab).decode(tokens, 0, tokens.length, payloadDedup)
+          : Watermarks.payloadDecoder(key, sc.kgw(), vocab).decode(tokens, 0, tokens.length, payloadDedup);
       printPayload(cli.getOut(), sc, key.keyId(), d, payloadDedup, vocab, tok,
           input.text != null ? normalization.label() : null, alpha);
       return exit(d.significantAt(alpha));
@@ -327,33 +331,19 @@ final class DetectCommand implements Callable<Integer> {
   private void printPayload(PrintWriter o, Scheme sc, String keyId, PayloadDetection d, DedupMode used, int vocab,
       TextTokenizer tok, String normalization, double alpha) {
     boolean detected = d.significantAt(alpha);
-    String bits = bits(d.message(), d.payloadBits());
+    String bits = PayloadSection.bits(d.message(), d.payloadBits());
     if (output.json) {
       ObjectNode n = Json.object();
       n.put("tokens_read", d.tokensRead());
       n.put("tuples_scored", d.tuplesScored());
       n.put("green", d.green());
       n.put("green_fraction", d.greenFraction());
-      n.put("gamma", sc.kgw().gamma());
-      n.put("payload_bits", d.payloadBits());
-      n.put("symbol_bits", d.symbolBits());
-      n.put("message", d.message());
-      n.put("message_bits", bits);
-      n.put("p_value", d.pValue());
-      n.put("log10_p", d.log10PValue());
-      n.put("p_exact", d.exact());
-      n.put("weakest_symbol_confidence", d.weakestSymbolConfidence());
-      ArrayNode symbols = n.putArray("symbols");
-      for (PayloadDetection.Symbol s : d.symbols()) {
-        ObjectNode x = symbols.addObject();
-        x.put("index", s.index());
-        x.put("value", s.value());
-        x.put("units", s.units());
-        x.put("count", s.count());
-        x.put("runner_up", s.runnerUp());
-        x.put("log10_margin_p", s.log10MarginP());
-        x.put("confidence", s.confidence());
+      if (sc.kgw() != null) {
+        n.put("gamma", sc.kgw().gamma());
+      } else {
+        n.putNull("gamma"); // a score sum: each unit's best value has probability 2^-r under H0
       }
+      PayloadSection.fields(n, d);
       n.put("alpha", alpha);
       n.put("verdict", detected ? "detected" : "not_detected");
       n.put("scheme", sc.display());
@@ -381,8 +371,14 @@ final class DetectCommand implements Callable<Integer> {
     }
     o.println("message:       " + d.message() + " (bits " + bits + ", " + d.payloadBits() + " bits in "
         + d.symbols().size() + " symbols of " + d.symbolBits() + ")");
-    o.println("green:         " + Numbers.count(d.green()) + " (" + Numbers.human(d.greenFraction())
-        + " of the decoded message's colours vs gamma " + Numbers.exact(sc.kgw().gamma()) + ")");
+    if (sc.kgw() != null) {
+      o.println("green:         " + Numbers.count(d.green()) + " (" + Numbers.human(d.greenFraction())
+          + " of the decoded message's colours vs gamma " + Numbers.exact(sc.kgw().gamma()) + ")");
+    } else {
+      o.println("score:         " + Numbers.human(d.score()) + " (the decoded message's score sum over "
+          + Numbers.count(d.tuplesScored()) + " units; mean " + Numbers.human(d.tuplesScored() == 0 ? 0.0
+          : d.score() / d.tuplesScored()) + " vs 1 under H0)");
+    }
     o.println("p-value:       " + Numbers.pValue(d.pValue(), d.log10PValue()) + " (log10 p = "
         + Numbers.human(d.log10PValue()) + ", corrected for all 2^" + d.payloadBits() + " messages, "
         + (d.exact() ? "exact" : "union bound: conservative") + ")");
@@ -395,15 +391,6 @@ final class DetectCommand implements Callable<Integer> {
     o.println("symbols:       " + symbols);
     o.println("verdict:       " + (detected ? "watermark DETECTED, message " + d.message() : "not detected")
         + " at alpha " + Numbers.exact(alpha));
-  }
-
-  /** The low {@code count} bits of {@code value}, most significant first. */
-  private static String bits(long value, int count) {
-    StringBuilder b = new StringBuilder(count);
-    for (int i = count - 1; i >= 0; i--) {
-      b.append((value >>> i & 1) == 0 ? '0' : '1');
-    }
-    return b.toString();
   }
 
   /**

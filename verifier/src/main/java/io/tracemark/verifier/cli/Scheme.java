@@ -1,5 +1,6 @@
 package io.tracemark.verifier.cli;
 
+import io.tracemark.api.GumbelSpec;
 import io.tracemark.api.InteropSpec;
 import io.tracemark.api.KgwSpec;
 import io.tracemark.api.SchemeSpec;
@@ -77,13 +78,17 @@ final class Scheme {
 
   /**
    * Refuses a kgw scheme with a payload in a command that tests keys rather than decoding a
-   * message: only {@code detect} decodes one (the library's {@code PayloadTally} decodes a corpus).
+   * message: {@code detect} decodes one from a text, {@code verify} from a corpus.
    */
   void refusePayload(CommandLine cli, String command) {
     if (kgw() != null && kgw().hasPayload()) {
       throw new CommandLine.ParameterException(cli, "--scheme: " + command + " does not decode a payload "
-          + "(payload=b); decode one text with 'tracemark detect', a corpus with the library's PayloadTally "
+          + "(payload=b); decode one text with 'tracemark detect', a corpus with 'tracemark verify' "
           + "(docs/payload.md)");
+    }
+    if (spec instanceof GumbelSpec && ((GumbelSpec) spec).hasPayload()) {
+      throw new CommandLine.ParameterException(cli, "--scheme: " + command + " does not decode a gumbel payload "
+          + "(payload=b); decode one text with 'tracemark detect' (docs/payload.md)");
     }
   }
 

@@ -3,8 +3,10 @@ package io.tracemark.verifier.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tracemark.api.DedupMode;
+import io.tracemark.api.GumbelSpec;
 import io.tracemark.api.HfSynthIdSpec;
 import io.tracemark.api.NullDistribution;
+import io.tracemark.api.PayloadDetection;
 import io.tracemark.verifier.BadRecordPolicy;
 import io.tracemark.verifier.DistributedPass;
 import io.tracemark.verifier.FieldWeights;
@@ -13,6 +15,7 @@ import io.tracemark.verifier.InheritanceVerifier;
 import io.tracemark.verifier.Verification;
 import io.tracemark.verifier.report.EvidenceReport;
 import io.tracemark.verifier.report.Numbers;
+import io.tracemark.verifier.report.PayloadSection;
 import io.tracemark.verifier.report.PlanStamp;
 import io.tracemark.verifier.report.ReportInputs;
 import io.tracemark.verifier.report.ReportWriter;
@@ -151,7 +154,13 @@ final class VerifyCommand implements Callable<Integer> {
     output.check(cli);
     Scheme sc = Scheme.parse(cli, scheme);
     sc.checkKeyOption(cli, keyFile != null);
-    sc.refusePayload(cli, "verify");
+    if (sc.spec instanceof GumbelSpec && ((GumbelSpec) sc.spec).hasPayload()) {
+      sc.refusePayload(cli, "verify");
+    }
+    if (sc.kgw() != null && sc.kgw().hasPayload() && (weights != null || (tenants != null && tenants > 0)
+        || localizeOptions.localize.search(cli) != null)) {
+      throw new CommandLine.ParameterException(cli, "--scheme: " + Verification.PAYLOAD_OPTIONS_REFUSED);
+    }
     if (sc.spec instanceof HfSynthIdSpec && ((HfSynthIdSpec) sc.spec).gValues() == HfSynthIdSpec.GValues.TABLE) {
       throw new CommandLine.ParameterException(cli, Verification.TABLE_GVALUES_REFUSED);
     }
@@ -307,6 +316,9 @@ final class VerifyCommand implements Callable<Integer> {
       n.put("alpha", r.alpha());
       n.put("verdict", r.verdict().label());
       n.put("best_key", r.best().label());
+      if (tree.has("payload")) {
+        n.set("payload", tree.get("payload"));
+      }
       if (tree.has("statistic")) {
         n.set("statistic", tree.get("statistic"));
       }
@@ -345,8 +357,18 @@ final class VerifyCommand implements Callable<Integer> {
           + " vs 1 under H0)");
     }
     o.println("z:             " + Numbers.human(r.z()));
-    o.println("p-value:       " + Numbers.pValue(r.pValue(), r.log10P()) + " (log10 p = " + Numbers.human(r.log10P())
-        + ")");
+    if (r.payload() != null) {
+      PayloadDetection d = r.payload();
+      o.println("message:       " + d.message() + " (bits " + PayloadSection.bits(d.message(), d.payloadBits()) + ", "
+          + d.symbols().size() + " symbols of " + d.symbolBits() + " bits; weakest symbol confidence "
+          + Numbers.human(d.weakestSymbolConfidence()) + ")");
+      o.println("p-value:       " + Numbers.pValue(r.pValue(), r.log10P()) + " (log10 p = " + Numbers.human(r.log10P())
+          + ", corrected for all 2^" + d.payloadBits() + " messages, "
+          + (d.exact() ? "exact" : "union bound: conservative") + ")");
+    } else {
+      o.println("p-value:       " + Numbers.pValue(r.pValue(), r.log10P()) + " (log10 p = "
+          + Numbers.human(r.log10P()) + ")");
+    }
     if (r.keys().size() > 1) {
       o.println("best key:      " + r.best().label() + " (Holm-adjusted log10 p = " + Numbers.human(r.log10PAdjusted())
           + " over " + Numbers.count(r.keys().size()) + " keys)");

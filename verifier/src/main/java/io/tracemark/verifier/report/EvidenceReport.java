@@ -38,9 +38,12 @@ public final class EvidenceReport {
   /**
    * The schema version; a change of field meaning or order gets a new version. Version 2: the
    * commitment to an interop profile's key is salted ({@code key.commitment_salt}) or withheld,
-   * with {@code key.warning} saying how guessable such keys are.
+   * with {@code key.warning} saying how guessable such keys are. Version 3: a multi-bit payload
+   * scheme's report has a {@code payload} section after {@code statistics} (the decoded message),
+   * and its {@code statistics}, {@code keys} and {@code controls} then hold the decoded message's
+   * test, whose p-value is corrected for the 2^b messages.
    */
-  public static final int SCHEMA_VERSION = 2;
+  public static final int SCHEMA_VERSION = 3;
   /** File names in the output directory. */
   public static final String JSON_FILE = "report.json";
   /** The HTML rendering. */
@@ -246,6 +249,9 @@ public final class EvidenceReport {
     stats.put("log10_p", r.log10P());
     stats.put("log10_p_adjusted", r.log10PAdjusted());
     stats.put("best_key", r.best().label());
+    if (r.payload() != null) {
+      PayloadSection.json(root, r.best().label(), r.payload());
+    }
 
     ArrayNode keys = root.putArray("keys");
     for (InheritanceResult.KeyResult k : r.keys()) {

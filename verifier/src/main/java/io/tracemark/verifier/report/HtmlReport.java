@@ -83,6 +83,7 @@ final class HtmlReport {
           + Numbers.human(controls.path("empirical_p").asDouble()) + ")");
     }
     b.append("</table></div>\n");
+    PayloadSection.html(b, r);
 
     b.append("<h2>Cumulative evidence</h2>\n<p>log10 p of the best key against tuples scored, as the corpus was "
         + "read; the dashed line is log10 &alpha;. Evidence that builds steadily comes from many records; a jump "

@@ -1,0 +1,156 @@
+package io.tracemark.core;
+
+import io.tracemark.api.Checks;
+import io.tracemark.api.DedupMode;
+import io.tracemark.api.GumbelSpec;
+import io.tracemark.api.NullDistribution;
+import io.tracemark.api.PayloadDetection;
+import io.tracemark.api.WatermarkKey;
+import io.tracemark.core.internal.LongHashSet;
+import io.tracemark.core.internal.UnitFingerprints;
+import io.tracemark.core.stats.PValues;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.math3.special.Beta;
+
+/**
+ * Decodes the message of a Gumbel-family payload ({@code gumbel:…,payload=b,symbol-bits=r}) from
+ * text, without trying the 2^b messages: each distinct unit (window, token) adds, for each of the 2^r
+ * values v of the symbol its context carries, the score −ln(1 − u_v) of its token under the
+ * uniforms of value v ({@link GumbelWatermark}); each symbol is the value of largest score sum. The
+ * cost is 2^r uniforms per token, whatever b is.
+ *
+ * <p>The p-value: under H0 the 2^r scores of a unit are independent Exp(1) (each value has its own
+ * uniforms), so the score of any one message over the n units is Gamma(n, 1); the decoded message
+ * is the best of the 2^b, and P(best ≥ s) ≤ 2^b · P(Gamma(n, 1) ≥ s), the union bound, which is
+ * conservative ({@link PayloadDetection#exact()} false). Immutable and thread-safe.
+ */
+public final class GumbelPayloadDecoder {
+  /** The per-symbol log10 margin is floored here (the confidence is then 1 in double precision). */
+  static final double MARGIN_FLOOR = -300;
+  private static final double LOG10_2 = Math.log10(2);
+
+  private final GumbelSpec spec;
+  private final int vocabularySize;
+  private final GumbelWatermark prf;
+  private final int colours;
+
+  GumbelPayloadDecoder(WatermarkKey key, GumbelSpec spec, int vocabularySize) {
+    Checks.require(spec.hasPayload(), "the specification has no payload (payload=b): %s", spec.canonical());
+    this.spec = spec;
+    this.vocabularySize = vocabularySize;
+    this.prf = new GumbelWatermark(key, spec, vocabularySize, 0);
+    this.colours = 1 << spec.symbolBits();
+  }
+
+  /** The specification. */
+  public GumbelSpec spec() {
+    return spec;
+  }
+
+  /** Token ids lie in {@code [0, vocabularySize())}. */
+  public int vocabularySize() {
+    return vocabularySize;
+  }
+
+  /** Decodes one text with window+token deduplication. */
+  public PayloadDetection decode(int[] tokens) {
+    return decode(tokens, 0, tokens.length, spec.defaultDedup());
+  }
+
+  /**
+   * Decodes {@code tokens[offset, offset + length)} with the given deduplication: its first h
+   * tokens are context only.
+   *
+   * @throws IllegalArgumentException if the range is outside {@code tokens} or a token id is outside
+   *     the vocabulary
+   */
+  public PayloadDetection decode(int[] tokens, int offset, int length, DedupMode dedup) {
+    Checks.require(offset >= 0 && length >= 0 && offset <= tokens.length - length,
+        "offset=%d and length=%d must lie within tokens.length=%d", offset, length, tokens.length);
+    if (dedup == null) {
+      throw new NullPointerException("dedup");
+    }
+    Checks.tokenIds(tokens, offset, offset + length, vocabularySize);
+    int h = spec.contextWidth();
+    int symbols = spec.symbols();
+    double[][] sums = new double[symbols][colours];
+    long[][] wins = new long[symbols][colours];
+    long[] units = new long[symbols];
+    LongHashSet seen = dedup == DedupMode.NONE ? null : new LongHashSet(Math.max(16, length));
+    for (int pos = offset + h; pos < offset + length; pos++) {
+      if (seen != null && !seen.add(dedup == DedupMode.WINDOW ? UnitFingerprints.window(tokens, pos - h, h)
+          : UnitFingerprints.tuple(tokens, pos - h, h, tokens[pos]))) {
+        continue;
+      }
+      long s = prf.contextSeed(tokens, pos - h);
+      int p = prf.symbolIndex(s);
+      units[p]++;
+      int best = 0;
+      double bestScore = -1;
+      for (int v = 0; v < colours; v++) {
+        double score = GumbelWatermark.expScore(GumbelWatermark.uniform(
+            prf.word(false, GumbelWatermark.symbolSeed(s, v), tokens[pos])));
+        sums[p][v] += score;
+        if (score > bestScore) {
+          bestScore = score;
+          best = v;
+        }
+      }
+      wins[p][best]++;
+    }
+    return decodeSums(sums, wins, units, length);
+  }
+
+  private PayloadDetection decodeSums(double[][] sums, long[][] wins, long[] units, long tokensRead) {
+    int symbols = sums.length;
+    long message = 0;
+    long total = 0;
+    long green = 0;
+    double score = 0;
+    List<PayloadDetection.Symbol> out = new ArrayList<>(symbols);
+    for (int p = 0; p < symbols; p++) {
+      int best = 0;
+      for (int v = 1; v < colours; v++) {
+        if (sums[p][v] > sums[p][best]) {
+          best = v;
+        }
+      }
+      int second = best == 0 ? 1 : 0;
+      for (int v = 0; v < colours; v++) {
+        if (v != best && sums[p][v] > sums[p][second]) {
+          second = v;
+        }
+      }
+      long n = units[p];
+      total += n;
+      green += wins[p][best];
+      score += sums[p][best];
+      message |= (long) best << (p * spec.symbolBits());
+      out.add(new PayloadDetection.Symbol(p, best, n, wins[p][best], wins[p][second],
+          log10Margin(n, sums[p][best], sums[p][second]), sums[p][best], sums[p][second]));
+    }
+    double log10p = total == 0 ? 0.0 : Math.min(0.0, spec.payloadBits() * LOG10_2
+        + PValues.log10UpperTail(new NullDistribution.GammaSum(), total, score));
+    return new PayloadDetection(tokensRead, total, spec.payloadBits(), spec.symbolBits(), message, green, log10p, false,
+        out, score);
+  }
+
+  /**
+   * log10 P(Beta(n, n) ≥ a / (a + c)): for two independent Gamma(n, 1) sums, how likely one takes at
+   * least this share; computed as the lower tail I_{c/(a+c)}(n, n), never as 1 − CDF; floored at
+   * {@value #MARGIN_FLOOR}; 0 without units.
+   */
+  static double log10Margin(long n, double a, double c) {
+    if (n == 0 || a + c <= 0) {
+      return 0.0;
+    }
+    double tail = Beta.regularizedBeta(c / (a + c), n, n);
+    return tail > 0 ? Math.max(MARGIN_FLOOR, Math.min(0.0, Math.log10(tail))) : MARGIN_FLOOR;
+  }
+
+  @Override
+  public String toString() {
+    return "GumbelPayloadDecoder[" + spec.canonical() + ", vocab=" + vocabularySize + ", key=" + prf.keyId() + "]";
+  }
+}

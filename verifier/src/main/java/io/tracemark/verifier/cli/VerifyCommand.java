@@ -338,7 +338,7 @@ final class VerifyCommand implements Callable<Integer> {
           + Numbers.exact(((NullDistribution.Binomial) r.nullDistribution()).gamma()) + ")");
     } else {
       o.println("score:         " + Numbers.human(r.score()) + " (mean " + Numbers.human(r.rate())
-          + " vs 1 under H0)");
+          + " vs " + Numbers.human(r.nullDistribution().mean()) + " under H0)");
     }
     o.println("z:             " + Numbers.human(r.z()));
     o.println("p-value:       " + Numbers.pValue(r.pValue(), r.log10P()) + " (log10 p = " + Numbers.human(r.log10P())

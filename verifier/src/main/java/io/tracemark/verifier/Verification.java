@@ -81,6 +81,14 @@ public final class Verification {
   public static final String WINDOWED_REFUSED = "gumbel with score=windowed is a per-text test (detect): a corpus "
       + "verification sums the scores of every distinct unit; use score=sum";
 
+  /**
+   * Why a weighted test of a tournament scheme ({@code synthid:}, {@code hf-synthid:}) is refused: the
+   * weighted tail is exact for binomial and Gamma(n, 1) unit scores, not for layered g-values.
+   */
+  public static final String LAYERED_WEIGHTS_REFUSED = "weights apply to binomial (green-list) and gamma-sum "
+      + "(Gumbel) scores: the weighted tail of the tournament's layered g-values is not implemented; run the "
+      + "unweighted test";
+
   /** The report's (and the command line's) name of two-level dedup. */
   public static final String FIRST_WINDOW_AND_TOKEN = "first-window+token";
   private final Builder b;
@@ -175,6 +183,8 @@ public final class Verification {
     }
     this.verifier = v;
     boolean weighted = b.weights != null || b.referenceContext != null;
+    Checks.require(!(weighted && law instanceof io.tracemark.api.NullDistribution.LayeredBinomial),
+        LAYERED_WEIGHTS_REFUSED);
     this.statistic = (weighted ? "weighted_" : "") + law.label();
   }
 

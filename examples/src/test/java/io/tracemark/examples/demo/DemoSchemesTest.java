@@ -44,7 +44,7 @@ class DemoSchemesTest {
   @ValueSource(strings = {"gumbel:h=1", "synthid:depth=30,h=1"})
   void theDemoRunsWithASamplingSchemeAndItsReportIsRecomputed(String scheme) throws IOException {
     SchemeSpec spec = SchemeSpec.parse(scheme);
-    DemoConfig c = new DemoConfig(42, 3, spec, 80, 40, 48, 40, 50, 1.0, 1e-6, 10, new double[] {0, 1.0}, 2, dir);
+    DemoConfig c = new DemoConfig(42, 3, spec, 60, 40, 40, 40, 50, 1.0, 1e-6, 10, new double[] {0, 1.0}, 2, dir);
     StringWriter text = new StringWriter();
     DemoResult r = Demo.run(c, new PrintWriter(text, true));
     String out = text.toString();
@@ -64,7 +64,7 @@ class DemoSchemesTest {
     assertThat(lines.get(header + 2)).startsWith("1.00 ");
     assertThat(out).contains(String.join(System.lineSeparator(), DemoTable.legend(c)));
     assertThat(DemoTable.legend(c)).anyMatch(l -> l.startsWith(String.format("  %-13s ", column)));
-    assertThat(out).contains("smallest rho caught, closed model (40 queries x 48 tokens): 1.00")
+    assertThat(out).contains("smallest rho caught, closed model (40 queries x 40 tokens): 1.00")
         .contains("smallest rho caught, reading mode (40 owner texts): 1.00")
         .doesNotContain("WARNING");
     // the second table: two-level reading, and why the weighted tests are not run
@@ -107,6 +107,16 @@ class DemoSchemesTest {
     again.remove("created");
     assertThat(again).isEqualTo(demo);
     assertThat(demo.toString()).contains(spec.canonical());
+  }
+
+  /** A weighted test of the tournament would give a wrong p-value (the weighted tail is binomial or gamma): refused. */
+  @Test
+  void theWeightedTestsAreRefusedForTheTournament() {
+    io.tracemark.verifier.Verification.Builder b = io.tracemark.verifier.Verification.builder()
+        .scheme(SchemeSpec.parse("synthid:depth=30,h=1")).key(Seeds.demoKey(42)).vocabularySize(1000)
+        .records(List.of()).weights(io.tracemark.verifier.ContextCountWeights.of(3, List.of(new int[] {1, 2, 3, 4})));
+    assertThatThrownBy(b::build).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(io.tracemark.verifier.Verification.LAYERED_WEIGHTS_REFUSED);
   }
 
   @Test

@@ -99,6 +99,14 @@ public final class Verification {
   public static final String GUMBEL_PAYLOAD_REFUSED = "a gumbel payload (payload=b) is decoded per text (detect); "
       + "corpus decoding in verify takes a kgw payload";
 
+  /**
+   * Why a weighted test of a tournament scheme ({@code synthid:}, {@code hf-synthid:}) is refused: the
+   * weighted tail is exact for binomial and Gamma(n, 1) unit scores, not for layered g-values.
+   */
+  public static final String LAYERED_WEIGHTS_REFUSED = "weights apply to binomial (green-list) and gamma-sum "
+      + "(Gumbel) scores: the weighted tail of the tournament's layered g-values is not implemented; run the "
+      + "unweighted test";
+
   /** The report's (and the command line's) name of two-level dedup. */
   public static final String FIRST_WINDOW_AND_TOKEN = "first-window+token";
   private final Builder b;
@@ -206,6 +214,8 @@ public final class Verification {
     }
     this.verifier = v;
     boolean weighted = b.weights != null || b.referenceContext != null;
+    Checks.require(!(weighted && law instanceof io.tracemark.api.NullDistribution.LayeredBinomial),
+        LAYERED_WEIGHTS_REFUSED);
     this.statistic = (weighted ? "weighted_" : "") + law.label();
   }
 

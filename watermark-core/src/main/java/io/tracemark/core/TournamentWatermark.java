@@ -256,19 +256,29 @@ final class TournamentWatermark implements Watermark {
       }
       return;
     }
-    long[] words = new long[logits.length];
+    // the layers run over the tokens of positive probability only (after an engine's top-k or top-p,
+    // a few dozen of the vocabulary), in id order: a token of probability 0 adds 0 to every layer's
+    // mass and keeps probability 0, so the result is the same, bit for bit, as over every id
+    int[] support = new int[logits.length];
+    int n = 0;
     for (int i = 0; i < logits.length; i++) {
       p[i] /= sum;
-      words[i] = p[i] > 0 ? word(seed, i) : 0;
+      if (p[i] > 0) {
+        support[n++] = i;
+      }
+    }
+    long[] words = new long[n];
+    for (int j = 0; j < n; j++) {
+      words[j] = word(seed, support[j]);
     }
     for (int l = 0; l < m; l++) {
       int shift = 63 - l;
       double mass = 0;
-      for (int i = 0; i < logits.length; i++) {
-        mass += ((words[i] >>> shift) & 1) * p[i];
+      for (int j = 0; j < n; j++) {
+        mass += ((words[j] >>> shift) & 1) * p[support[j]];
       }
-      for (int i = 0; i < logits.length; i++) {
-        p[i] *= 1 + ((words[i] >>> shift) & 1) - mass;
+      for (int j = 0; j < n; j++) {
+        p[support[j]] *= 1 + ((words[j] >>> shift) & 1) - mass;
       }
     }
   }

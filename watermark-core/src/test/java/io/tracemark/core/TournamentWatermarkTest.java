@@ -144,6 +144,42 @@ class TournamentWatermarkTest {
     }
   }
 
+  /**
+   * After a top-k (most logits −∞) the tournament runs its layers over the tokens of positive
+   * probability only: the distribution equals, bit for bit, the layers' update written over every id.
+   */
+  @Test
+  void theTournamentAfterTopKEqualsTheUpdateOverEveryId() {
+    int vocab = 5000;
+    TournamentWatermark wm = watermark("synthid:depth=30,h=1", vocab);
+    SplittableRandom random = new SplittableRandom(11);
+    for (int round = 0; round < 20; round++) {
+      float[] logits = logits(random, vocab, 3.0);
+      for (int i = 0; i < vocab; i++) {
+        if (random.nextInt(100) != 0) {
+          logits[i] = Float.NEGATIVE_INFINITY; // about 50 candidates left
+        }
+      }
+      logits[round] = 1f;
+      int[] tokens = {round};
+      long seed = wm.seed(tokens, 0);
+      double[] p = new double[vocab];
+      wm.tournament(logits, seed, true, p);
+      double[] q = new double[vocab];
+      wm.tournament(logits, 0, false, q);
+      for (int l = 0; l < 30; l++) {
+        double mass = 0;
+        for (int i = 0; i < vocab; i++) {
+          mass += ((q[i] > 0 ? wm.word(seed, i) : 0) >>> (63 - l) & 1) * q[i];
+        }
+        for (int i = 0; i < vocab; i++) {
+          q[i] *= 1 + ((q[i] > 0 ? wm.word(seed, i) : 0) >>> (63 - l) & 1) - mass;
+        }
+      }
+      assertThat(p).as("round %d", round).isEqualTo(q);
+    }
+  }
+
   @Test
   void scoresAreTheLayersBitsAndDuplicatesCountOnce() {
     TournamentWatermark wm = watermark("synthid:depth=3,h=1,score=weighted-mean", 10);

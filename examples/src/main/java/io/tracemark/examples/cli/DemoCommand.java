@@ -1,6 +1,6 @@
 package io.tracemark.examples.cli;
 
-import io.tracemark.api.KgwSpec;
+import io.tracemark.api.SchemeSpec;
 import io.tracemark.examples.demo.Demo;
 import io.tracemark.examples.demo.DemoConfig;
 import io.tracemark.verifier.cli.Tracemark;
@@ -23,7 +23,8 @@ public final class DemoCommand implements Callable<Integer> {
   SeedOption seed;
   @Mixin
   OrderOption order;
-  @Option(names = "--scheme", description = "Watermark scheme (default: ${DEFAULT-VALUE}).",
+  @Option(names = "--scheme", description = "Watermark scheme: kgw:..., gumbel:h=N or synthid:depth=M,h=N "
+      + "(default: ${DEFAULT-VALUE}).",
       defaultValue = DemoConfig.DEFAULT_SCHEME)
   String scheme;
   @Option(names = "--rho", split = ",", description = "Fractions of teacher tokens (default: 0,0.01,0.05,0.10,1.0).")
@@ -57,7 +58,7 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() {
     DemoConfig d = DemoConfig.defaults(seed.seed());
     int n = order.order();
-    KgwSpec s = CliChecks.option(spec, "--scheme", () -> KgwSpec.parse(scheme));
+    SchemeSpec s = CliChecks.option(spec, "--scheme", () -> SchemeSpec.parse(scheme));
     CliChecks.require(spec, alpha > 0 && alpha < 1, "--alpha must be in (0, 1), was %s", alpha);
     CliChecks.require(spec, topK >= 0, "--top-k must be >= 0, was %d", topK);
     int t = threads.threads();

@@ -1,7 +1,9 @@
 package io.tracemark.examples.demo;
 
 import io.tracemark.api.Checks;
+import io.tracemark.api.GumbelSpec;
 import io.tracemark.api.KgwSpec;
+import io.tracemark.api.SchemeSpec;
 import io.tracemark.examples.lm.NGramModel;
 import java.nio.file.Path;
 
@@ -11,7 +13,9 @@ import java.nio.file.Path;
  *
  * @param seed the one seed everything is derived from
  * @param order n-gram order of teacher and students
- * @param spec the watermark scheme
+ * @param spec the watermark scheme: tracemark's own families, keyed by the demo key ({@code kgw:} without a
+ *     payload, whose teacher biases its logits; {@code gumbel:} with {@code score=sum} and {@code synthid:}, whose
+ *     teacher draws through the scheme)
  * @param ownerPrompts prompts the teacher answers (its watermarked output)
  * @param competitorPrompts prompts each student answers (the closed-model query budget)
  * @param answerTokens tokens per answer
@@ -24,7 +28,7 @@ import java.nio.file.Path;
  * @param threads worker threads
  * @param outDir where the evidence report of one case is written ({@code null}: no report)
  */
-public record DemoConfig(long seed, int order, KgwSpec spec, int ownerPrompts, int competitorPrompts,
+public record DemoConfig(long seed, int order, SchemeSpec spec, int ownerPrompts, int competitorPrompts,
     int answerTokens, int readingTexts, int topK, double temperature, double alpha, int controlKeys, double[] rhos,
     int threads, Path outDir) {
   /** The scheme of the defaults. */
@@ -39,6 +43,12 @@ public record DemoConfig(long seed, int order, KgwSpec spec, int ownerPrompts, i
     if (spec == null) {
       throw new NullPointerException("spec");
     }
+    Checks.require(!spec.carriesKey(), "scheme must be one keyed by the demo's key (kgw, gumbel or synthid), was %s",
+        spec.family());
+    Checks.require(!(spec instanceof KgwSpec k && k.payloadBits() > 0),
+        "scheme kgw with a payload carries a message per tenant, which the demo does not choose: drop payload");
+    Checks.require(!(spec instanceof GumbelSpec g && g.score() == GumbelSpec.Score.WINDOWED),
+        "scheme gumbel with score=windowed is a per-text test; the demo's corpus tests need score=sum");
     Checks.require(ownerPrompts >= 1, "owner prompts must be >= 1, was %d", ownerPrompts);
     Checks.require(competitorPrompts >= 1, "competitor prompts must be >= 1, was %d", competitorPrompts);
     Checks.require(answerTokens >= 1, "answer tokens must be >= 1, was %d", answerTokens);
@@ -60,6 +70,11 @@ public record DemoConfig(long seed, int order, KgwSpec spec, int ownerPrompts, i
     return new DemoConfig(seed, NGramModel.DEFAULT_ORDER, KgwSpec.parse(DEFAULT_SCHEME), 800, 200, 128, 200, 50, 1.0,
         1e-6, 100, new double[] {0, 0.01, 0.05, 0.10, 1.0}, Math.max(1, Runtime.getRuntime().availableProcessors()),
         null);
+  }
+
+  /** Whether the scheme is the green list, whose weighted tests (C*, R*) the demo also runs. */
+  public boolean greenList() {
+    return spec instanceof KgwSpec;
   }
 
   @Override

@@ -1,5 +1,10 @@
 package io.tracemark.examples.demo;
 
+import io.tracemark.api.GumbelSpec;
+import io.tracemark.api.HfSynthIdSpec;
+import io.tracemark.api.KgwSpec;
+import io.tracemark.api.NullDistribution;
+import io.tracemark.api.SynthIdSpec;
 import io.tracemark.verifier.InheritanceResult;
 import io.tracemark.verifier.report.Numbers;
 import java.io.PrintWriter;
@@ -21,11 +26,11 @@ final class DemoTable {
     lines.add(String.format(Locale.ROOT, "%-5s %9s %9s | %-46s | %-46s", "", "student", "training",
         "closed model (student's answers)", "reading mode (owner's text through student)"));
     lines.add(String.format(Locale.ROOT, "%-5s %9s %9s | %7s %7s %6s %9s %-9s | %7s %7s %6s %9s %-9s", "rho",
-        "human", "teacher", "tokens", "tuples", "green", "log10 p", "verdict", "tokens", "tuples", "green", "log10 p",
-        "verdict"));
+        "human", "teacher", "tokens", "tuples", column(c), "log10 p", "verdict", "tokens", "tuples", column(c),
+        "log10 p", "verdict"));
     for (StudentResult r : rows) {
       lines.add(String.format(Locale.ROOT, "%-5s %9s %9s | %s | %s", rhoLabel(r.rho()), Numbers.count(r.humanTokens()),
-          Numbers.count(r.teacherTokens()), cells(r.closed()), cells(r.open())));
+          Numbers.count(r.teacherTokens()), cells(c, r.closed()), cells(c, r.open())));
     }
     lines.add("");
     lines.addAll(legend(c));
@@ -49,13 +54,50 @@ final class DemoTable {
             c.readingTexts()),
         "                and its top-1 predictions are scored",
         "  tokens/tuples tokens read / distinct (window, token) tuples scored (a repeated tuple counts once)",
-        String.format(Locale.ROOT, "  green         share of scored tuples that are green; gamma = %s is expected without",
-            Numbers.exact(c.spec().gamma())),
-        "                the watermark",
+        scoreLegend(c)[0],
+        scoreLegend(c)[1],
         "  log10 p       exact log10 of the p-value: -7.2 means a chance of 1 in 10^7.2",
         String.format(Locale.ROOT, "  verdict       DETECTED when p < alpha = %s (with %d control keys); \"-\" means",
             Numbers.exact(c.alpha()), c.controlKeys()),
         "                not detected: no evidence at this alpha, which is not proof of innocence");
+  }
+
+  /** The two legend lines of the score column, for the scheme's statistic. */
+  private static String[] scoreLegend(DemoConfig c) {
+    if (c.spec() instanceof GumbelSpec) {
+      return new String[] {
+          "  score         mean Gumbel score -ln(1 - u) of the scored tuples (u: the tuple's keyed uniform);",
+          "                1 is expected without the watermark (exact Gamma(n, 1) tail of the sum)"};
+    }
+    if (c.spec() instanceof SynthIdSpec t) {
+      return new String[] {
+          String.format(Locale.ROOT, "  mean g        %s g-value of the scored tuples over %d layers; 0.5 is expected",
+              t.score() == HfSynthIdSpec.Score.MEAN ? "mean" : "weighted mean", t.depth()),
+          "                without the watermark (exact binomial tail of the sum)"};
+    }
+    return new String[] {
+        String.format(Locale.ROOT, "  green         share of scored tuples that are green; gamma = %s is expected without",
+            Numbers.exact(((KgwSpec) c.spec()).gamma())),
+        "                the watermark"};
+  }
+
+  /** The score column's header: {@code green}, {@code score} or {@code mean g}. */
+  static String column(DemoConfig c) {
+    return c.spec() instanceof GumbelSpec ? "score" : c.spec() instanceof SynthIdSpec ? "mean g" : "green";
+  }
+
+  /** How the progress line names the statistic: {@code green rate}, {@code mean score} or {@code mean g}. */
+  static String statisticName(DemoConfig c) {
+    return c.spec() instanceof GumbelSpec ? "mean score" : c.spec() instanceof SynthIdSpec ? "mean g" : "green rate";
+  }
+
+  /**
+   * The per-tuple statistic, three decimals: the green rate, the mean Gumbel score, or the mean
+   * g-value (the result's rate is the mean of Σ level·g per tuple: divided by Σ level).
+   */
+  static String statistic(InheritanceResult r) {
+    double v = r.nullDistribution() instanceof NullDistribution.LayeredBinomial l ? r.rate() / l.levelSum() : r.rate();
+    return Numbers.fixed(v, 3);
   }
 
   /** The smallest ρ &gt; 0 each mode caught, and a warning when the innocent control was flagged. */
@@ -87,9 +129,9 @@ final class DemoTable {
     return rho == 0 ? "0" : String.format(Locale.ROOT, "%.2f", rho);
   }
 
-  private static String cells(InheritanceResult r) {
+  private static String cells(DemoConfig c, InheritanceResult r) {
     return String.format(Locale.ROOT, "%7s %7s %6s %9s %-9s", Numbers.count(r.tokensRead()),
-        Numbers.count(r.tuplesScored()), Numbers.fixed(r.rate(), 3), Numbers.fixed(r.log10P(), 1),
+        Numbers.count(r.tuplesScored()), statistic(r), Numbers.fixed(r.log10P(), 1),
         r.verdict() == InheritanceResult.Verdict.DETECTED ? "DETECTED" : "-");
   }
 }

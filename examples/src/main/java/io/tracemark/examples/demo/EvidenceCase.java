@@ -1,5 +1,6 @@
 package io.tracemark.examples.demo;
 
+import io.tracemark.api.NullDistribution;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.keys.KeyFiles;
 import io.tracemark.examples.cli.Records;
@@ -85,6 +86,11 @@ final class EvidenceCase {
         c.spec().canonical(), "--suspect", shell(answers), "--alpha", Numbers.exact(c.alpha())));
     if (c.controlKeys() != DEFAULT_CONTROL_KEYS) {
       words.addAll(List.of("--control-keys", Integer.toString(c.controlKeys())));
+    }
+    if (c.spec().nullDistribution() instanceof NullDistribution.GammaSum) {
+      // real-valued scores are summed per worker thread, so their last bits depend on the number of
+      // workers: one, as the demo's own check
+      words.addAll(List.of("--threads", "1"));
     }
     words.addAll(List.of("--out", shell(out)));
     return String.join(" ", words);

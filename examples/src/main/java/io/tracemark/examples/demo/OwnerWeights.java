@@ -1,5 +1,6 @@
 package io.tracemark.examples.demo;
 
+import io.tracemark.api.KgwSpec;
 import io.tracemark.examples.lm.NGramModel;
 import io.tracemark.verifier.ContextCountWeights;
 import io.tracemark.verifier.OwnerModelWeights;
@@ -36,10 +37,15 @@ public final class OwnerWeights {
    */
   public record Fixed(OwnerModelWeights closed, ReadingWeights reading, List<int[]> readingTexts) {}
 
-  /** The weights and texts of the owner's {@code teacher} and its watermarked {@code teacherAnswers}. */
+  /**
+   * The weights and texts of the owner's {@code teacher} and its watermarked {@code teacherAnswers}.
+   *
+   * @throws ClassCastException if the configuration's scheme is not the green list ({@link DemoConfig#greenList()})
+   */
   public static Fixed of(NGramModel teacher, List<int[]> teacherAnswers, DemoConfig c) {
     ContextCountWeights contexts = ContextCountWeights.of(CONTEXT, teacherAnswers);
-    OwnerModelWeights closed = OwnerModelWeights.of(teacher, c.spec().gamma(), c.spec().delta(),
+    KgwSpec spec = (KgwSpec) c.spec();
+    OwnerModelWeights closed = OwnerModelWeights.of(teacher, spec.gamma(), spec.delta(),
         c.topK() > 0 ? c.topK() : teacher.vocabularySize(), c.temperature(), contexts, SATURATION, LEVELS);
     List<int[]> texts = List.copyOf(ReadingTexts.bySharedContexts(teacherAnswers, contexts,
         ReadingTexts.DEFAULT_MIN_COUNT, c.readingTexts()));

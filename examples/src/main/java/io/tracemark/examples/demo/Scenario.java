@@ -48,10 +48,12 @@ final class Scenario {
    * @param teacherCheck the closed-model test of the teacher's own answers
    * @param rows one per ρ, in the order configured
    * @param competitorPrompts the competitor's prompts, which every student answered
-   * @param weighted the weighted closed-model test of each row's answers ({@link OwnerWeights}), in row order
+   * @param weighted the weighted closed-model test of each row's answers ({@link OwnerWeights}), in row order;
+   *     empty when the scheme is not the green list
    * @param readingTwoLevel each row's reading-mode test with two-level dedup (the library's reading-mode
    *     default), in row order
-   * @param readingStar each row's reading-mode test R* ({@link OwnerWeights}), in row order
+   * @param readingStar each row's reading-mode test R* ({@link OwnerWeights}), in row order; empty when the
+   *     scheme is not the green list
    */
   record Outcome(WatermarkKey key, TextTokenizer tokenizer, InheritanceResult teacherCheck, List<StudentResult> rows,
       List<int[]> competitorPrompts, List<InheritanceResult> weighted, List<InheritanceResult> readingTwoLevel,
@@ -81,7 +83,9 @@ final class Scenario {
     Watermark wm = Watermarks.create(key, c.spec(), vocab);
     out.printf(Locale.ROOT, "owner key id %s (derived from the seed; commitment %s)%n", key.keyId(), key.commitment());
     long t2 = System.nanoTime();
-    SamplingLoop teacherLoop = loop(teacher, c).withWatermark(wm.bias().orElseThrow());
+    // a green list biases the logits before the draw; Gumbel-max and the tournament replace the draw
+    SamplingLoop teacherLoop = wm.bias().isPresent() ? loop(teacher, c).withWatermark(wm.bias().get())
+        : loop(teacher, c).withSampling(wm.sampling().orElseThrow());
     List<int[]> teacherAnswers = Answers.generate(teacherLoop, ownerPrompts, c.answerTokens(), c.seed(), "teacher",
         pool);
     long teacherTokens = teacherAnswers.stream().mapToLong(a -> a.length).sum();
@@ -90,8 +94,8 @@ final class Scenario {
 
     InheritanceResult teacherCheck = verification(c, key, enc).records(records("owner", teacherAnswers, ownerPrompts))
         .build().run();
-    out.printf(Locale.ROOT, "check: the teacher's own answers: %s tuples, green rate %s, log10 p %s%n",
-        Numbers.count(teacherCheck.tuplesScored()), Numbers.fixed(teacherCheck.rate(), 3),
+    out.printf(Locale.ROOT, "check: the teacher's own answers: %s tuples, %s %s, log10 p %s%n",
+        Numbers.count(teacherCheck.tuplesScored()), DemoTable.statisticName(c), DemoTable.statistic(teacherCheck),
         Numbers.fixed(teacherCheck.log10P(), 1));
 
     // The competitor collected the teacher's answers in some order; a student takes a prefix.
@@ -123,9 +127,10 @@ final class Scenario {
           c.seed(), "student-" + s, pool));
     }
     // the weighted tests (C*, R*): weights and R*'s texts from the owner's model and answers, fixed
-    // here, before any student is read
-    OwnerWeights.Fixed fixed = OwnerWeights.of(teacher, teacherAnswers, c);
-    OwnerModelWeights weights = fixed.closed();
+    // here, before any student is read; their weights are the green list's posterior uplift, so
+    // they are run for kgw only
+    OwnerWeights.Fixed fixed = c.greenList() ? OwnerWeights.of(teacher, teacherAnswers, c) : null;
+    OwnerModelWeights weights = fixed == null ? null : fixed.closed();
     List<Future<InheritanceResult>> weighted = new ArrayList<>();
     List<Future<InheritanceResult>> reading = new ArrayList<>();
     List<Future<InheritanceResult>> readingStar = new ArrayList<>();
@@ -138,12 +143,16 @@ final class Scenario {
           // today's reading column keeps the global tape (the reading mode's own default is two-level)
           verification(c, key, enc).firstWindowPerText(false).records(List.of()).build()
               .readingMode(st.model(), readingTexts), answers)));
-      weighted.add(pool.submit(() -> verification(c, key, enc).weights(weights)
-          .records(records("competitor", answers, competitorPrompts)).build().run()));
+      if (fixed != null) {
+        weighted.add(pool.submit(() -> verification(c, key, enc).weights(weights)
+            .records(records("competitor", answers, competitorPrompts)).build().run()));
+      }
       reading.add(pool.submit(() -> verification(c, key, enc).firstWindowPerText(true).records(List.of()).build()
           .readingMode(st.model(), readingTexts)));
-      readingStar.add(pool.submit(() -> verification(c, key, enc).weights(fixed.reading()).records(List.of()).build()
-          .readingMode(st.model(), fixed.readingTexts())));
+      if (fixed != null) {
+        readingStar.add(pool.submit(() -> verification(c, key, enc).weights(fixed.reading()).records(List.of())
+            .build().readingMode(st.model(), fixed.readingTexts())));
+      }
     }
     List<StudentResult> rows = new ArrayList<>();
     for (Future<StudentResult> f : tested) {

@@ -18,6 +18,10 @@ final class WeightedTable {
 
   static void print(PrintWriter out, DemoConfig c, List<StudentResult> rows, List<InheritanceResult> weighted,
       List<InheritanceResult> twoLevel, List<InheritanceResult> star) {
+    if (!c.greenList()) {
+      printTwoLevel(out, c, rows, twoLevel);
+      return;
+    }
     List<String> lines = new ArrayList<>();
     // R*'s column is appended to the right, so that the columns before it print as they did without it
     lines.add(String.format(Locale.ROOT, "%-5s | %-47s | %-38s | %s", "", "closed model: weighted C* (same answers)",
@@ -53,6 +57,34 @@ final class WeightedTable {
     lines.add("                student's top-2 predictions are scored, each weighted by C*'s weight of the");
     lines.add("                predicted token times min(1, max(0, ln q - ln p) / 2), q = the student's");
     lines.add("                probability of it, p = the owner's model's, and 1/2 for the second prediction");
+    for (String line : lines) {
+      out.println(line.stripTrailing());
+    }
+  }
+
+  /**
+   * For a scheme other than the green list: reading mode with two-level dedup beside the first
+   * table, and why C* and R* are not run. Their weights are the green list's posterior uplift of a
+   * token (γ and δ of the bias), which neither Gumbel-max nor the tournament has, and the weighted
+   * tail is exact for binomial and Gamma(n, 1) scores only, not for the tournament's layered bits.
+   */
+  static void printTwoLevel(PrintWriter out, DemoConfig c, List<StudentResult> rows, List<InheritanceResult> twoLevel) {
+    List<String> lines = new ArrayList<>();
+    lines.add(String.format(Locale.ROOT, "%-5s | %-38s", "", "reading mode: two-level dedup (same texts)"));
+    lines.add(String.format(Locale.ROOT, "%-5s | %7s %6s %9s %-9s", "rho", "tuples", DemoTable.column(c), "log10 p",
+        "verdict"));
+    for (int i = 0; i < rows.size(); i++) {
+      InheritanceResult t = twoLevel.get(i);
+      lines.add(String.format(Locale.ROOT, "%-5s | %7s %6s %9s %-9s", DemoTable.rhoLabel(rows.get(i).rho()),
+          Numbers.count(t.tuplesScored()), DemoTable.statistic(t), Numbers.fixed(t.log10P(), 1), verdict(t)));
+    }
+    lines.add("");
+    lines.add("  two-level     only the first occurrence of a window in each owner text is scored, then each");
+    lines.add("                (window, token) once: tokens a suspect copies from its context do not count");
+    lines.add(String.format(Locale.ROOT,
+        "  C*, R*        not run for %s: their weights are the green list's posterior uplift of a token", c.spec()
+            .family()));
+    lines.add("                (gamma and delta of kgw's bias), which this scheme does not have");
     for (String line : lines) {
       out.println(line.stripTrailing());
     }

@@ -4,7 +4,6 @@ import io.tracemark.api.GumbelSpec;
 import io.tracemark.api.InteropSpec;
 import io.tracemark.api.KgwSpec;
 import io.tracemark.api.SchemeSpec;
-import io.tracemark.api.SynthIdSpec;
 import io.tracemark.api.TokenScorer;
 import io.tracemark.api.Watermark;
 import io.tracemark.api.WatermarkKey;
@@ -18,7 +17,7 @@ import picocli.CommandLine;
 
 /**
  * The {@code --scheme} of a command: a {@link SchemeSpec}, either tracemark's own {@code kgw:}
- * green list or {@code gumbel:} Gumbel-max (keyed by a key file) or another system's watermark
+ * green list, {@code gumbel:} Gumbel-max or {@code synthid:} tournament (keyed by a key file) or another system's watermark
  * ({@code lmw:}, {@code hf:}, {@code vllm:}) whose key is part of the specification. Only the redacted form of a specification
  * is ever printed.
  */
@@ -36,11 +35,6 @@ final class Scheme {
       spec = SchemeSpec.parse(text);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cli, "--scheme: " + e.getMessage());
-    }
-    if (spec instanceof SynthIdSpec) {
-      // the commands read a key file for kgw only
-      throw new CommandLine.ParameterException(cli, "--scheme: synthid: schemes are not supported by the command "
-          + "line yet (use the library: Watermarks.create)");
     }
     return new Scheme(spec);
   }
@@ -65,7 +59,7 @@ final class Scheme {
     return spec.redacted();
   }
 
-  /** The interop families' key parameter is part of the SPEC; the key file applies to kgw and gumbel. */
+  /** The interop families' key parameter is part of the SPEC; the key file applies to kgw, gumbel and synthid. */
   void checkKeyOption(CommandLine cli, boolean keyGiven) {
     if (interop() && keyGiven) {
       throw new CommandLine.ParameterException(cli, "--key does not apply to " + spec.family()

@@ -354,7 +354,7 @@ final class VerifyCommand implements Callable<Integer> {
           + Numbers.exact(((NullDistribution.Binomial) r.nullDistribution()).gamma()) + ")");
     } else {
       o.println("score:         " + Numbers.human(r.score()) + " (mean " + Numbers.human(r.rate())
-          + " vs 1 under H0)");
+          + " vs " + Numbers.human(r.nullDistribution().mean()) + " under H0)");
     }
     o.println("z:             " + Numbers.human(r.z()));
     if (r.payload() != null) {

@@ -95,10 +95,39 @@ class SynthIdCliTest {
     assertThat(run.out()).contains("\"verdict\":\"not_detected\"").doesNotContain("8675309123");
   }
 
+  /**
+   * The native tournament with a key file: detect scores a watermarked text with the scheme's own
+   * exact tail, verify finds it in a corpus and states the statistic's mean under H0 (Σ levels / 2).
+   */
   @Test
-  void theNativeTournamentIsRefusedWithAClearMessage() {
-    CliRun run = CliRun.run("detect", "--scheme", "synthid:depth=30,h=4", "--tokens", "1,2,3");
-    assertThat(run.code()).isNotZero();
-    assertThat(run.err()).contains("synthid: schemes are not supported by the command line yet");
+  void theNativeTournamentIsDetectedAndVerifiedWithAKeyFile(@TempDir Path dir) throws Exception {
+    Path keyFile = dir.resolve("key.json");
+    io.tracemark.core.keys.KeyFiles.write(CliTest.fixedKey("synthid owner"), keyFile);
+    io.tracemark.api.WatermarkKey key = io.tracemark.core.keys.KeyFiles.read(keyFile);
+    String spec = "synthid:depth=30,h=2";
+    Watermark wm = Watermarks.create(key, io.tracemark.api.SchemeSpec.parse(spec), 2000);
+    int[] tokens = generate(wm, 200, 5);
+    CliRun run = CliRun.run("detect", "--scheme", spec, "--key", keyFile.toString(), "--vocab-size", "2000",
+        "--tokens", InteropCliTest.ids(tokens), "--json");
+    assertThat(run.code()).as(run.err()).isZero();
+    JsonNode n = JSON.readTree(run.out());
+    Detection d = wm.detector().detect(tokens);
+    assertThat(n.get("statistic").asText()).isEqualTo("layered_binomial");
+    assertThat(n.get("score").asDouble()).isEqualTo(d.score());
+    assertThat(n.get("log10_p").asDouble()).isEqualTo(d.log10PValue()).isLessThan(-6);
+    assertThat(n.get("scheme").asText()).isEqualTo("synthid:depth=30,h=2,score=mean");
+    assertThat(n.get("key_id").asText()).isEqualTo(key.keyId());
+    StringBuilder corpus = new StringBuilder();
+    for (int i = 0; i < 10; i++) {
+      corpus.append("{\"id\":\"r").append(i).append("\",\"tokens\":[")
+          .append(InteropCliTest.ids(generate(wm, 60, 100 + i))).append("]}\n");
+    }
+    Path suspect = java.nio.file.Files.writeString(dir.resolve("suspect.jsonl"), corpus);
+    CliRun verify = CliRun.run("verify", "--scheme", spec, "--key", keyFile.toString(), "--vocab-size", "2000",
+        "--suspect", suspect.toString(), "--control-keys", "5", "--out", dir.resolve("out").toString());
+    assertThat(verify.code()).as(verify.err()).isZero();
+    assertThat(verify.out()).contains("vs 15 under H0").contains("watermark DETECTED");
+    assertThat(java.nio.file.Files.readString(dir.resolve("out").resolve("report.json")))
+        .contains("layered_binomial").contains(spec + ",score=mean");
   }
 }

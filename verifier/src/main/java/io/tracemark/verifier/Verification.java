@@ -329,6 +329,8 @@ public final class Verification {
     Checks.require(suspectReader != null, "a distributed run reads suspect files, not records in memory");
     Checks.require(!(spec instanceof InteropSpec), "a distributed run takes kgw: or gumbel: schemes, not %s:",
         spec.family());
+    Checks.require(!(spec instanceof KgwSpec kgw && kgw.hasPayload()), "a distributed run tests keys; it does not "
+        + "decode a payload (payload=b): run tracemark verify");
     Checks.require(b.weights == null && b.referenceContext == null, "a distributed run tests the unweighted "
         + "statistic; weights (%s) are not supported", "--weights");
     Checks.require(regionCollector == null, "a distributed run does not localise records (%s)", "--localize");

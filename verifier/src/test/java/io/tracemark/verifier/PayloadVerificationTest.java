@@ -11,9 +11,13 @@ import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.PayloadDecoder;
 import io.tracemark.core.PayloadTally;
 import io.tracemark.core.Watermarks;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code verify} on a payload scheme: the tenant's number decoded from a whole suspect corpus, from exactly the units
@@ -142,5 +146,15 @@ class PayloadVerificationTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tenants=3");
     assertThatThrownBy(() -> builder(SMALL).localize(RegionSearch.byId("winmax"), 5).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("localize");
+  }
+
+  @Test
+  void aDistributedRunRefusesAPayloadBeforeItsRunnerStarts(@TempDir Path dir) throws IOException {
+    Path suspect = Files.writeString(dir.resolve("suspect.jsonl"), "{\"tokens\":[1,2,3,4,5]}\n");
+    Verification v = Verification.builder().scheme(SPEC).key(KEY).vocabularySize(VOCAB).suspect(suspect).build();
+    assertThatThrownBy(() -> v.run(pass -> {
+      throw new AssertionError("the runner must not start");
+    })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("payload=b")
+        .hasMessageContaining("tracemark verify");
   }
 }

@@ -33,14 +33,9 @@ public final class GumbelPayloadComparison {
     int sequences = args.length > 0 ? Integer.parseInt(args[0]) : 40;
     int maxTokens = args.length > 1 ? Integer.parseInt(args[1]) : 400;
     int step = 25;
-    byte[] fixed = new byte[WatermarkKey.LENGTH];
-    new SplittableRandom(1).nextBytes(fixed);
-    WatermarkKey key = WatermarkKey.fromBytes(fixed); // a fixed public key: the table is reproducible
+    WatermarkKey key = PayloadComparison.publicKey();
     SplittableRandom r = new SplittableRandom(2027);
-    float[] profile = new float[VOCAB];
-    for (int q = 0; q < VOCAB; q++) {
-      profile[q] = (float) (-1.5 * Math.log(q + 1));
-    }
+    float[] profile = PayloadComparison.zipfProfile();
     int prefixes = maxTokens / step;
     System.out.println("tenants | payload bits | gumbel payload (90% right, p<1e-6) | kgw payload (same) "
         + "| gumbel decode us/400 tokens | kgw decode us/400 tokens");

@@ -30,19 +30,30 @@ public final class PayloadComparison {
 
   private PayloadComparison() {}
 
+  /** A fixed public key (seed 1): the tables are reproducible, and no secret is involved. */
+  static WatermarkKey publicKey() {
+    byte[] fixed = new byte[WatermarkKey.LENGTH];
+    new SplittableRandom(1).nextBytes(fixed);
+    return WatermarkKey.fromBytes(fixed);
+  }
+
+  /** The synthetic model's logit profile over the vocabulary: Zipf-like, -1.5 ln(rank). */
+  static float[] zipfProfile() {
+    float[] profile = new float[VOCAB];
+    for (int q = 0; q < VOCAB; q++) {
+      profile[q] = (float) (-1.5 * Math.log(q + 1));
+    }
+    return profile;
+  }
+
   /** Runs the comparison and prints its tables. */
   public static void main(String[] args) {
     int sequences = args.length > 0 ? Integer.parseInt(args[0]) : 30;
     int maxTokens = args.length > 1 ? Integer.parseInt(args[1]) : 500;
     int step = 50;
-    byte[] fixed = new byte[WatermarkKey.LENGTH];
-    new SplittableRandom(1).nextBytes(fixed);
-    WatermarkKey master = WatermarkKey.fromBytes(fixed); // a fixed public key: the table is reproducible
+    WatermarkKey master = publicKey();
     SplittableRandom r = new SplittableRandom(2026);
-    float[] profile = new float[VOCAB];
-    for (int q = 0; q < VOCAB; q++) {
-      profile[q] = (float) (-1.5 * Math.log(q + 1));
-    }
+    float[] profile = zipfProfile();
     int prefixes = maxTokens / step;
     // payload: [bits][prefix] sequences decoded right at p < alpha
     int[][] payloadRight = new int[BITS.length][prefixes];

@@ -236,7 +236,8 @@ final class DetectCommand implements Callable<Integer> {
       n.put("tuples_scored", r.tuplesScored());
       n.put("green", r.green());
       n.put("green_fraction", r.greenFraction());
-      if (!binomial) {
+      boolean bestWindow = sc.spec instanceof GumbelSpec g && g.score() == GumbelSpec.Score.WINDOWED;
+      if (!binomial && !bestWindow) {
         // for score sums "green" counts positions with u >= 1/2 (docs/interop.md); the statistic is "score"
         n.put("mean_score", r.meanScore());
       }
@@ -248,6 +249,10 @@ final class DetectCommand implements Callable<Integer> {
       if (sc.interop() || !binomial) {
         n.put("score", r.score());
         n.put("statistic", r.nullDistribution().label());
+      }
+      if (bestWindow) {
+        // the score is the best window's sum, over fewer units than tuples_scored; its p-value is corrected
+        n.put("score_of", "best_window");
       }
       n.put("z", r.z());
       n.put("p_value", r.pValue());
@@ -298,6 +303,9 @@ final class DetectCommand implements Callable<Integer> {
     if (binomial) {
       o.println("green:         " + Numbers.count(r.green()) + " (" + Numbers.human(r.greenFraction()) + " vs gamma "
           + Numbers.exact(((NullDistribution.Binomial) r.nullDistribution()).gamma()) + ")");
+    } else if (sc.spec instanceof GumbelSpec g && g.score() == GumbelSpec.Score.WINDOWED) {
+      o.println("score:         " + Numbers.human(r.score()) + " (the best window's sum; its p-value is corrected"
+          + " for every window of the cover)");
     } else {
       o.println("score:         " + Numbers.human(r.score()) + " (mean " + Numbers.human(r.meanScore())
           + " vs " + (r.nullDistribution() instanceof NullDistribution.GammaSum ? "1"

@@ -91,6 +91,30 @@ class GumbelCliTest {
     assertThat(noKey.err()).contains("--key is required for gumbel: schemes");
   }
 
+  /** detect with score=windowed names its score the best window's and gives no mean over the whole text. */
+  @Test
+  void detectSaysTheWindowedScoreIsTheBestWindows() throws Exception {
+    String spec = "gumbel:h=2,score=windowed";
+    Watermark wm = Watermarks.create(key, SchemeSpec.parse(spec), VOCAB);
+    int[] tokens = text(wm, 150, 4);
+    Detection d = wm.detector().detect(tokens);
+    CliRun json = CliRun.run("detect", "--scheme", spec, "--key", keyFile.toString(), "--vocab-size",
+        String.valueOf(VOCAB), "--tokens", InteropCliTest.ids(tokens), "--json");
+    assertThat(json.code()).as(json.err()).isZero();
+    JsonNode n = JSON.readTree(json.out());
+    assertThat(n.get("score").asDouble()).isEqualTo(d.score());
+    assertThat(n.get("score_of").asText()).isEqualTo("best_window");
+    assertThat(n.has("mean_score")).isFalse();
+    CliRun human = CliRun.run("detect", "--scheme", spec, "--key", keyFile.toString(), "--vocab-size",
+        String.valueOf(VOCAB), "--tokens", InteropCliTest.ids(tokens));
+    assertThat(human.code()).as(human.err()).isZero();
+    assertThat(human.out()).contains("the best window's sum").doesNotContain("(mean ");
+    CliRun sum = CliRun.run("detect", "--scheme", "gumbel:h=2", "--key", keyFile.toString(), "--vocab-size",
+        String.valueOf(VOCAB), "--tokens", InteropCliTest.ids(tokens), "--json");
+    assertThat(JSON.readTree(sum.out()).has("mean_score")).isTrue();
+    assertThat(JSON.readTree(sum.out()).has("score_of")).isFalse();
+  }
+
   /**
    * verify --scheme gumbel: the closed-model test over a corpus: a watermarked corpus is detected
    * with the gamma-sum statistic, an unwatermarked one is not, and the windowed score is refused.

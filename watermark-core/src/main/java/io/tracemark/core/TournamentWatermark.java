@@ -61,6 +61,8 @@ final class TournamentWatermark implements Watermark {
   private final NullDistribution.LayeredBinomial law;
   private final Scorer scorer = new Scorer();
   private final Sampling sampling = new Sampling();
+  /** Allocated on a thread's first generation step (detection never needs it). */
+  private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(() -> new Scratch(vocabularySize()));
 
   TournamentWatermark(WatermarkKey key, SynthIdSpec spec, int vocab) {
     Checks.require(vocab >= 2, "vocabularySize must be >= 2, was %d", vocab);
@@ -259,7 +261,8 @@ final class TournamentWatermark implements Watermark {
     // the layers run over the tokens of positive probability only (after an engine's top-k or top-p,
     // a few dozen of the vocabulary), in id order: a token of probability 0 adds 0 to every layer's
     // mass and keeps probability 0, so the result is the same, bit for bit, as over every id
-    int[] support = new int[logits.length];
+    Scratch buffers = scratch.get();
+    int[] support = buffers.support;
     int n = 0;
     for (int i = 0; i < logits.length; i++) {
       p[i] /= sum;
@@ -267,7 +270,7 @@ final class TournamentWatermark implements Watermark {
         support[n++] = i;
       }
     }
-    long[] words = new long[n];
+    long[] words = buffers.words;
     for (int j = 0; j < n; j++) {
       words[j] = word(seed, support[j]);
     }
@@ -280,6 +283,19 @@ final class TournamentWatermark implements Watermark {
       for (int j = 0; j < n; j++) {
         p[support[j]] *= 1 + ((words[j] >>> shift) & 1) - mass;
       }
+    }
+  }
+
+  /** A thread's vocabulary-sized buffers for the generation step, so that a step allocates nothing. */
+  private static final class Scratch {
+    final double[] p;
+    final int[] support;
+    final long[] words;
+
+    Scratch(int vocab) {
+      p = new double[vocab];
+      support = new int[vocab];
+      words = new long[vocab];
     }
   }
 
@@ -304,16 +320,16 @@ final class TournamentWatermark implements Watermark {
       if (watermark) {
         checkTokens(tokens, length - h, length);
       }
-      double[] p = new double[logits.length];
+      double[] p = scratch.get().p; // only the first logits.length entries are written and read
       tournament(logits, watermark ? seed(tokens, length - h) : 0, watermark, p);
       double total = 0;
-      for (double x : p) {
-        total += x;
+      for (int i = 0; i < logits.length; i++) {
+        total += p[i];
       }
       double u = random.nextDouble() * total;
       double c = 0;
       int last = 0;
-      for (int i = 0; i < p.length; i++) {
+      for (int i = 0; i < logits.length; i++) {
         if (p[i] > 0) {
           c += p[i];
           last = i;

@@ -226,8 +226,14 @@ final class TournamentWatermark implements Watermark {
 
   /** Whether the context of position {@code length} (its h tokens) occurred before in {@code tokens[0, length)}. */
   boolean repeatedContext(int[] tokens, int length) {
+    if (length <= h) {
+      return false;
+    }
+    // a scan of one int per earlier position, the whole window compared only where its last token matches: the
+    // check runs at every generation step, over the whole sequence so far
+    int last = tokens[length - 1];
     for (int j = h; j < length; j++) {
-      if (java.util.Arrays.equals(tokens, j - h, j, tokens, length - h, length)) {
+      if (tokens[j - 1] == last && java.util.Arrays.equals(tokens, j - h, j, tokens, length - h, length)) {
         return true;
       }
     }

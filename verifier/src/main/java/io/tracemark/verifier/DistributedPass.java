@@ -10,6 +10,7 @@ import io.tracemark.verifier.input.Fields;
 import io.tracemark.verifier.input.InputException;
 import io.tracemark.verifier.input.InputFile;
 import io.tracemark.verifier.input.JsonlRecordParser;
+import io.tracemark.verifier.input.SourceListing;
 import io.tracemark.verifier.text.Normalization;
 import io.tracemark.verifier.text.TextPipeline;
 import io.tracemark.verifier.text.TextTokenizer;
@@ -68,11 +69,24 @@ public final class DistributedPass {
   public interface Runner {
     /** Runs the pass. */
     Outcome run(DistributedPass pass);
+
+    /**
+     * Lists the suspect inputs named on the command line: by default the local file system's paths ({@link
+     * SourceListing}); a runner whose workers read another file system lists it with the same rules.
+     */
+    default SourceListing list(List<String> roots) {
+      return new SourceListing(roots.stream().map(Path::of).toList());
+    }
   }
 
   /** The suspect files, in the order the single-machine reader reads them. */
   public List<Path> files() {
     return reader.files();
+  }
+
+  /** The suspect files as messages and the report name them (a path, or the URI of a file listed elsewhere). */
+  public List<String> fileNames() {
+    return reader.fileNames();
   }
 
   /** What the workers need; serializable, holds the key material (broadcast it, never log it). */

@@ -19,6 +19,7 @@ import io.tracemark.verifier.input.Fields;
 import io.tracemark.verifier.input.InputException;
 import io.tracemark.verifier.input.InputFile;
 import io.tracemark.verifier.input.Inputs;
+import io.tracemark.verifier.input.SourceListing;
 import io.tracemark.verifier.report.ReportInputs;
 import io.tracemark.verifier.text.Normalization;
 import io.tracemark.verifier.text.TextTokenizer;
@@ -133,7 +134,7 @@ public final class Verification {
         + "parameter of the scheme)", spec.family(), interop ? ((InteropSpec) spec).keyParameter() : "");
     Checks.require(!interop || (b.tenants == null && b.vocabularySize == null),
         "tenants and vocabularySize do not apply to interop schemes");
-    Checks.require(b.suspect != null || b.records != null, "a suspect corpus (paths or records) is required");
+    Checks.require(b.suspect != null || b.suspectListing != null || b.records != null, "a suspect corpus (paths or records) is required");
     Checks.require(!(spec instanceof HfSynthIdSpec && ((HfSynthIdSpec) spec).gValues() == HfSynthIdSpec.GValues.TABLE),
         TABLE_GVALUES_REFUSED);
     Checks.require(!(spec instanceof GumbelSpec && ((GumbelSpec) spec).score() == GumbelSpec.Score.WINDOWED),
@@ -161,8 +162,10 @@ public final class Verification {
     }
     // records carry the weights of FieldWeights in their field; the owner's corpus carries none
     Fields suspectFields = b.weights instanceof FieldWeights fw ? b.fields.withWeights(fw.field()) : b.fields;
-    this.suspectReader = b.suspect == null ? null : reader(b.suspect, suspectFields);
-    this.filterReader = b.ownerFilterPaths == null ? null : reader(b.ownerFilterPaths, b.fields.withWeights(null));
+    this.suspectReader = b.suspectListing != null ? reader(b.suspectListing, suspectFields)
+        : b.suspect == null ? null : reader(new SourceListing(b.suspect), suspectFields);
+    this.filterReader = b.ownerFilterPaths == null ? null
+        : reader(new SourceListing(b.ownerFilterPaths), b.fields.withWeights(null));
     InheritanceVerifier.Builder v;
     io.tracemark.api.NullDistribution law;
     if (interop) {
@@ -227,8 +230,8 @@ public final class Verification {
     return new RegionCollector(wm, b.dedup, b.regionSearch, vocabularySize, b.regionsShown, b.alpha);
   }
 
-  private CorpusRecords reader(List<Path> paths, Fields fields) {
-    CorpusRecords r = new CorpusRecords(paths, fields, b.tokenizer, vocabularySize, b.normalization, b.onBadRecord)
+  private CorpusRecords reader(SourceListing listing, Fields fields) {
+    CorpusRecords r = new CorpusRecords(listing, fields, b.tokenizer, vocabularySize, b.normalization, b.onBadRecord)
         .parallelism(b.threads).maxRecordBytes(b.maxRecordBytes);
     if (b.vocabularySource != null) {
       r.vocabularySource(b.vocabularySource);
@@ -558,6 +561,7 @@ public final class Verification {
     private Normalization normalization = Normalization.NONE;
     private Fields fields = Fields.DEFAULT;
     private List<Path> suspect;
+    private SourceListing suspectListing;
     private Iterable<SuspectRecord> records;
     private List<Path> ownerFilterPaths;
     private OwnerFilter ownerFilter;
@@ -600,6 +604,7 @@ public final class Verification {
       this.normalization = o.normalization;
       this.fields = o.fields;
       this.suspect = o.suspect;
+      this.suspectListing = o.suspectListing;
       this.records = o.records;
       this.ownerFilterPaths = o.ownerFilterPaths;
       this.ownerFilter = o.ownerFilter;
@@ -714,6 +719,18 @@ public final class Verification {
     /** The suspect corpus: JSONL or text files, or directories of them (gzip allowed). */
     public Builder suspect(List<Path> paths) {
       this.suspect = List.copyOf(paths);
+      this.suspectListing = null;
+      this.records = null;
+      return this;
+    }
+
+    /**
+     * The suspect corpus as files listed elsewhere with the rules of {@link SourceListing} (a distributed job lists
+     * a file system that this process does not reach); read only by {@link Verification#run(DistributedPass.Runner)}.
+     */
+    public Builder suspect(SourceListing listing) {
+      this.suspectListing = Objects.requireNonNull(listing, "listing");
+      this.suspect = null;
       this.records = null;
       return this;
     }
@@ -727,6 +744,7 @@ public final class Verification {
     public Builder records(Iterable<SuspectRecord> records) {
       this.records = Objects.requireNonNull(records, "records");
       this.suspect = null;
+      this.suspectListing = null;
       return this;
     }
 

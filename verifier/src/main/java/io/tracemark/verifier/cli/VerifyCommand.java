@@ -22,6 +22,7 @@ import io.tracemark.verifier.report.ReportWriter;
 import io.tracemark.verifier.report.SigningKey;
 import io.tracemark.verifier.text.TextTokenizer;
 import java.io.PrintWriter;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,7 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Option(names = "--suspect", required = true, paramLabel = "FILE|DIR", arity = "1..*",
       description = "suspect corpus: JSONL or text files, or directories of them (gzip allowed)")
-  List<Path> suspect;
+  List<String> suspect;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "directory for the report files")
   Path out;
@@ -152,6 +153,9 @@ final class VerifyCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     CommandLine cli = spec.commandLine();
     output.check(cli);
+    if (runner != null) {
+      refuseLocalOptions(cli);
+    }
     Scheme sc = Scheme.parse(cli, scheme);
     sc.checkKeyOption(cli, keyFile != null);
     if (sc.spec instanceof GumbelSpec && ((GumbelSpec) sc.spec).hasPayload()) {
@@ -217,7 +221,7 @@ final class VerifyCommand implements Callable<Integer> {
     int vocab = tokenizerOptions.vocabulary(cli, sc, tok);
     Verification.Builder builder = Verification.builder().scheme(sc.spec).tokenizer(tok)
         .normalization(normalizeOption.normalization(cli))
-        .fields(fields.fields()).suspect(suspect)
+        .fields(fields.fields())
         .controlKeys(controlKeys).alpha(alpha).dedup(mode).promptExclusion(!noPromptExclusion).onBadRecord(policy)
         .threads(workers).maxRecordBytes(maxRecordBytes)
         .vocabularySource(InputOptions.vocabularySource(cli, sc, vocabSize, tok, vocab));
@@ -267,6 +271,11 @@ final class VerifyCommand implements Callable<Integer> {
     }
     builder.progress(tokens -> progress[0].update(tokens));
     localizeOptions.apply(cli, sc, vocab, builder);
+    if (runner == null) {
+      builder.suspect(paths(cli, suspect));
+    } else {
+      builder.suspect(runner.list(suspect));
+    }
     Verification verification = builder.build();
     PlanStamp planStamp = planOption.check(verification, sc.spec.redacted(), PlanOption.weights(weighting),
         PlanOption.dedupLabel(cli, dedup), filter, alpha);
@@ -288,6 +297,36 @@ final class VerifyCommand implements Callable<Integer> {
     print(cli.getOut(), report.json(), result);
     return failOnDetect && result.verdict() == InheritanceResult.Verdict.DETECTED ? Tracemark.DETECTED
         : Tracemark.OK;
+  }
+
+  /** The paths of {@code --suspect} on this machine's file system. */
+  private static List<Path> paths(CommandLine cli, List<String> names) {
+    List<Path> paths = new ArrayList<>();
+    for (String n : names) {
+      try {
+        paths.add(Path.of(n));
+      } catch (InvalidPathException e) {
+        throw new CommandLine.ParameterException(cli, "--suspect: not a path: " + e.getReason());
+      }
+    }
+    return paths;
+  }
+
+  /**
+   * Refuses the options of this process's own reader and tape under a distributed run (VerifyJob on Spark), saying
+   * what sets the same thing there, rather than ignoring them.
+   */
+  private void refuseLocalOptions(CommandLine cli) {
+    String why = threads != null ? "--threads does not apply to a run on Spark: Spark runs one task per executor "
+        + "core; set the cores with --executor-cores or spark.executor.cores (--master local[N] on one machine)"
+        : tapeMemory != null ? "--tape-memory does not apply to a run on Spark: its dedup is Spark's shuffle, held "
+        + "in executor memory (--executor-memory, spark.executor.memory) and spilled to spark.local.dir"
+        : spillDir != null ? "--spill-dir does not apply to a run on Spark: Spark's shuffle spills to "
+        + "spark.local.dir (SPARK_LOCAL_DIRS on a cluster's workers)"
+        : null;
+    if (why != null) {
+      throw new CommandLine.ParameterException(cli, why);
+    }
   }
 
   /** Says on stderr, before anything is read, that some directory entries will not be: nothing is dropped silently. */

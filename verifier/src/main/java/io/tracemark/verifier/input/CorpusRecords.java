@@ -78,11 +78,20 @@ public final class CorpusRecords implements Iterable<SuspectRecord>, AutoCloseab
    */
   public CorpusRecords(List<Path> roots, Fields fields, TextTokenizer tokenizer, int vocabularySize,
       Normalization normalization, BadRecordPolicy onBadRecord) {
+    this(new SourceListing(roots), fields, tokenizer, vocabularySize, normalization, onBadRecord);
+  }
+
+  /**
+   * Reads the files of {@code listing} (listed by {@link SourceListing}, or elsewhere with its rules); the other
+   * parameters are those of {@link #CorpusRecords(List, Fields, TextTokenizer, int, Normalization, BadRecordPolicy)}.
+   */
+  public CorpusRecords(SourceListing listing, Fields fields, TextTokenizer tokenizer, int vocabularySize,
+      Normalization normalization, BadRecordPolicy onBadRecord) {
     this.fields = Objects.requireNonNull(fields, "fields");
     this.text = tokenizer == null ? null : new TextPipeline(tokenizer, normalization);
     this.vocabularySize = vocabularySize;
     this.bad = new BadRecords(onBadRecord, InputException::new);
-    this.listing = new SourceListing(roots);
+    this.listing = Objects.requireNonNull(listing, "listing");
     this.files = listing.files();
   }
 
@@ -127,6 +136,11 @@ public final class CorpusRecords implements Iterable<SuspectRecord>, AutoCloseab
   /** The files that will be read, in order (fixed when the reader is made). */
   public List<Path> files() {
     return files;
+  }
+
+  /** The files as messages and reports name them, in the order of {@link #files()}. */
+  public List<String> fileNames() {
+    return listing.names();
   }
 
   /** Directory entries that are not read, with the reason, in path order; at most 1000 are listed. */

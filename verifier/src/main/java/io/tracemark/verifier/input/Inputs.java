@@ -35,7 +35,8 @@ public final class Inputs {
   /** The option that sets the record limit, named in every message about it. */
   public static final String MAX_RECORD_BYTES_OPTION = "--max-record-bytes";
 
-  private static final int REPORT_SNIFF_BYTES = 1 << 16;
+  /** How much of a file named like a report is read to recognise a report. */
+  public static final int REPORT_SNIFF_BYTES = 1 << 16;
 
   /**
    * Checks that {@code path} (links followed) is a regular file this process can read.
@@ -105,24 +106,43 @@ public final class Inputs {
    * report's title, or the signature's {@code signed_file} field in its first 64 KiB.
    */
   public static boolean isTracemarkReport(Path file) {
-    String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (!name.equals(EvidenceReport.JSON_FILE) && !name.equals(EvidenceReport.HTML_FILE)
-        && !name.equals(EvidenceReport.SIG_FILE)) {
+    String name = file.getFileName() == null ? "" : file.getFileName().toString();
+    if (!isReportName(name)) {
       return false;
     }
-    byte[] head;
     try (InputStream in = Files.newInputStream(file)) {
-      head = in.readNBytes(REPORT_SNIFF_BYTES);
+      return isTracemarkReport(name, in.readNBytes(REPORT_SNIFF_BYTES));
     } catch (IOException e) {
       return false; // reported when the file is read
     }
+  }
+
+  /** Whether a file named {@code name} may be a report ({@link #isTracemarkReport(Path)} then reads its start). */
+  public static boolean isReportName(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    return n.equals(EvidenceReport.JSON_FILE) || n.equals(EvidenceReport.HTML_FILE) || n.equals(EvidenceReport.SIG_FILE);
+  }
+
+  /**
+   * {@link #isTracemarkReport(Path)} for a file of another file system: {@code name} is its file name, {@code head}
+   * its first 64 KiB ({@link #REPORT_SNIFF_BYTES}) or all of it.
+   */
+  public static boolean isTracemarkReport(String name, byte[] head) {
+    if (!isReportName(name)) {
+      return false;
+    }
     String text = new String(head, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
     return text.contains(EvidenceReport.SCHEMA) || text.contains("tracemark evidence report")
-        || (name.equals(EvidenceReport.SIG_FILE) && text.contains("\"signed_file\""));
+        || (name.toLowerCase(Locale.ROOT).equals(EvidenceReport.SIG_FILE) && text.contains("\"signed_file\""));
   }
 
   /** The error for a report file found among the inputs. */
   static InputException reportAmongInputs(Path file) {
+    return reportAmongInputs(file.toString());
+  }
+
+  /** The error for a report file found among the inputs, named {@code file}. */
+  public static InputException reportAmongInputs(String file) {
     return new InputException(file + ": is a tracemark report (from an earlier run?), not suspect text; move it out "
         + "of the input, or write reports elsewhere with --out");
   }

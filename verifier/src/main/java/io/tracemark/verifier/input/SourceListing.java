@@ -29,6 +29,10 @@ public final class SourceListing {
   private final List<Path> roots;
   private final List<Path> files = new ArrayList<>();
   private final List<SkippedRecord> notRead = new ArrayList<>();
+  /** The inputs as messages name them, and the files' names and total size, for a listing made elsewhere. */
+  private final String where;
+  private final List<String> names;
+  private final long bytes;
 
   /**
    * Checks the paths and lists the files.
@@ -41,6 +45,9 @@ public final class SourceListing {
     if (this.roots.isEmpty()) {
       throw new IllegalArgumentException("at least one input path is required");
     }
+    this.where = null;
+    this.names = null;
+    this.bytes = -1;
     for (Path root : this.roots) {
       expand(root);
     }
@@ -51,6 +58,36 @@ public final class SourceListing {
     }
   }
 
+  private SourceListing(String where, List<Path> files, List<String> names, List<SkippedRecord> notRead, long bytes) {
+    this.roots = List.of();
+    this.where = where;
+    this.files.addAll(files);
+    this.names = List.copyOf(names);
+    this.notRead.addAll(notRead.subList(0, Math.min(notRead.size(), MAX_LISTED)));
+    this.bytes = bytes;
+  }
+
+  /**
+   * A listing made elsewhere with the same rules (a file system that {@code java.nio} does not reach, listed by a
+   * distributed job through its own client): {@code names} are the files as messages and reports name them (their
+   * URIs), {@code files} stand for them in {@link #files()}, one for one.
+   *
+   * @param where the inputs as messages name them
+   * @param bytes the files' total size
+   */
+  public static SourceListing of(String where, List<Path> files, List<String> names, List<SkippedRecord> notRead,
+      long bytes) {
+    if (files.size() != names.size() || files.isEmpty()) {
+      throw new IllegalArgumentException("a listing names each of its files, and has at least one");
+    }
+    return new SourceListing(where, files, names, notRead, bytes);
+  }
+
+  /** The files as messages and reports name them, in the order of {@link #files()}. */
+  public List<String> names() {
+    return names != null ? names : files.stream().map(Path::toString).toList();
+  }
+
   /** "1 directory entry", "3 directory entries". */
   private static String entries(int n) {
     return n == 1 ? "1 directory entry" : String.format(Locale.ROOT, "%,d directory entries", n);
@@ -58,6 +95,9 @@ public final class SourceListing {
 
   /** The inputs as messages name them: the path, or the first of several. */
   public String where() {
+    if (where != null) {
+      return where;
+    }
     return roots.size() == 1 ? roots.get(0).toString() : roots.size() + " inputs (" + roots.get(0) + ", …)";
   }
 
@@ -73,6 +113,9 @@ public final class SourceListing {
 
   /** Total size of the files in bytes (a file that cannot be sized counts 0; reading it reports the error). */
   public long totalBytes() {
+    if (bytes >= 0) {
+      return bytes;
+    }
     long total = 0;
     for (Path p : files) {
       try {

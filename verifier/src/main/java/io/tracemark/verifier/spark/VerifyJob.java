@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.io.PrintStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -90,11 +91,16 @@ public final class VerifyJob {
     SparkSession spark = builder.getOrCreate();
     int code;
     try {
-      code = Tracemark.verify(pass -> execute(spark, pass, null), System.out, System.err, args);
+      code = verify(spark, System.out, System.err, args);
     } finally {
       spark.stop();
     }
     System.exit(code);
+  }
+
+  /** The command line of {@link #main} on {@code spark}, printing to {@code out} and {@code err}; the exit code. */
+  static int verify(SparkSession spark, PrintStream out, PrintStream err, String... args) {
+    return Tracemark.verify(new Job(spark, null), out, err, args);
   }
 
   /**
@@ -111,7 +117,35 @@ public final class VerifyJob {
 
   /** The test seam: {@code fault} runs at the start of each scoring task (null in every other path). */
   static InheritanceResult run(SparkSession spark, Verification verification, TaskFault fault) {
-    return verification.run(pass -> execute(spark, pass, fault));
+    return verification.run(new Job(spark, fault));
+  }
+
+  /**
+   * The suspect inputs for {@link Verification.Builder#suspect(SourceListing)}: paths on the driver's file system as
+   * {@code tracemark verify} lists them ({@link SourceListing}); when any input is a URI with a scheme ({@code
+   * hdfs://}, {@code s3a://}, {@code abfs://}, {@code file:}, any scheme with a Hadoop file system in the session's
+   * Hadoop configuration), all of them listed through Hadoop with the same rules and order, named by their URIs.
+   *
+   * @throws InputException naming a missing or unreadable path, a report among the inputs, or inputs without a file
+   */
+  public static SourceListing list(SparkSession spark, List<String> inputs) {
+    if (inputs.stream().noneMatch(HadoopListing::isUri)) {
+      return new SourceListing(inputs.stream().map(Path::of).toList());
+    }
+    return HadoopListing.list(spark.sparkContext().hadoopConfiguration(), inputs);
+  }
+
+  /** The job as the command line runs it: lists the inputs ({@link #list}) and runs the pass on the session. */
+  private record Job(SparkSession spark, TaskFault fault) implements DistributedPass.Runner {
+    @Override
+    public DistributedPass.Outcome run(DistributedPass pass) {
+      return execute(spark, pass, fault);
+    }
+
+    @Override
+    public SourceListing list(List<String> roots) {
+      return VerifyJob.list(spark, roots);
+    }
   }
 
   /** Runs at the start of each scoring task; a test makes a task fail to check that Spark's retry changes nothing. */
@@ -126,16 +160,20 @@ public final class VerifyJob {
   private static DistributedPass.Outcome execute(SparkSession spark, DistributedPass pass, TaskFault fault) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     List<Path> files = pass.files();
-    String[] names = new String[files.size()];
+    String[] names = pass.fileNames().toArray(new String[0]);
+    // where the executors read each file: a local path as its file: URI, a file listed through Hadoop by its URI
+    String[] locations = new String[files.size()];
     boolean[] jsonl = new boolean[files.size()];
     List<JavaRDD<byte[]>> raws = new ArrayList<>();
     List<Integer> fileOfPartition = new ArrayList<>();
     for (int i = 0; i < files.size(); i++) {
       Path f = files.get(i);
-      names[i] = f.toString();
+      boolean uri = HadoopListing.isUri(names[i]);
+      locations[i] = uri ? names[i] : f.toUri().toString();
       jsonl[i] = SourceListing.isJsonl(f);
-      checkReadable(f);
-      JavaRDD<byte[]> raw = jsonl[i] ? lines(jsc, f) : wholeFile(jsc, f, pass.plan().maxRecordBytes(), names[i]);
+      checkReadable(f, names[i], uri ? jsc.hadoopConfiguration() : null);
+      JavaRDD<byte[]> raw = jsonl[i] ? lines(jsc, locations[i])
+          : wholeFile(jsc, locations[i], pass.plan().maxRecordBytes(), names[i]);
       for (int p = 0; p < raw.getNumPartitions(); p++) {
         fileOfPartition.add(i);
       }
@@ -223,7 +261,7 @@ public final class VerifyJob {
       }
     }
     plan.destroy();
-    return new DistributedPass.Outcome(outcomes, counts, tally, digests(jsc, files, names, recordsPerFile));
+    return new DistributedPass.Outcome(outcomes, counts, tally, digests(jsc, locations, names, recordsPerFile));
   }
 
   /** The earlier of two occurrences of a unit ({@code long[]}: record order, position, tuple): by order, then position. */
@@ -233,37 +271,41 @@ public final class VerifyJob {
     return a[0] < b[0] || (a[0] == b[0] && a[1] <= b[1]) ? a : b;
   }
 
-  /** A file Hadoop would skip (hidden) or decompress otherwise than tracemark (gzip by magic bytes) is refused. */
-  private static void checkReadable(Path f) {
-    String name = f.getFileName().toString();
-    if (name.startsWith("_") || name.startsWith(".")) {
-      throw new IllegalArgumentException(f + ": Hadoop's input formats skip a file whose name starts with '_' or "
+  /**
+   * A file Hadoop would skip (hidden) or decompress otherwise than tracemark (gzip by magic bytes) is refused. {@code
+   * hadoop} is the configuration to open a file named by a URI with, null for a local path.
+   */
+  private static void checkReadable(Path f, String name, Configuration hadoop) {
+    String file = f.getFileName().toString();
+    if (file.startsWith("_") || file.startsWith(".")) {
+      throw new IllegalArgumentException(name + ": Hadoop's input formats skip a file whose name starts with '_' or "
           + "'.'; rename it to read it with the Spark job");
     }
-    boolean gz = name.toLowerCase(Locale.ROOT).endsWith(".gz");
+    boolean gz = file.toLowerCase(Locale.ROOT).endsWith(".gz");
     boolean gzip;
-    try (InputStream in = Inputs.decompressed(Files.newInputStream(f))) {
+    try (InputStream in = Inputs.decompressed(hadoop == null ? Files.newInputStream(f)
+        : new org.apache.hadoop.fs.Path(name).getFileSystem(hadoop).open(new org.apache.hadoop.fs.Path(name)))) {
       gzip = Inputs.isGzip(in);
     } catch (IOException e) {
-      throw Inputs.readError(f.toString(), e, false);
+      throw Inputs.readError(name, e, false);
     }
     if (gz != gzip && SourceListing.isJsonl(f)) {
-      throw new IllegalArgumentException(f + ": " + (gzip ? "gzip-compressed without a .gz name" : "named .gz but "
+      throw new IllegalArgumentException(name + ": " + (gzip ? "gzip-compressed without a .gz name" : "named .gz but "
           + "not gzip-compressed") + "; Hadoop decompresses by the name, so name it after its content");
     }
   }
 
   /** The lines of a JSONL file, split at {@code \n} only (as the single-machine reader splits them). */
-  private static JavaRDD<byte[]> lines(JavaSparkContext jsc, Path f) {
+  private static JavaRDD<byte[]> lines(JavaSparkContext jsc, String location) {
     Configuration conf = new Configuration(jsc.hadoopConfiguration());
     conf.set("textinputformat.record.delimiter", "\n");
-    return jsc.newAPIHadoopFile(f.toUri().toString(), TextInputFormat.class, LongWritable.class, Text.class, conf)
+    return jsc.newAPIHadoopFile(location, TextInputFormat.class, LongWritable.class, Text.class, conf)
         .map(t -> t._2().copyBytes());
   }
 
   /** A text file as one record, decompressed, or null for a record over the size limit. */
-  private static JavaRDD<byte[]> wholeFile(JavaSparkContext jsc, Path f, long maxRecordBytes, String name) {
-    return jsc.binaryFiles(f.toUri().toString(), 1).map(t -> {
+  private static JavaRDD<byte[]> wholeFile(JavaSparkContext jsc, String location, long maxRecordBytes, String name) {
+    return jsc.binaryFiles(location, 1).map(t -> {
       try (InputStream in = Inputs.decompressed(t._2().open())) {
         return Inputs.readRecord(in, maxRecordBytes, name);
       } catch (InputException e) {
@@ -424,11 +466,11 @@ public final class VerifyJob {
   }
 
   /** Each file's SHA-256 and size (of the bytes as stored), computed by the executors, in file order. */
-  private static List<InputFile> digests(JavaSparkContext jsc, List<Path> files, String[] names, long[] records) {
+  private static List<InputFile> digests(JavaSparkContext jsc, String[] locations, String[] names, long[] records) {
     JavaPairRDD<Integer, Tuple2<String, Long>> all = null;
-    for (int i = 0; i < files.size(); i++) {
+    for (int i = 0; i < locations.length; i++) {
       int file = i;
-      JavaPairRDD<Integer, Tuple2<String, Long>> one = jsc.binaryFiles(files.get(i).toUri().toString(), 1)
+      JavaPairRDD<Integer, Tuple2<String, Long>> one = jsc.binaryFiles(locations[i], 1)
           .mapToPair(t -> new Tuple2<>(file, sha256(t._2())));
       all = all == null ? one : all.union(one);
     }

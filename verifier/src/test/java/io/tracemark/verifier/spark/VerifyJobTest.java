@@ -6,19 +6,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tracemark.api.KgwSpec;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
+import io.tracemark.core.keys.KeyFiles;
 import io.tracemark.verifier.BadRecordPolicy;
 import io.tracemark.verifier.InheritanceResult;
 import io.tracemark.verifier.Verification;
+import io.tracemark.verifier.cli.Tracemark;
 import io.tracemark.verifier.input.InputException;
 import io.tracemark.verifier.report.EvidenceReport;
 import io.tracemark.verifier.report.ReportWriter;
 import io.tracemark.verifier.text.Tokenizers;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,6 +49,9 @@ class VerifyJobTest {
   @BeforeAll
   static void start() {
     spark = SparkSessions.local("tracemark-verify-test", 2, 4);
+    // inputs under tmtest: are listed and read through Hadoop only (java.nio knows no such scheme)
+    spark.sparkContext().hadoopConfiguration().set("fs." + TmTestFileSystem.SCHEME + ".impl",
+        TmTestFileSystem.class.getName());
   }
 
   @AfterAll
@@ -134,8 +145,103 @@ class VerifyJobTest {
     vocab.append(",\"th\":256,\"the\":257");
     Files.writeString(file, "{\"model\":{\"type\":\"BPE\",\"vocab\":{" + vocab + "},\"merges\":[\"t h\",\"th e\"]},"
         + "\"pre_tokenizer\":{\"type\":\"ByteLevel\",\"add_prefix_space\":false,\"use_regex\":true}}",
-        java.nio.charset.StandardCharsets.UTF_8);
+        StandardCharsets.UTF_8);
     return file;
+  }
+
+  @Test
+  void filesOnAHadoopFileSystemGiveTheCliResultAndReportNamedByTheirUris() throws IOException {
+    Path in = Files.createDirectories(dir.resolve("hadoop"));
+    SyntheticCorpus.write(in, Watermarks.create(KEY, SPEC, 100_277).scorer(), 40_000, 2, 15, true);
+    Files.createDirectories(in.resolve("sub"));
+    Files.writeString(in.resolve("sub").resolve("answers.txt"), "the model answer of a watermark key");
+    Files.writeString(in.resolve(".hidden.jsonl"), "{\"tokens\":[1,2,3]}\n");
+    Files.createDirectories(in.resolve(".cache"));
+    Consumer<Verification.Builder> options = b -> b.onBadRecord(BadRecordPolicy.SKIP).controlKeys(10);
+    Verification.Builder local = builder(List.of(in));
+    options.accept(local);
+    Verification one = local.build();
+    InheritanceResult expected = one.run();
+    Verification.Builder remote = builder(List.of()).suspect(VerifyJob.list(spark, List.of(uri(in))));
+    options.accept(remote);
+    Verification two = remote.build();
+    InheritanceResult actual = VerifyJob.run(spark, two);
+
+    assertThat(actual.counts()).isEqualTo(expected.counts());
+    assertThat(actual.keys()).isEqualTo(expected.keys());
+    assertThat(actual.log10P()).isEqualTo(expected.log10P());
+    assertThat(actual).isEqualTo(expected);
+    assertThat(two.notRead()).extracting(n -> n.path() + ": " + n.reason()).containsExactly(
+        "tmtest:" + in.resolve(".cache") + ": hidden directory, not read",
+        "tmtest:" + in.resolve(".hidden.jsonl") + ": hidden file, not read");
+    Path a = Files.createDirectories(dir.resolve("hadoop-out").resolve("single"));
+    Path b = Files.createDirectories(dir.resolve("hadoop-out").resolve("spark"));
+    ReportWriter.write(a, EvidenceReport.of(expected, one.reportInputs()), null);
+    ReportWriter.write(b, EvidenceReport.of(actual, two.reportInputs()), null);
+    String json = Files.readString(b.resolve(EvidenceReport.JSON_FILE));
+    // the same report, with every input (files, skipped records, entries not read) named by its URI
+    assertThat(json).contains("\"tmtest:" + in.resolve("part-0.jsonl") + "\"", "\"tmtest:" + in.resolve("sub")
+        .resolve("answers.txt") + "\"", "tmtest:" + in.resolve("part-0.jsonl") + ":");
+    assertThat(json.replace("tmtest:", "")).isEqualTo(Files.readString(a.resolve(EvidenceReport.JSON_FILE)));
+
+    // the command line lists a --suspect URI through Hadoop too
+    Path keyFile = dir.resolve("hadoop-key.json");
+    KeyFiles.write(KEY, keyFile);
+    Path cliOut = dir.resolve("hadoop-out").resolve("cli");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = VerifyJob.verify(spark, new PrintStream(OutputStream.nullOutputStream()),
+        new PrintStream(err, true, StandardCharsets.UTF_8), "--key", keyFile.toString(), "--scheme", "kgw:gamma=0.25,delta=2,h=1",
+        "--tokenizer", "cl100k_base", "--suspect", uri(in), "--out", cliOut.toString(), "--on-bad-record", "skip",
+        "--control-keys", "10", "--quiet");
+    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isEqualTo(Tracemark.OK);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("2 directory entries are not read");
+    String cliJson = Files.readString(cliOut.resolve(EvidenceReport.JSON_FILE));
+    assertThat(cliJson).contains("\"tmtest:" + in.resolve("part-0.jsonl") + "\"")
+        .contains("\"log10_p\" : " + expected.log10P());
+  }
+
+  @Test
+  void aMissingPathAnEmptyDirectoryAndAReportOnAHadoopFileSystemAreRefusedByName() throws IOException {
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    Path hiddenOnly = Files.createDirectories(dir.resolve("hidden-only"));
+    Files.writeString(hiddenOnly.resolve(".a.jsonl"), "{\"tokens\":[1,2,3]}\n");
+    Path withReport = Files.createDirectories(dir.resolve("with-report"));
+    Files.writeString(withReport.resolve("a.jsonl"), "{\"tokens\":[1,2,3]}\n");
+    Files.writeString(withReport.resolve(EvidenceReport.JSON_FILE), "{\"schema\":\"" + EvidenceReport.SCHEMA + "\"}");
+
+    assertThatThrownBy(() -> VerifyJob.list(spark, List.of(uri(dir.resolve("nowhere")))))
+        .isInstanceOf(InputException.class).hasMessage(uri(dir.resolve("nowhere")) + ": no such file or directory");
+    assertThatThrownBy(() -> VerifyJob.list(spark, List.of(uri(empty))))
+        .isInstanceOf(InputException.class).hasMessage(uri(empty) + ": no input files");
+    assertThatThrownBy(() -> VerifyJob.list(spark, List.of(uri(hiddenOnly))))
+        .isInstanceOf(InputException.class).hasMessage(uri(hiddenOnly) + ": no input files (1 directory entry not "
+            + "read, e.g. tmtest:" + hiddenOnly.resolve(".a.jsonl") + ": hidden file, not read)");
+    assertThatThrownBy(() -> VerifyJob.list(spark, List.of(uri(withReport))))
+        .isInstanceOf(InputException.class).hasMessageStartingWith("tmtest:"
+            + withReport.resolve(EvidenceReport.JSON_FILE) + ": is a tracemark report");
+    assertThatThrownBy(() -> VerifyJob.list(spark, List.of("nofs://host/data")))
+        .isInstanceOf(InputException.class).hasMessageStartingWith("nofs://host/data: no Hadoop file system for the "
+            + "scheme \"nofs\"");
+  }
+
+  @Test
+  void theCommandLineRefusesTheOptionsOfTheSingleMachineReaderAndSaysWhatSparkUses() {
+    String[] common = {"--key", "k.json", "--scheme", "kgw:gamma=0.25,delta=2,h=1", "--suspect", "x", "--out", "o"};
+    for (String[] option : new String[][] {{"--threads", "2"}, {"--tape-memory", "64"}, {"--spill-dir", "/tmp"}}) {
+      java.io.ByteArrayOutputStream err = new ByteArrayOutputStream();
+      String[] args = Stream.concat(Arrays.stream(common), Arrays.stream(option))
+          .toArray(String[]::new);
+      int code = VerifyJob.verify(spark, new PrintStream(OutputStream.nullOutputStream()),
+          new PrintStream(err, true, StandardCharsets.UTF_8), args);
+      assertThat(code).as(option[0]).isEqualTo(Tracemark.USAGE);
+      assertThat(err.toString(StandardCharsets.UTF_8)).contains(option[0] + " does not apply to a "
+          + "run on Spark").contains(option[0].equals("--threads") ? "spark.executor.cores" : "spark.local.dir");
+    }
+  }
+
+  /** The directory or file as a URI of the test file system (which serves the local files). */
+  static String uri(Path p) {
+    return TmTestFileSystem.SCHEME + "://" + p.toAbsolutePath();
   }
 
   @Test

@@ -38,7 +38,10 @@ public final class TokenizerOptions {
     return Common.tokenizer(cli, tokenizer);
   }
 
-  /** The vocabulary size ({@link Common#vocabulary}). */
+  /**
+   * The vocabulary size: an interop scheme's own, else {@code --vocab-size}, else the tokenizer's; one below 2 is a
+   * usage error.
+   */
   public int vocabulary(CommandLine cli, Scheme sc, TextTokenizer tok) {
     return Common.vocabulary(cli, sc, vocabSize, tok);
   }

@@ -590,13 +590,10 @@ public final class ScanJob {
       }
     }
 
+    /** Whether a session is running already (a caller's, which the scan uses and leaves up). */
     private static boolean running() {
-      try {
-        SparkSession.active();
-        return true;
-      } catch (IllegalStateException e) {
-        return false;
-      }
+      // SparkSession.active() throws when there is none (a SparkException since Spark 4): ask without throwing
+      return SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.tracemark.verifier.cli;
 
 import io.tracemark.api.Checks;
+import io.tracemark.api.DedupMode;
 import io.tracemark.api.KeyUse;
 import io.tracemark.api.SchemeSpec;
 import io.tracemark.core.internal.SafeFiles;
@@ -19,8 +20,8 @@ import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine;
 
-/** Helpers shared by the commands. */
-final class Common {
+/** Helpers shared by the commands (and by the Spark jobs' command lines, which take the same options). */
+public final class Common {
   private Common() {}
 
   /**
@@ -28,7 +29,7 @@ final class Common {
    * A file that its group or others can read gives a warning on stderr, or with
    * {@code strictPermissions} an error.
    */
-  static KeyFile readKey(CommandLine cli, Path path, boolean strictPermissions) throws IOException {
+  public static KeyFile readKey(CommandLine cli, Path path, boolean strictPermissions) throws IOException {
     if (!Files.exists(path)) {
       throw new InputException(path + ": no such file (the watermark key)");
     }
@@ -73,7 +74,7 @@ final class Common {
    *
    * @param tokenizer the run's tokenizer name, or null when the run reads token ids only
    */
-  static void checkKeyUse(KeyFile file, SchemeSpec scheme, String tokenizer, int vocabulary) {
+  public static void checkKeyUse(KeyFile file, SchemeSpec scheme, String tokenizer, int vocabulary) {
     List<String> mismatches = file.use().mismatches(scheme, tokenizer, vocabulary);
     if (!mismatches.isEmpty()) {
       throw new InputException(file.path() + ": the key was made for another " + String.join(", another ",
@@ -128,8 +129,17 @@ final class Common {
     return vocab;
   }
 
+  /** The dedup mode of a {@code --dedup} value as {@code detect} takes it, or null (the scheme's) for null. */
+  public static DedupMode dedupMode(CommandLine cli, String value) {
+    try {
+      return value == null ? null : DedupMode.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(cli, "--dedup: " + e.getMessage());
+    }
+  }
+
   /** The bad-record policy of an {@code --on-bad-record} value. */
-  static BadRecordPolicy badRecordPolicy(CommandLine cli, String value) {
+  public static BadRecordPolicy badRecordPolicy(CommandLine cli, String value) {
     try {
       return BadRecordPolicy.parse(value);
     } catch (IllegalArgumentException e) {

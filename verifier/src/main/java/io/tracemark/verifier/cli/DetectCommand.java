@@ -96,21 +96,13 @@ final class DetectCommand implements Callable<Integer> {
     output.check(cli);
     Scheme sc = Scheme.parse(cli, scheme);
     sc.checkKeyOption(cli, keyFile != null);
-    DedupMode mode = null;
-    try {
-      mode = dedup == null ? null : DedupMode.parse(dedup);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(cli, "--dedup: " + e.getMessage());
-    }
+    DedupMode mode = Common.dedupMode(cli, dedup);
     double alpha = alphaOption.alpha(cli);
     Normalization normalization = normalizeOption.normalization(cli);
     RegionSearch search = localizeOption.search(cli);
     TextTokenizer tok = tokenizerOptions.tokenizer(cli);
     int vocab = tokenizerOptions.vocabulary(cli, sc, tok);
-    if (sc.interop() && tokenizerOptions.vocabSize != null) {
-      throw new CommandLine.ParameterException(cli, "--vocab-size does not apply to interop schemes (use their "
-          + "vocab parameter)");
-    }
+    tokenizerOptions.refuseVocabSizeForInterop(cli, sc);
     WatermarkKey key = null;
     if (!sc.interop()) {
       KeyFile file = Common.readKey(cli, keyFile, strictKeyPermissions);

@@ -9,7 +9,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** Input options shared by the commands that read text or token ids: the record size limit. */
-final class InputOptions {
+public final class InputOptions {
   private static final Pattern SIZE = Pattern.compile("(\\d{1,19})\\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib)");
 
   @Option(names = Inputs.MAX_RECORD_BYTES_OPTION, paramLabel = "SIZE",
@@ -17,8 +17,11 @@ final class InputOptions {
           + "(binary units); a larger record stops the run with exit 3 (default 64m)")
   String maxRecordBytes;
 
+  /** The default record limit unless {@code --max-record-bytes} is given; picocli sets the field of a mixin. */
+  public InputOptions() {}
+
   /** The record limit in bytes; a value that is not a size, or out of range, is a usage error. */
-  long maxRecordBytes(CommandLine cli) {
+  public long maxRecordBytes(CommandLine cli) {
     if (maxRecordBytes == null) {
       return Inputs.DEFAULT_MAX_RECORD_BYTES;
     }

@@ -4,7 +4,7 @@ import io.tracemark.verifier.input.Fields;
 import picocli.CommandLine.Option;
 
 /** The JSONL field names of a corpus, read by the one JSONL record reader. */
-final class JsonlFieldOptions {
+public final class JsonlFieldOptions {
   @Option(names = "--id-field", defaultValue = "id", paramLabel = "NAME", description = "JSONL id field")
   String idField;
 
@@ -21,8 +21,11 @@ final class JsonlFieldOptions {
       description = "JSONL prompt token-id field")
   String promptTokensField;
 
+  /** The default field names unless options name others; picocli sets the fields of a mixin. */
+  public JsonlFieldOptions() {}
+
   /** The field names. */
-  Fields fields() {
+  public Fields fields() {
     return new Fields(idField, textField, tokensField, promptField, promptTokensField);
   }
 }

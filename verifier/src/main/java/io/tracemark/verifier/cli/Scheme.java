@@ -21,7 +21,7 @@ import picocli.CommandLine;
  * ({@code lmw:}, {@code hf:}, {@code vllm:}) whose key is part of the specification. Only the redacted form of a specification
  * is ever printed.
  */
-final class Scheme {
+public final class Scheme {
   final SchemeSpec spec;
 
   private Scheme(SchemeSpec spec) {
@@ -29,7 +29,7 @@ final class Scheme {
   }
 
   /** Parses {@code --scheme}; a bad SPEC is a usage error of that option. */
-  static Scheme parse(CommandLine cli, String text) {
+  public static Scheme parse(CommandLine cli, String text) {
     SchemeSpec spec;
     try {
       spec = SchemeSpec.parse(text);
@@ -39,8 +39,13 @@ final class Scheme {
     return new Scheme(spec);
   }
 
+  /** The parsed specification. */
+  public SchemeSpec spec() {
+    return spec;
+  }
+
   /** Whether the key is in the specification (another system's watermark). */
-  boolean interop() {
+  public boolean interop() {
     return spec.carriesKey();
   }
 
@@ -60,7 +65,7 @@ final class Scheme {
   }
 
   /** The interop families' key parameter is part of the SPEC; the key file applies to kgw, gumbel and synthid. */
-  void checkKeyOption(CommandLine cli, boolean keyGiven) {
+  public void checkKeyOption(CommandLine cli, boolean keyGiven) {
     if (interop() && keyGiven) {
       throw new CommandLine.ParameterException(cli, "--key does not apply to " + spec.family()
           + ": schemes (their key is the " + interopSpec().keyParameter() + " parameter of --scheme)");
@@ -74,7 +79,7 @@ final class Scheme {
    * Refuses a kgw scheme with a payload in a command that tests keys rather than decoding a
    * message: {@code detect} decodes one from a text, {@code verify} from a corpus.
    */
-  void refusePayload(CommandLine cli, String command) {
+  public void refusePayload(CommandLine cli, String command) {
     if (kgw() != null && kgw().hasPayload()) {
       throw new CommandLine.ParameterException(cli, "--scheme: " + command + " does not decode a payload "
           + "(payload=b); decode one text with 'tracemark detect', a corpus with 'tracemark verify' "

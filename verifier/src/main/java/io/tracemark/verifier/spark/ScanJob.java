@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
 import io.tracemark.api.Checks;
+import io.tracemark.api.DedupMode;
 import io.tracemark.api.KgwSpec;
 import io.tracemark.api.SchemeSpec;
 import io.tracemark.api.WatermarkKey;
@@ -16,6 +17,14 @@ import io.tracemark.verifier.BadRecordPolicy;
 import io.tracemark.verifier.BadRecords;
 import io.tracemark.verifier.InheritanceResult.SkippedRecord;
 import io.tracemark.verifier.RegionSearch;
+import io.tracemark.verifier.cli.Common;
+import io.tracemark.verifier.cli.InputOptions;
+import io.tracemark.verifier.cli.JsonlFieldOptions;
+import io.tracemark.verifier.cli.LocalizeOption;
+import io.tracemark.verifier.cli.NormalizeOption;
+import io.tracemark.verifier.cli.Scheme;
+import io.tracemark.verifier.cli.TokenizerOptions;
+import io.tracemark.verifier.cli.Tracemark;
 import io.tracemark.verifier.input.Fields;
 import io.tracemark.verifier.input.InputException;
 import io.tracemark.verifier.input.Inputs;
@@ -23,6 +32,9 @@ import io.tracemark.verifier.text.Normalization;
 import io.tracemark.verifier.text.TextTokenizer;
 import io.tracemark.verifier.text.Tokenizers;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -437,14 +449,22 @@ public final class ScanJob {
   }
 
   /**
-   * The job's entry point for {@code spark-submit}: options as {@code scan --help} lists them; the exit code is 0 on
-   * success, 1 when the scan fails (the reason on stderr) and 2 on a usage error.
+   * The job's entry point for {@code spark-submit}: options as {@code scan --help} lists them, checked and worded as
+   * {@code tracemark detect} and {@code verify} check the same options (the CLI's option classes); exit codes as the
+   * CLI's: 0 on success, 2 on a usage error, 3 on bad input (one line on stderr each), 1 for an internal error.
    */
   public static void main(String[] args) {
-    int code = new CommandLine(new Cli()).setExpandAtFiles(true).execute(args);
+    int code = commandLine(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+        new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true)).execute(args);
     if (code != 0) {
       System.exit(code);
     }
+  }
+
+  /** The command line of {@link #main}, with the CLI's error handling, printing to {@code out} and {@code err}. */
+  static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new Cli()).setExpandAtFiles(true).setOut(out).setErr(err);
+    return Tracemark.withErrorHandling(cli, "scan", command -> "scan --help");
   }
 
   /** The command line of {@link #main}. */
@@ -466,24 +486,22 @@ public final class ScanJob {
         + "the driver")
     Path key;
 
-    @Option(names = "--tokenizer", paramLabel = "NAME|PATH", defaultValue = "cl100k_base",
-        description = "JTokkit encoding or a tokenizer.json present at the same path on every node")
-    String tokenizer;
+    @Option(names = "--strict-key-permissions", description = "refuse a key file that its group or others can read "
+        + "(default: a warning)")
+    boolean strictKeyPermissions;
 
-    @Option(names = "--vocab-size", paramLabel = "V", description = "vocabulary size (default: the tokenizer's)")
-    Integer vocabSize;
+    @CommandLine.Mixin
+    TokenizerOptions tokenizerOptions = new TokenizerOptions();
 
-    @Option(names = "--normalize", paramLabel = "LIST", defaultValue = "none", description = "normalisers applied "
-        + "before tokenizing, as detect takes them (default none)")
-    String normalize;
-
-    @Option(names = "--dedup", paramLabel = "MODE", description = "window+token, window or none (default: the "
-        + "scheme's)")
+    @Option(names = "--dedup", paramLabel = "MODE", description = "window+token (default for kgw:), window or none, "
+        + "per document as detect dedups one text")
     String dedup;
 
-    @Option(names = "--localize", paramLabel = "cover|winmax", description = "test each document's best region "
-        + "(its p-value corrected for the windows tried) instead of the whole text")
-    String localize;
+    @CommandLine.Mixin
+    NormalizeOption normalizeOption = new NormalizeOption();
+
+    @CommandLine.Mixin
+    LocalizeOption localizeOption = new LocalizeOption();
 
     @Option(names = "--fdr", paramLabel = "bh|holm", defaultValue = "bh", description = "Benjamini-Hochberg "
         + "(default) or Holm")
@@ -492,25 +510,20 @@ public final class ScanJob {
     @Option(names = "--q", paramLabel = "Q", defaultValue = "0.01", description = "the level (default 0.01)")
     double q;
 
-    @Option(names = "--on-bad-record", paramLabel = "fail|skip", defaultValue = "fail")
+    @Option(names = "--on-bad-record", paramLabel = "fail|skip", defaultValue = "fail",
+        description = "stop at a bad document (default) or skip and list it in the summary")
     String onBad;
 
-    @Option(names = "--max-record-bytes", paramLabel = "N", description = "longest document read (default 64 MiB)")
-    Long maxRecordBytes;
+    @CommandLine.Mixin
+    InputOptions inputOptions = new InputOptions();
 
-    @Option(names = "--id-field", defaultValue = "id", description = "JSONL id field")
-    String idField;
+    @CommandLine.Mixin
+    JsonlFieldOptions fieldOptions = new JsonlFieldOptions();
 
-    @Option(names = "--text-field", defaultValue = "text", description = "JSONL text field")
-    String textField;
-
-    @Option(names = "--tokens-field", defaultValue = "tokens", description = "JSONL token-id field")
-    String tokensField;
-
-    @Option(names = "--id-column", defaultValue = "id", description = "Parquet id column")
+    @Option(names = "--id-column", defaultValue = "id", paramLabel = "NAME", description = "Parquet id column")
     String idColumn;
 
-    @Option(names = "--text-column", defaultValue = "text", description = "Parquet text column")
+    @Option(names = "--text-column", defaultValue = "text", paramLabel = "NAME", description = "Parquet text column")
     String textColumn;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory on the driver")
@@ -521,27 +534,46 @@ public final class ScanJob {
 
     @Override
     public Integer call() throws IOException {
+      CommandLine cli = spec.commandLine();
+      // the scan's own options first, then the checks and messages of 'tracemark detect' in its order, all before a
+      // Spark session starts
+      Format inputFormat = option("--format", () -> Format.byId(format));
+      ScanFdr.Procedure procedure = option("--fdr", () -> ScanFdr.Procedure.byId(fdr));
+      if (!(q > 0 && q < 1)) {
+        throw new CommandLine.ParameterException(cli, String.format(Locale.ROOT, "--q must be in (0, 1), got %s", q));
+      }
+      Scheme sc = Scheme.parse(cli, scheme);
+      sc.checkKeyOption(cli, key != null);
+      sc.refusePayload(cli, "scan");
+      DedupMode mode = Common.dedupMode(cli, dedup);
+      Normalization normalization = normalizeOption.normalization(cli);
+      RegionSearch search = localizeOption.search(cli);
+      TextTokenizer tok = tokenizerOptions.tokenizer(cli);
+      int vocab = tokenizerOptions.vocabulary(cli, sc, tok);
+      tokenizerOptions.refuseVocabSizeForInterop(cli, sc);
+      BadRecordPolicy policy = Common.badRecordPolicy(cli, onBad);
+      long maxRecordBytes = inputOptions.maxRecordBytes(cli);
       Settings s;
       try {
-        s = new Settings(inputs, Format.byId(format), new Fields(idField, textField, tokensField, "prompt",
-            "prompt_tokens"), idColumn, textColumn, scheme, key, tokenizer, vocabSize, normalize, dedup, localize,
-            BadRecordPolicy.parse(onBad), maxRecordBytes == null ? Inputs.DEFAULT_MAX_RECORD_BYTES : maxRecordBytes,
-            ScanFdr.Procedure.byId(fdr), q, out);
-        SchemeSpec.parse(scheme);
+        s = new Settings(inputs, inputFormat, fieldOptions.fields(), idColumn,
+            textColumn, scheme, key, tokenizerOptions.nameOrPath(), tokenizerOptions.vocabSize(),
+            normalization.isNone() ? "none" : String.join(",", normalization.names()),
+            mode == null ? null : mode.label(), search == null ? null : search.id(), policy, maxRecordBytes,
+            procedure, q, out);
       } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        throw new CommandLine.ParameterException(cli, e.getMessage());
+      }
+      if (!sc.interop()) {
+        Common.checkKeyUse(Common.readKey(cli, key, strictKeyPermissions), sc.spec(), tok.name(), vocab);
       }
       boolean running = running();
       SparkSession spark = SparkSession.builder().appName("tracemark scan").getOrCreate();
       try {
         Result r = run(spark, s);
-        spec.commandLine().getOut().printf(Locale.ROOT, "scanned %d documents (%d skipped), %d flagged at q=%s "
-            + "(%s); summary in %s%n", r.documentsRead(), r.documentsSkipped(), r.flaggedCount(), q,
-            s.procedure().id(), out.resolve(ScanSummary.JSON));
+        cli.getOut().printf(Locale.ROOT, "scanned %d documents (%d skipped), %d flagged at q=%s (%s); summary in "
+            + "%s%n", r.documentsRead(), r.documentsSkipped(), r.flaggedCount(), q, s.procedure().id(),
+            out.resolve(ScanSummary.JSON));
         return 0;
-      } catch (InputException | IllegalArgumentException e) {
-        spec.commandLine().getErr().println("scan: " + Checks.escapeControls(e.getMessage()));
-        return 1;
       } finally {
         if (!running) {
           spark.stop(); // a session this job started; one that was running (a caller's) stays up
@@ -549,13 +581,19 @@ public final class ScanJob {
       }
     }
 
-    private static boolean running() {
+    /** An option's value; one that does not parse is a usage error of {@code name}. */
+    private <T> T option(String name, java.util.function.Supplier<T> parse) {
       try {
-        SparkSession.active();
-        return true;
-      } catch (IllegalStateException e) {
-        return false;
+        return parse.get();
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), name + ": " + e.getMessage());
       }
+    }
+
+    /** Whether a session is running already (a caller's, which the scan uses and leaves up). */
+    private static boolean running() {
+      // SparkSession.active() throws when there is none (a SparkException since Spark 4): ask without throwing
+      return SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
     }
   }
 }

@@ -5,6 +5,7 @@ import io.tracemark.api.SchemeSpec;
 import io.tracemark.api.TokenScorer;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
+import io.tracemark.core.stats.FixedPointSum;
 import io.tracemark.verifier.input.CorpusRecords;
 import io.tracemark.verifier.input.Fields;
 import io.tracemark.verifier.input.InputException;
@@ -164,16 +165,16 @@ public final class DistributedPass {
     Tally t = outcome.tally();
     ScoreLedger scores = new ScoreLedger(panel.size(), panel.realKeys, 1);
     for (int k = 0; k < panel.size(); k++) {
-      scores.addTotals(k, 1, t.scored[k], t.sums[k]);
+      scores.addTotals(k, 1, t.scored[k], t.sums[2 * k], t.sums[2 * k + 1]);
     }
-    for (Map.Entry<Long, double[]> e : t.records.entrySet()) {
+    for (Map.Entry<Long, long[]> e : t.records.entrySet()) {
       int at = Arrays.binarySearch(orders, e.getKey());
       if (at < 0 || indexes[at] < 0) {
         throw new IllegalStateException("a scored unit belongs to no admitted record (order " + e.getKey() + ")");
       }
-      double[] v = e.getValue();
+      long[] v = e.getValue();
       for (int k = 0; k < panel.realKeys; k++) {
-        scores.addRecord(indexes[at], k, (long) v[2 * k], v[2 * k + 1]);
+        scores.addRecord(indexes[at], k, v[2 * panel.realKeys + k], v[2 * k], v[2 * k + 1]);
       }
     }
     long[] c = outcome.counts();
@@ -288,6 +289,8 @@ public final class DistributedPass {
     private final Evidence.Counts counts = new Evidence.Counts();
     private long candidates;
     private final Tally tally;
+    /** One score as a fixed-point term, converted once for the two sums it goes to. */
+    private final long[] term = new long[2];
 
     Task(Plan plan) {
       this.plan = plan;
@@ -363,16 +366,21 @@ public final class DistributedPass {
      * @param order the order of the record it occurred first in
      */
     public void score(int[] tuple, long order) {
-      double[] record = tally.records.computeIfAbsent(order, o -> new double[2 * realKeys]);
+      long[] record = tally.records.computeIfAbsent(order, o -> new long[3 * realKeys]);
       tally.units++;
       for (int k = 0; k < scorers.length; k++) {
         double s = scorers[k].score(tuple, h);
         tally.scored[k]++;
-        tally.sums[k] += s;
-        if (k < realKeys) {
-          record[2 * k]++;
-          record[2 * k + 1] += s;
+        if (k >= realKeys) {
+          FixedPointSum.addTo(tally.sums, k, s);
+          continue;
         }
+        term[0] = 0;
+        term[1] = 0;
+        FixedPointSum.addTo(term, 0, s);
+        FixedPointSum.addTo(tally.sums, k, term[0], term[1]);
+        FixedPointSum.addTo(record, k, term[0], term[1]);
+        record[2 * realKeys + k]++;
       }
     }
 
@@ -384,21 +392,27 @@ public final class DistributedPass {
 
   /**
    * Units scored, per key (real keys first, then controls) and per record for the real keys;
-   * serializable, merged across tasks. Green counts are exact in any order of merging.
+   * serializable, merged across tasks. Score sums are {@link FixedPointSum}s held and sent as two
+   * longs each, so the merged sums are the same bits in any order of merging, and the same as the
+   * single-machine ledgers'.
    */
   public static final class Tally implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private long units;
     private final long[] scored;
-    private final double[] sums;
+    /** Per key, the score sum: {@link FixedPointSum} slot k. */
+    private final long[] sums;
     private final int realKeys;
-    /** Per record order: for each real key, units scored and their score sum. */
-    private final HashMap<Long, double[]> records = new HashMap<>();
+    /**
+     * Per record order: for each real key k, its score sum in {@link FixedPointSum} slot k, then the units scored of
+     * every real key (element {@code 2 * realKeys + k}).
+     */
+    private final HashMap<Long, long[]> records = new HashMap<>();
 
     Tally(int keys, int realKeys) {
       this.scored = new long[keys];
-      this.sums = new double[keys];
+      this.sums = new long[2 * keys];
       this.realKeys = realKeys;
     }
 
@@ -408,16 +422,17 @@ public final class DistributedPass {
       units += o.units;
       for (int k = 0; k < scored.length; k++) {
         scored[k] += o.scored[k];
-        sums[k] += o.sums[k];
+        FixedPointSum.addTo(sums, k, o.sums[2 * k], o.sums[2 * k + 1]);
       }
-      for (Map.Entry<Long, double[]> e : o.records.entrySet()) {
-        double[] mine = records.get(e.getKey());
+      for (Map.Entry<Long, long[]> e : o.records.entrySet()) {
+        long[] mine = records.get(e.getKey());
         if (mine == null) {
           records.put(e.getKey(), e.getValue().clone());
         } else {
-          double[] v = e.getValue();
-          for (int i = 0; i < 2 * realKeys; i++) {
-            mine[i] += v[i];
+          long[] v = e.getValue();
+          for (int k = 0; k < realKeys; k++) {
+            FixedPointSum.addTo(mine, k, v[2 * k], v[2 * k + 1]);
+            mine[2 * realKeys + k] += v[2 * realKeys + k];
           }
         }
       }

@@ -3,6 +3,7 @@ package io.tracemark.verifier;
 import io.tracemark.api.NullDistribution;
 import io.tracemark.api.PayloadDetection;
 import io.tracemark.core.PayloadDecoder;
+import io.tracemark.core.stats.FixedPointSum;
 import io.tracemark.core.stats.PValues;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,7 +14,9 @@ import java.util.Locale;
  * Turns the ledgers of a finished pass into an {@link InheritanceResult}: per-key exact p-values,
  * Holm's correction across the real keys, the best key, the control-key null and the best key's
  * rank in it, the cumulative curve, the records that contribute most, and the flags a reader must
- * see. Pure functions of their arguments.
+ * see. Score sums are added as {@link FixedPointSum}s (exact, order-free) and rounded to a double
+ * once, where a number is reported or tested, so the result does not depend on how the units
+ * were split into ledgers. Pure functions of their arguments.
  */
 final class Evidence {
   private static final int MAX_CURVE_POINTS = 512;
@@ -61,20 +64,23 @@ final class Evidence {
     NullDistribution law = panel.law;
     long[] n = new long[keys];
     double[] sums = new double[keys];
-    for (ScoreLedger l : ledgers) {
-      for (int k = 0; k < keys; k++) {
-        sums[k] += l.sum(k);
+    for (int k = 0; k < keys; k++) {
+      FixedPointSum total = new FixedPointSum();
+      for (ScoreLedger l : ledgers) {
+        l.addSum(k, total);
         n[k] += l.scored(k);
       }
+      sums[k] = total.value();
     }
     int recordCount = records.size();
     long[][] recScored = new long[recordCount][realKeys];
-    double[][] recSums = new double[recordCount][realKeys];
+    // per record, each real key's score sum as a FixedPointSum slot (two longs)
+    long[][] recSums = new long[recordCount][2 * realKeys];
     for (ScoreLedger l : ledgers) {
       for (int i = 0; i < recordCount; i++) {
         for (int k = 0; k < realKeys; k++) {
           recScored[i][k] += l.recordScored(i, k);
-          recSums[i][k] += l.recordSum(i, k);
+          l.addRecordSum(i, k, recSums[i], k);
         }
       }
     }
@@ -183,25 +189,27 @@ final class Evidence {
 
   /** The curve of the best key at record boundaries, downsampled to at most {@value #MAX_CURVE_POINTS} points. */
   private static List<InheritanceResult.CurvePoint> curve(NullDistribution law, long[][] recScored,
-      double[][] recSums, int best, long scored, double total, double totalLog10P) {
+      long[][] recSums, int best, long scored, double total, double totalLog10P) {
     List<InheritanceResult.CurvePoint> curve = new ArrayList<>();
     long cn = 0;
-    double cs = 0;
+    FixedPointSum cs = new FixedPointSum();
     long nextPoint = 1;
     long spacing = Math.max(1, scored / MAX_CURVE_POINTS);
     int records = recScored.length;
     for (int i = 0; i < records; i++) {
       cn += recScored[i][best];
-      cs += recSums[i][best];
+      cs.add(recSums[i][2 * best], recSums[i][2 * best + 1]);
       if (recScored[i][best] > 0 && (cn >= nextPoint || i == records - 1)) {
-        curve.add(new InheritanceResult.CurvePoint(cn, cs, PValues.log10UpperTail(law, cn, cs)));
+        double s = cs.value();
+        curve.add(new InheritanceResult.CurvePoint(cn, s, PValues.log10UpperTail(law, cn, s)));
         nextPoint = cn + spacing;
       }
     }
     if (scored > 0 && (curve.isEmpty() || curve.get(curve.size() - 1).tuples() != scored)) {
+      // the curve ends at the totals, whether or not the last records reached a point of their own
       curve.add(new InheritanceResult.CurvePoint(scored, total, totalLog10P));
     } else if (!curve.isEmpty()) {
-      // the last point carries the exact totals (sums in another order may differ in the last bits)
+      // the last point is the totals' (the same exact sum; its p-value is the one reported)
       curve.set(curve.size() - 1, new InheritanceResult.CurvePoint(scored, total, totalLog10P));
     }
     return curve;
@@ -234,14 +242,16 @@ final class Evidence {
   }
 
   private static List<InheritanceResult.RecordContribution> topContributions(NullDistribution law,
-      RecordLedger records, long[][] recScored, double[][] recSums, int best, int topRecords) {
+      RecordLedger records, long[][] recScored, long[][] recSums, int best, int topRecords) {
     int n = recScored.length;
     double[] excess = new double[n];
+    double[] sums = new double[n];
     // a bounded selection: keep the indices of the topRecords largest excesses (ties: earlier record)
     java.util.PriorityQueue<Integer> heap = new java.util.PriorityQueue<>(Math.max(1, topRecords),
         Comparator.<Integer>comparingDouble(i -> excess[i]).thenComparing(Comparator.<Integer>reverseOrder()));
     for (int i = 0; i < n; i++) {
-      excess[i] = recSums[i][best] - law.mean() * recScored[i][best];
+      sums[i] = FixedPointSum.valueAt(recSums[i], best);
+      excess[i] = sums[i] - law.mean() * recScored[i][best];
       if (topRecords == 0) {
         continue;
       }
@@ -254,7 +264,7 @@ final class Evidence {
     order.sort(Comparator.<Integer>comparingDouble(i -> -excess[i]).thenComparingInt(i -> i));
     List<InheritanceResult.RecordContribution> out = new ArrayList<>();
     for (int i : order) {
-      double sum = recSums[i][best];
+      double sum = sums[i];
       out.add(new InheritanceResult.RecordContribution(records.ids.get(i), records.tokens[i], recScored[i][best], sum,
           excess[i], PValues.log10UpperTail(law, recScored[i][best], sum)));
     }

@@ -134,6 +134,7 @@ public final class Verification {
         + "parameter of the scheme)", spec.family(), interop ? ((InteropSpec) spec).keyParameter() : "");
     Checks.require(!interop || (b.tenants == null && b.vocabularySize == null),
         "tenants and vocabularySize do not apply to interop schemes");
+    Checks.require(!interop || b.message == null, "a message does not apply to %s: schemes", spec.family());
     Checks.require(b.suspect != null || b.suspectListing != null || b.records != null, "a suspect corpus (paths or records) is required");
     Checks.require(!(spec instanceof HfSynthIdSpec && ((HfSynthIdSpec) spec).gValues() == HfSynthIdSpec.GValues.TABLE),
         TABLE_GVALUES_REFUSED);
@@ -180,6 +181,16 @@ public final class Verification {
       keyBlock = new ReportInputs.Key("none (the key is the " + is.keyParameter() + " of the scheme)",
           c.orElse("none (" + spec.family() + " keys are guessable: see warning)"), null, 0,
           c.isPresent() ? HexFormat.of().formatHex(salt) : null, is.keyWarning());
+    } else if (b.message != null) {
+      // one message of a payload scheme, tested like a key: the inheritance test of one tenant's answers
+      Checks.require(tenants == 0 && b.regionSearch == null, "a message (%s) is tested under the one key: "
+          + "per-tenant keys and per-record localisation do not apply to it", "message");
+      long m = b.message;
+      law = spec.nullDistribution();
+      v = InheritanceVerifier.builder().scorer(b.key.keyId(), Watermarks.create(b.key, spec, vocabularySize, m)
+          .scorer()).controlKeys(b.controlKeys, k -> Watermarks.create(k, spec, vocabularySize, m).scorer());
+      keyBlock = new ReportInputs.Key(b.key.keyId(), b.key.commitment(),
+          b.key.created().map(Object::toString).orElse(null), tenants, null, null);
     } else if (spec instanceof KgwSpec kgw && kgw.hasPayload()) {
       // the message is decoded from the units the test scores, under the key and each control key
       Checks.require(tenants == 0 && b.weights == null && b.referenceContext == null && b.regionSearch == null,
@@ -553,6 +564,7 @@ public final class Verification {
     private WatermarkKey key;
     private KeyFile keyFile;
     private Integer tenants;
+    private Long message;
     private int controlKeys = InheritanceVerifier.DEFAULT_CONTROL_KEYS;
     private long controlSeed = InheritanceVerifier.DEFAULT_CONTROL_SEED;
     private TextTokenizer tokenizer;
@@ -594,6 +606,7 @@ public final class Verification {
     private Builder(Builder o) {
       this.spec = o.spec;
       this.key = o.key;
+      this.message = o.message;
       this.keyFile = o.keyFile;
       this.tenants = o.tenants;
       this.controlKeys = o.controlKeys;
@@ -663,6 +676,17 @@ public final class Verification {
       Checks.require(n >= 0 && n <= InheritanceVerifier.MAX_TENANTS, "tenants must be between 0 and %d, was %d",
           InheritanceVerifier.MAX_TENANTS, n);
       this.tenants = n;
+      return this;
+    }
+
+    /**
+     * For a scheme with a payload ({@code payload=b}): tests the one message {@code message} (e.g. a
+     * tenant's number) as a key is tested, with its exact one-message null and control keys carrying
+     * the same message, instead of decoding the message from the corpus (default: decode).
+     */
+    public Builder message(long message) {
+      Checks.require(message >= 0, "message must be >= 0, was %d", message);
+      this.message = message;
       return this;
     }
 

@@ -9,6 +9,7 @@ import io.tracemark.api.SynthIdSpec;
 import io.tracemark.api.Watermark;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.interop.InteropWatermarks;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.OptionalInt;
 
@@ -107,6 +108,25 @@ public final class Watermarks {
     Objects.requireNonNull(spec, "spec");
     Checks.require(spec.hasPayload(), "the specification has no payload (payload=b): %s", spec.canonical());
     return new GumbelWatermark(key, spec, vocabularySize, message);
+  }
+
+  /**
+   * The watermark that carries {@code message} for any specification with a payload ({@code kgw:…,payload=b} or
+   * {@code gumbel:…,payload=b}): the overload of the spec's family, for callers that hold a {@link SchemeSpec}.
+   *
+   * @throws IllegalArgumentException if {@code spec} is of a family without payloads, has no payload, or
+   *     {@code message} is outside [0, 2^b)
+   */
+  public static Watermark create(WatermarkKey key, SchemeSpec spec, int vocabularySize, long message) {
+    Objects.requireNonNull(spec, "spec");
+    if (spec instanceof KgwSpec kgw) {
+      return create(key, kgw, vocabularySize, message);
+    }
+    if (spec instanceof GumbelSpec gumbel) {
+      return create(key, gumbel, vocabularySize, message);
+    }
+    throw new IllegalArgumentException(String.format(Locale.ROOT,
+        "a message (payload=b) is carried by kgw and gumbel schemes only, not %s", spec.family()));
   }
 
   /**

@@ -23,7 +23,8 @@ public final class DemoCommand implements Callable<Integer> {
   SeedOption seed;
   @Mixin
   OrderOption order;
-  @Option(names = "--scheme", description = "Watermark scheme: kgw:..., gumbel:h=N or synthid:depth=M,h=N "
+  @Option(names = "--scheme", description = "Watermark scheme: kgw:..., kgw:...,payload=b, gumbel:h=N or "
+      + "synthid:depth=M,h=N "
       + "(default: ${DEFAULT-VALUE}).",
       defaultValue = DemoConfig.DEFAULT_SCHEME)
   String scheme;
@@ -47,6 +48,10 @@ public final class DemoCommand implements Callable<Integer> {
   double alpha;
   @Option(names = "--control-keys", defaultValue = "100", description = "Control keys (default: ${DEFAULT-VALUE}).")
   int controlKeys;
+  @Option(names = "--tenant", defaultValue = "" + DemoConfig.DEFAULT_TENANT,
+      description = "With a payload scheme (payload=b): the tenant the teacher serves, whose number its answers "
+          + "carry, below 2^b (default: ${DEFAULT-VALUE}).")
+  long tenant;
   @Mixin
   ThreadsOption threads;
   @Option(names = "--out", defaultValue = "target/tracemark-demo",
@@ -67,7 +72,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
     DemoConfig c = CliChecks.option(spec, "demo", () -> new DemoConfig(seed.seed(), n, s, ownerPrompts,
         competitorPrompts, answerTokens, readingTexts, topK, d.temperature(), alpha, controlKeys,
-        rhos == null ? d.rhos() : rhos, t, outDir));
+        rhos == null ? d.rhos() : rhos, t, outDir, tenant));
     Demo.run(c, spec.commandLine().getOut());
     return Tracemark.OK;
   }

@@ -34,7 +34,11 @@ public final class Demo {
       out.println();
       DemoTable.print(out, c, o.rows());
       out.println();
-      WeightedTable.print(out, c, o.rows(), o.weighted(), o.readingTwoLevel(), o.readingStar());
+      if (c.payload()) {
+        PayloadTable.print(out, c, o.rows(), o.tenantClosed(), o.tenantReading());
+      } else {
+        WeightedTable.print(out, c, o.rows(), o.weighted(), o.readingTwoLevel(), o.readingStar());
+      }
       Path reportDir = null;
       if (c.outDir() != null) {
         out.println();
@@ -42,7 +46,7 @@ public final class Demo {
       }
       phases.done("total", t0);
       return new DemoResult(o.key().keyId(), o.teacherCheck(), o.rows(), phases.lines(), reportDir, o.weighted(),
-          o.readingTwoLevel(), o.readingStar());
+          o.readingTwoLevel(), o.readingStar(), o.tenantClosed(), o.tenantReading());
     } finally {
       pool.shutdownNow();
     }

@@ -15,10 +15,15 @@ import java.util.List;
  * @param weighted the weighted closed-model test C* of each row's answers, in row order
  * @param readingTwoLevel each row's reading-mode test with two-level dedup, in row order
  * @param readingStar each row's reading-mode test R*, in row order
+ * @param tenantClosed for a payload scheme, the closed-model test of the tenant's one message (the inheritance
+ *     test), in row order; empty otherwise
+ * @param tenantReading for a payload scheme, the reading-mode test of the tenant's one message, in row order;
+ *     empty otherwise
  */
 public record DemoResult(String keyId, InheritanceResult teacherCheck, List<StudentResult> rows, List<String> timings,
     Path reportDir, List<InheritanceResult> weighted, List<InheritanceResult> readingTwoLevel,
-    List<InheritanceResult> readingStar) {
+    List<InheritanceResult> readingStar, List<InheritanceResult> tenantClosed,
+    List<InheritanceResult> tenantReading) {
   /** Copies. */
   public DemoResult {
     rows = List.copyOf(rows);
@@ -26,5 +31,7 @@ public record DemoResult(String keyId, InheritanceResult teacherCheck, List<Stud
     weighted = List.copyOf(weighted);
     readingTwoLevel = List.copyOf(readingTwoLevel);
     readingStar = List.copyOf(readingStar);
+    tenantClosed = List.copyOf(tenantClosed);
+    tenantReading = List.copyOf(tenantReading);
   }
 }

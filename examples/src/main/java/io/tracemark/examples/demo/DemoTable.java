@@ -64,6 +64,14 @@ final class DemoTable {
 
   /** The two legend lines of the score column, for the scheme's statistic. */
   private static String[] scoreLegend(DemoConfig c) {
+    if (c.payload()) {
+      return new String[] {
+          String.format(Locale.ROOT, "  %-13s %s of the decoded message (the best of all 2^%d messages), so above",
+              column(c), c.spec() instanceof GumbelSpec ? "mean Gumbel score" : "share of scored tuples in the colours",
+              DemoConfig.payloadBits(c.spec())),
+          String.format(Locale.ROOT, "                %s without the watermark too; log10 p is corrected for them all",
+              c.spec() instanceof KgwSpec k ? "gamma = " + Numbers.exact(k.gamma()) : "1")};
+    }
     if (c.spec() instanceof GumbelSpec) {
       return new String[] {
           "  score         mean Gumbel score -ln(1 - u) of the scored tuples (u: the tuple's keyed uniform);",

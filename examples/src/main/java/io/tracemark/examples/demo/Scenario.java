@@ -54,10 +54,15 @@ final class Scenario {
    *     default), in row order
    * @param readingStar each row's reading-mode test R* ({@link OwnerWeights}), in row order; empty when the
    *     scheme is not the green list
+   * @param tenantClosed for a payload scheme, the closed-model test of the tenant's one message on each row's
+   *     answers (the inheritance test, which knows the tenant), in row order; empty otherwise
+   * @param tenantReading for a payload scheme, the reading-mode test of the tenant's one message, in row order;
+   *     empty otherwise
    */
   record Outcome(WatermarkKey key, TextTokenizer tokenizer, InheritanceResult teacherCheck, List<StudentResult> rows,
       List<int[]> competitorPrompts, List<InheritanceResult> weighted, List<InheritanceResult> readingTwoLevel,
-      List<InheritanceResult> readingStar) {}
+      List<InheritanceResult> readingStar, List<InheritanceResult> tenantClosed,
+      List<InheritanceResult> tenantReading) {}
 
   private record Student(double rho, Distillation.Mix mix, NGramModel model) {}
 
@@ -80,7 +85,9 @@ final class Scenario {
     phases.done(String.format(Locale.ROOT, "train teacher on %,d tokens", teacher.trainingTokens()), t1);
 
     WatermarkKey key = Seeds.demoKey(c.seed());
-    Watermark wm = Watermarks.create(key, c.spec(), vocab);
+    // a payload scheme's teacher serves the tenant: its answers carry the tenant's number
+    Watermark wm = c.payload() ? Watermarks.create(key, c.spec(), vocab, c.tenant())
+        : Watermarks.create(key, c.spec(), vocab);
     out.printf(Locale.ROOT, "owner key id %s (derived from the seed; commitment %s)%n", key.keyId(), key.commitment());
     long t2 = System.nanoTime();
     // a green list biases the logits before the draw; Gumbel-max and the tournament replace the draw
@@ -94,9 +101,10 @@ final class Scenario {
 
     InheritanceResult teacherCheck = verification(c, key, enc).records(records("owner", teacherAnswers, ownerPrompts))
         .build().run();
-    out.printf(Locale.ROOT, "check: the teacher's own answers: %s tuples, %s %s, log10 p %s%n",
+    out.printf(Locale.ROOT, "check: the teacher's own answers: %s tuples, %s %s, log10 p %s%s%n",
         Numbers.count(teacherCheck.tuplesScored()), DemoTable.statisticName(c), DemoTable.statistic(teacherCheck),
-        Numbers.fixed(teacherCheck.log10P(), 1));
+        Numbers.fixed(teacherCheck.log10P(), 1), c.payload() ? String.format(Locale.ROOT,
+            ", decoded message %d (tenant %d)", teacherCheck.payload().message(), c.tenant()) : "");
 
     // The competitor collected the teacher's answers in some order; a student takes a prefix.
     List<int[]> collected = shuffled(teacherAnswers, c.seed(), "collected");
@@ -135,6 +143,8 @@ final class Scenario {
     List<Future<InheritanceResult>> reading = new ArrayList<>();
     List<Future<InheritanceResult>> readingStar = new ArrayList<>();
     List<Future<StudentResult>> tested = new ArrayList<>();
+    List<Future<InheritanceResult>> tenantClosed = new ArrayList<>();
+    List<Future<InheritanceResult>> tenantReading = new ArrayList<>();
     for (int s = 0; s < students.size(); s++) {
       Student st = students.get(s);
       List<int[]> answers = studentAnswers.get(s);
@@ -147,8 +157,16 @@ final class Scenario {
         weighted.add(pool.submit(() -> verification(c, key, enc).weights(weights)
             .records(records("competitor", answers, competitorPrompts)).build().run()));
       }
-      reading.add(pool.submit(() -> verification(c, key, enc).firstWindowPerText(true).records(List.of()).build()
-          .readingMode(st.model(), readingTexts)));
+      if (c.payload()) {
+        // the inheritance test of the tenant's answers: the tenant's one message, tested as a key is
+        tenantClosed.add(pool.submit(() -> verification(c, key, enc).message(c.tenant())
+            .records(records("competitor", answers, competitorPrompts)).build().run()));
+        tenantReading.add(pool.submit(() -> verification(c, key, enc).message(c.tenant()).firstWindowPerText(false)
+            .records(List.of()).build().readingMode(st.model(), readingTexts)));
+      } else {
+        reading.add(pool.submit(() -> verification(c, key, enc).firstWindowPerText(true).records(List.of()).build()
+            .readingMode(st.model(), readingTexts)));
+      }
       if (fixed != null) {
         readingStar.add(pool.submit(() -> verification(c, key, enc).weights(fixed.reading()).records(List.of())
             .build().readingMode(st.model(), fixed.readingTexts())));
@@ -170,10 +188,21 @@ final class Scenario {
     for (Future<InheritanceResult> f : readingStar) {
       starRows.add(Answers.join(f));
     }
+    List<InheritanceResult> tenantClosedRows = joinAll(tenantClosed);
+    List<InheritanceResult> tenantReadingRows = joinAll(tenantReading);
     phases.done(String.format(Locale.ROOT,
         "%d students: train, answer %d competitor prompts, closed-model and reading-mode tests", rhos.length,
         competitorPrompts.size()), t3);
-    return new Outcome(key, enc, teacherCheck, rows, competitorPrompts, weightedRows, readingRows, starRows);
+    return new Outcome(key, enc, teacherCheck, rows, competitorPrompts, weightedRows, readingRows, starRows,
+        tenantClosedRows, tenantReadingRows);
+  }
+
+  private static List<InheritanceResult> joinAll(List<Future<InheritanceResult>> futures) {
+    List<InheritanceResult> out = new ArrayList<>(futures.size());
+    for (Future<InheritanceResult> f : futures) {
+      out.add(Answers.join(f));
+    }
+    return out;
   }
 
   /**

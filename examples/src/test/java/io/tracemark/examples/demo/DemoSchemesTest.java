@@ -121,8 +121,7 @@ class DemoSchemesTest {
 
   @Test
   void schemesTheDemoCannotRunAreRefusedByName() {
-    for (String s : new String[] {"gumbel:h=1,score=windowed", "vllm:algorithm=gumbel,key=42",
-        "kgw:payload=8"}) {
+    for (String s : new String[] {"gumbel:h=1,score=windowed", "vllm:algorithm=gumbel,key=42"}) {
       SchemeSpec spec = SchemeSpec.parse(s);
       assertThatThrownBy(() -> new DemoConfig(42, 3, spec, 120, 40, 48, 40, 50, 1.0, 1e-6, 10, new double[] {0}, 2,
           null)).as(s).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scheme");

@@ -1,7 +1,7 @@
 package io.tracemark.verifier;
 
-import io.tracemark.core.PayloadDecoder;
-import io.tracemark.core.PayloadTally;
+import io.tracemark.core.CorpusPayloadDecoder;
+import io.tracemark.core.CorpusPayloadTally;
 import java.util.Arrays;
 
 /**
@@ -9,8 +9,9 @@ import java.util.Arrays;
  * level (levels 1..L; the unweighted test has one level, 1, and a weight of 0 means "not scored"),
  * and for every real key the same per record (for the curve and the records that contribute
  * most). Green counts of binomial schemes are sums of 0/1 scores. For a multi-bit payload, every
- * key also has an L × 2^r table of colour counts ({@link PayloadTally}, fed one unit at a time by
- * {@link #addPayload}), from which the message is decoded. Used by one thread; ledgers of several
+ * key also has a {@link CorpusPayloadTally} (an L × 2^r table of colour counts for the green list,
+ * of order-free score sums for the Gumbel family), fed one unit at a time by {@link #addPayload},
+ * from which the message is decoded. Used by one thread; ledgers of several
  * partitions are added up by {@link Evidence}.
  */
 final class ScoreLedger {
@@ -21,8 +22,8 @@ final class ScoreLedger {
   final long[] scored;
   /** Score sums, by level and key: index {@code level * keys + key}. */
   final double[] sums;
-  /** Per key, the colour counts of a payload scheme; null otherwise. */
-  final PayloadTally[] payload;
+  /** Per key, the tally of a payload scheme; null otherwise. */
+  final CorpusPayloadTally[] payload;
   private long[] recordScored;
   private double[] recordSums;
 
@@ -30,9 +31,9 @@ final class ScoreLedger {
     this(keys, realKeys, levels, null);
   }
 
-  /** A ledger that also tallies the payload colours of every key ({@code decoders}: one per key, or null). */
-  ScoreLedger(int keys, int realKeys, int levels, PayloadDecoder[] decoders) {
-    this.payload = decoders == null ? null : new PayloadTally[keys];
+  /** A ledger that also tallies the payload of every key ({@code decoders}: one per key, or null). */
+  ScoreLedger(int keys, int realKeys, int levels, CorpusPayloadDecoder[] decoders) {
+    this.payload = decoders == null ? null : new CorpusPayloadTally[keys];
     if (decoders != null) {
       for (int k = 0; k < keys; k++) {
         // the caller's tape has deduplicated the unit already
@@ -84,7 +85,7 @@ final class ScoreLedger {
   }
 
   /**
-   * Adds the unit at {@code pos} to key k's payload colour counts (level 1: a payload has no
+   * Adds the unit at {@code pos} to key k's payload tally (level 1: a payload has no
    * weights) and counts it as scored (and, for a real key, to the record at {@code recordBase}).
    */
   void addPayload(int k, int[] tokens, int pos, int recordBase) {

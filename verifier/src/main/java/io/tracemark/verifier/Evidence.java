@@ -2,7 +2,8 @@ package io.tracemark.verifier;
 
 import io.tracemark.api.NullDistribution;
 import io.tracemark.api.PayloadDetection;
-import io.tracemark.core.PayloadDecoder;
+import io.tracemark.core.CorpusPayloadDecoder;
+import io.tracemark.core.CorpusPayloadTally;
 import io.tracemark.core.stats.FixedPointSum;
 import io.tracemark.core.stats.PValues;
 import java.util.ArrayList;
@@ -90,8 +91,8 @@ final class Evidence {
     double[] log10p = new double[keys];
     for (int k = 0; k < keys; k++) {
       if (decoded != null) {
-        // the decoded message's green count, tested with the p-value corrected for the 2^b messages
-        sums[k] = decoded[k].green();
+        // the decoded message's green count or score sum, tested with the p-value corrected for the 2^b messages
+        sums[k] = decoded[k].score();
         log10p[k] = decoded[k].log10PValue();
       } else {
         log10p[k] = weighted == null ? PValues.log10UpperTail(law, n[k], sums[k]) : weighted.log10P(k);
@@ -157,34 +158,23 @@ final class Evidence {
   }
 
   /**
-   * Each key's payload message, decoded from its colour counts summed over the partitions (no
-   * unit reaches two partitions, so the sum is the corpus's table).
+   * Each key's payload message, decoded from its tallies merged over the partitions (no unit
+   * reaches two partitions, so the merge is the corpus's tally; merging is exact, so the result
+   * does not depend on the partitioning). The ledgers are not changed.
    */
   private static PayloadDetection[] decode(KeyPanel panel, List<ScoreLedger> ledgers, long tokensRead) {
-    List<long[][]> tables = new ArrayList<>(panel.size());
-    long units = 0;
+    List<CorpusPayloadTally> merged = new ArrayList<>(panel.size());
     for (int k = 0; k < panel.size(); k++) {
-      long[][] counts = null;
+      // the ledgers' tapes have deduplicated the units already
+      CorpusPayloadTally all = panel.decoders[k].newTally(io.tracemark.api.DedupMode.NONE);
       for (ScoreLedger l : ledgers) {
-        long[][] part = l.payload[k].counts();
-        if (k == 0) {
-          units += l.payload[k].tokensRead();
-        }
-        if (counts == null) {
-          counts = part;
-          continue;
-        }
-        for (int p = 0; p < counts.length; p++) {
-          for (int c = 0; c < counts[p].length; c++) {
-            counts[p][c] += part[p][c];
-          }
-        }
+        all.addAll(l.payload[k]);
       }
-      tables.add(counts);
+      merged.add(all);
     }
-    // the laws of the maximum depend on the units per position only: computed once for all keys
-    return PayloadDecoder.decodeCounts(java.util.Arrays.asList(panel.decoders), tables, Math.max(tokensRead, units))
-        .toArray(new PayloadDetection[0]);
+    long units = merged.isEmpty() ? 0 : merged.get(0).tokensRead();
+    // green-list tallies share the laws of the maximum, which depend on the units per position only
+    return CorpusPayloadDecoder.decodeAll(merged, Math.max(tokensRead, units)).toArray(new PayloadDetection[0]);
   }
 
   /** The curve of the best key at record boundaries, downsampled to at most {@value #MAX_CURVE_POINTS} points. */

@@ -41,10 +41,11 @@ import java.util.Objects;
  * @param weighting for a weighted test, the weights and the levels of the best key's tuples (then
  *     {@code score} is S = Σ levelᵢ·scoreᵢ, {@code rate} is S / Σ levelᵢ, {@code z} and {@code
  *     log10P} are those of S, and the curve has only its final point); null for the unweighted test
- * @param payload for a multi-bit payload ({@code kgw:…,payload=b}), the message decoded from every
- *     scored unit under the best key, with its p-value corrected for the 2^b messages; then {@code
- *     score} is the decoded message's green count, {@code log10P} (and every key's and control's) is
- *     that corrected p-value, {@code z} is the uncorrected binomial z of the green count, the curve
+ * @param payload for a multi-bit payload ({@code kgw:…,payload=b} or {@code gumbel:…,payload=b}), the
+ *     message decoded from every scored unit under the best key, with its p-value corrected for the
+ *     2^b messages; then {@code score} is the decoded message's green count (or score sum), {@code
+ *     log10P} (and every key's and control's) is that corrected p-value, {@code z} is the uncorrected
+ *     z of that count (or sum) under the law of one message, the curve
  *     has only its final point and no record is listed as contributing; null for other schemes
  */
 public record InheritanceResult(String mode, NullDistribution nullDistribution, long recordsRead,

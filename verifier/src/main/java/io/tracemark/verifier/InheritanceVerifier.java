@@ -2,12 +2,13 @@ package io.tracemark.verifier;
 
 import io.tracemark.api.Checks;
 import io.tracemark.api.DedupMode;
+import io.tracemark.api.GumbelSpec;
 import io.tracemark.api.KgwSpec;
 import io.tracemark.api.SchemeSpec;
 import io.tracemark.api.LogitsModel;
 import io.tracemark.api.TokenScorer;
 import io.tracemark.api.WatermarkKey;
-import io.tracemark.core.PayloadDecoder;
+import io.tracemark.core.CorpusPayloadDecoder;
 import io.tracemark.core.Watermarks;
 import io.tracemark.core.internal.UnitFingerprints;
 import io.tracemark.core.keys.Keys;
@@ -143,10 +144,28 @@ public final class InheritanceVerifier {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(spec, "spec");
     Checks.require(spec.hasPayload(), "the specification has no payload (payload=b): %s", spec.canonical());
-    return builder().scorer(key.keyId(), Watermarks.create(key, spec, vocabularySize, 0).scorer())
-        .controlKeys(DEFAULT_CONTROL_KEYS, k -> Watermarks.create(k, spec, vocabularySize, 0).scorer())
-        .payload(List.of(Watermarks.payloadDecoder(key, spec, vocabularySize)),
-            k -> Watermarks.payloadDecoder(k, spec, vocabularySize));
+    return payload(key, k -> Watermarks.create(k, spec, vocabularySize, 0).scorer(),
+        k -> Watermarks.payloadDecoder(k, spec, vocabularySize));
+  }
+
+  /**
+   * A builder for a Gumbel-family payload ({@code gumbel:…,payload=b}) under {@code key}, as {@link
+   * #payload(WatermarkKey, KgwSpec, int)} does for the green list: each unit the test scores adds
+   * its 2^r scores to its symbol position's score sums under every key, and the sums of the whole
+   * corpus are decoded (the same bits whatever the threads).
+   */
+  public static Builder payload(WatermarkKey key, GumbelSpec spec, int vocabularySize) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(spec, "spec");
+    Checks.require(spec.hasPayload(), "the specification has no payload (payload=b): %s", spec.canonical());
+    return payload(key, k -> Watermarks.create(k, spec, vocabularySize, 0).scorer(),
+        k -> Watermarks.payloadDecoder(k, spec, vocabularySize));
+  }
+
+  private static Builder payload(WatermarkKey key, Function<WatermarkKey, TokenScorer> scorers,
+      Function<WatermarkKey, CorpusPayloadDecoder> decoders) {
+    return builder().scorer(key.keyId(), scorers.apply(key)).controlKeys(DEFAULT_CONTROL_KEYS, scorers)
+        .payload(List.of(decoders.apply(key)), decoders);
   }
 
   /**
@@ -494,18 +513,20 @@ public final class InheritanceVerifier {
     private java.nio.file.Path spillDirectory = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
     private WeightSource weights;
     private Boolean firstWindowPerText;
-    private List<PayloadDecoder> payloadDecoders;
-    private Function<WatermarkKey, PayloadDecoder> controlDecoders;
+    private List<CorpusPayloadDecoder> payloadDecoders;
+    private Function<WatermarkKey, ? extends CorpusPayloadDecoder> controlDecoders;
 
     private Builder() {}
 
     /**
      * Decodes a multi-bit payload instead of summing scores: {@code decoders} has one decoder per
-     * scorer given (in order), {@code controls} makes a control key's decoder. Every unit scored is
-     * tallied by colour under each key, and each key's result is its decoded message's test ({@link
-     * InheritanceResult#payload()}). A payload has no weighted law: {@link #weights} must stay null.
+     * scorer given (in order), {@code controls} makes a control key's decoder (of the same family).
+     * Every unit scored is tallied under each key, and each key's result is its decoded message's
+     * test ({@link InheritanceResult#payload()}). A payload has no weighted law: {@link #weights}
+     * must stay null.
      */
-    public Builder payload(List<PayloadDecoder> decoders, Function<WatermarkKey, PayloadDecoder> controls) {
+    public Builder payload(List<? extends CorpusPayloadDecoder> decoders,
+        Function<WatermarkKey, ? extends CorpusPayloadDecoder> controls) {
       this.payloadDecoders = List.copyOf(decoders);
       this.controlDecoders = Objects.requireNonNull(controls, "controls");
       return this;

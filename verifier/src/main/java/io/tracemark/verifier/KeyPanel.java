@@ -4,7 +4,7 @@ import io.tracemark.api.Checks;
 import io.tracemark.api.NullDistribution;
 import io.tracemark.api.TokenScorer;
 import io.tracemark.api.WatermarkKey;
-import io.tracemark.core.PayloadDecoder;
+import io.tracemark.core.CorpusPayloadDecoder;
 import io.tracemark.core.internal.Digests;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -20,7 +20,8 @@ import java.util.function.Function;
  * keys derived from a public seed, all scoring the same units. Checks that every scorer shares h,
  * the vocabulary and the null distribution, and says whether the scheme's units depend on the key
  * (then each key needs its own dedup tape). For a multi-bit payload it also holds each key's
- * {@link PayloadDecoder}: the units are then tallied by colour and the message decoded, and the
+ * {@link CorpusPayloadDecoder} (green-list or Gumbel family): the units are then tallied (colour
+ * counts or score sums) and the message decoded, and the
  * scorers give only the window, the vocabulary and the law of one unit. Holm's step-down correction
  * across the real keys lives here. Immutable and thread-safe.
  */
@@ -36,7 +37,7 @@ final class KeyPanel {
   final NullDistribution law;
   final boolean keyDependentUnits;
   /** For a payload scheme, the decoder of every key (real keys first, then controls); null otherwise. */
-  final PayloadDecoder[] decoders;
+  final CorpusPayloadDecoder[] decoders;
 
   /**
    * A panel.
@@ -57,8 +58,8 @@ final class KeyPanel {
    * {@code controlDecoders}, the decoder of a control key; both null for a scheme without one.
    */
   KeyPanel(List<String> labels, List<TokenScorer> real, int controlCount, long controlSeed,
-      Function<WatermarkKey, ? extends TokenScorer> controlFactory, List<PayloadDecoder> realDecoders,
-      Function<WatermarkKey, PayloadDecoder> controlDecoders) {
+      Function<WatermarkKey, ? extends TokenScorer> controlFactory, List<? extends CorpusPayloadDecoder> realDecoders,
+      Function<WatermarkKey, ? extends CorpusPayloadDecoder> controlDecoders) {
     Checks.require(!real.isEmpty(), "at least one scorer is required");
     this.labels = List.copyOf(labels);
     this.realKeys = real.size();
@@ -93,7 +94,7 @@ final class KeyPanel {
       Checks.require(realDecoders.size() == realKeys, "a payload needs one decoder per real key: %d for %d keys",
           realDecoders.size(), realKeys);
       Checks.require(!keyDependent, "a payload's units must not depend on the key (left seeding)");
-      this.decoders = new PayloadDecoder[all.size()];
+      this.decoders = new CorpusPayloadDecoder[all.size()];
       for (int i = 0; i < all.size(); i++) {
         decoders[i] = i < realKeys ? realDecoders.get(i)
             : Objects.requireNonNull(controlDecoders.apply(controlKey(controlSeed, i - realKeys)), "control decoder");

@@ -1,7 +1,7 @@
 package io.tracemark.verifier;
 
-import io.tracemark.core.PayloadDecoder;
-import io.tracemark.core.PayloadTally;
+import io.tracemark.core.CorpusPayloadDecoder;
+import io.tracemark.core.CorpusPayloadTally;
 import io.tracemark.core.stats.FixedPointSum;
 import java.util.Arrays;
 
@@ -13,8 +13,9 @@ import java.util.Arrays;
  * FixedPointSum}s kept as pairs of longs (slot i in elements 2i and 2i + 1): each score is truncated
  * to 2^−64 and added exactly, so the sums, and the sums of several ledgers, are the same bits
  * whatever the partitioning and the order of the units. For a multi-bit payload, every
- * key also has an L × 2^r table of colour counts ({@link PayloadTally}, fed one unit at a time by
- * {@link #addPayload}), from which the message is decoded. Used by one thread; ledgers of several
+ * key also has a {@link CorpusPayloadTally} (an L × 2^r table of colour counts for the green list,
+ * of order-free score sums for the Gumbel family), fed one unit at a time by {@link #addPayload},
+ * from which the message is decoded. Used by one thread; ledgers of several
  * partitions are added up by {@link Evidence}.
  */
 final class ScoreLedger {
@@ -25,8 +26,8 @@ final class ScoreLedger {
   final long[] scored;
   /** Score sums, by level and key: {@link FixedPointSum} slot {@code level * keys + key}. */
   final long[] sums;
-  /** Per key, the colour counts of a payload scheme; null otherwise. */
-  final PayloadTally[] payload;
+  /** Per key, the tally of a payload scheme; null otherwise. */
+  final CorpusPayloadTally[] payload;
   private long[] recordScored;
   /** Per record and real key, score sums: {@link FixedPointSum} slot {@code index * realKeys + key}. */
   private long[] recordSums;
@@ -37,9 +38,9 @@ final class ScoreLedger {
     this(keys, realKeys, levels, null);
   }
 
-  /** A ledger that also tallies the payload colours of every key ({@code decoders}: one per key, or null). */
-  ScoreLedger(int keys, int realKeys, int levels, PayloadDecoder[] decoders) {
-    this.payload = decoders == null ? null : new PayloadTally[keys];
+  /** A ledger that also tallies the payload of every key ({@code decoders}: one per key, or null). */
+  ScoreLedger(int keys, int realKeys, int levels, CorpusPayloadDecoder[] decoders) {
+    this.payload = decoders == null ? null : new CorpusPayloadTally[keys];
     if (decoders != null) {
       for (int k = 0; k < keys; k++) {
         // the caller's tape has deduplicated the unit already
@@ -102,7 +103,7 @@ final class ScoreLedger {
   }
 
   /**
-   * Adds the unit at {@code pos} to key k's payload colour counts (level 1: a payload has no
+   * Adds the unit at {@code pos} to key k's payload tally (level 1: a payload has no
    * weights) and counts it as scored (and, for a real key, to the record at {@code recordBase}).
    */
   void addPayload(int k, int[] tokens, int pos, int recordBase) {

@@ -94,13 +94,6 @@ public final class Verification {
       + "not apply to it";
 
   /**
-   * Why a corpus verification refuses {@code gumbel:…,payload=b}: the corpus path decodes the
-   * green-list payload's colour tables; a Gumbel payload is decoded per text ({@code detect}).
-   */
-  public static final String GUMBEL_PAYLOAD_REFUSED = "a gumbel payload (payload=b) is decoded per text (detect); "
-      + "corpus decoding in verify takes a kgw payload";
-
-  /**
    * Why a weighted test of a tournament scheme ({@code synthid:}, {@code hf-synthid:}) is refused: the
    * weighted tail is exact for binomial and Gamma(n, 1) unit scores, not for layered g-values.
    */
@@ -140,7 +133,6 @@ public final class Verification {
         TABLE_GVALUES_REFUSED);
     Checks.require(!(spec instanceof GumbelSpec && ((GumbelSpec) spec).score() == GumbelSpec.Score.WINDOWED),
         WINDOWED_REFUSED);
-    Checks.require(!(spec instanceof GumbelSpec && ((GumbelSpec) spec).hasPayload()), GUMBEL_PAYLOAD_REFUSED);
     this.vocabularySize = interop ? spec.vocabularySize().orElse(Integer.MAX_VALUE)
         : b.vocabularySize != null ? b.vocabularySize : b.tokenizer != null ? b.tokenizer.vocabularySize() : -1;
     Checks.require(vocabularySize >= 2, "the vocabulary size must be >= 2 (give a tokenizer or vocabularySize), "
@@ -191,14 +183,15 @@ public final class Verification {
           .scorer()).controlKeys(b.controlKeys, k -> Watermarks.create(k, spec, vocabularySize, m).scorer());
       keyBlock = new ReportInputs.Key(b.key.keyId(), b.key.commitment(),
           b.key.created().map(Object::toString).orElse(null), tenants, null, null);
-    } else if (spec instanceof KgwSpec kgw && kgw.hasPayload()) {
+    } else if (hasPayload(spec)) {
       // the message is decoded from the units the test scores, under the key and each control key
       Checks.require(tenants == 0 && b.weights == null && b.referenceContext == null && b.regionSearch == null,
           PAYLOAD_OPTIONS_REFUSED + " (%s)", tenants > 0 ? "tenants=" + tenants + (b.tenants == null
               ? " recorded in the key file; set tenants to 0, --tenants 0" : "")
               : b.regionSearch != null ? "localize" : "weights");
       law = spec.nullDistribution();
-      v = InheritanceVerifier.payload(b.key, kgw, vocabularySize);
+      v = spec instanceof KgwSpec kgw ? InheritanceVerifier.payload(b.key, kgw, vocabularySize)
+          : InheritanceVerifier.payload(b.key, (GumbelSpec) spec, vocabularySize);
       v.controlKeys(b.controlKeys);
       keyBlock = new ReportInputs.Key(b.key.keyId(), b.key.commitment(),
           b.key.created().map(Object::toString).orElse(null), tenants, null, null);
@@ -231,6 +224,11 @@ public final class Verification {
     Checks.require(!(weighted && law instanceof io.tracemark.api.NullDistribution.LayeredBinomial),
         LAYERED_WEIGHTS_REFUSED);
     this.statistic = (weighted ? "weighted_" : "") + law.label();
+  }
+
+  /** Whether {@code spec} carries a multi-bit payload ({@code kgw:…,payload=b} or {@code gumbel:…,payload=b}). */
+  static boolean hasPayload(SchemeSpec spec) {
+    return spec instanceof KgwSpec k && k.hasPayload() || spec instanceof GumbelSpec g && g.hasPayload();
   }
 
   /** The per-record localisation of {@link Builder#localize}, refused for a statistic other than green counts. */
@@ -343,8 +341,8 @@ public final class Verification {
     Checks.require(suspectReader != null, "a distributed run reads suspect files, not records in memory");
     Checks.require(!(spec instanceof InteropSpec), "a distributed run takes kgw: or gumbel: schemes, not %s:",
         spec.family());
-    Checks.require(!(spec instanceof KgwSpec kgw && kgw.hasPayload()), "a distributed run tests keys; it does not "
-        + "decode a payload (payload=b): run tracemark verify");
+    Checks.require(!hasPayload(spec), "a distributed run tests keys; it does not decode a payload (payload=b): "
+        + "run tracemark verify");
     Checks.require(b.weights == null && b.referenceContext == null, "a distributed run tests the unweighted "
         + "statistic; weights (%s) are not supported", "--weights");
     Checks.require(regionCollector == null, "a distributed run does not localise records (%s)", "--localize");

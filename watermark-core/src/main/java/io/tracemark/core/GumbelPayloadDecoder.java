@@ -6,8 +6,6 @@ import io.tracemark.api.GumbelSpec;
 import io.tracemark.api.NullDistribution;
 import io.tracemark.api.PayloadDetection;
 import io.tracemark.api.WatermarkKey;
-import io.tracemark.core.internal.LongHashSet;
-import io.tracemark.core.internal.UnitFingerprints;
 import io.tracemark.core.stats.PValues;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,14 +16,16 @@ import org.apache.commons.math3.special.Beta;
  * text, without trying the 2^b messages: each distinct unit (window, token) adds, for each of the 2^r
  * values v of the symbol its context carries, the score −ln(1 − u_v) of its token under the
  * uniforms of value v ({@link GumbelWatermark}); each symbol is the value of largest score sum. The
- * cost is 2^r uniforms per token, whatever b is.
+ * cost is 2^r uniforms per token, whatever b is. A text or a corpus is accumulated in a {@link
+ * GumbelPayloadTally}, whose order-free sums make a corpus decode to the same bits however its units
+ * were split between threads.
  *
  * <p>The p-value: under H0 the 2^r scores of a unit are independent Exp(1) (each value has its own
  * uniforms), so the score of any one message over the n units is Gamma(n, 1); the decoded message
  * is the best of the 2^b, and P(best ≥ s) ≤ 2^b · P(Gamma(n, 1) ≥ s), the union bound, which is
  * conservative ({@link PayloadDetection#exact()} false). Immutable and thread-safe.
  */
-public final class GumbelPayloadDecoder {
+public final class GumbelPayloadDecoder implements CorpusPayloadDecoder {
   /** The per-symbol log10 margin is floored here (the confidence is then 1 in double precision). */
   static final double MARGIN_FLOOR = -300;
   private static final double LOG10_2 = Math.log10(2);
@@ -44,62 +44,56 @@ public final class GumbelPayloadDecoder {
   }
 
   /** The specification. */
+  @Override
   public GumbelSpec spec() {
     return spec;
   }
 
   /** Token ids lie in {@code [0, vocabularySize())}. */
+  @Override
   public int vocabularySize() {
     return vocabularySize;
   }
 
   /** Decodes one text with window+token deduplication. */
+  @Override
   public PayloadDetection decode(int[] tokens) {
     return decode(tokens, 0, tokens.length, spec.defaultDedup());
   }
 
   /**
    * Decodes {@code tokens[offset, offset + length)} with the given deduplication: its first h
-   * tokens are context only.
+   * tokens are context only. The same as adding the range to a new {@link #newTally}.
    *
    * @throws IllegalArgumentException if the range is outside {@code tokens} or a token id is outside
    *     the vocabulary
    */
+  @Override
   public PayloadDetection decode(int[] tokens, int offset, int length, DedupMode dedup) {
-    Checks.require(offset >= 0 && length >= 0 && offset <= tokens.length - length,
-        "offset=%d and length=%d must lie within tokens.length=%d", offset, length, tokens.length);
+    return newTally(dedup).add(tokens, offset, length).decode();
+  }
+
+  /**
+   * A new accumulator of score sums: one text, or a corpus whose records are added one by one with
+   * one deduplication across all of them (as the corpus verifier's global tape does); tallies of
+   * partitions that share no unit merge ({@link GumbelPayloadTally#addAll}) to the same bits in any
+   * order.
+   */
+  @Override
+  public GumbelPayloadTally newTally(DedupMode dedup) {
     if (dedup == null) {
       throw new NullPointerException("dedup");
     }
-    Checks.tokenIds(tokens, offset, offset + length, vocabularySize);
-    int h = spec.contextWidth();
-    int symbols = spec.symbols();
-    double[][] sums = new double[symbols][colours];
-    long[][] wins = new long[symbols][colours];
-    long[] units = new long[symbols];
-    LongHashSet seen = dedup == DedupMode.NONE ? null : new LongHashSet(Math.max(16, length));
-    for (int pos = offset + h; pos < offset + length; pos++) {
-      if (seen != null && !seen.add(dedup == DedupMode.WINDOW ? UnitFingerprints.window(tokens, pos - h, h)
-          : UnitFingerprints.tuple(tokens, pos - h, h, tokens[pos]))) {
-        continue;
-      }
-      long s = prf.contextSeed(tokens, pos - h);
-      int p = prf.symbolIndex(s);
-      units[p]++;
-      int best = 0;
-      double bestScore = -1;
-      for (int v = 0; v < colours; v++) {
-        double score = GumbelWatermark.expScore(GumbelWatermark.uniform(
-            prf.word(false, GumbelWatermark.symbolSeed(s, v), tokens[pos])));
-        sums[p][v] += score;
-        if (score > bestScore) {
-          bestScore = score;
-          best = v;
-        }
-      }
-      wins[p][best]++;
-    }
-    return decodeSums(sums, wins, units, length);
+    return new GumbelPayloadTally(this, dedup);
+  }
+
+  GumbelWatermark prf() {
+    return prf;
+  }
+
+  /** Decodes a tally's totals: per position and value, the score sums and the wins, and the units per position. */
+  PayloadDetection decodeTotals(double[][] sums, long[][] wins, long[] units, long tokensRead) {
+    return decodeSums(sums, wins, units, tokensRead);
   }
 
   private PayloadDetection decodeSums(double[][] sums, long[][] wins, long[] units, long tokensRead) {

@@ -27,7 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * (conservative, flagged in the result). Immutable and thread-safe; laws of the maximum already
  * computed are kept (at most 4,096 of them) and shared between calls.
  */
-public final class PayloadDecoder {
+public final class PayloadDecoder implements CorpusPayloadDecoder {
   static final int CACHED_LAWS = 4096;
   private static final double LOG10_2 = Math.log10(2);
 
@@ -47,11 +47,13 @@ public final class PayloadDecoder {
   }
 
   /** The specification. */
+  @Override
   public KgwSpec spec() {
     return spec;
   }
 
   /** Token ids lie in {@code [0, vocabularySize())}. */
+  @Override
   public int vocabularySize() {
     return vocabularySize;
   }
@@ -62,11 +64,13 @@ public final class PayloadDecoder {
   }
 
   /** Decodes one text with window+token deduplication. */
+  @Override
   public PayloadDetection decode(int[] tokens) {
     return newTally(spec.defaultDedup()).add(tokens, 0, tokens.length).decode();
   }
 
   /** Decodes {@code tokens[offset, offset + length)} with the given deduplication. */
+  @Override
   public PayloadDetection decode(int[] tokens, int offset, int length, DedupMode dedup) {
     return newTally(dedup).add(tokens, offset, length).decode();
   }
@@ -75,6 +79,7 @@ public final class PayloadDecoder {
    * A new accumulator of colour counts: one text, or a corpus whose records are added one by one
    * with one deduplication across all of them (as the corpus verifier's global tape does).
    */
+  @Override
   public PayloadTally newTally(DedupMode dedup) {
     if (dedup == null) {
       throw new NullPointerException("dedup");

@@ -10,10 +10,10 @@ import io.tracemark.core.internal.LongHashSet;
  * distinct unit once across everything added (one deduplication tape, as the corpus verifier's),
  * {@link #decode} gives the message with its corrected p-value. Memory: the counts, plus 8 bytes
  * per distinct unit for deduplication. Not thread-safe: one per text, or per corpus and thread,
- * merged by summing {@link #counts()} into {@link PayloadDecoder#decodeCounts} when units are
- * partitioned so that no unit reaches two tallies.
+ * merged by {@link #addAll} (or by summing {@link #counts()} into {@link PayloadDecoder#decodeCounts})
+ * when units are partitioned so that no unit reaches two tallies.
  */
-public final class PayloadTally {
+public final class PayloadTally implements CorpusPayloadTally {
   private final PayloadDecoder decoder;
   private final PayloadPrf prf;
   private final DedupMode dedup;
@@ -31,6 +31,11 @@ public final class PayloadTally {
     this.vocabularySize = decoder.vocabularySize();
   }
 
+  @Override
+  public PayloadDecoder decoder() {
+    return decoder;
+  }
+
   /** Adds the whole array as one record. */
   public PayloadTally add(int[] tokens) {
     return add(tokens, 0, tokens.length);
@@ -43,6 +48,7 @@ public final class PayloadTally {
    * @throws IllegalArgumentException if the range is outside {@code tokens} or a token id is outside
    *     the vocabulary (naming its index)
    */
+  @Override
   public PayloadTally add(int[] tokens, int offset, int length) {
     Checks.require(offset >= 0 && length >= 0 && offset <= tokens.length - length,
         "offset=%d and length=%d must lie within tokens.length=%d", offset, length, tokens.length);
@@ -67,6 +73,7 @@ public final class PayloadTally {
    * Counts the unit at {@code position} without deduplication, for callers that deduplicate with
    * their own tape; its h tokens of context are {@code tokens[position − h, position)}.
    */
+  @Override
   public void addUnit(int[] tokens, int position) {
     Checks.require(position >= prf.h && position < tokens.length, "position must be between h=%d and %d, was %d",
         prf.h, tokens.length - 1, position);
@@ -94,12 +101,28 @@ public final class PayloadTally {
     return out;
   }
 
+  /** Adds the counts and tokens read of {@code other}, a tally of the same decoder over other units. */
+  @Override
+  public void addAll(CorpusPayloadTally other) {
+    Checks.require(other instanceof PayloadTally o && o.decoder == decoder,
+        "only a tally of the same decoder can be added: %s", other.decoder());
+    PayloadTally t = (PayloadTally) other;
+    for (int p = 0; p < counts.length; p++) {
+      for (int c = 0; c < counts[p].length; c++) {
+        counts[p][c] = Math.addExact(counts[p][c], t.counts[p][c]);
+      }
+    }
+    tokensRead = Math.addExact(tokensRead, t.tokensRead);
+  }
+
   /** Tokens read so far (each {@link #addUnit} counts one). */
+  @Override
   public long tokensRead() {
     return tokensRead;
   }
 
   /** The message decoded from everything added so far. */
+  @Override
   public PayloadDetection decode() {
     return decoder.decodeCounts(counts, tokensRead);
   }

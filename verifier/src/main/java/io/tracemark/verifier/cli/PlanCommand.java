@@ -123,7 +123,8 @@ final class PlanCommand implements Callable<Integer> {
     CommandLine cli = spec.commandLine();
     Scheme sc = Scheme.parse(cli, scheme);
     sc.checkKeyOption(cli, keyFile != null);
-    sc.refusePayload(cli, "plan");
+    sc.refusePayload(cli, "plan", "its budget is the power of one key's statistic, and the decoded message's test "
+        + "(the best of the 2^b messages) has no power model here");
     if (selection.rank != null && !selection.rank.strip().equals("frequent-windows")) {
       throw new CommandLine.ParameterException(cli, "--rank must be frequent-windows, was " + Json.quote(selection.rank));
     }

@@ -54,6 +54,11 @@ public final class Scheme {
     return spec instanceof KgwSpec ? (KgwSpec) spec : null;
   }
 
+  /** Whether the scheme carries a multi-bit payload ({@code kgw:…,payload=b} or {@code gumbel:…,payload=b}). */
+  boolean hasPayload() {
+    return (kgw() != null && kgw().hasPayload()) || (spec instanceof GumbelSpec g && g.hasPayload());
+  }
+
   /** The interop specification; only when {@link #interop()} is true. */
   InteropSpec interopSpec() {
     return (InteropSpec) spec;
@@ -76,18 +81,17 @@ public final class Scheme {
   }
 
   /**
-   * Refuses a kgw scheme with a payload in a command that tests keys rather than decoding a
-   * message: {@code detect} decodes one from a text, {@code verify} from a corpus.
+   * Refuses a scheme with a payload (either family) in a command that tests one key's statistic
+   * rather than decoding a message, saying why: {@code detect} decodes one from a text, {@code
+   * verify} from a corpus.
+   *
+   * @param why what the command would need for a payload and does not have
    */
-  public void refusePayload(CommandLine cli, String command) {
-    if (kgw() != null && kgw().hasPayload()) {
+  public void refusePayload(CommandLine cli, String command, String why) {
+    if (hasPayload()) {
       throw new CommandLine.ParameterException(cli, "--scheme: " + command + " does not decode a payload "
-          + "(payload=b); decode one text with 'tracemark detect', a corpus with 'tracemark verify' "
+          + "(payload=b): " + why + "; decode one text with 'tracemark detect', a corpus with 'tracemark verify' "
           + "(docs/payload.md)");
-    }
-    if (spec instanceof GumbelSpec && ((GumbelSpec) spec).hasPayload()) {
-      throw new CommandLine.ParameterException(cli, "--scheme: " + command + " does not decode a gumbel payload "
-          + "(payload=b); decode one text with 'tracemark detect' (docs/payload.md)");
     }
   }
 

@@ -3,7 +3,6 @@ package io.tracemark.verifier.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tracemark.api.DedupMode;
-import io.tracemark.api.GumbelSpec;
 import io.tracemark.api.HfSynthIdSpec;
 import io.tracemark.api.NullDistribution;
 import io.tracemark.api.PayloadDetection;
@@ -158,10 +157,7 @@ final class VerifyCommand implements Callable<Integer> {
     }
     Scheme sc = Scheme.parse(cli, scheme);
     sc.checkKeyOption(cli, keyFile != null);
-    if (sc.spec instanceof GumbelSpec && ((GumbelSpec) sc.spec).hasPayload()) {
-      sc.refusePayload(cli, "verify");
-    }
-    if (sc.kgw() != null && sc.kgw().hasPayload() && (weights != null || (tenants != null && tenants > 0)
+    if (sc.hasPayload() && (weights != null || (tenants != null && tenants > 0)
         || localizeOptions.localize.search(cli) != null)) {
       throw new CommandLine.ParameterException(cli, "--scheme: " + Verification.PAYLOAD_OPTIONS_REFUSED);
     }

@@ -250,7 +250,7 @@ public final class EvidenceReport {
     stats.put("log10_p_adjusted", r.log10PAdjusted());
     stats.put("best_key", r.best().label());
     if (r.payload() != null) {
-      PayloadSection.json(root, r.best().label(), r.payload());
+      PayloadSection.json(root, r.best().label(), r.payload(), r.nullDistribution());
     }
 
     ArrayNode keys = root.putArray("keys");

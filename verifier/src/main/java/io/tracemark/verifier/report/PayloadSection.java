@@ -3,6 +3,7 @@ package io.tracemark.verifier.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tracemark.api.NullDistribution;
 import io.tracemark.api.PayloadDetection;
 
 /**
@@ -12,11 +13,16 @@ import io.tracemark.api.PayloadDetection;
  * each symbol with its counts and confidence.
  */
 public final class PayloadSection {
-  /** What the report's payload statistic is, in one sentence. */
+  /** What the report's payload statistic is, in one sentence: the green-list family. */
   static final String STATISTIC = "green count of the decoded message (each symbol its fullest colour: the best of "
       + "the 2^b messages); p-value: its exact upper tail, the convolution of the per-position laws of the maximum "
       + "of a multinomial, or the union bound 2^b * P(Binomial(n, gamma) >= green), conservative, when p_exact is "
       + "false";
+  /** The same for the Gumbel family, whose statistic is a score sum. */
+  static final String GUMBEL_STATISTIC = "score sum of the decoded message (each symbol the value of largest sum of "
+      + "-ln(1 - u) over its position's tuples: the best of the 2^b messages); green counts the tuples whose own "
+      + "best value is the message's; p-value: its exact upper tail when p_exact is true, else the union bound "
+      + "2^b * P(Gamma(n, 1) >= score), conservative";
 
   private PayloadSection() {}
 
@@ -62,10 +68,13 @@ public final class PayloadSection {
     return b.toString();
   }
 
-  /** The report's {@code payload} section: the statistic, the key it was decoded under, the counts, then {@link #fields}. */
-  static void json(ObjectNode root, String key, PayloadDetection d) {
+  /**
+   * The report's {@code payload} section: the statistic (the Gumbel family's when {@code law} is a
+   * Gamma sum), the key it was decoded under, the counts, then {@link #fields}.
+   */
+  static void json(ObjectNode root, String key, PayloadDetection d, NullDistribution law) {
     ObjectNode o = root.putObject("payload");
-    o.put("statistic", STATISTIC);
+    o.put("statistic", law instanceof NullDistribution.GammaSum ? GUMBEL_STATISTIC : STATISTIC);
     o.put("key", key);
     o.put("tuples_scored", d.tuplesScored());
     o.put("green", d.green());
@@ -90,7 +99,14 @@ public final class PayloadSection {
         .append(HtmlReport.esc(p.path("message_bits").asText())).append("</code>, ").append(p.path("symbols").size())
         .append(" symbols of ").append(p.path("symbol_bits").asInt()).append(" bits)</td></tr>\n");
     b.append("<tr><th>key</th><td>").append(HtmlReport.esc(p.path("key").asText())).append("</td></tr>\n");
-    b.append("<tr><th>green tuples of the message</th><td>").append(Numbers.count(p.path("green").asLong()))
+    boolean gumbel = GUMBEL_STATISTIC.equals(p.path("statistic").asText());
+    if (gumbel) {
+      b.append("<tr><th>score sum of the message</th><td>").append(Numbers.human(p.path("score").asDouble()))
+          .append(" over ").append(Numbers.count(p.path("tuples_scored").asLong()))
+          .append(" tuples (each -ln(1 - u), mean 1 under H0)</td></tr>\n");
+    }
+    b.append("<tr><th>").append(gumbel ? "tuples whose best value is the message's" : "green tuples of the message")
+        .append("</th><td>").append(Numbers.count(p.path("green").asLong()))
         .append(" of ").append(Numbers.count(p.path("tuples_scored").asLong())).append(" (")
         .append(Numbers.human(p.path("green_fraction").asDouble())).append(")</td></tr>\n");
     b.append("<tr><th>p-value over all messages</th><td>")
@@ -99,12 +115,15 @@ public final class PayloadSection {
     b.append("<tr><th>weakest symbol confidence</th><td>")
         .append(Numbers.human(p.path("weakest_symbol_confidence").asDouble())).append("</td></tr>\n");
     b.append("</table></div>\n<div class=\"wide\"><table>\n<tr><th>symbol</th><th>value</th><th>tuples</th>")
-        .append("<th>count</th><th>runner-up</th><th>confidence</th></tr>\n");
+        .append(gumbel ? "<th>score</th><th>runner-up score</th>" : "<th>count</th><th>runner-up</th>")
+        .append("<th>confidence</th></tr>\n");
     for (JsonNode s : p.path("symbols")) {
       b.append("<tr><td>").append(s.path("index").asInt()).append("</td><td>").append(s.path("value").asInt())
           .append("</td><td>").append(Numbers.count(s.path("units").asLong())).append("</td><td>")
-          .append(Numbers.count(s.path("count").asLong())).append("</td><td>")
-          .append(Numbers.count(s.path("runner_up").asLong())).append("</td><td>")
+          .append(gumbel ? Numbers.human(s.path("score").asDouble()) : Numbers.count(s.path("count").asLong()))
+          .append("</td><td>")
+          .append(gumbel ? Numbers.human(s.path("runner_up_score").asDouble())
+              : Numbers.count(s.path("runner_up").asLong())).append("</td><td>")
           .append(Numbers.human(s.path("confidence").asDouble())).append("</td></tr>\n");
     }
     b.append("</table></div>\n");

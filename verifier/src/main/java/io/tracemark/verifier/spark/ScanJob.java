@@ -544,7 +544,7 @@ public final class ScanJob {
       }
       Scheme sc = Scheme.parse(cli, scheme);
       sc.checkKeyOption(cli, key != null);
-      sc.refusePayload(cli, "scan");
+      sc.refusePayload(cli, "scan", "a scan tests each document under the one key, not a message out of 2^b");
       DedupMode mode = Common.dedupMode(cli, dedup);
       Normalization normalization = normalizeOption.normalization(cli);
       RegionSearch search = localizeOption.search(cli);

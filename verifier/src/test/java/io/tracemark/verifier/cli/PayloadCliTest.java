@@ -23,7 +23,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code detect} decodes a multi-bit payload from a text, {@code verify} from a corpus; {@code plan} refuses one. */
+/**
+ * {@code detect} decodes a multi-bit payload (green-list or Gumbel family) from a text, {@code verify} from a corpus;
+ * {@code plan} refuses one.
+ */
 class PayloadCliTest {
   static final String PAYLOAD = "kgw:payload=16,h=1";
 
@@ -110,12 +113,12 @@ class PayloadCliTest {
     assertThat(second).isEqualTo(report);
   }
 
-  @Test
-  void detectDecodesAGumbelPayloadAndVerifyRefusesOne() throws Exception {
-    String spec = "gumbel:h=1,payload=16";
-    Watermark wm = Watermarks.create(key, io.tracemark.api.GumbelSpec.parse(spec), VOCAB, 4711);
-    java.util.SplittableRandom random = new java.util.SplittableRandom(21);
-    int[] tokens = new int[300];
+  static final String GUMBEL = "gumbel:h=1,payload=16";
+
+  /** {@code n} tokens drawn by the Gumbel-max sampler of {@code wm} over the toy logits of {@code CliTest}. */
+  static int[] gumbelText(Watermark wm, int n, long seed) {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    int[] tokens = new int[n];
     float[] logits = new float[VOCAB];
     for (int i = 0; i < tokens.length; i++) {
       for (int t = 0; t < VOCAB; t++) {
@@ -123,6 +126,14 @@ class PayloadCliTest {
       }
       tokens[i] = wm.sampling().orElseThrow().sample(tokens, i, logits, random);
     }
+    return tokens;
+  }
+
+  @Test
+  void detectDecodesAGumbelPayload() throws Exception {
+    String spec = GUMBEL;
+    Watermark wm = Watermarks.create(key, io.tracemark.api.GumbelSpec.parse(spec), VOCAB, 4711);
+    int[] tokens = gumbelText(wm, 300, 21);
     CliRun json = run("detect", "--key", keyFile.toString(), "--scheme", spec, "--vocab-size",
         Integer.toString(VOCAB), "--tokens", ids(tokens), "--json");
     assertThat(json.code()).as(json.err()).isZero();
@@ -137,12 +148,59 @@ class PayloadCliTest {
         Integer.toString(VOCAB), "--tokens", ids(tokens));
     assertThat(human.out()).contains("message:       4711").contains("score:         ")
         .contains("union bound: conservative");
-    Path corpus = dir.resolve("g.jsonl");
-    Files.write(corpus, "{\"tokens\":[1,2,3]}\n".getBytes(StandardCharsets.UTF_8));
-    CliRun verify = run("verify", "--key", keyFile.toString(), "--scheme", spec, "--vocab-size",
-        Integer.toString(VOCAB), "--suspect", corpus.toString(), "--out", dir.resolve("gout").toString());
-    assertThat(verify.code()).isEqualTo(2);
-    assertThat(verify.err()).contains("does not decode a gumbel payload");
+  }
+
+  @Test
+  void verifyDecodesTheTenantOfAGumbelCorpusAndARerunReproducesTheReport() throws Exception {
+    io.tracemark.api.GumbelSpec spec = io.tracemark.api.GumbelSpec.parse(GUMBEL);
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      lines.add("{\"id\":\"t4711-" + i + "\",\"tokens\":["
+          + ids(gumbelText(Watermarks.create(key, spec, VOCAB, 4711), 60, 40 + i)) + "]}");
+    }
+    lines.add("{\"id\":\"t17\",\"tokens\":[" + ids(gumbelText(Watermarks.create(key, spec, VOCAB, 17), 60, 60))
+        + "]}");
+    lines.add("{\"id\":\"plain\",\"tokens\":[" + ids(watermarked(null, 60, 61)) + "]}");
+    Path corpus = dir.resolve("gumbel-tenants.jsonl");
+    Files.write(corpus, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+    Path out = dir.resolve("gumbel-report");
+    String[] args = {"verify", "--key", keyFile.toString(), "--scheme", GUMBEL, "--vocab-size",
+        Integer.toString(VOCAB), "--suspect", corpus.toString(), "--control-keys", "20", "--alpha", "1e-6", "--out",
+        out.toString()};
+    CliRun json = run(concat(args, "--json"));
+    assertThat(json.code()).as(json.err()).isZero();
+    JsonNode n = JSON.readTree(json.out());
+    assertThat(n.get("verdict").asText()).isEqualTo("detected");
+    assertThat(n.get("gamma").isNull()).isTrue();
+    JsonNode payload = n.get("payload");
+    assertThat(payload.get("statistic").asText()).startsWith("score sum of the decoded message");
+    assertThat(payload.get("message").asLong()).isEqualTo(4711);
+    assertThat(payload.get("message_bits").asText()).isEqualTo("0001001001100111");
+    assertThat(payload.get("log10_p").asDouble()).isLessThan(-6).isEqualTo(n.get("log10_p").asDouble());
+    assertThat(payload.get("score").asDouble()).isGreaterThan(payload.get("tuples_scored").asDouble())
+        .isEqualTo(n.get("green").asDouble());
+    assertThat(payload.get("symbols")).hasSize(8).allSatisfy(s -> assertThat(s.get("score").asDouble())
+        .isGreaterThan(s.get("runner_up_score").asDouble()));
+    assertThat(payload.has("p_exact")).isTrue();
+    assertThat(n.get("controls").get("log10_p")).hasSize(20);
+    assertThat(n.get("controls").get("best_key_rank").asInt()).isEqualTo(1);
+    assertThat(n.get("controls").get("flagged_at_alpha").asInt()).isZero();
+
+    JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
+    assertThat(report.get("payload")).isEqualTo(payload);
+    assertThat(Files.readString(out.resolve("report.html"))).contains("Payload: the decoded message")
+        .contains("<strong>4711</strong>").contains("score sum of the message");
+    // a rerun on the report's inputs, on three threads: the same report, but for its creation time
+    Path again = dir.resolve("gumbel-report-again");
+    args[args.length - 1] = again.toString();
+    CliRun human = run(concat(args, "--threads", "3"));
+    assertThat(human.code()).as(human.err()).isZero();
+    assertThat(human.out()).contains("message:       4711 (bits 0001001001100111").contains("corrected for all 2^16")
+        .contains("score:         ");
+    JsonNode second = JSON.readTree(again.resolve("report.json").toFile());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) second).remove("created");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) report).remove("created");
+    assertThat(second).isEqualTo(report);
   }
 
   @Test
@@ -160,10 +218,19 @@ class PayloadCliTest {
       assertThat(verify.code()).as(String.join(" ", extra)).isEqualTo(2);
       assertThat(verify.err()).contains("per-tenant keys (tenants > 0), weights and per-record localisation");
     }
-    CliRun plan = run("plan", "--log", corpus.toString(), "--replay", "b", "--key", keyFile.toString(), "--scheme",
-        PAYLOAD, "--out", dir.resolve("plan").toString());
-    assertThat(plan.code()).isEqualTo(2);
-    assertThat(plan.err()).contains("plan does not decode a payload");
+    for (String scheme : List.of(PAYLOAD, GUMBEL)) {
+      CliRun plan = run("plan", "--log", corpus.toString(), "--replay", "b", "--key", keyFile.toString(), "--scheme",
+          scheme, "--out", dir.resolve("plan").toString());
+      assertThat(plan.code()).as(scheme).isEqualTo(2);
+      assertThat(plan.err()).contains("plan does not decode a payload").contains("no power model");
+    }
+    for (String[] extra : List.of(new String[] {"--tenants", "3"}, new String[] {"--localize=winmax"})) {
+      CliRun verify = run(concat(new String[] {"verify", "--key", keyFile.toString(), "--scheme", GUMBEL,
+          "--vocab-size", Integer.toString(VOCAB), "--suspect", corpus.toString(), "--out",
+          dir.resolve("out").toString()}, extra));
+      assertThat(verify.code()).as(String.join(" ", extra)).isEqualTo(2);
+      assertThat(verify.err()).contains("per-tenant keys (tenants > 0), weights and per-record localisation");
+    }
   }
 
   static String[] concat(String[] a, String... b) {

@@ -83,6 +83,9 @@ public final class VerifyJob {
    */
   private static final int OFFSET_BITS = 40;
 
+  /** Reduce partitions per input partition (an input split, or a text file). */
+  private static final int REDUCE_PARTITIONS_PER_SPLIT = 4;
+
   private VerifyJob() {}
 
   /**
@@ -207,7 +210,9 @@ public final class VerifyJob {
     // of each unit it meets, keyed by the unit (a Long), through the shuffle, then its records' outcomes keyed by its
     // partition number (an Integer, never equal to a Long); each reduce task keeps each unit's earliest occurrence
     // among those it receives, scores those units under every key and passes the outcomes on
-    int partitions = Math.max(jsc.defaultParallelism(), items.getNumPartitions());
+    // a reduce task holds its share of the distinct units in memory (about 50 bytes each): four reduce partitions
+    // per input split keep a share at a quarter of what one split's map task sends at most
+    int partitions = Math.max(jsc.defaultParallelism(), REDUCE_PARTITIONS_PER_SPLIT * items.getNumPartitions());
     JavaPairRDD<Object, Object> shuffled = items.mapPartitionsWithIndex((p, it) -> new Emitter(
         object(plan.value(), DistributedPass.Plan.class), p, !startsFile[p], names, jsonl, it), true)
         .mapToPair(t -> t).partitionBy(new HashPartitioner(partitions));

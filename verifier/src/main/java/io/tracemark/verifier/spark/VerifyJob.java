@@ -1,6 +1,7 @@
 package io.tracemark.verifier.spark;
 
 import io.tracemark.core.internal.LongHashSet;
+import io.tracemark.core.internal.Mix;
 import io.tracemark.verifier.DistributedPass;
 import io.tracemark.verifier.InheritanceResult;
 import io.tracemark.verifier.SuspectRecord;
@@ -27,6 +28,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.Iterator;
@@ -53,16 +55,18 @@ import scala.Tuple2;
  * with the single-machine statistics bit for bit (green counts, log10 p, the report).
  *
  * <p>The job reads the suspect files on the executors (JSONL lines by Hadoop's line reader split at {@code \n} only,
- * numbered per file by a first, counting job; a text file as one record), parses and checks each record with the
- * single-machine parser and checks, and scans it with the single-machine position filter (prompt-window exclusion,
- * owner filter, two-level dedup); each candidate position becomes its dedup unit with the record's place in input
- * order and its tuple. A map task sends only the first occurrence of each unit it meets (its records are in input
- * order); the global dedup is the shuffle of those units by unit, which keeps each unit's earliest occurrence in
- * input order, the occurrence the single-machine tape scores. The reduce tasks score the distinct tuples under every
- * key (real, tenant and control keys) into tallies. Each map task also sends its records' outcomes (admitted or bad,
- * id, length) and the counts of what it did not score; the driver applies the outcomes in input order with the
- * single-machine bad-record policy and hands everything to the single-machine assembly ({@link DistributedPass}).
- * Each file's SHA-256 is computed by an executor.
+ * placed in input order by their file and byte offset; a text file as one record), parses and checks each record
+ * with the single-machine parser and checks, and scans it with the single-machine position filter (prompt-window
+ * exclusion, owner filter, two-level dedup); each candidate position becomes its dedup unit with the record's place
+ * in input order and its tuple. A map task sends only the first occurrence of each unit it meets (its records are in
+ * input order); the global dedup is the shuffle of those units by unit, after which each reduce task keeps each
+ * unit's earliest occurrence in input order, the occurrence the single-machine tape scores, and scores those tuples
+ * under every key (real, tenant and control keys) into tallies. Each map task also sends its records' outcomes
+ * (admitted or bad, id, length), its counts of what it did not score and its count of lines: the driver numbers the
+ * lines of a file split into several partitions from those counts (for the names of records and bad lines, without
+ * a pass of its own), applies the outcomes in input order with the single-machine bad-record policy and hands
+ * everything to the single-machine assembly ({@link DistributedPass}). Each file's SHA-256 is computed by an
+ * executor.
  *
  * <p>Keys: the key material reaches the executors in one broadcast variable ({@link DistributedPass.Plan}, as bytes, so
  * that Java and Kryo serialization alike carry it), which
@@ -73,8 +77,14 @@ import scala.Tuple2;
  * verification.reportInputs())} and {@code ReportWriter.write} as the command line does.
  */
 public final class VerifyJob {
-  /** Lines of a file are numbered in this many bits of a record's order; the file index takes the bits above. */
-  private static final int LINE_BITS = 40;
+  /**
+   * A record's order is its file's index, then its byte offset in the file in this many bits (a file of up to 1 TiB):
+   * increasing in input order, as {@link DistributedPass} requires.
+   */
+  private static final int OFFSET_BITS = 40;
+
+  /** Reduce partitions per input partition (an input split, or a text file). */
+  private static final int REDUCE_PARTITIONS_PER_SPLIT = 4;
 
   private VerifyJob() {}
 
@@ -84,9 +94,14 @@ public final class VerifyJob {
    */
   public static void main(String[] args) {
     SparkSession.Builder builder = SparkSession.builder().appName("tracemark verify");
-    if (!new SparkConf().contains("spark.serializer")) {
+    SparkConf given = new SparkConf();
+    if (!given.contains("spark.serializer")) {
       // the shuffle carries one small long[] per unit: Kryo writes it in a fraction of Java serialization's time
       builder.config("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+    }
+    if (!given.contains("spark.kryo.referenceTracking")) {
+      // the shuffle's objects (Long, Integer, long[], byte[]) share nothing: tracking references only costs time
+      builder.config("spark.kryo.referenceTracking", "false");
     }
     SparkSession spark = builder.getOrCreate();
     int code;
@@ -154,8 +169,8 @@ public final class VerifyJob {
     void beforeScoring(int partition, int attempt);
   }
 
-  /** One raw record: a JSONL line (or a whole text file), its file and line (0 for a text file). */
-  private record Item(int file, long line, byte[] bytes) {}
+  /** One raw record: a JSONL line (or a whole text file), its file and its byte offset in the file (0 for a text file). */
+  private record Item(int file, long offset, byte[] bytes) {}
 
   private static DistributedPass.Outcome execute(SparkSession spark, DistributedPass pass, TaskFault fault) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -164,7 +179,7 @@ public final class VerifyJob {
     // where the executors read each file: a local path as its file: URI, a file listed through Hadoop by its URI
     String[] locations = new String[files.size()];
     boolean[] jsonl = new boolean[files.size()];
-    List<JavaRDD<byte[]>> raws = new ArrayList<>();
+    List<JavaRDD<Item>> raws = new ArrayList<>();
     List<Integer> fileOfPartition = new ArrayList<>();
     for (int i = 0; i < files.size(); i++) {
       Path f = files.get(i);
@@ -172,103 +187,184 @@ public final class VerifyJob {
       locations[i] = uri ? names[i] : f.toUri().toString();
       jsonl[i] = SourceListing.isJsonl(f);
       checkReadable(f, names[i], uri ? jsc.hadoopConfiguration() : null);
-      JavaRDD<byte[]> raw = jsonl[i] ? lines(jsc, locations[i])
-          : wholeFile(jsc, locations[i], pass.plan().maxRecordBytes(), names[i]);
+      JavaRDD<Item> raw = jsonl[i] ? lines(jsc, i, locations[i])
+          : wholeFile(jsc, i, locations[i], pass.plan().maxRecordBytes(), names[i]);
       for (int p = 0; p < raw.getNumPartitions(); p++) {
         fileOfPartition.add(i);
       }
       raws.add(raw);
     }
-    JavaRDD<byte[]> all = raws.get(0);
+    JavaRDD<Item> items = raws.get(0);
     for (int i = 1; i < raws.size(); i++) {
-      all = all.union(raws.get(i)); // partitions in file order
+      items = items.union(raws.get(i)); // partitions in file order
     }
-    // lines are numbered per file: count each partition's lines, then number them from their partition's start
-    List<Long> perPartition = all.mapPartitions(it -> {
-      long n = 0;
-      while (it.hasNext()) {
-        it.next();
-        n++;
-      }
-      return Collections.singletonList(n).iterator();
-    }).collect();
-    long[] firstLine = new long[perPartition.size()];
     int[] fileOf = fileOfPartition.stream().mapToInt(Integer::intValue).toArray();
-    for (int p = 1; p < firstLine.length; p++) {
-      firstLine[p] = fileOf[p] == fileOf[p - 1] ? firstLine[p - 1] + perPartition.get(p - 1) : 0;
+    // a partition that starts its file numbers its lines from 1; the others number them from 1 too, and the driver
+    // shifts those numbers by the lines of the file's earlier partitions, which every map task counts
+    boolean[] startsFile = new boolean[fileOf.length];
+    for (int p = 0; p < fileOf.length; p++) {
+      startsFile[p] = p == 0 || fileOf[p] != fileOf[p - 1];
     }
-    JavaRDD<Item> items = all.mapPartitionsWithIndex((p, it) -> new Iterator<Item>() {
-      long line = firstLine[p];
-
-      @Override
-      public boolean hasNext() {
-        return it.hasNext();
-      }
-
-      @Override
-      public Item next() {
-        return new Item(fileOf[p], ++line, it.next());
-      }
-    }, true);
     Broadcast<byte[]> plan = jsc.broadcast(bytes(pass.plan()));
     // one pass: each map task parses, checks and scans its records (in input order) and sends the first occurrence
     // of each unit it meets, keyed by the unit (a Long), through the shuffle, then its records' outcomes keyed by its
-    // partition number (an Integer, never equal to a Long); the shuffle keeps each unit's earliest occurrence, and
-    // each reduce task scores its units under every key and passes the outcomes on
-    int partitions = Math.max(jsc.defaultParallelism(), items.getNumPartitions());
+    // partition number (an Integer, never equal to a Long); each reduce task keeps each unit's earliest occurrence
+    // among those it receives, scores those units under every key and passes the outcomes on
+    // a reduce task holds its share of the distinct units in memory (about 50 bytes each): four reduce partitions
+    // per input split keep a share at a quarter of what one split's map task sends at most
+    int partitions = Math.max(jsc.defaultParallelism(), REDUCE_PARTITIONS_PER_SPLIT * items.getNumPartitions());
     JavaPairRDD<Object, Object> shuffled = items.mapPartitionsWithIndex((p, it) -> new Emitter(
-        object(plan.value(), DistributedPass.Plan.class), p, names, jsonl, it), true).mapToPair(t -> t)
-        .combineByKey(v -> v, VerifyJob::first, VerifyJob::first, new HashPartitioner(partitions), false, null);
+        object(plan.value(), DistributedPass.Plan.class), p, !startsFile[p], names, jsonl, it), true)
+        .mapToPair(t -> t).partitionBy(new HashPartitioner(partitions));
     List<byte[]> results = shuffled.mapPartitions(it -> {
       if (fault != null) {
         TaskContext tc = TaskContext.get();
         fault.beforeScoring(tc.partitionId(), tc.attemptNumber());
       }
       DistributedPass.Task task = object(plan.value(), DistributedPass.Plan.class).task();
-      int width = task.contextWidth() + 1;
-      int[] tuple = new int[width];
+      Earliest earliest = new Earliest(task.contextWidth() + 1);
       List<Summary> summaries = new ArrayList<>();
       while (it.hasNext()) {
         Tuple2<Object, Object> e = it.next();
         if (e._1() instanceof Integer) {
           summaries.add(object((byte[]) e._2(), Summary.class));
-          continue;
+        } else {
+          earliest.offer((Long) e._1(), (long[]) e._2());
         }
-        long[] v = (long[]) e._2();
-        for (int j = 0; j < width; j++) {
-          tuple[j] = (int) v[2 + j];
-        }
-        task.score(tuple, v[0]);
       }
+      earliest.score(task);
       return Collections.singletonList(bytes(new Result(task.tally(), summaries))).iterator();
     }).collect();
 
-    List<DistributedPass.RecordOutcome> outcomes = new ArrayList<>();
-    long[] counts = new long[5];
-    long[] recordsPerFile = new long[files.size()];
+    Summary[] byPartition = new Summary[fileOf.length];
     DistributedPass.Tally tally = null;
     for (byte[] bytes : results) {
       Result r = object(bytes, Result.class);
       tally = tally == null ? r.tally() : tally.merge(r.tally());
       for (Summary s : r.summaries()) {
-        outcomes.addAll(s.outcomes());
-        for (int j = 0; j < counts.length; j++) {
-          counts[j] += s.counts()[j];
+        byPartition[s.partition()] = s;
+      }
+    }
+    List<DistributedPass.RecordOutcome> outcomes = new ArrayList<>();
+    long[] counts = new long[5];
+    long[] recordsPerFile = new long[files.size()];
+    long firstLine = 0;
+    for (int p = 0; p < byPartition.length; p++) {
+      Summary s = byPartition[p];
+      if (s == null) {
+        throw new IllegalStateException("no summary from the map task of partition " + p);
+      }
+      firstLine = startsFile[p] ? 0 : firstLine + byPartition[p - 1].lines();
+      for (int j = 0; j < counts.length; j++) {
+        counts[j] += s.counts()[j];
+      }
+      for (int j = 0; j < s.outcomes().size(); j++) {
+        DistributedPass.RecordOutcome o = s.outcomes().get(j);
+        if (firstLine > 0) {
+          o = renumbered(o, names[o.file()], s.localLines()[j], firstLine, s.defaultIds()[j]);
         }
-        for (DistributedPass.RecordOutcome o : s.outcomes()) {
-          recordsPerFile[o.file()]++;
-        }
+        outcomes.add(o);
+        recordsPerFile[o.file()]++;
       }
     }
     plan.destroy();
     return new DistributedPass.Outcome(outcomes, counts, tally, digests(jsc, locations, names, recordsPerFile));
   }
 
-  /** The earlier of two occurrences of a unit ({@code long[]}: record order, position, tuple): by order, then position. */
-  private static Object first(Object x, Object y) {
-    long[] a = (long[]) x;
-    long[] b = (long[]) y;
-    return a[0] < b[0] || (a[0] == b[0] && a[1] <= b[1]) ? a : b;
+  /**
+   * {@code o}, found at line {@code local} of a partition that does not start its file and named by that number, with
+   * the file's line number instead ({@code first} lines precede the partition): in its {@code where} ("FILE:LINE",
+   * then a space and the id, or a colon and the message of an error), and as its id when the id is the default one.
+   */
+  private static DistributedPass.RecordOutcome renumbered(DistributedPass.RecordOutcome o, String name, long local,
+      long first, boolean defaultId) {
+    String was = name + ":" + local;
+    String is = name + ":" + (first + local);
+    String where = o.where() != null && o.where().startsWith(was) ? is + o.where().substring(was.length()) : o.where();
+    return new DistributedPass.RecordOutcome(o.order(), o.file(), where, defaultId ? is : o.id(), o.length(),
+        o.problem(), o.kind());
+  }
+
+  /**
+   * The earliest occurrence (by record order, then position) of each unit a reduce task receives, with its tuple, in
+   * primitive arrays under an open-addressing table of the units (linear probing, load at most 1/2): a map of boxed
+   * units and arrays would take several times the memory and time per unit. Not thread-safe.
+   */
+  private static final class Earliest {
+    private final int width;
+    private long[] keys = new long[1 << 12];
+    private int[] slots = new int[1 << 12];
+    private long[] orders = new long[1 << 11];
+    private int[] positions = new int[1 << 11];
+    private int[] tuples;
+    private int size;
+
+    Earliest(int width) {
+      this.width = width;
+      this.tuples = new int[(1 << 11) * width];
+    }
+
+    /** An occurrence of {@code unit}: {@code v} is its record order, its position, then its tuple. */
+    void offer(long unit, long[] v) {
+      int mask = keys.length - 1;
+      int i = (int) (Mix.fmix64(unit) & mask);
+      while (slots[i] != 0) {
+        if (keys[i] == unit) {
+          int s = slots[i] - 1;
+          if (v[0] < orders[s] || (v[0] == orders[s] && v[1] < positions[s])) {
+            set(s, v);
+          }
+          return;
+        }
+        i = (i + 1) & mask;
+      }
+      if (size == orders.length) {
+        orders = Arrays.copyOf(orders, size * 2);
+        positions = Arrays.copyOf(positions, size * 2);
+        tuples = Arrays.copyOf(tuples, size * 2 * width);
+      }
+      keys[i] = unit;
+      slots[i] = size + 1;
+      set(size++, v);
+      if (size * 2 > keys.length) {
+        rehash();
+      }
+    }
+
+    private void set(int s, long[] v) {
+      orders[s] = v[0];
+      positions[s] = (int) v[1];
+      for (int j = 0; j < width; j++) {
+        tuples[s * width + j] = (int) v[2 + j];
+      }
+    }
+
+    private void rehash() {
+      long[] oldKeys = keys;
+      int[] oldSlots = slots;
+      keys = new long[oldKeys.length * 2];
+      slots = new int[oldSlots.length * 2];
+      int mask = keys.length - 1;
+      for (int k = 0; k < oldKeys.length; k++) {
+        if (oldSlots[k] != 0) {
+          int i = (int) (Mix.fmix64(oldKeys[k]) & mask);
+          while (slots[i] != 0) {
+            i = (i + 1) & mask;
+          }
+          keys[i] = oldKeys[k];
+          slots[i] = oldSlots[k];
+        }
+      }
+    }
+
+    /** Scores every unit's earliest occurrence under every key. */
+    void score(DistributedPass.Task task) {
+      int[] tuple = new int[width];
+      for (int s = 0; s < size; s++) {
+        System.arraycopy(tuples, s * width, tuple, 0, width);
+        task.score(tuple, orders[s]);
+      }
+    }
   }
 
   /**
@@ -296,31 +392,34 @@ public final class VerifyJob {
   }
 
   /** The lines of a JSONL file, split at {@code \n} only (as the single-machine reader splits them). */
-  private static JavaRDD<byte[]> lines(JavaSparkContext jsc, String location) {
+  private static JavaRDD<Item> lines(JavaSparkContext jsc, int file, String location) {
     Configuration conf = new Configuration(jsc.hadoopConfiguration());
     conf.set("textinputformat.record.delimiter", "\n");
     return jsc.newAPIHadoopFile(location, TextInputFormat.class, LongWritable.class, Text.class, conf)
-        .map(t -> t._2().copyBytes());
+        .map(t -> new Item(file, t._1().get(), t._2().copyBytes()));
   }
 
   /** A text file as one record, decompressed, or null for a record over the size limit. */
-  private static JavaRDD<byte[]> wholeFile(JavaSparkContext jsc, String location, long maxRecordBytes, String name) {
+  private static JavaRDD<Item> wholeFile(JavaSparkContext jsc, int file, String location, long maxRecordBytes,
+      String name) {
     return jsc.binaryFiles(location, 1).map(t -> {
       try (InputStream in = Inputs.decompressed(t._2().open())) {
-        return Inputs.readRecord(in, maxRecordBytes, name);
+        return new Item(file, 0, Inputs.readRecord(in, maxRecordBytes, name));
       } catch (InputException e) {
-        return null; // over the limit: the outcome says so, in input order
+        return new Item(file, 0, null); // over the limit: the outcome says so, in input order
       }
     });
   }
 
   /**
-   * What a map task found: its records' outcomes and its counts of what is not scored. It goes through the shuffle as
-   * bytes (Java serialization), so that any serializer the job uses carries it (Kryo cannot make a record).
+   * What the map task of {@code partition} found: its records' outcomes and its counts of what is not scored, the
+   * lines it read, and, when the partition does not start its file, each outcome's line number in the partition
+   * (from 1, as it names the record) and whether the record's id is the default one (its name). It goes through the
+   * shuffle as bytes (Java serialization), so that any serializer the job uses carries it (Kryo cannot make a record).
    */
-  private record Summary(List<DistributedPass.RecordOutcome> outcomes, long[] counts) implements Serializable {
-    private static final long serialVersionUID = 1L;
-
+  private record Summary(int partition, List<DistributedPass.RecordOutcome> outcomes, long[] counts, long lines,
+      long[] localLines, boolean[] defaultIds) implements Serializable {
+    private static final long serialVersionUID = 2L;
   }
 
   /** Java serialization of {@code o}: what travels as bytes through any serializer the job uses. */
@@ -359,22 +458,26 @@ public final class VerifyJob {
       this.maxRecordBytes = maxRecordBytes;
     }
 
-    void read(Item item, List<DistributedPass.RecordOutcome> out, DistributedPass.Candidates candidates) {
+    /**
+     * Reads the item at {@code line} of its partition (its file's line when the partition starts the file); returns
+     * its name ({@code FILE:LINE}, or the file for a text file).
+     */
+    String read(Item item, long line, List<DistributedPass.RecordOutcome> out, DistributedPass.Candidates candidates) {
       int file = item.file();
-      long order = ((long) file << LINE_BITS) | item.line();
+      long order = order(item);
       boolean lines = jsonl[file];
-      String where = lines ? names[file] + ":" + item.line() : names[file];
+      String where = lines ? names[file] + ":" + line : names[file];
       byte[] bytes = item.bytes();
       if (bytes == null || bytes.length > maxRecordBytes) {
         long read = bytes == null ? maxRecordBytes + 1 : bytes.length;
         out.add(new DistributedPass.RecordOutcome(order, file, Inputs.recordTooLarge(where, maxRecordBytes, read)
             .getMessage(), null, 0, null, DistributedPass.FATAL));
-        return;
+        return where;
       }
       if (lines) {
         bytes = LineSplitter.record(bytes);
         if (bytes == null) {
-          return; // a blank line is not a record
+          return where; // a blank line is not a record
         }
       }
       JsonlRecordParser.Parsed parsed = task.parse(where, bytes, lines);
@@ -382,18 +485,27 @@ public final class VerifyJob {
       if (r == null) {
         out.add(new DistributedPass.RecordOutcome(order, file, parsed.where(), null, 0, parsed.reason(),
             DistributedPass.BAD_INPUT));
-        return;
+        return where;
       }
       String problem = task.check(r);
       if (problem != null) {
         out.add(new DistributedPass.RecordOutcome(order, file, null, r.id(), 0, problem,
             DistributedPass.BAD_RECORD));
-        return;
+        return where;
       }
       out.add(new DistributedPass.RecordOutcome(order, file, null, r.id(), r.length(), null,
           DistributedPass.ADMITTED));
       task.scan(r, candidates);
+      return where;
     }
+  }
+
+  /** The place of {@code item} in input order: its file, then its byte offset. */
+  private static long order(Item item) {
+    if (item.offset() >= 1L << OFFSET_BITS) {
+      throw new IllegalArgumentException("a file over 1 TiB is not read by the Spark job; split it");
+    }
+    return ((long) item.file() << OFFSET_BITS) | item.offset();
   }
 
   /**
@@ -418,13 +530,20 @@ public final class VerifyJob {
     private final LongHashSet seen;
     private final ArrayDeque<Tuple2<Object, Object>> ready = new ArrayDeque<>();
     private final List<DistributedPass.RecordOutcome> outcomes = new ArrayList<>();
+    private final boolean renumbered;
+    private final List<Long> localLines = new ArrayList<>();
+    private final List<Boolean> defaultIds = new ArrayList<>();
     private long order;
+    private long line;
     private long sent;
     private boolean summarized;
 
-    Emitter(DistributedPass.Plan plan, int partition, String[] names, boolean[] jsonl, Iterator<Item> items) {
+    /** {@code renumbered}: the partition does not start its file, so the driver renumbers its lines. */
+    Emitter(DistributedPass.Plan plan, int partition, boolean renumbered, String[] names, boolean[] jsonl,
+        Iterator<Item> items) {
       this.task = plan.task();
       this.partition = partition;
+      this.renumbered = renumbered;
       this.items = items;
       this.reader = new Reader(task, names, jsonl, plan.maxRecordBytes());
       this.h = task.contextWidth();
@@ -435,8 +554,9 @@ public final class VerifyJob {
     public boolean hasNext() {
       while (ready.isEmpty() && items.hasNext()) {
         Item item = items.next();
-        order = ((long) item.file() << LINE_BITS) | item.line();
-        reader.read(item, outcomes, (unit, seq, pos) -> {
+        order = order(item);
+        int before = outcomes.size();
+        String where = reader.read(item, ++line, outcomes, (unit, seq, pos) -> {
           if (seen != null && !seen.add(unit)) {
             return; // a later occurrence in this partition: never the first in input order
           }
@@ -446,12 +566,25 @@ public final class VerifyJob {
           for (int j = 0; j <= h; j++) {
             v[2 + j] = seq[pos - h + j];
           }
-          ready.add(new Tuple2<>(seen != null ? unit : ((long) partition << LINE_BITS) | sent++, v));
+          ready.add(new Tuple2<>(seen != null ? unit : ((long) partition << OFFSET_BITS) | sent++, v));
         });
+        if (renumbered && outcomes.size() > before) {
+          localLines.add(line);
+          // the parser names a record without an id by where it is
+          defaultIds.add(where.equals(outcomes.get(before).id()));
+        }
       }
       if (ready.isEmpty() && !summarized) {
         summarized = true;
-        ready.add(new Tuple2<>(partition, bytes(new Summary(outcomes, task.counts()))));
+        long[] lines = renumbered ? localLines.stream().mapToLong(Long::longValue).toArray() : null;
+        boolean[] ids = null;
+        if (renumbered) {
+          ids = new boolean[defaultIds.size()];
+          for (int i = 0; i < ids.length; i++) {
+            ids[i] = defaultIds.get(i);
+          }
+        }
+        ready.add(new Tuple2<>(partition, bytes(new Summary(partition, outcomes, task.counts(), line, lines, ids))));
       }
       return !ready.isEmpty();
     }

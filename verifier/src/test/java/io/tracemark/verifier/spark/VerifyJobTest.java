@@ -110,6 +110,45 @@ class VerifyJobTest {
   }
 
   @Test
+  void aFileSplitIntoSeveralPartitionsNamesItsRecordsAndBadLinesByTheLinesOfTheFile() throws IOException {
+    Path in = Files.createDirectories(dir.resolve("split"));
+    Path file = in.resolve("answers.jsonl");
+    StringBuilder b = new StringBuilder();
+    java.util.SplittableRandom random = new java.util.SplittableRandom(16);
+    for (int r = 0; r < 3000; r++) {
+      int kind = random.nextInt(40);
+      if (kind == 0) {
+        b.append("{\"tokens\": [1, 2,\n"); // malformed: named by its line
+      } else if (kind == 1) {
+        b.append('\n');
+      } else {
+        StringBuilder tokens = new StringBuilder();
+        for (int t = 0, n = 5 + random.nextInt(40); t < n; t++) {
+          tokens.append(t == 0 ? "" : ",").append(random.nextInt(3000));
+        }
+        // records without an id are named by their line, in the report's records and skipped lists
+        b.append(kind < 20 ? "{\"tokens\": [" : "{\"id\": \"r" + r + "\", \"tokens\": [").append(tokens)
+            .append("]}\n");
+      }
+    }
+    Files.writeString(file, b);
+    String maxSplit = "mapreduce.input.fileinputformat.split.maxsize";
+    spark.sparkContext().hadoopConfiguration().setLong(maxSplit, Files.size(file) / 5);
+    try {
+      InheritanceResult r = assertSame(dir.resolve("split-out"), List.of(file), o -> o.onBadRecord(BadRecordPolicy.SKIP)
+          .controlKeys(3));
+      assertThat(r.recordsRead()).isGreaterThan(2500);
+      Throwable single = org.assertj.core.api.Assertions.catchThrowable(() -> builder(List.of(file)).controlKeys(1)
+          .build().run());
+      assertThat(single).hasMessageContaining(file + ":");
+      assertThatThrownBy(() -> VerifyJob.run(spark, builder(List.of(file)).controlKeys(1).build()))
+          .isInstanceOf(InputException.class).hasMessage(single.getMessage());
+    } finally {
+      spark.sparkContext().hadoopConfiguration().unset(maxSplit);
+    }
+  }
+
+  @Test
   void aBadRecordUnderTheFailPolicyStopsTheRunWithTheSameMessage() throws IOException {
     Path in = Files.createDirectories(dir.resolve("fail"));
     List<Path> files = SyntheticCorpus.write(in, Watermarks.create(KEY, SPEC, 100_277).scorer(), 20_000, 2, 12,

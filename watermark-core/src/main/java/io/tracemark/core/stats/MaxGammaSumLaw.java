@@ -22,12 +22,16 @@ import org.apache.commons.math3.transform.TransformType;
  *   <li><b>Cell probabilities without cancellation.</b> P(x_{i−1} < M ≤ x_i) = g_i · Σ_{j<K}
  *       P_i^j P_{i−1}^{K−1−j} (a difference of K-th powers factored into positive terms), with g_i
  *       the Gamma(n) mass of the cell. With f the Gamma(n) density, g_i = f(a) ∫_0^δ e^{ψ(t)} dt on
- *       the cell [a, a + δ], ψ(t) = (n−1) ln(1 + t/a) − t concave, so ψ lies between its chord and
- *       its tangent at 0 and g_i is bracketed by two closed forms whose ratio is about e^{nδ²/(2a²)}
- *       (about 1 + 10^−8 at the steps used); the P_i are sums of the g from one directly evaluated
- *       P at the left end. Every cell probability therefore has a known relative error ε, and the
- *       tail, a sum of products of L' cell probabilities, is off by at most a factor e^{±L'ε} (plus
- *       a margin of 10^−10 per cell for floating-point rounding, an estimate, not a proof).
+ *       the cell [a, a + δ], ψ(t) = βt − (n−1)φ(t/a), φ(v) = v − ln(1 + v) ∈ [v²/2 − v³/3, v²/2], so g_i
+ *       lies between the integrals of e^{βt}(1 − ct²/2) and e^{βt}(1 − ct²/2 + ct³/(3a) + c²t⁴/8)
+ *       (c = (n−1)/a², series in βδ), whose ratio is about 1 + nδ³/(12a³); where that bracket is
+ *       wider than the cell budget allows (near 0, small n with coarse steps) g_i is the difference of
+ *       directly evaluated P (left of the median) or Q (right) values, whose relative error is the
+ *       functions' (taken as 10^−13) times P/g. The P_i are sums of the g from one directly evaluated P
+ *       at the left end. Every cell probability has a relative error bound; the tail, a sum of
+ *       products of L' cell probabilities, is widened by the largest bound among the cells that
+ *       matter (lighter cells with larger bounds count as dropped mass), plus 10^−10 per cell for
+ *       floating-point rounding (an estimate, not a proof).
  *   <li><b>Exponential tilting.</b> With θ ∈ [0, 1) the saddle point (Σ_p E_θ U_p ≈ s, found by
  *       Newton steps on a coarse lattice) and Z_p = Σ_i P(I_p = i) e^{θδi}, P(J ≥ k) = Π_p Z_p ·
  *       e^{−θδk} Σ_{j≥k} e^{−θδ(j−k)} q_θ(j), where q_θ is the law of J under the tilted cell laws:
@@ -35,8 +39,8 @@ import org.apache.commons.math3.transform.TransformType;
  *       far beyond). Each tilted cell law is truncated where its log weight is 30 below its peak;
  *       the dropped tilted mass is bounded from the left end's P(n, x)^K and the right end's tilted
  *       gamma tail K (1 − θ)^{−n} Q(n, (1 − θ)x), and added to the upper bound.
- *   <li><b>Convolution by FFT</b> (Commons Math) over a cyclic window of N ≥ 24 σ_J cells around the
- *       tilted mean. Aliased mass is nonnegative, so it can only raise the upper bound; for the lower
+ *   <li><b>Convolution by FFT</b> (Commons Math) over a cyclic window of 16–100 σ_J cells around the
+ *       tilted mean, two real laws per complex transform. Aliased mass is nonnegative, so it can only raise the upper bound; for the lower
  *       bound the tilted mass outside the window is bounded by Chernoff bounds of the truncated
  *       lattice laws and subtracted. The FFT's rounding error per output is at most (L' + 2)·8·(log2 N
  *       + 1)·2^−52 (the norm bound of radix-2 FFT rounding for inputs of unit mass), added to the
@@ -44,9 +48,10 @@ import org.apache.commons.math3.transform.TransformType;
  *       outputs that matter are of order 1/σ_J, so this is a relative error of about 10^−10.
  * </ol>
  *
- * <p>Cost: the grid has about 40·σ_p/δ cells per position and δ ≈ ln(1.01)/(L'h), so the work grows
- * with L'^1.5 and with how far s lies in the tail (the hazard h). When the grid would exceed
- * {@value #MAX_FFT} cells, δ is coarsened and the bracket is wider than {@link #TIGHT} (still valid).
+ * <p>Cost: δ ≈ ln(ratio)/(L'h), the FFT window is about 16 σ_J/δ ≈ 16 L'(1 + θσ_S)/ln(ratio) cells
+ * and each position's tilted law spans 15–30 of its standard deviations, so the work grows with L',
+ * with 1/ln(ratio) and with how far s lies in the tail. When the grid would exceed an FFT of
+ * {@value #MAX_FFT} points, δ is coarsened and the bracket is wider than asked (still valid).
  */
 public final class MaxGammaSumLaw {
   /** A bracket whose upper/lower ratio is at most this is called tight. */
@@ -60,6 +65,8 @@ public final class MaxGammaSumLaw {
   /** Relative accuracy assumed of one evaluation of P(n, x) or Q(n, x). */
   private static final double FUNCTION_ERROR = 1e-13;
   private static final double EPS = Math.ulp(1.0);
+  /** The multiples of d/σ² tried as the Chernoff parameter λ (tilted tails are between Gaussian and exponential). */
+  private static final double[] CHERNOFF_STEPS = {1.0 / 256, 1.0 / 64, 1.0 / 16, 1.0 / 8, 0.25, 0.5, 1, 2};
   private static final double LN10 = Math.log(10);
   /** Mean and variance of the largest of K standard normals, K = 1 … 16 (index K − 1), for the first guess of θ. */
   private static final double[][] NORMAL_MAX = normalMaxMoments(16);
@@ -352,7 +359,7 @@ public final class MaxGammaSumLaw {
       if (blockW != null) {
         return;
       }
-      int size = Math.max(1, w.length / 256);
+      int size = Math.max(1, w.length / 64);
       int count = (w.length + size - 1) / size;
       double[] bw = new double[count];
       double[] bmin = new double[count];
@@ -618,8 +625,8 @@ public final class MaxGammaSumLaw {
     }
     double best = 0;
     double lambda0 = d / Math.max(varJ, 1e-300);
-    for (int c = -12; c <= 2; c++) {
-      double lambda = lambda0 * Math.pow(2, c);
+    for (double c : CHERNOFF_STEPS) {
+      double lambda = lambda0 * c;
       double lnM = -lambda * d;
       for (Lattice l : lat) {
         l.blocks();

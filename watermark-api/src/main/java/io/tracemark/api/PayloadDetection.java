@@ -9,8 +9,9 @@ import java.util.Objects;
  *
  * <p>For the Gumbel family the statistic is a score sum rather than a count: each unit scores −ln(1 − u)
  * for each of the 2^r values of its position's symbol, each symbol is the value of largest score sum,
- * {@code score} is the decoded message's score sum, and its p-value is the union bound 2^b ·
- * P(Gamma(n, 1) ≥ score) (conservative, {@code exact} false); the counts ({@code green}, a symbol's
+ * {@code score} is the decoded message's score sum, and its p-value is a certified upper bound of the
+ * exact tail of the best message's score ({@code exact} true when within 1 % of it), or the union bound 2^b ·
+ * P(Gamma(n, 1) ≥ score) where that is smaller (conservative, {@code exact} false); the counts ({@code green}, a symbol's
  * {@code count} and {@code runnerUp}) then count the units whose own best value is that symbol.
  *
  * <p>Each of the L = b / r symbol positions is decoded as its fullest colour; {@code green} is the

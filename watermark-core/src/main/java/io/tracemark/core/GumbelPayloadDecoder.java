@@ -6,6 +6,7 @@ import io.tracemark.api.GumbelSpec;
 import io.tracemark.api.NullDistribution;
 import io.tracemark.api.PayloadDetection;
 import io.tracemark.api.WatermarkKey;
+import io.tracemark.core.stats.MaxGammaSumLaw;
 import io.tracemark.core.stats.PValues;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,14 +22,25 @@ import org.apache.commons.math3.special.Beta;
  * were split between threads.
  *
  * <p>The p-value: under H0 the 2^r scores of a unit are independent Exp(1) (each value has its own
- * uniforms), so the score of any one message over the n units is Gamma(n, 1); the decoded message
- * is the best of the 2^b, and P(best ≥ s) ≤ 2^b · P(Gamma(n, 1) ≥ s), the union bound, which is
- * conservative ({@link PayloadDetection#exact()} false). Immutable and thread-safe.
+ * uniforms), so the sum of value v at position p over its n_p units is Gamma(n_p, 1), independently
+ * across values and positions; the decoded message's score is S = Σ_p M_p with M_p the largest of the
+ * 2^r sums of position p, and P(S ≥ s) is the p-value corrected for the 2^b messages. {@link
+ * MaxGammaSumLaw} brackets it; the decoder reports the smaller of its certified upper bound and the
+ * union bound 2^b · P(Gamma(n, 1) ≥ s) (both valid). {@link PayloadDetection#exact()} is true when the
+ * reported value is the certified upper bound and the bracket is within 1 % (upper/lower ≤ 1.01): the
+ * reported p-value is then at least the exact tail and at most 1.01 times it. The bracket is first
+ * computed to within a factor 2 (cheap) and refined to 1 % only when its upper bound is at most
+ * {@value #REFINE_BELOW}: above that the p-value is a certified upper bound at most twice the exact tail
+ * and {@code exact} is false. Immutable and thread-safe.
  */
 public final class GumbelPayloadDecoder implements CorpusPayloadDecoder {
   /** The per-symbol log10 margin is floored here (the confidence is then 1 in double precision). */
   static final double MARGIN_FLOOR = -300;
   private static final double LOG10_2 = Math.log10(2);
+  /** The bracket of the exact law is refined to within 1 % only for p-values up to this. */
+  static final double REFINE_BELOW = 0.05;
+  /** The first, cheap bracket of the exact law: upper/lower at most this. */
+  private static final double SCREEN_RATIO = 2;
 
   private final GumbelSpec spec;
   private final int vocabularySize;
@@ -124,10 +136,24 @@ public final class GumbelPayloadDecoder implements CorpusPayloadDecoder {
       out.add(new PayloadDetection.Symbol(p, best, n, wins[p][best], wins[p][second],
           log10Margin(n, sums[p][best], sums[p][second]), sums[p][best], sums[p][second]));
     }
-    double log10p = total == 0 ? 0.0 : Math.min(0.0, spec.payloadBits() * LOG10_2
-        + PValues.log10UpperTail(new NullDistribution.GammaSum(), total, score));
-    return new PayloadDetection(tokensRead, total, spec.payloadBits(), spec.symbolBits(), message, green, log10p, false,
-        out, score);
+    double log10p = 0.0;
+    boolean exact = false;
+    if (total > 0) {
+      double union = Math.min(0.0, spec.payloadBits() * LOG10_2
+          + PValues.log10UpperTail(new NullDistribution.GammaSum(), total, score));
+      MaxGammaSumLaw.Tail tail = MaxGammaSumLaw.log10UpperTail(units, colours, score, SCREEN_RATIO);
+      if (tail.log10Upper() <= Math.log10(REFINE_BELOW)) {
+        tail = MaxGammaSumLaw.log10UpperTail(units, colours, score);
+      }
+      if (tail.log10Upper() <= union) {
+        log10p = tail.log10Upper();
+        exact = tail.tight();
+      } else {
+        log10p = union;
+      }
+    }
+    return new PayloadDetection(tokensRead, total, spec.payloadBits(), spec.symbolBits(), message, green, log10p,
+        exact, out, score);
   }
 
   /**

@@ -12,7 +12,10 @@ import io.tracemark.api.SamplingScheme;
 import io.tracemark.api.SchemeSpec;
 import io.tracemark.api.Watermark;
 import io.tracemark.api.WatermarkKey;
+import io.tracemark.core.stats.MaxGammaSumLaw;
+import io.tracemark.core.stats.PValues;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The multi-bit payload on the Gumbel family: its format, generation, the one-message test and decoding. */
@@ -102,15 +105,27 @@ class GumbelPayloadTest {
     PayloadDetection d = decoder.decode(text);
     assertThat(d.message()).isEqualTo(message);
     assertThat(d.log10PValue()).isLessThan(-6);
-    assertThat(d.exact()).isFalse();
     assertThat(d.symbols()).hasSize(8).allSatisfy(s -> assertThat(s.score()).isGreaterThan(s.runnerUpScore()));
     // the decoded message's score is its one-message test's Gamma sum over the same units
     Detection one = wm.detector(DedupMode.WINDOW_AND_TOKEN).detect(text);
     assertThat(one.tuplesScored()).isEqualTo(d.tuplesScored());
     assertThat(d.score()).isCloseTo(one.score(), within(1e-9 * one.score()));
     assertThat(one.log10PValue()).isLessThan(d.log10PValue());
-    // the union bound costs at most log10(2^16) against the one-message p-value
-    assertThat(d.log10PValue() - one.log10PValue()).isCloseTo(16 * Math.log10(2), within(1e-9));
+    // the p-value is the certified upper bound of the exact law of the decoded score, never above the
+    // union bound 2^16 times the one-message p-value
+    long[] units = d.symbols().stream().mapToLong(PayloadDetection.Symbol::units).toArray();
+    MaxGammaSumLaw.Tail law = MaxGammaSumLaw.log10UpperTail(units, 4, d.score());
+    double union = one.log10PValue() + 16 * Math.log10(2);
+    assertThat(d.log10PValue()).isCloseTo(Math.min(law.log10Upper(), union), within(1e-9));
+    assertThat(d.log10PValue()).isLessThanOrEqualTo(union + 1e-9);
+    if (d.exact()) {
+      assertThat(law.tight()).isTrue();
+      assertThat(d.log10PValue()).isEqualTo(law.log10Upper());
+    }
+    // on its first 60 tokens (p about 1e-24) the bracket is tight and the exact law below the union bound
+    PayloadDetection shorter = decoder.decode(java.util.Arrays.copyOf(text, 60));
+    assertThat(shorter.exact()).isTrue();
+    assertThat(shorter.log10PValue()).isLessThan(unionBound(shorter, 16) - 0.1);
     // another message's test does not see it; unwatermarked text decodes to nothing significant
     assertThat(Watermarks.create(KEY, SPEC, VOCAB, message ^ 0xFFFF).detector().detect(text).log10PValue())
         .isGreaterThan(-2);
@@ -118,11 +133,12 @@ class GumbelPayloadTest {
   }
 
   /**
-   * 2,000 uniform random texts of 100 tokens: the conservative p-value is below α = 1e-2 at most as often as
-   * Binomial(2000, 0.01) allows (bound 36, reached with probability below 1e-6 at the nominal rate).
+   * 2,000 uniform random texts of 100 tokens: the p-value is below α = 1e-2 at most as often as
+   * Binomial(2000, 0.01) allows (bound 36, reached with probability below 1e-6 at the nominal rate), and
+   * never above the union bound 2^16 · P(Gamma(n, 1) ≥ score).
    */
   @Test
-  void theUnionBoundIsConservativeOnRandomText() {
+  void thePValueIsValidOnRandomTextAndNeverAboveTheUnionBound() {
     GumbelPayloadDecoder decoder = Watermarks.payloadDecoder(KEY, SPEC, VOCAB);
     SplittableRandom r = new SplittableRandom(77);
     int below = 0;
@@ -131,11 +147,54 @@ class GumbelPayloadTest {
       for (int j = 0; j < text.length; j++) {
         text[j] = r.nextInt(VOCAB);
       }
-      if (decoder.decode(text).significantAt(1e-2)) {
+      PayloadDetection d = decoder.decode(text);
+      assertThat(d.log10PValue()).isLessThanOrEqualTo(unionBound(d, 16));
+      if (d.significantAt(1e-2)) {
         below++;
       }
     }
     assertThat(below).isLessThanOrEqualTo(36);
+  }
+
+  /** log10 of min(1, 2^b · P(Gamma(n, 1) ≥ score)), n the units scored. */
+  static double unionBound(PayloadDetection d, int bits) {
+    return Math.min(0, bits * Math.log10(2) + PValues.log10GammaUpperTail(d.tuplesScored(), d.score()));
+  }
+
+  /**
+   * Calibration: 20,000 uniform random texts of 200 tokens (V = 1,000, seeded), b = 16, r = 2. The p-value
+   * of the exact law is below α = 1e-2 and 1e-3 as often as Binomial(20000, α) allows (20,000·α ± 4.5 σ:
+   * 137–263 and 0–40; the statistic is continuous, so the p-value is uniform under H0 up to its 1 %
+   * bracket); the union bound, counted alongside, rejects fewer.
+   */
+  @Test
+  @Tag("slow")
+  void theExactLawIsCalibratedOnTwentyThousandRandomTexts() {
+    GumbelPayloadDecoder decoder = Watermarks.payloadDecoder(KEY, SPEC, VOCAB);
+    SplittableRandom r = new SplittableRandom(41);
+    int[] exact = new int[2];
+    int[] union = new int[2];
+    double[] alphas = {1e-2, 1e-3};
+    int[] text = new int[200];
+    for (int i = 0; i < 20_000; i++) {
+      for (int j = 0; j < text.length; j++) {
+        text[j] = r.nextInt(VOCAB);
+      }
+      PayloadDetection d = decoder.decode(text);
+      double u = unionBound(d, 16);
+      for (int a = 0; a < alphas.length; a++) {
+        if (d.log10PValue() <= Math.log10(alphas[a])) {
+          exact[a]++;
+        }
+        if (u <= Math.log10(alphas[a])) {
+          union[a]++;
+        }
+      }
+    }
+    assertThat(exact[0]).as("exact at 1e-2 (union bound: %d)", union[0]).isBetween(137, 263);
+    assertThat(exact[1]).as("exact at 1e-3 (union bound: %d)", union[1]).isBetween(0, 40);
+    assertThat(union[0]).isLessThanOrEqualTo(exact[0]);
+    assertThat(union[1]).isLessThanOrEqualTo(exact[1]);
   }
 
   @Test

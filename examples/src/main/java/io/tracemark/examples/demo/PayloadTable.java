@@ -21,7 +21,7 @@ final class PayloadTable {
   static void print(PrintWriter out, DemoConfig c, List<StudentResult> rows, List<InheritanceResult> tenantClosed,
       List<InheritanceResult> tenantReading) {
     List<String> lines = new ArrayList<>();
-    lines.add(String.format(Locale.ROOT, "%-5s | %-61s | %s", "", "closed model: naming the tenant (same answers)",
+    lines.add(String.format(Locale.ROOT, "%-5s | %-58s | %s", "", "closed model: naming the tenant (same answers)",
         "reading mode: naming the tenant (same texts)"));
     String half = "%8s %-4s %9s %7s %-6s %9s %-9s";
     lines.add(String.format(Locale.ROOT, "%-5s | " + half + " | " + half, "rho", "message", "= N", "log10 p",

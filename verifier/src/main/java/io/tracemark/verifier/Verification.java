@@ -325,8 +325,8 @@ public final class Verification {
    * Runs the closed-model test with the suspect files read, scanned and scored by {@code runner}'s
    * workers ({@link DistributedPass}; the Spark job {@code VerifyJob}), with the same parser,
    * checks, position filter, dedup rule (first occurrence in input order), scorers, bad-record
-   * policy and result as {@link #run()} (for gamma sums up to the last bits, which depend on the
-   * order of addition): builds the owner filter, hands the runner the pass, and assembles what it
+   * policy and result as {@link #run()}, bit for bit (score sums are order-free fixed-point sums):
+   * builds the owner filter, hands the runner the pass, and assembles what it
    * returns. Single use. Supported: {@code kgw:} and {@code gumbel:} schemes whose
    * units do not depend on the key, unweighted, from files, with a JTokkit encoding, a tokenizer.json or token ids.
    *

@@ -19,7 +19,7 @@ import org.apache.commons.math3.transform.TransformType;
  *       P(Σ D_p ≥ s) ≤ P(S ≥ s) ≤ P(Σ U_p ≥ s). Both are tails of J = Σ_p I_p, the sum of the cell
  *       indices I_p = ⌈M_p/δ⌉: P(J ≥ ⌈s/δ⌉) and P(J ≥ ⌈s/δ⌉ + L'), L' the positions with units. The
  *       bracket's width is about e^{hδL'} with h the hazard of S at s, so δ is chosen from h.
- *   <li><b>Cell probabilities without cancellation.</b> P(x_{i−1} < M ≤ x_i) = g_i · Σ_{j<K}
+ *   <li><b>Cell probabilities without cancellation.</b> P(x_{i−1} &lt; M ≤ x_i) = g_i · Σ_{j &lt; K}
  *       P_i^j P_{i−1}^{K−1−j} (a difference of K-th powers factored into positive terms), with g_i
  *       the Gamma(n) mass of the cell. With f the Gamma(n) density, g_i = f(a) ∫_0^δ e^{ψ(t)} dt on
  *       the cell [a, a + δ], ψ(t) = βt − (n−1)φ(t/a), φ(v) = v − ln(1 + v) ∈ [v²/2 − v³/3, v²/2], so g_i

@@ -66,10 +66,11 @@ final class DemoTable {
   private static String[] scoreLegend(DemoConfig c) {
     if (c.payload()) {
       return new String[] {
-          String.format(Locale.ROOT, "  %-13s %s of the decoded message (the best of all 2^%d messages), so above",
-              column(c), c.spec() instanceof GumbelSpec ? "mean Gumbel score" : "share of scored tuples in the colours",
-              DemoConfig.payloadBits(c.spec())),
-          String.format(Locale.ROOT, "                %s without the watermark too; log10 p is corrected for them all",
+          String.format(Locale.ROOT, "  %-13s %s of the decoded message; as it is the best of", column(c),
+              c.spec() instanceof GumbelSpec ? "mean Gumbel score" : "share of scored tuples in the colours"),
+          String.format(Locale.ROOT,
+              "                2^%d messages, above %s even without the watermark; log10 p is corrected",
+              DemoConfig.payloadBits(c.spec()),
               c.spec() instanceof KgwSpec k ? "gamma = " + Numbers.exact(k.gamma()) : "1")};
     }
     if (c.spec() instanceof GumbelSpec) {

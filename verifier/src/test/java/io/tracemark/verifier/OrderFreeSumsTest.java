@@ -132,6 +132,7 @@ class OrderFreeSumsTest {
     assertThat(one.result().counts().excludedPrompt()).isPositive();
     assertSameBits(one, run(SPEC, b -> b.threads(2)));
     assertSameBits(one, run(SPEC, b -> b.threads(3)));
+    // 1 KB of tape keeps 16 units per worker in memory: every later new unit goes through the spill files
     assertSameBits(one, run(SPEC, b -> b.threads(2).tapeMemory(1024).spillDirectory(dir)));
   }
 

@@ -24,11 +24,11 @@ import java.util.Locale;
 public final class FixedPointSum {
   /** Bits of the fraction: one unit is 2^−64. */
   public static final int FRACTION_BITS = 64;
-  /** Terms of magnitude at least this are refused (the sum of 2^62 such terms would still fit). */
-  private static final double MAX_TERM = 0x1p62;
+  private static final long SIGNIFICAND = 0x000F_FFFF_FFFF_FFFFL;
+  private static final long IMPLICIT_BIT = 0x0010_0000_0000_0000L;
 
-  private long high;
-  private long low;
+  /** The sum as one slot: high 64 bits (signed) at 0, low 64 bits (unsigned) at 1. */
+  private final long[] slot = new long[2];
 
   /** An empty sum (zero). */
   public FixedPointSum() {}
@@ -36,8 +36,8 @@ public final class FixedPointSum {
   /** The sum whose 128-bit value is {@code high · 2^64 + low} units of 2^−64 ({@code low} unsigned). */
   public static FixedPointSum of(long high, long low) {
     FixedPointSum s = new FixedPointSum();
-    s.high = high;
-    s.low = low;
+    s.slot[0] = high;
+    s.slot[1] = low;
     return s;
   }
 
@@ -48,42 +48,37 @@ public final class FixedPointSum {
    * @throws ArithmeticException if the sum leaves the range |sum| &lt; 2^63
    */
   public void add(double x) {
-    long bits = termBits(x);
-    if (bits == 0) {
-      return;
-    }
-    long h = termHigh(x);
-    add128(h, termLow(x));
+    addTo(slot, 0, x);
   }
 
   /** Adds another sum (a partial sum of other terms). */
   public void add(FixedPointSum other) {
-    add128(other.high, other.low);
+    addTo(slot, 0, other.slot[0], other.slot[1]);
   }
 
   /** Adds the sum whose value is {@code high · 2^64 + low} units of 2^−64. */
   public void add(long high, long low) {
-    add128(high, low);
+    addTo(slot, 0, high, low);
   }
 
   /** The upper 64 bits (signed): the integer part, floored. */
   public long high() {
-    return high;
+    return slot[0];
   }
 
   /** The lower 64 bits (unsigned): the fraction, in units of 2^−64. */
   public long low() {
-    return low;
+    return slot[1];
   }
 
   /** True when the sum is zero. */
   public boolean isZero() {
-    return high == 0 && low == 0;
+    return slot[0] == 0 && slot[1] == 0;
   }
 
   /** The sum, rounded once to the nearest double (ties to even). */
   public double value() {
-    return value(high, low);
+    return value(slot[0], slot[1]);
   }
 
   /** The value of the 128-bit sum {@code high · 2^64 + low} units of 2^−64, rounded to the nearest double. */
@@ -97,21 +92,54 @@ public final class FixedPointSum {
   }
 
   /**
-   * Adds term {@code x} to the sum held in {@code slots[2·index]} (high) and {@code slots[2·index + 1]} (low): an
-   * array of sums without an object per sum.
+   * Adds term {@code x}, truncated toward zero to a multiple of 2^−64, to the sum held in {@code slots[2·index]}
+   * (high) and {@code slots[2·index + 1]} (low): an array of sums without an object per sum.
+   *
+   * @throws IllegalArgumentException if {@code x} is NaN or infinite, or |x| ≥ 2^62
+   * @throws ArithmeticException if the sum leaves the range |sum| &lt; 2^63
    */
   public static void addTo(long[] slots, int index, double x) {
-    if (termBits(x) == 0) {
+    // x = ±m · 2^(e − 52) with the 53-bit significand m; in units of 2^−64 that is m · 2^(e + 12), whose 128 bits
+    // are m shifted by e + 12 (to the right, truncating, below the unit); one branch refuses NaN, infinities and
+    // |x| >= 2^62, one skips zero, subnormals and |x| < 2^-64
+    long bits = Double.doubleToRawLongBits(x);
+    int e = (int) (bits >>> 52 & 0x7FF) - 1023;
+    if (e >= 62) {
+      throw new IllegalArgumentException(Double.isNaN(x) ? "a term of the sum is NaN"
+          : String.format(Locale.ROOT, "a term of the sum is %s; terms must be finite and below 2^62 in magnitude", x));
+    }
+    if (e < -FRACTION_BITS) {
       return;
     }
-    addTo(slots, index, termHigh(x), termLow(x));
+    long m = bits & SIGNIFICAND | IMPLICIT_BIT;
+    int shift = e + 12;
+    long high;
+    long low;
+    if (shift < 0) {
+      high = 0;
+      low = m >>> -shift;
+    } else if (shift < 64) {
+      // m >>> (64 - shift) without a branch on shift (0 for shift = 0, where Java would shift by 64 mod 64 = 0)
+      high = (m >>> 1) >>> (63 - shift);
+      low = m << shift;
+    } else {
+      high = m << (shift - 64);
+      low = 0;
+    }
+    if (bits < 0) { // two's complement of the 128 bits
+      high = low == 0 ? -high : ~high;
+      low = -low;
+    }
+    addTo(slots, index, high, low);
   }
 
   /** Adds the 128-bit sum {@code (high, low)} to the sum held in slot {@code index} of {@code slots}. */
   public static void addTo(long[] slots, int index, long high, long low) {
     int i = 2 * index;
-    long sumLow = slots[i + 1] + low;
-    long carry = Long.compareUnsigned(sumLow, low) < 0 ? 1 : 0;
+    long a = slots[i + 1];
+    long sumLow = a + low;
+    // the carry out of the unsigned low words, without a branch (it is 1 about half the time)
+    long carry = ((a & low) | ((a | low) & ~sumLow)) >>> 63;
     slots[i] = Math.addExact(Math.addExact(slots[i], high), carry);
     slots[i + 1] = sumLow;
   }
@@ -121,58 +149,14 @@ public final class FixedPointSum {
     return value(slots[2 * index], slots[2 * index + 1]);
   }
 
-  private void add128(long h, long l) {
-    long sumLow = low + l;
-    long carry = Long.compareUnsigned(sumLow, l) < 0 ? 1 : 0;
-    high = Math.addExact(Math.addExact(high, h), carry);
-    low = sumLow;
-  }
-
-  /** Checks the term; 0 when it contributes nothing (zero, or below 2^−64 in magnitude), else its bits. */
-  private static long termBits(double x) {
-    if (!(Math.abs(x) < MAX_TERM)) {
-      throw new IllegalArgumentException(Double.isNaN(x) ? "a term of the sum is NaN"
-          : String.format(Locale.ROOT, "a term of the sum is %s; terms must be finite and below 2^62 in magnitude", x));
-    }
-    return Math.getExponent(x) < -FRACTION_BITS ? 0 : Double.doubleToRawLongBits(x);
-  }
-
-  /**
-   * The magnitude of x in units of 2^−64, truncated: the 53-bit significand m times 2^(e + 12) for x = m · 2^(e −
-   * 52), as 128 bits; negative terms are then negated in two's complement.
-   */
-  private static long termHigh(double x) {
-    long m = significand(x);
-    int shift = Math.getExponent(x) + 12;
-    long h = shift >= 64 ? m << (shift - 64) : shift > 11 ? m >>> (64 - shift) : 0;
-    if (x < 0) {
-      long l = magnitudeLow(m, shift);
-      return l == 0 ? -h : ~h;
-    }
-    return h;
-  }
-
-  private static long termLow(double x) {
-    long l = magnitudeLow(significand(x), Math.getExponent(x) + 12);
-    return x < 0 ? -l : l;
-  }
-
-  private static long magnitudeLow(long m, int shift) {
-    return shift >= 64 ? 0 : shift >= 0 ? m << shift : m >>> -shift;
-  }
-
-  private static long significand(double x) {
-    return (Double.doubleToRawLongBits(x) & 0x000F_FFFF_FFFF_FFFFL) | 0x0010_0000_0000_0000L;
-  }
-
   @Override
   public boolean equals(Object o) {
-    return o instanceof FixedPointSum s && s.high == high && s.low == low;
+    return o instanceof FixedPointSum s && s.slot[0] == slot[0] && s.slot[1] == slot[1];
   }
 
   @Override
   public int hashCode() {
-    return Long.hashCode(high) * 31 + Long.hashCode(low);
+    return Long.hashCode(slot[0]) * 31 + Long.hashCode(slot[1]);
   }
 
   @Override

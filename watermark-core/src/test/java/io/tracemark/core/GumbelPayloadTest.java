@@ -133,8 +133,8 @@ class GumbelPayloadTest {
   }
 
   /**
-   * 2,000 uniform random texts of 100 tokens: the p-value is below α = 1e-2 at most as often as
-   * Binomial(2000, 0.01) allows (bound 36, reached with probability below 1e-6 at the nominal rate), and
+   * 500 uniform random texts of 100 tokens: the p-value is below α = 1e-2 at most as often as
+   * Binomial(500, 0.01) allows (bound 20, reached with probability below 1e-6 at the nominal rate), and
    * never above the union bound 2^16 · P(Gamma(n, 1) ≥ score).
    */
   @Test
@@ -143,7 +143,7 @@ class GumbelPayloadTest {
     SplittableRandom r = new SplittableRandom(77);
     int below = 0;
     int[] text = new int[100];
-    for (int i = 0; i < 2000; i++) {
+    for (int i = 0; i < 500; i++) {
       for (int j = 0; j < text.length; j++) {
         text[j] = r.nextInt(VOCAB);
       }
@@ -153,7 +153,7 @@ class GumbelPayloadTest {
         below++;
       }
     }
-    assertThat(below).isLessThanOrEqualTo(36);
+    assertThat(below).isLessThanOrEqualTo(20);
   }
 
   /** log10 of min(1, 2^b · P(Gamma(n, 1) ≥ score)), n the units scored. */
@@ -168,7 +168,7 @@ class GumbelPayloadTest {
    * bracket); the union bound, counted alongside, rejects fewer.
    */
   @Test
-  @Tag("slow")
+  @Tag("calibration-full") // minutes of CPU: excluded by default (watermark-core/pom.xml), run with -DexcludedGroups=none
   void theExactLawIsCalibratedOnTwentyThousandRandomTexts() {
     GumbelPayloadDecoder decoder = Watermarks.payloadDecoder(KEY, SPEC, VOCAB);
     SplittableRandom r = new SplittableRandom(41);

@@ -28,7 +28,8 @@ import java.util.Objects;
  * @param message the decoded message, in [0, 2^b); its symbol p is bits [p·r, (p+1)·r)
  * @param green units whose colour is the decoded symbol of their position
  * @param log10PValue log10 of the p-value corrected for the 2^b messages
- * @param exact whether the p-value is the exact tail (otherwise the conservative union bound)
+ * @param exact whether the p-value is the exact tail (for the Gumbel family: a certified upper bound within 1 % of
+ *     it); otherwise a conservative upper bound (the union bound, or a certified bound with a wider bracket)
  * @param symbols per symbol position, the decoded value and its confidence, in order of position
  * @param score the statistic: the decoded message's green count (green-list family) or score sum (Gumbel family)
  */

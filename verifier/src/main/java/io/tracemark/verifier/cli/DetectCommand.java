@@ -381,7 +381,7 @@ final class DetectCommand implements Callable<Integer> {
     }
     o.println("p-value:       " + Numbers.pValue(d.pValue(), d.log10PValue()) + " (log10 p = "
         + Numbers.human(d.log10PValue()) + ", corrected for all 2^" + d.payloadBits() + " messages, "
-        + (d.exact() ? "exact" : "union bound: conservative") + ")");
+        + (d.exact() ? "exact" : "conservative: an upper bound") + ")");
     StringBuilder symbols = new StringBuilder();
     for (PayloadDetection.Symbol s : d.symbols()) {
       symbols.append(symbols.length() == 0 ? "" : "; ").append(s.index()).append('=').append(s.value()).append(" (")

@@ -399,7 +399,7 @@ final class VerifyCommand implements Callable<Integer> {
           + Numbers.human(d.weakestSymbolConfidence()) + ")");
       o.println("p-value:       " + Numbers.pValue(r.pValue(), r.log10P()) + " (log10 p = " + Numbers.human(r.log10P())
           + ", corrected for all 2^" + d.payloadBits() + " messages, "
-          + (d.exact() ? "exact" : "union bound: conservative") + ")");
+          + (d.exact() ? "exact" : "conservative: an upper bound") + ")");
     } else {
       o.println("p-value:       " + Numbers.pValue(r.pValue(), r.log10P()) + " (log10 p = "
           + Numbers.human(r.log10P()) + ")");

@@ -21,8 +21,9 @@ public final class PayloadSection {
   /** The same for the Gumbel family, whose statistic is a score sum. */
   static final String GUMBEL_STATISTIC = "score sum of the decoded message (each symbol the value of largest sum of "
       + "-ln(1 - u) over its position's tuples: the best of the 2^b messages); green counts the tuples whose own "
-      + "best value is the message's; p-value: its exact upper tail when p_exact is true, else the union bound "
-      + "2^b * P(Gamma(n, 1) >= score), conservative";
+      + "best value is the message's; p-value: the smaller of a certified upper bound of its exact upper tail (the "
+      + "sum over positions of the maximum of 2^r Gamma(n_p, 1) sums) and the union bound 2^b * P(Gamma(n, 1) >= "
+      + "score); p_exact is true when it is the certified bound, within 1 % of the exact tail";
 
   private PayloadSection() {}
 
@@ -111,7 +112,7 @@ public final class PayloadSection {
         .append(Numbers.human(p.path("green_fraction").asDouble())).append(")</td></tr>\n");
     b.append("<tr><th>p-value over all messages</th><td>")
         .append(Numbers.pValue(p.path("p_value").asDouble(), p.path("log10_p").asDouble())).append(" (")
-        .append(p.path("p_exact").asBoolean() ? "exact" : "union bound, conservative").append(")</td></tr>\n");
+        .append(p.path("p_exact").asBoolean() ? "exact" : "conservative: an upper bound").append(")</td></tr>\n");
     b.append("<tr><th>weakest symbol confidence</th><td>")
         .append(Numbers.human(p.path("weakest_symbol_confidence").asDouble())).append("</td></tr>\n");
     b.append("</table></div>\n<div class=\"wide\"><table>\n<tr><th>symbol</th><th>value</th><th>tuples</th>")

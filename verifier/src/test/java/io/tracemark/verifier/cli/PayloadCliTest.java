@@ -147,7 +147,7 @@ class PayloadCliTest {
     CliRun human = run("detect", "--key", keyFile.toString(), "--scheme", spec, "--vocab-size",
         Integer.toString(VOCAB), "--tokens", ids(tokens));
     assertThat(human.out()).contains("message:       4711").contains("score:         ")
-        .contains("union bound: conservative");
+        .contains("conservative: an upper bound");
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.tracemark.api.TokenScorer;
 import io.tracemark.api.Watermark;
 import io.tracemark.api.WatermarkKey;
 import io.tracemark.core.Watermarks;
+import io.tracemark.core.internal.SafeFiles;
 import io.tracemark.core.keys.KeyFiles;
 import io.tracemark.verifier.input.Fields;
 import io.tracemark.verifier.input.Inputs;
@@ -18,6 +19,7 @@ import io.tracemark.verifier.text.Tokenizers;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,13 +96,13 @@ public final class ScanThroughput {
       text[w] = tok.decode(new int[] {w});
     }
     long perFile = tokens / files;
-    long written = 0;
-    long docs = 0;
-    long marked = 0;
+    long[] counts = new long[3]; // tokens written, documents, watermarked documents
     int[] t = new int[5000];
     for (int f = 0; f < files; f++) {
       Path out = dir.resolve("corpus").resolve(String.format(Locale.ROOT, "part-%03d.jsonl", f));
-      try (BufferedWriter o = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+      // a temporary file beside it, forced and renamed: an interrupted run never leaves a truncated part
+      SafeFiles.replace(out, os -> {
+        BufferedWriter o = new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8));
         long inFile = 0;
         while (inFile < perFile) {
           int n = (int) Math.min(1000 + rnd.nextInt(4001), Math.max(1000, perFile - inFile));
@@ -117,21 +119,22 @@ public final class ScanThroughput {
             }
           }
           o.write("{\"id\":\"d");
-          o.write(Long.toString(docs));
+          o.write(Long.toString(counts[1]));
           o.write("\",\"text\":\"");
           for (int i = 0; i < n; i++) {
             o.write(text[t[i]]);
           }
           o.write("\"}\n");
           inFile += n;
-          docs++;
-          marked += watermarked ? 1 : 0;
+          counts[1]++;
+          counts[2] += watermarked ? 1 : 0;
         }
-        written += inFile;
-      }
+        counts[0] += inFile;
+        o.flush();
+      });
     }
-    System.out.printf(Locale.ROOT, "%d documents (%d watermarked), %d tokens in %d files, %d words%n", docs, marked,
-        written, files, words.length);
+    System.out.printf(Locale.ROOT, "%d documents (%d watermarked), %d tokens in %d files, %d words%n", counts[1],
+        counts[2], counts[0], files, words.length);
   }
 
   private static void detect(Path dir) throws IOException {

@@ -52,7 +52,7 @@ import scala.Tuple2;
 
 /**
  * The closed-model inheritance test ({@code tracemark verify}) on Apache Spark, for a suspect corpus of any size,
- * with the single-machine statistics bit for bit (green counts, log10 p, the report).
+ * with the single-machine statistics bit for bit (counts, green counts and score sums, log10 p, the report).
  *
  * <p>The job reads the suspect files on the executors (JSONL lines by Hadoop's line reader split at {@code \n} only,
  * placed in input order by their file and byte offset; a text file as one record), parses and checks each record
